@@ -1,0 +1,70 @@
+"""THE plugin contract: every hook Lini calls, grouped by when it is called.
+
+A plugin implements any subset of these with `@hookimpl` (import it from `core.plugins`). Hooks are plain
+functions; where a hook may do I/O its implementation may be `async def` or return an awaitable, and Lini
+awaits the result (datasette's `await_me_maybe` pattern). No hook is `firstresult`: every implementation is
+called, in pluggy's order, and the results are collected, so two plugins never fight over one slot.
+
+A plugin may also declare a module-level pydantic model named `Settings`; its `[plugins.<name>]` table in
+`settings.toml` is validated against it at start-up and handed to the hooks as `config`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.routing import BaseRoute
+
+    from core.plugins import PluginHost
+
+PROJECT = "lini"
+hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+# --- start-up and shutdown ------------------------------------------------------------------------------
+
+
+@hookspec
+def startup(app: Starlette, host: PluginHost) -> Any:
+    """Called once per process after the database is connected and before the first request.
+
+    :param app: the Starlette application.
+    :param host: the plugin host; `host.config(name)` returns a plugin's validated settings.
+    :return: ignored; may be an awaitable, which is awaited. An exception stops the start.
+    """
+
+
+@hookspec
+def shutdown(app: Starlette, host: PluginHost) -> Any:
+    """Called once per process when the server stops, before the database connections close.
+
+    :return: ignored; may be an awaitable, which is awaited. Exceptions are logged, not raised.
+    """
+
+
+# --- request routing and API shape -----------------------------------------------------------------------
+
+
+@hookspec
+def routes(host: PluginHost) -> list[BaseRoute]:
+    """HTTP routes the plugin serves beside `/graphql`, e.g. `/webhooks/<plugin>` or a product feed.
+
+    Paths must not collide with `/graphql`, `/health` or another plugin's routes: a clash stops the start.
+
+    :return: a list of `starlette.routing.Route` (or `Mount`) objects.
+    """
+
+
+@hookspec
+def schema_extensions(host: PluginHost) -> list[Any]:
+    """GraphQL types and fields the plugin adds, without editing `schema/`.
+
+    :return: a list of `schema.extensions.SchemaExtension` objects: each may carry a `query` and a
+        `mutation` strawberry type whose fields are merged into the root `Query` and `Mutation`, and
+        `types` that must be registered even when no field names them. A field name clash with the core
+        schema or another plugin stops the start with both names.
+    """

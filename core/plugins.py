@@ -1,0 +1,144 @@
+"""Building the plugin manager: every installed `lini.plugins` entry point that settings enable.
+
+Built-in plugins are registered through the same entry-point group as third-party ones, so they have no
+privilege a `pip install`-ed plugin lacks. This module is also the plugin author's import:
+`from core.plugins import hookimpl, PluginHost, SchemaExtension`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+import pluggy
+from pydantic import BaseModel
+
+from core import hookspecs
+from core.settings import Settings, SettingsError, plugin_settings
+
+ENTRY_POINT_GROUP = "lini.plugins"
+TRACE_ENV = "LINI_TRACE_HOOKS"
+
+hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
+logger = logging.getLogger("lini.plugins")
+
+
+class PluginError(SettingsError):
+    """A plugin could not be found, loaded or configured; the message names it."""
+
+
+@dataclass(frozen=True)
+class SchemaExtension:
+    """What a plugin adds to the GraphQL API (see the `schema_extensions` hook).
+
+    `query` and `mutation` are strawberry types whose fields are merged into the root types; `types` are
+    extra types to register (e.g. implementations of an interface that no field names directly).
+    """
+
+    query: type | None = None
+    mutation: type | None = None
+    types: Sequence[type] = field(default_factory=tuple)
+
+
+async def await_me_maybe(value: Any) -> Any:
+    """Hooks may return a value, a callable that returns one, or an awaitable: accept all three."""
+    if callable(value) and not inspect.isclass(value):
+        value = value()
+    if inspect.isawaitable(value):
+        value = await value
+    return value
+
+
+class PluginHost:
+    """The plugin manager plus each plugin's validated settings; what core code calls hooks through."""
+
+    def __init__(self, settings: Settings, manager: pluggy.PluginManager, configs: dict[str, Any]) -> None:
+        self.settings = settings
+        self.manager = manager
+        self._configs = configs
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(name for name, _ in self.manager.list_name_plugin() if name in self._configs)
+
+    def config(self, name: str) -> Any:
+        """A plugin's validated settings model (None if it declares no `Settings`)."""
+        if name not in self._configs:
+            raise KeyError(f"plugin {name!r} is not loaded")
+        return self._configs[name]
+
+    def collect(self, hook: str, **kwargs: Any) -> list[Any]:
+        """Call a list-returning hook and flatten the lists, in plugin order."""
+        results = getattr(self.manager.hook, hook)(host=self, **kwargs)
+        return [item for result in results if result for item in result]
+
+    async def call(self, hook: str, **kwargs: Any) -> list[Any]:
+        """Call a hook and await every result that is awaitable."""
+        results = getattr(self.manager.hook, hook)(host=self, **kwargs)
+        return [await await_me_maybe(result) for result in results]
+
+
+def discover() -> dict[str, Any]:
+    """Installed plugins by entry-point name (not loaded)."""
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
+def load_plugins(
+    settings: Settings,
+    *,
+    extra: Mapping[str, object] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> PluginHost:
+    """Register the enabled plugins and validate their settings; any problem stops the start.
+
+    `extra` registers plugin objects by name without an entry point (tests, embedding applications).
+    """
+    env = os.environ if env is None else env
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    installed = discover()
+    extra = dict(extra or {})
+    known = set(installed) | set(extra)
+
+    for name in settings.plugins.enabled:
+        if name != "*" and name not in known:
+            raise PluginError(
+                f"[plugins] enabled: no installed plugin named {name!r} (installed: "
+                f"{', '.join(sorted(known)) or 'none'})"
+            )
+    for name in settings.plugins.config:
+        if name not in known:
+            raise PluginError(f"[plugins.{name}]: no installed plugin named {name!r}")
+
+    configs: dict[str, BaseModel | None] = {}
+    for name, plugin in _load(installed, settings, extra):
+        try:
+            manager.register(plugin, name=name)
+        except (pluggy.PluginValidationError, ValueError) as exc:
+            raise PluginError(f"plugin {name!r} does not match the hook contract: {exc}") from exc
+        configs[name] = plugin_settings(settings, name, getattr(plugin, "Settings", None), env)
+
+    if env.get(TRACE_ENV):
+        manager.trace.root.setwriter(lambda message: logger.info("hook %s", message.rstrip()))
+        manager.enable_tracing()
+    return PluginHost(settings, manager, configs)
+
+
+def _load(
+    installed: Mapping[str, Any], settings: Settings, extra: Mapping[str, object]
+) -> Iterable[tuple[str, object]]:
+    for name in sorted(installed):
+        if not settings.plugins.allows(name) or name in extra:
+            continue
+        try:
+            yield name, installed[name].load()
+        except Exception as exc:
+            raise PluginError(f"plugin {name!r} failed to import: {exc!r}") from exc
+    for name, plugin in extra.items():
+        if settings.plugins.allows(name):
+            yield name, plugin

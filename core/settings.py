@@ -1,0 +1,171 @@
+"""Typed settings: `settings.toml`, overridden by `LINI_<SECTION>_<KEY>` environment variables.
+
+Settings are validated once, at start-up, so a typo stops the server with a message that names the key
+instead of surfacing as a strange failure in the middle of a request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal, get_origin
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ENV_PREFIX = "LINI_"
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "settings.toml"
+
+
+class SettingsError(Exception):
+    """A setting is unknown, missing or of the wrong type; the message names it."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(_Section):
+    environment: Literal["development", "test", "production"] = "development"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    workers: int = Field(1, ge=1, le=64)
+    max_body_size: int = Field(1_048_576, ge=1024)
+    public_url: str = "http://127.0.0.1:8000"
+
+
+class DatabaseSettings(_Section):
+    url: str = "sqlite://lini.db"
+    require_migrated: bool = True
+
+
+class GraphQLSettings(_Section):
+    graphiql: bool = True
+    introspection: bool = True
+    max_depth: int = Field(12, ge=2)
+    max_aliases: int = Field(30, ge=1)
+    max_tokens: int = Field(5000, ge=10)
+    max_cost: int = Field(10_000, ge=1)
+    default_page_size: int = Field(20, ge=1)
+    max_page_size: int = Field(100, ge=1)
+
+
+class PluginsSettings(_Section):
+    enabled: list[str] = ["*"]
+    # The raw `[plugins.<name>]` tables; each is validated by its plugin's own model when it loads.
+    config: dict[str, dict[str, Any]] = {}
+
+    def allows(self, name: str) -> bool:
+        return "*" in self.enabled or name in self.enabled
+
+
+class Settings(_Section):
+    server: ServerSettings = ServerSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    graphql: GraphQLSettings = GraphQLSettings()
+    plugins: PluginsSettings = PluginsSettings()
+
+    @property
+    def development(self) -> bool:
+        return self.server.environment == "development"
+
+
+_SECTIONS: dict[str, type[_Section]] = {
+    "server": ServerSettings,
+    "database": DatabaseSettings,
+    "graphql": GraphQLSettings,
+    "plugins": PluginsSettings,
+}
+
+
+def load_settings(path: Path | str | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read the TOML file, apply environment overrides and validate the result."""
+    env = os.environ if env is None else env
+    path = Path(path or env.get("LINI_SETTINGS") or DEFAULT_PATH)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"settings file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} is not valid TOML: {exc}") from None
+
+    for name in raw:
+        if name not in _SECTIONS:
+            raise SettingsError(f"{path}: unknown section [{name}]; expected one of {', '.join(_SECTIONS)}")
+        if not isinstance(raw[name], dict):
+            raise SettingsError(f"{path}: `{name}` must be a table [{name}]")
+
+    plugins = dict(raw.get("plugins", {}))
+    tables = {key: plugins.pop(key) for key in list(plugins) if isinstance(plugins[key], dict)}
+    raw["plugins"] = {**plugins, "config": tables}
+
+    sources: dict[tuple[str, str], str] = {}
+    for section, model in _SECTIONS.items():
+        for key, field in model.model_fields.items():
+            if key == "config":
+                continue
+            var = f"{ENV_PREFIX}{section}_{key}".upper()
+            if var in env:
+                raw.setdefault(section, {})[key] = parse_env_value(env[var], field.annotation)
+                sources[(section, key)] = var
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc, path, sources)) from None
+
+
+def parse_env_value(value: str, annotation: Any) -> Any:
+    """Environment variables are strings; lists accept JSON or comma-separated values."""
+    if get_origin(annotation) is list or annotation is list:
+        value = value.strip()
+        if value.startswith("["):
+            return json.loads(value)
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def describe_validation_error(
+    exc: ValidationError,
+    origin: Path | str,
+    sources: Mapping[tuple[str, str], str] | None = None,
+    *,
+    section: str | None = None,
+) -> str:
+    lines = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        if section is None:
+            section_name, keys = (loc[0], loc[1:]) if len(loc) >= 2 else ("", loc)
+        else:
+            section_name, keys = section, loc
+        where = f"[{section_name}] {'.'.join(keys)}" if section_name else ".".join(keys)
+        source = (sources or {}).get((section_name, keys[0])) if keys else None
+        found = f" (got {error['input']!r})" if error["type"] != "missing" else ""
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        lines.append(f"{where}: {message}{found}" + (f", from {source}" if source else ""))
+    return f"invalid settings in {origin}:\n  " + "\n  ".join(lines)
+
+
+def plugin_settings(
+    settings: Settings, name: str, model: type[BaseModel] | None, env: Mapping[str, str] | None = None
+) -> BaseModel | None:
+    """Validate the `[plugins.<name>]` table (plus `LINI_PLUGINS_<NAME>_<KEY>`) against a plugin's model."""
+    env = os.environ if env is None else env
+    section = f"plugins.{name}"
+    table = dict(settings.plugins.config.get(name, {}))
+    if model is None:
+        if table:
+            raise SettingsError(f"[{section}]: plugin {name!r} takes no settings")
+        return None
+    sources: dict[tuple[str, str], str] = {}
+    for key, field in model.model_fields.items():
+        var = f"{ENV_PREFIX}PLUGINS_{name}_{key}".upper()
+        if var in env:
+            table[key] = parse_env_value(env[var], field.annotation)
+            sources[(section, key)] = var
+    try:
+        return model.model_validate(table)
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc, "settings", sources, section=section)) from None

@@ -1,0 +1,63 @@
+"""The hooks: a `/feeds/<brand>/products.xml` route and a `productFeed` query field."""
+
+from __future__ import annotations
+
+import strawberry
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Route
+from strawberry.types import Info
+
+from core.actors.services import storefront_by_slug
+from core.errors import DomainError
+from core.plugins import PluginHost, SchemaExtension, hookimpl
+from plugins.product_feed.feed import feed_path, render_feed
+
+NAME = "product_feed"
+
+
+@strawberry.type(description="Where a storefront's product feed for Google Merchant Center and Meta lives.")
+class ProductFeed:
+    url: str
+    format: str
+    currency: str
+
+
+@strawberry.type
+class ProductFeedQuery:
+    @strawberry.field(description="The storefront's product feed (added by the product_feed plugin).")
+    async def product_feed(self, info: Info, storefront: str | None = None) -> ProductFeed:
+        brand = await info.context.storefront(storefront)
+        config = info.context.host.config(NAME)
+        base = info.context.settings.server.public_url.rstrip("/")
+        return ProductFeed(
+            url=base + feed_path(brand.slug),
+            format="GOOGLE_MERCHANT_RSS",
+            currency=config.currency or brand.default_currency,
+        )
+
+
+@hookimpl
+def schema_extensions(host: PluginHost) -> list[SchemaExtension]:
+    return [SchemaExtension(query=ProductFeedQuery)]
+
+
+@hookimpl
+def routes(host: PluginHost) -> list[BaseRoute]:
+    async def products_feed(request: Request) -> Response:
+        try:
+            brand = await storefront_by_slug(request.path_params["brand"])
+        except DomainError as error:
+            return PlainTextResponse(error.message, status_code=404)
+        config = host.config(NAME)
+        body = await render_feed(
+            brand,
+            public_url=host.settings.server.public_url,
+            currency=config.currency or brand.default_currency,
+            max_items=config.max_items,
+        )
+        return Response(
+            body, media_type="application/rss+xml; charset=utf-8", headers={"Cache-Control": "public, max-age=900"}
+        )
+
+    return [Route("/feeds/{brand}/products.xml", products_feed, methods=["GET"])]

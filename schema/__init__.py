@@ -1,0 +1,61 @@
+"""Assembling the GraphQL schema: core query types plus whatever the enabled plugins contribute."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from core.plugins import PluginError, PluginHost, SchemaExtension
+from schema.catalog import CatalogQuery, Product, ProductVariant
+from schema.errors import MaskInternalErrors
+from schema.limits import limit_extensions
+from schema.relay import NodeQuery
+from schema.storefront import StorefrontQuery
+
+CORE_QUERIES: tuple[type, ...] = (StorefrontQuery, CatalogQuery, NodeQuery)
+CORE_MUTATIONS: tuple[type, ...] = ()
+CORE_TYPES: tuple[type, ...] = (Product, ProductVariant)
+
+
+class LiniSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+        """Errors are logged where they are classified (`MaskInternalErrors`), not all again here."""
+
+
+def build_schema(host: PluginHost) -> strawberry.Schema:
+    extensions: list[SchemaExtension] = host.collect("schema_extensions")
+    for extension in extensions:
+        if not isinstance(extension, SchemaExtension):
+            raise PluginError(f"schema_extensions returned {extension!r}, not a core.plugins.SchemaExtension")
+    queries = _checked("Query", CORE_QUERIES, [e.query for e in extensions if e.query])
+    mutations = _checked("Mutation", CORE_MUTATIONS, [e.mutation for e in extensions if e.mutation])
+    return LiniSchema(
+        query=merge_types("Query", queries),
+        mutation=merge_types("Mutation", mutations) if mutations else None,
+        types=[*CORE_TYPES, *(t for e in extensions for t in e.types)],
+        extensions=[*limit_extensions(host.settings.graphql), MaskInternalErrors],
+    )
+
+
+def _checked(root: str, core: tuple[type, ...], contributed: list[type]) -> tuple[type, ...]:
+    """Refuse two types that define the same root field: the later one would silently win."""
+    owners: dict[str, str] = {}
+    for cls in (*core, *contributed):
+        for name in _field_names(cls):
+            if name in owners:
+                raise PluginError(
+                    f"{root}.{name} is defined by both {owners[name]} and {cls.__module__}.{cls.__name__}"
+                )
+            owners[name] = f"{cls.__module__}.{cls.__name__}"
+    return (*core, *contributed)
+
+
+def _field_names(cls: type) -> list[str]:
+    definition: Any = getattr(cls, "__strawberry_definition__", None)
+    if definition is None:
+        raise PluginError(f"{cls.__module__}.{cls.__name__} is not a strawberry type")
+    return [field.python_name for field in definition.fields]

@@ -1,0 +1,202 @@
+"""Lini's application factory and command line.
+
+python server.py serve [--host H] [--port P] [--workers N] [--reload]
+python server.py migrate
+python server.py seed-demo
+python server.py export-schema [--output schema.graphql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import strawberry
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from strawberry.asgi import GraphQL
+from tortoise.connection import get_connection
+from tortoise.contrib.starlette import RegisterTortoise
+
+from core.db import DatabaseNotMigrated, connected, migrate, pending_migrations, tortoise_config
+from core.errors import DomainError
+from core.plugins import PluginError, PluginHost, load_plugins
+from core.settings import Settings, SettingsError, load_settings
+from schema import build_schema
+from schema.context import LiniContext
+
+logger = logging.getLogger("lini")
+RESERVED_PATHS = {"/graphql", "/health"}
+
+
+class LiniGraphQL(GraphQL):
+    def __init__(self, schema: strawberry.Schema, settings: Settings, host: PluginHost) -> None:
+        ide = "graphiql" if settings.development and settings.graphql.graphiql else None
+        super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False)
+        self.settings = settings
+        self.host = host
+
+    async def get_context(self, request: Any, response: Any = None) -> LiniContext:
+        return LiniContext(request=request, response=response, settings=self.settings, host=self.host)
+
+
+def create_app(settings: Settings | None = None, *, host: PluginHost | None = None) -> Starlette:
+    """Build the ASGI app; settings and plugins are validated here, before anything is served."""
+    settings = settings or load_settings()
+    host = host or load_plugins(settings)
+    schema = build_schema(host)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with RegisterTortoise(app, config=tortoise_config(settings.database.url)):
+            if settings.database.require_migrated:
+                pending = await pending_migrations()
+                if pending:
+                    raise DatabaseNotMigrated(
+                        f"The database {settings.database.url} is not migrated "
+                        f"(pending: {', '.join(pending)}). Run `python server.py migrate` first."
+                    )
+            await host.call("startup", app=app)
+            try:
+                yield
+            finally:
+                try:
+                    await host.call("shutdown", app=app)
+                except Exception:
+                    logger.exception("a plugin's shutdown hook failed")
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", LiniGraphQL(schema, settings, host)),
+            Route("/health", health, methods=["GET"]),
+            *plugin_routes(host),
+        ],
+        lifespan=lifespan,
+        max_body_size=settings.server.max_body_size,
+    )
+    app.state.settings = settings
+    app.state.plugins = host
+    app.state.schema = schema
+    return app
+
+
+def plugin_routes(host: PluginHost) -> list[BaseRoute]:
+    routes: list[BaseRoute] = host.collect("routes")
+    seen: set[str] = set(RESERVED_PATHS)
+    for route in routes:
+        path = getattr(route, "path", None)
+        if not isinstance(route, BaseRoute) or path is None:
+            raise PluginError(f"the routes hook returned {route!r}, not a starlette Route or Mount")
+        if path in seen:
+            raise PluginError(f"two routes claim the path {path}")
+        seen.add(path)
+    return routes
+
+
+async def health(request: Request) -> Response:
+    try:
+        await get_connection("default").execute_query("SELECT 1")
+    except Exception as exc:
+        logger.warning("health check failed: %r", exc)
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def app_factory() -> Starlette:
+    """Entry for `uvicorn --factory`: every worker process builds its own app."""
+    return create_app()
+
+
+# --- command line ---------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="server.py", description="Lini: headless GraphQL commerce.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the API with uvicorn (GraphQL on /graphql)")
+    serve.add_argument("--host", help="interface to bind (default: [server] host)")
+    serve.add_argument("--port", type=int, help="port (default: [server] port)")
+    serve.add_argument("--workers", type=int, help="worker processes (default: [server] workers)")
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    commands.add_parser("migrate", help="apply pending database migrations")
+    seed = commands.add_parser("seed-demo", help="load the demo brands and catalog into an empty database")
+    seed.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) if brands exist")
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL of the live schema")
+    export.add_argument("--output", default="schema.graphql", help="file to write ('-' for stdout)")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        return COMMANDS[args.command](settings, args)
+    except (SettingsError, DatabaseNotMigrated, DomainError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    load_plugins(settings)  # fail here, with the message, rather than once per worker
+    workers = args.workers or settings.server.workers
+    if workers > 1 and settings.database.url.startswith("sqlite"):
+        print("warning: SQLite serialises writes per process; use 1 worker or PostgreSQL", file=sys.stderr)
+    uvicorn.run(
+        "server:app_factory",
+        factory=True,
+        host=args.host or settings.server.host,
+        port=args.port or settings.server.port,
+        workers=None if args.reload else workers,
+        reload=args.reload,
+        proxy_headers=True,
+        timeout_graceful_shutdown=20,
+        log_level="info",
+    )
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    applied = asyncio.run(migrate(settings.database.url))
+    print("\n".join(f"applied {name}" for name in applied) or "nothing to apply: the database is up to date")
+    return 0
+
+
+def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from core.demo import seed_demo
+
+    async def run() -> str:
+        async with connected(settings.database.url):
+            if await pending_migrations():
+                raise DatabaseNotMigrated("Run `python server.py migrate` before `seed-demo`.")
+            return await seed_demo(only_if_empty=args.if_empty)
+
+    print(asyncio.run(run()))
+    return 0
+
+
+def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    sdl = export_sdl(settings)
+    if args.output == "-":
+        sys.stdout.write(sdl)
+    else:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+        print(f"wrote {args.output}")
+    return 0
+
+
+def export_sdl(settings: Settings) -> str:
+    return build_schema(load_plugins(settings)).as_str() + "\n"
+
+
+COMMANDS = {"serve": _serve, "migrate": _migrate, "seed-demo": _seed_demo, "export-schema": _export_schema}
+
+if __name__ == "__main__":
+    sys.exit(main())

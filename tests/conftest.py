@@ -1,0 +1,254 @@
+"""Test fixtures: a migrated database per test on SQLite (and PostgreSQL when reachable), an ASGI client
+that runs the app's lifespan, a GraphQL helper, a SQL-statement counter and a plugin registrar.
+
+The database is migrated once per session (a template file on SQLite, a database of its own on PostgreSQL);
+each test gets a fresh copy of the SQLite template or a truncated PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import socket
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from starlette.applications import Starlette
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from core.db import migrate
+from core.plugins import PluginHost, load_plugins
+from core.settings import Settings, load_settings
+from server import create_app
+
+CI = os.environ.get("CI", "").lower() == "true"
+PG_ADMIN_URL = os.environ.get("LINI_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_reachable() -> bool:
+    if os.environ.get("LINI_TEST_POSTGRES_URL"):
+        return True
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+BACKENDS = ["sqlite"] + (["postgres"] if _postgres_reachable() else [])
+if CI and "postgres" not in BACKENDS:
+    raise pytest.UsageError("CI=true needs PostgreSQL on 127.0.0.1:5432 (or LINI_TEST_POSTGRES_URL)")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"lini database backends: {', '.join(BACKENDS)}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec and callspec.params.get("backend") == "postgres" and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="tests SQLite-specific behaviour"))
+
+
+def run_sync(coroutine: Any) -> Any:
+    """Run a coroutine to completion on a thread of its own (session fixtures may be set up inside a loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    run_sync(migrate(f"sqlite://{path}"))
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    name = f"lini_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = PG_ADMIN_URL
+
+    async def create() -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(admin)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            await conn.close()
+
+    run_sync(create())
+    url = admin.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        run_sync(migrate(url))
+        yield url
+    finally:
+        run_sync(drop())
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+async def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        target = tmp_path / "lini.db"
+        shutil.copyfile(template, target)
+        return f"sqlite://{target}"
+    url = request.getfixturevalue("postgres_url")
+    conn = await asyncpg.connect(url)
+    try:
+        tables = await conn.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'tortoise_migrations'"
+        )
+        if tables:
+            names = ", ".join(f'"{row["tablename"]}"' for row in tables)
+            await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+    return url
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    # Tortoise caches each model's INSERT statement per connection *name*, not per dialect; one process
+    # never switches backends in production, but the suite does.
+    EXECUTOR_CACHE.clear()
+    base = load_settings(env={})
+    return base.model_copy(
+        update={
+            "database": base.database.model_copy(update={"url": database_url}),
+            "server": base.server.model_copy(update={"environment": "test"}),
+        }
+    )
+
+
+@pytest.fixture
+def plugins() -> dict[str, object]:
+    """Plugins to register for one test, by name; add to it before the app is built (see `use_plugin`)."""
+    return {}
+
+
+@pytest.fixture
+def use_plugin(plugins: dict[str, object]):  # noqa: ANN201 - returns a registrar
+    """Register a plugin object for the duration of one test: `use_plugin(obj, name="mine")`."""
+
+    def register(plugin: object, name: str | None = None) -> object:
+        plugins[name or getattr(plugin, "__name__", type(plugin).__name__)] = plugin
+        return plugin
+
+    return register
+
+
+@pytest.fixture
+def plugin_host(settings: Settings, plugins: dict[str, object]) -> PluginHost:
+    return load_plugins(settings, extra=plugins, env={})
+
+
+@pytest.fixture
+async def app(settings: Settings, plugin_host: PluginHost) -> AsyncIterator[Starlette]:
+    application = create_app(settings, host=plugin_host)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@dataclass
+class GraphQLClient:
+    """Posts GraphQL as a storefront would; `storefront` and `token` set the usual headers."""
+
+    http: httpx.AsyncClient
+    storefront: str | None = None
+    token: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    async def raw(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        headers = dict(self.headers)
+        storefront = kwargs.pop("storefront", self.storefront)
+        token = kwargs.pop("token", self.token)
+        if storefront:
+            headers["Lini-Storefront"] = storefront
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        headers.update(kwargs.pop("headers", {}))
+        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def __call__(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The `data` of a response that must have no errors."""
+        body = await self.raw(query, variables, **kwargs)
+        assert not body.get("errors"), body["errors"]
+        return body["data"]
+
+    async def error(self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any) -> dict[str, Any]:
+        """The one GraphQL error a response must have."""
+        body = await self.raw(query, variables, **kwargs)
+        assert body.get("errors") and len(body["errors"]) == 1, body
+        return body["errors"][0]
+
+
+@pytest.fixture
+def gql(client: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(client)
+
+
+class SQLCounter(logging.Handler):
+    """Counts the SQL statements tortoise sends, on either backend."""
+
+    VERBS = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = str(record.args[0]) if record.args else record.getMessage()
+        if text.lstrip().upper().startswith(self.VERBS):
+            self.statements.append(text)
+
+    @contextmanager
+    def counting(self) -> Iterator[list[str]]:
+        self.statements = []
+        yield self.statements
+
+
+@pytest.fixture
+def sql_counter() -> Iterator[SQLCounter]:
+    counter = SQLCounter()
+    log = logging.getLogger("tortoise.db_client")
+    previous = log.level
+    log.setLevel(logging.DEBUG)
+    log.addHandler(counter)
+    try:
+        yield counter
+    finally:
+        log.removeHandler(counter)
+        log.setLevel(previous)
