@@ -198,7 +198,9 @@ class GraphQLClient:
         if token:
             headers["Authorization"] = f"Bearer {token}"
         headers.update(kwargs.pop("headers", {}))
-        response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -34,7 +34,11 @@ async def make_product(
 ) -> Product:
     n = next(_seq)
     product = await Product.create(
-        brand=brand, name=name, slug=fields.pop("slug", f"{name.lower().replace(' ', '-')}-{n}"), status=status, **fields
+        brand=brand,
+        name=name,
+        slug=fields.pop("slug", f"{name.lower().replace(' ', '-')}-{n}"),
+        status=status,
+        **fields,
     )
     for position, size in enumerate(sizes):
         variant = await Variant.create(
@@ -61,6 +65,10 @@ async def make_catalog(brand: Brand, size: int, *, prefix: str = "Gamis") -> lis
     await Variant.bulk_create(variants)
     stored = await Variant.filter(brand=brand, product_id__in=[p.id for p in saved])
     await VariantPrice.bulk_create(
-        [VariantPrice(variant=v, currency=c, amount=Decimal(a)) for v in stored for c, a in (("IDR", "199000"), ("MYR", "55"))]
+        [
+            VariantPrice(variant=v, currency=c, amount=Decimal(a))
+            for v in stored
+            for c, a in (("IDR", "199000"), ("MYR", "55"))
+        ]
     )
     return saved

@@ -1,0 +1,43 @@
+# Lini: `make run` serves the demo on http://127.0.0.1:8000/graphql, `make test` runs the suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: install run migrate seed test lint format bench schema clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) server.py migrate
+
+seed: migrate
+	$(PY) server.py seed-demo --if-empty
+
+run: seed
+	$(PY) server.py serve
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: install
+	$(PY) -m bench
+
+schema: install
+	$(PY) server.py export-schema --output schema.graphql
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,84 @@
+"""The server: health, refusing an un-migrated database, the CLI, and the committed schema."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from core.db import DatabaseNotMigrated
+from core.plugins import load_plugins
+from server import create_app, export_sdl, main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+async def test_health_reports_the_database(client):
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+async def test_graphiql_is_not_served_outside_development(client):
+    response = await client.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code in (404, 405)
+
+
+async def test_graphiql_is_served_in_development(settings):
+    dev = settings.model_copy(update={"server": settings.server.model_copy(update={"environment": "development"})})
+    app = create_app(dev, host=load_plugins(dev, env={}))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+            response = await http.get("/graphql", headers={"Accept": "text/html"})
+    assert response.status_code == 200 and "graphiql" in response.text.lower()
+
+
+@pytest.mark.sqlite_only
+async def test_server_refuses_an_unmigrated_database(settings, tmp_path):
+    empty = settings.model_copy(
+        update={"database": settings.database.model_copy(update={"url": f"sqlite://{tmp_path}/empty.db"})}
+    )
+    app = create_app(empty, host=load_plugins(empty, env={}))
+    with pytest.raises(DatabaseNotMigrated, match="python server.py migrate"):
+        async with app.router.lifespan_context(app):
+            pass
+
+
+async def test_oversized_bodies_are_refused(client):
+    response = await client.post("/graphql", content=b"x" * 2_000_000, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+def test_cli_help_explains_each_command():
+    result = subprocess.run(
+        [sys.executable, "server.py", "--help"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    for command in ("serve", "migrate", "seed-demo", "export-schema"):
+        assert command in result.stdout
+
+
+def test_cli_reports_bad_settings_and_exits_2(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "settings.toml"
+    bad.write_text("[graphql]\nmax_depth = 'deep'\n", encoding="utf-8")
+    monkeypatch.setenv("LINI_SETTINGS", str(bad))
+    assert main(["export-schema", "--output", "-"]) == 2
+    assert "[graphql] max_depth" in capsys.readouterr().err
+
+
+def test_cli_migrate_and_seed_demo_fill_an_empty_database(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LINI_DATABASE_URL", f"sqlite://{tmp_path}/cli.db")
+    assert main(["migrate"]) == 0
+    assert main(["seed-demo"]) == 0
+    assert "loaded 2 brands" in capsys.readouterr().out
+    assert main(["seed-demo", "--if-empty"]) == 0
+    assert main(["seed-demo"]) == 2
+    assert main(["migrate"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_committed_schema_matches_the_live_schema(settings):
+    committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
+    assert export_sdl(settings) == committed, "schema.graphql is stale: run `make schema` and commit it"
