@@ -13,8 +13,8 @@ import os
 import shutil
 import socket
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,7 +151,7 @@ def plugins() -> dict[str, object]:
 
 
 @pytest.fixture
-def use_plugin(plugins: dict[str, object]):  # noqa: ANN201 - returns a registrar
+def use_plugin(plugins: dict[str, object]):
     """Register a plugin object for the duration of one test: `use_plugin(obj, name="mine")`."""
 
     def register(plugin: object, name: str | None = None) -> object:

@@ -30,9 +30,9 @@ async def test_graphiql_is_not_served_outside_development(client):
 async def test_graphiql_is_served_in_development(settings):
     dev = settings.model_copy(update={"server": settings.server.model_copy(update={"environment": "development"})})
     app = create_app(dev, host=load_plugins(dev, env={}))
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
-            response = await http.get("/graphql", headers={"Accept": "text/html"})
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+        response = await http.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200 and "graphiql" in response.text.lower()
 
 
@@ -42,7 +42,7 @@ async def test_server_refuses_an_unmigrated_database(settings, tmp_path):
         update={"database": settings.database.model_copy(update={"url": f"sqlite://{tmp_path}/empty.db"})}
     )
     app = create_app(empty, host=load_plugins(empty, env={}))
-    with pytest.raises(DatabaseNotMigrated, match="python server.py migrate"):
+    with pytest.raises(DatabaseNotMigrated, match=r"python server\.py migrate"):
         async with app.router.lifespan_context(app):
             pass
 

@@ -37,8 +37,7 @@ async def test_token_limit(gql):
 
 async def test_cost_limit_counts_nested_pages(gql):
     await make_brand("sekar")
-    # 100 products × (1 + 100-item page of nodes …) — the nodes list multiplies by its ids length only when
-    # a page size is given, so nest two connections through an alias-free fragment to exceed 10,000.
+    # 20 lists × 100 products × (edges + node + 4 fields): above 10,000 although each list alone is allowed.
     query = """
     fragment P on ProductConnection { edges { node { name slug description madeToMeasure } } }
     { a: products(first: 100) { ...P } b: products(first: 100) { ...P } c: products(first: 100) { ...P }
