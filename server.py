@@ -26,6 +26,7 @@ from strawberry.asgi import GraphQL
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
+from core.auth.services import AuthConfig
 from core.db import DatabaseNotMigrated, connected, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError
 from core.plugins import PluginError, PluginHost, load_plugins
@@ -38,20 +39,22 @@ RESERVED_PATHS = {"/graphql", "/health"}
 
 
 class LiniGraphQL(GraphQL):
-    def __init__(self, schema: strawberry.Schema, settings: Settings, host: PluginHost) -> None:
+    def __init__(self, schema: strawberry.Schema, settings: Settings, host: PluginHost, auth: AuthConfig) -> None:
         ide = "graphiql" if settings.development and settings.graphql.graphiql else None
         super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False)
         self.settings = settings
         self.host = host
+        self.auth = auth
 
     async def get_context(self, request: Any, response: Any = None) -> LiniContext:
-        return LiniContext(request=request, response=response, settings=self.settings, host=self.host)
+        return LiniContext(request=request, response=response, settings=self.settings, host=self.host, auth=self.auth)
 
 
 def create_app(settings: Settings | None = None, *, host: PluginHost | None = None) -> Starlette:
     """Build the ASGI app; settings and plugins are validated here, before anything is served."""
     settings = settings or load_settings()
     host = host or load_plugins(settings)
+    auth = AuthConfig.from_settings(settings)
     schema = build_schema(host)
 
     @asynccontextmanager
@@ -75,7 +78,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
 
     app = Starlette(
         routes=[
-            Route("/graphql", LiniGraphQL(schema, settings, host)),
+            Route("/graphql", LiniGraphQL(schema, settings, host, auth)),
             Route("/health", health, methods=["GET"]),
             *plugin_routes(host),
         ],
@@ -129,6 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply pending database migrations")
     seed = commands.add_parser("seed-demo", help="load the demo brands and catalog into an empty database")
     seed.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) if brands exist")
+    admin = commands.add_parser("create-admin", help="create a platform administrator (or promote an account)")
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--password", help="default: asked for on the terminal, or LINI_ADMIN_PASSWORD")
     export = commands.add_parser("export-schema", help="write the GraphQL SDL of the live schema")
     export.add_argument("--output", default="schema.graphql", help="file to write ('-' for stdout)")
     args = parser.parse_args(argv)
@@ -182,6 +188,24 @@ def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    import getpass
+    import os
+
+    from core.auth.services import AuthConfig, create_admin
+
+    password = args.password or os.environ.get("LINI_ADMIN_PASSWORD") or getpass.getpass("Password: ")
+    config = AuthConfig.from_settings(settings)
+
+    async def run() -> str:
+        async with connected(settings.database.url):
+            user = await create_admin(config, email=args.email, password=password)
+            return f"platform admin: {user.email}"
+
+    print(asyncio.run(run()))
+    return 0
+
+
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     sdl = export_sdl(settings)
     if args.output == "-":
@@ -196,7 +220,13 @@ def export_sdl(settings: Settings) -> str:
     return build_schema(load_plugins(settings)).as_str() + "\n"
 
 
-COMMANDS = {"serve": _serve, "migrate": _migrate, "seed-demo": _seed_demo, "export-schema": _export_schema}
+COMMANDS = {
+    "serve": _serve,
+    "migrate": _migrate,
+    "seed-demo": _seed_demo,
+    "create-admin": _create_admin,
+    "export-schema": _export_schema,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

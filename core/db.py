@@ -16,8 +16,10 @@ from tortoise.migrations.executor import MigrationExecutor
 
 APP = "lini"
 MODEL_MODULES = [
+    "core.auth.models",
     "core.actors.models",
     "core.catalog.models",
+    "core.events",
 ]
 
 

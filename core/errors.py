@@ -24,3 +24,12 @@ class DomainErrors(Exception):
     def __init__(self, errors: list[DomainError]) -> None:
         super().__init__("; ".join(e.message for e in errors))
         self.errors = errors
+
+
+class PermissionDenied(Exception):
+    """The actor may not do this. `authenticated` tells the API whether to say UNAUTHENTICATED or FORBIDDEN."""
+
+    def __init__(self, message: str, *, authenticated: bool) -> None:
+        super().__init__(message)
+        self.message = message
+        self.authenticated = authenticated

@@ -52,6 +52,23 @@ class GraphQLSettings(_Section):
     max_page_size: int = Field(100, ge=1)
 
 
+class AuthSettings(_Section):
+    # Name of the environment variable holding the token signing key (never the key itself).
+    signing_key_env: str = "LINI_SECRET_KEY"
+    access_token_minutes: int = Field(15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(30, ge=1, le=365)
+    password_reset_minutes: int = Field(60, ge=5, le=7 * 24 * 60)
+    staff_invite_days: int = Field(7, ge=1, le=90)
+    password_min_length: int = Field(10, ge=8, le=128)
+    # Failed sign-ins for one e-mail or one address before each try must wait (doubling), and before a lock.
+    login_slowdown_after: int = Field(3, ge=1)
+    login_lock_after: int = Field(10, ge=2)
+    login_lock_minutes: int = Field(15, ge=1)
+    # argon2id cost; lower only in tests.
+    argon2_time_cost: int = Field(3, ge=1)
+    argon2_memory_kib: int = Field(65536, ge=8)
+
+
 class PluginsSettings(_Section):
     enabled: list[str] = ["*"]
     # The raw `[plugins.<name>]` tables; each is validated by its plugin's own model when it loads.
@@ -65,6 +82,7 @@ class Settings(_Section):
     server: ServerSettings = ServerSettings()
     database: DatabaseSettings = DatabaseSettings()
     graphql: GraphQLSettings = GraphQLSettings()
+    auth: AuthSettings = AuthSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     @property
@@ -76,6 +94,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "server": ServerSettings,
     "database": DatabaseSettings,
     "graphql": GraphQLSettings,
+    "auth": AuthSettings,
     "plugins": PluginsSettings,
 }
 

@@ -10,15 +10,15 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from core.plugins import PluginError, PluginHost, SchemaExtension
-from schema.catalog import CatalogQuery, Product, ProductVariant
+from schema import accounts, brands, catalog, relay, storefront
 from schema.errors import MaskInternalErrors
 from schema.limits import limit_extensions
-from schema.relay import NodeQuery
-from schema.storefront import StorefrontQuery
 
-CORE_QUERIES: tuple[type, ...] = (StorefrontQuery, CatalogQuery, NodeQuery)
-CORE_MUTATIONS: tuple[type, ...] = ()
-CORE_TYPES: tuple[type, ...] = (Product, ProductVariant)
+# Each domain module exposes QUERIES, MUTATIONS and TYPES; the root types are merged from all of them.
+DOMAINS = (storefront, catalog, relay, accounts, brands)
+CORE_QUERIES: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "QUERIES", ()))
+CORE_MUTATIONS: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "MUTATIONS", ()))
+CORE_TYPES: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "TYPES", ()))
 
 
 class LiniSchema(strawberry.Schema):

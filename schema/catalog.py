@@ -13,6 +13,7 @@ from core.catalog.models import Product as ProductModel
 from core.catalog.models import Variant as VariantModel
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
+from schema.permissions import PUBLIC, guard
 from schema.relay import Connection, connection
 from schema.scalars import Money, MoneyRange
 
@@ -111,7 +112,7 @@ class ProductFilter:
 
 @strawberry.type
 class CatalogQuery:
-    @strawberry.field(description="The storefront's published products, by name.")
+    @strawberry.field(**guard("The storefront's published products, by name.", PUBLIC))
     async def products(
         self,
         info: Info,
@@ -137,8 +138,12 @@ class CatalogQuery:
         )
         return connection(page, Product.from_model)
 
-    @strawberry.field(description="A published product by its slug; null when there is none.")
+    @strawberry.field(**guard("A published product by its slug; null when there is none.", PUBLIC))
     async def product(self, info: Info, slug: str, storefront: str | None = None) -> Product | None:
         brand = await info.context.storefront(storefront)
         found = await catalog.storefront_product(brand, slug)
         return Product.from_model(found) if found else None
+
+
+QUERIES = (CatalogQuery,)
+TYPES = (Product, ProductVariant)

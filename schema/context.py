@@ -11,9 +11,13 @@ from starlette.responses import Response
 
 from core.actors.models import Brand
 from core.actors.services import storefront_by_slug, storefront_slug_for_host
+from core.auth import tokens
+from core.auth.services import AuthConfig, actor_for_token
+from core.context import ANONYMOUS, Actor
 from core.errors import DomainError
 from core.plugins import PluginHost
 from core.settings import Settings
+from schema.errors import ApiError
 from schema.loaders import Loaders
 
 STOREFRONT_HEADER = "lini-storefront"
@@ -25,10 +29,43 @@ class LiniContext:
     response: Response | None
     settings: Settings
     host: PluginHost
+    auth: AuthConfig
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     loaders: Loaders = field(default_factory=Loaders)
     _storefronts: dict[str, asyncio.Future[Brand]] = field(default_factory=dict)
     _host_slug: asyncio.Future[str | None] | None = None
+    _actor: asyncio.Future[Actor] | None = None
+
+    async def actor(self) -> Actor:
+        """Who is asking, from `Authorization: Bearer <access or app token>`; anonymous without the header."""
+        if self._actor is None:
+            self._actor = asyncio.ensure_future(self._resolve_actor())
+        return await asyncio.shield(self._actor)
+
+    async def _resolve_actor(self) -> Actor:
+        header = self.request.headers.get("authorization", "").strip()
+        if not header:
+            return ANONYMOUS
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise ApiError("Send the token as `Authorization: Bearer <token>`.", "UNAUTHENTICATED")
+        try:
+            return await actor_for_token(self.auth, token.strip())
+        except tokens.InvalidToken as error:
+            raise ApiError(str(error), "UNAUTHENTICATED") from None
+
+    @property
+    def client_address(self) -> str:
+        return self.request.client.host if self.request.client else ""
+
+    async def brand_slug(self, slug: str | None) -> str:
+        """The brand a management field is about: its `brand` argument, else the `Lini-Storefront` header."""
+        chosen = slug or self.request.headers.get(STOREFRONT_HEADER)
+        if not chosen:
+            raise DomainError(
+                "BRAND_REQUIRED", "Say which brand: a `brand` argument or the Lini-Storefront header.", "brand"
+            )
+        return chosen
 
     async def storefront(self, slug: str | None = None) -> Brand:
         """The brand whose storefront is asking: a `storefront` argument, the header, or the `Host`."""

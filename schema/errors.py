@@ -9,16 +9,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from core.errors import DomainError, DomainErrors
+from core.errors import DomainError, DomainErrors, PermissionDenied
 
 logger = logging.getLogger("lini.graphql")
+T = TypeVar("T")
 
 
 class ApiError(GraphQLError):
@@ -40,6 +41,14 @@ class UserError:
 def user_errors(error: DomainError | DomainErrors) -> list[UserError]:
     errors = error.errors if isinstance(error, DomainErrors) else [error]
     return [UserError(field=_camel(e.field), code=e.code, message=e.message) for e in errors]
+
+
+async def attempt(operation: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    """Run a service; a user mistake becomes the payload's `errors` (and the service changed nothing)."""
+    try:
+        return await operation(), []
+    except (DomainError, DomainErrors) as error:
+        return None, user_errors(error)
 
 
 def _camel(name: str | None) -> str | None:
@@ -65,6 +74,9 @@ class MaskInternalErrors(SchemaExtension):
         original = error.original_error
         if original is None or isinstance(original, GraphQLError):
             return error  # syntax, validation, or an ApiError raised on purpose
+        if isinstance(original, PermissionDenied):
+            code = "FORBIDDEN" if original.authenticated else "UNAUTHENTICATED"
+            return GraphQLError(original.message, nodes=error.nodes, path=error.path, extensions={"code": code})
         if isinstance(original, DomainError):
             return GraphQLError(
                 original.message,

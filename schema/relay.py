@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from core.errors import DomainError
 from core.pagination import Page
+from schema.permissions import PUBLIC, guard
 
 T = TypeVar("T")
 N = TypeVar("N")
@@ -58,13 +59,16 @@ def connection(page: Page[N], to_node: Callable[[N], T]) -> Connection[T]:
 @strawberry.type
 class NodeQuery:
     # Plain resolvers rather than `relay.node()`, whose field extension cannot be shared by two schemas.
-    @strawberry.field(description="Any object by its global ID; null if it does not exist or is not visible.")
+    @strawberry.field(**guard("Any object by its global ID; null if it does not exist or is not visible.", PUBLIC))
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         return await id.resolve_node(info, required=False)
 
-    @strawberry.field(description="Objects by their global IDs, in the order asked; null where not found.")
+    @strawberry.field(**guard("Objects by their global IDs, in the order asked; null where not found.", PUBLIC))
     async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
         max_size = info.context.settings.graphql.max_page_size
         if len(ids) > max_size:
             raise DomainError("PAGE_SIZE_EXCEEDED", f"At most {max_size} ids can be asked for at once.", "ids")
         return [await global_id.resolve_node(info, required=False) for global_id in ids]
+
+
+QUERIES = (NodeQuery,)

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.actors.models import Brand
+from schema.permissions import PUBLIC, guard
 
 
 @strawberry.type(description="How a brand's storefront looks.")
@@ -42,6 +43,9 @@ class Storefront:
 
 @strawberry.type
 class StorefrontQuery:
-    @strawberry.field(description="The storefront selected by the `Lini-Storefront` header (or `storefront`).")
+    @strawberry.field(**guard("The storefront selected by the `Lini-Storefront` header (or `storefront`).", PUBLIC))
     async def storefront(self, info: Info, storefront: str | None = None) -> Storefront:
         return Storefront.from_model(await info.context.storefront(storefront))
+
+
+QUERIES = (StorefrontQuery,)

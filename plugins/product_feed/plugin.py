@@ -12,6 +12,7 @@ from core.actors.services import storefront_by_slug
 from core.errors import DomainError
 from core.plugins import PluginHost, SchemaExtension, hookimpl
 from plugins.product_feed.feed import feed_path, render_feed
+from schema.permissions import PUBLIC, guard
 
 NAME = "product_feed"
 
@@ -25,7 +26,7 @@ class ProductFeed:
 
 @strawberry.type
 class ProductFeedQuery:
-    @strawberry.field(description="The storefront's product feed (added by the product_feed plugin).")
+    @strawberry.field(**guard("The storefront's product feed (added by the product_feed plugin).", PUBLIC))
     async def product_feed(self, info: Info, storefront: str | None = None) -> ProductFeed:
         brand = await info.context.storefront(storefront)
         config = info.context.host.config(NAME)
