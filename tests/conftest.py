@@ -140,6 +140,8 @@ def settings(database_url: str) -> Settings:
         update={
             "database": base.database.model_copy(update={"url": database_url}),
             "server": base.server.model_copy(update={"environment": "test"}),
+            # argon2 at its cheapest: the suite hashes hundreds of passwords.
+            "auth": base.auth.model_copy(update={"argon2_time_cost": 1, "argon2_memory_kib": 8}),
         }
     )
 

@@ -5,10 +5,46 @@ from __future__ import annotations
 from decimal import Decimal
 from itertools import count
 
-from core.actors.models import Brand, BrandStatus
+from datetime import timedelta
+
+from core.actors.models import Brand, BrandStatus, StaffMember, StaffRole
+from core.auth import tokens
+from core.auth.models import User
+from core.auth.passwords import hash_password
 from core.catalog.models import Product, ProductStatus, Variant, VariantPrice
 
 _seq = count(1)
+PASSWORD = "kain-tenun-2026"
+
+
+async def make_user(email: str = "", *, admin: bool = False, password: str = PASSWORD, **fields: object) -> User:
+    email = email or f"user{next(_seq)}@example.id"
+    hashed = hash_password(password, time_cost=1, memory_kib=8)
+    return await User.create(email=email, password_hash=hashed, is_platform_admin=admin, **fields)
+
+
+def access_token(user: User) -> str:
+    """An access token signed with the development key (what the test settings use)."""
+    token, _ = tokens.issue(
+        tokens.DEVELOPMENT_KEY,
+        user_id=user.id,
+        kind="access",
+        version=user.token_version,
+        lifetime=timedelta(minutes=5),
+    )
+    return token
+
+
+async def make_staff(brand: Brand, role: StaffRole = StaffRole.OWNER, email: str = "") -> tuple[User, str]:
+    """A user working for `brand` with `role`, and an access token for them."""
+    user = await make_user(email)
+    await StaffMember.create(brand=brand, user=user, role=role)
+    return user, access_token(user)
+
+
+async def make_admin() -> tuple[User, str]:
+    user = await make_user(admin=True)
+    return user, access_token(user)
 
 
 async def make_brand(slug: str = "", *, status: BrandStatus = BrandStatus.APPROVED, **fields: object) -> Brand:
