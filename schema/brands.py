@@ -17,7 +17,7 @@ from core.errors import DomainError
 from core.pagination import PageRequest, paginate
 from schema.accounts import PermissionEnum
 from schema.errors import UserError, attempt
-from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, BrandPermission, guard
+from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, SIGNED_IN, BrandPermission, guard
 from schema.relay import Connection, connection
 
 BrandStatusEnum = strawberry.enum(BrandStatus, name="BrandStatus")
@@ -245,7 +245,7 @@ class BrandQuery:
         )
         return connection(page, Brand.from_model)
 
-    @strawberry.field(**guard("A brand the caller manages, by slug (or the Lini-Storefront header).", SIGNED_IN))
+    @strawberry.field(**guard("A brand the caller works for, by slug (or the Lini-Storefront header).", BRAND_MEMBER))
     async def managed_brand(self, info: Info, brand: str | None = None) -> Brand:
         actor = await info.context.actor()
         return Brand.from_model(await brands.member_brand(actor, await info.context.brand_slug(brand)))

@@ -48,8 +48,20 @@ class SignedIn(Check):
     label = "a signed-in account"
 
     def check(self, actor: Actor) -> None:
-        if actor.user_id is None:
+        if not actor.is_authenticated:
             raise unauthenticated()
+        if actor.user_id is None:
+            raise forbidden("Only a person's account can do this, not an app token.")
+
+
+class BrandMember(Check):
+    label = "brand staff, an app of the brand, or a platform administrator"
+
+    def check(self, actor: Actor) -> None:
+        if not actor.is_authenticated:
+            raise unauthenticated()
+        if not (actor.brand_permissions or actor.is_platform_admin):
+            raise forbidden("You do not work for a brand.")
 
 
 class PlatformAdmin(Check):
@@ -98,6 +110,7 @@ class SupplierAccount(Check):
 
 PUBLIC = Public()
 SIGNED_IN = SignedIn()
+BRAND_MEMBER = BrandMember()
 PLATFORM_ADMIN = PlatformAdmin()
 TAILOR = TailorAccount()
 SUPPLIER = SupplierAccount()
