@@ -119,7 +119,7 @@ def forged(user_id: int, *, key: str = tokens.DEVELOPMENT_KEY, minutes: int = 5,
 async def test_expired_tampered_wrongly_signed_and_misused_tokens_are_refused(gql):
     user = await make_user("siti@example.id")
     good = access_token(user)
-    header, payload, signature = good.split(".")
+    header, _, signature = good.split(".")
     claims = jwt.decode(good, options={"verify_signature": False})
     claims["sub"] = "999"
     tampered_payload = jwt.encode(claims, "k" * 32, algorithm="HS256").split(".")[1]

@@ -33,13 +33,11 @@ def gid(type_name: str, id: int) -> str:
 
 async def test_apply_approve_update_and_serve_a_storefront_through_graphql_alone(gql):
     # a person registers and signs in
-    await gql(
-        """mutation { accountRegister(input: { email: "rina@example.id", password: "%s" }) { errors { code } } }"""
-        % PASSWORD
-    )
-    login = await gql(
-        """mutation { tokenCreate(input: { email: "rina@example.id", password: "%s" }) { token } }""" % PASSWORD
-    )
+    credentials = {"email": "rina@example.id", "password": PASSWORD}
+    register = "mutation($input: AccountRegisterInput!) { accountRegister(input: $input) { errors { code } } }"
+    assert (await gql(register, {"input": credentials}))["accountRegister"]["errors"] == []
+    sign_in = "mutation($input: TokenCreateInput!) { tokenCreate(input: $input) { token } }"
+    login = await gql(sign_in, {"input": credentials})
     token = login["tokenCreate"]["token"]
     # applies as a brand
     applied = await gql(APPLY, {"input": {"slug": "rina-hijab", "name": "Rina Hijab"}}, token=token)
