@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -186,3 +187,12 @@ async def test_account_update_validates_language(gql):
     assert (await User.get(id=user.id)).language == "ms"
     anonymous = await gql.error(update, {"input": {"fullName": "x"}})
     assert anonymous["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_concurrent_registrations_with_one_email_leave_one_account(gql):
+    payload = {"input": {"email": "kembar@example.id", "password": PASSWORD}}
+    results = await asyncio.gather(*(gql(REGISTER, payload) for _ in range(4)))
+    outcomes = sorted(len(r["accountRegister"]["errors"]) for r in results)
+    assert outcomes == [0, 1, 1, 1]
+    assert {e["code"] for r in results for e in r["accountRegister"]["errors"]} == {"EMAIL_TAKEN"}
+    assert await User.filter(email="kembar@example.id").count() == 1
