@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     """Build the ASGI app; settings and plugins are validated here, before anything is served."""
     settings = settings or load_settings()
     host = host or load_plugins(settings)
+    if host.settings is not settings:
+        raise ValueError("create_app: the plugin host was loaded with other settings than the app's")
     auth = AuthConfig.from_settings(settings)
     schema = build_schema(host)
 
@@ -67,14 +69,12 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
                         f"The database {settings.database.url} is not migrated "
                         f"(pending: {', '.join(pending)}). Run `python server.py migrate` first."
                     )
-            await host.call("startup", app=app)
             try:
+                await host.call("startup", app=app)
                 yield
             finally:
-                try:
-                    await host.call("shutdown", app=app)
-                except Exception:
-                    logger.exception("a plugin's shutdown hook failed")
+                # also after a failed start-up: plugins that did start get to clean up
+                await host.call("shutdown", app=app, on_error="log")
 
     app = Starlette(
         routes=[

@@ -63,7 +63,7 @@ def routes(host: PluginHost) -> list[BaseRoute]:
 def schema_extensions(host: PluginHost) -> list[Any]:
     """GraphQL types and fields the plugin adds, without editing `schema/`.
 
-    :return: a list of `schema.extensions.SchemaExtension` objects: each may carry a `query` and a
+    :return: a list of `core.plugins.SchemaExtension` objects: each may carry a `query` and a
         `mutation` strawberry type whose fields are merged into the root `Query` and `Mutation`, and
         `types` that must be registered even when no field names them. A field name clash with the core
         schema or another plugin stops the start with both names.

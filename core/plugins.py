@@ -57,10 +57,13 @@ async def await_me_maybe(value: Any) -> Any:
 class PluginHost:
     """The plugin manager plus each plugin's validated settings; what core code calls hooks through."""
 
-    def __init__(self, settings: Settings, manager: pluggy.PluginManager, configs: dict[str, Any]) -> None:
+    def __init__(
+        self, settings: Settings, manager: pluggy.PluginManager, configs: dict[str, Any], *, tracing: bool = False
+    ) -> None:
         self.settings = settings
         self.manager = manager
         self._configs = configs
+        self.tracing = tracing
 
     @property
     def names(self) -> list[str]:
@@ -74,13 +77,40 @@ class PluginHost:
 
     def collect(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call a list-returning hook and flatten the lists, in plugin order."""
-        results = getattr(self.manager.hook, hook)(host=self, **kwargs)
-        return [item for result in results if result for item in result]
+        caller = getattr(self.manager.hook, hook)
+        results = caller(host=self, **kwargs)
+        if any(not isinstance(result, list | tuple) for result in results):
+            culprits = [
+                impl.plugin_name
+                for impl in caller.get_hookimpls()
+                if not isinstance(
+                    impl.function(**{a: ({"host": self} | kwargs)[a] for a in impl.argnames}), list | tuple
+                )
+            ]
+            raise PluginError(f"the {hook} hook of {', '.join(culprits)} must return a list (and not be async)")
+        return [item for result in results for item in result]
 
-    async def call(self, hook: str, **kwargs: Any) -> list[Any]:
-        """Call a hook and await every result that is awaitable."""
-        results = getattr(self.manager.hook, hook)(host=self, **kwargs)
-        return [await await_me_maybe(result) for result in results]
+    async def call(self, hook: str, *, on_error: str = "raise", **kwargs: Any) -> list[Any]:
+        """Call each implementation of a hook in pluggy's order and await what is awaitable.
+
+        Each plugin is called even when an earlier one failed (a failed shutdown must not skip the others').
+        `on_error="raise"` re-raises the first failure once all ran; `"log"` logs each and goes on.
+        """
+        arguments = {"host": self, **kwargs}
+        values: list[Any] = []
+        failures: list[Exception] = []
+        for impl in reversed(getattr(self.manager.hook, hook).get_hookimpls()):
+            if self.tracing:
+                logger.info("hook %s [%s]", hook, impl.plugin_name)
+            try:
+                values.append(await await_me_maybe(impl.function(*(arguments[a] for a in impl.argnames))))
+            except Exception as exc:
+                if on_error == "log":
+                    logger.exception("plugin %r: %s hook failed", impl.plugin_name, hook)
+                failures.append(exc)
+        if failures and on_error == "raise":
+            raise failures[0]
+        return [value for value in values if value is not None]
 
 
 def discover() -> dict[str, Any]:
@@ -119,14 +149,20 @@ def load_plugins(
     for name, plugin in _load(installed, settings, extra):
         try:
             manager.register(plugin, name=name)
-        except (pluggy.PluginValidationError, ValueError) as exc:
+        except pluggy.PluginValidationError as exc:
             raise PluginError(f"plugin {name!r} does not match the hook contract: {exc}") from exc
+        except ValueError as exc:
+            raise PluginError(f"plugin {name!r} could not be registered (already registered?): {exc}") from exc
         configs[name] = plugin_settings(settings, name, getattr(plugin, "Settings", None), env)
+    try:
+        manager.check_pending()  # a misspelt hook (`def route(...)`) would otherwise be ignored silently
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"a plugin implements a hook Lini does not have: {exc}") from exc
 
     if env.get(TRACE_ENV):
         manager.trace.root.setwriter(lambda message: logger.info("hook %s", message.rstrip()))
         manager.enable_tracing()
-    return PluginHost(settings, manager, configs)
+    return PluginHost(settings, manager, configs, tracing=bool(env.get(TRACE_ENV)))
 
 
 def _load(

@@ -178,6 +178,9 @@ def plugin_settings(
         if table:
             raise SettingsError(f"[{section}]: plugin {name!r} takes no settings")
         return None
+    unknown = sorted(set(table) - set(model.model_fields))
+    if unknown:
+        raise SettingsError(f"[{section}] {unknown[0]}: unknown key (expected: {', '.join(model.model_fields)})")
     sources: dict[tuple[str, str], str] = {}
     for key, field in model.model_fields.items():
         var = f"{ENV_PREFIX}PLUGINS_{name}_{key}".upper()
@@ -187,4 +190,4 @@ def plugin_settings(
     try:
         return model.model_validate(table)
     except ValidationError as exc:
-        raise SettingsError(describe_validation_error(exc, "settings", sources, section=section)) from None
+        raise SettingsError(describe_validation_error(exc, "settings.toml", sources, section=section)) from None

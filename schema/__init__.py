@@ -8,6 +8,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
+from strawberry.utils.str_converters import to_camel_case
 
 from core.plugins import PluginError, PluginHost, SchemaExtension
 from schema import accounts, brands, catalog, relay, storefront
@@ -45,7 +46,7 @@ def _checked(root: str, core: tuple[type, ...], contributed: list[type]) -> tupl
     """Refuse two types that define the same root field: the later one would silently win."""
     owners: dict[str, str] = {}
     for cls in (*core, *contributed):
-        for name in _field_names(cls):
+        for name in _graphql_names(cls):
             if name in owners:
                 raise PluginError(
                     f"{root}.{name} is defined by both {owners[name]} and {cls.__module__}.{cls.__name__}"
@@ -54,8 +55,9 @@ def _checked(root: str, core: tuple[type, ...], contributed: list[type]) -> tupl
     return (*core, *contributed)
 
 
-def _field_names(cls: type) -> list[str]:
+def _graphql_names(cls: type) -> list[str]:
+    """The names clients see (`product_feed` and `name="productFeed"` are the same field)."""
     definition: Any = getattr(cls, "__strawberry_definition__", None)
     if definition is None:
         raise PluginError(f"{cls.__module__}.{cls.__name__} is not a strawberry type")
-    return [field.python_name for field in definition.fields]
+    return [field.graphql_name or to_camel_case(field.python_name) for field in definition.fields]

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 from itertools import count
-
-from datetime import timedelta
 
 from core.actors.models import Brand, BrandStatus, StaffMember, StaffRole
 from core.auth import tokens

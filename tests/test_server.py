@@ -80,5 +80,7 @@ def test_cli_migrate_and_seed_demo_fill_an_empty_database(tmp_path, monkeypatch,
 
 
 def test_committed_schema_matches_the_live_schema(settings):
+    # Built-in plugins only, so a third-party plugin installed in a developer's environment does not count.
+    builtin = settings.model_copy(update={"plugins": settings.plugins.model_copy(update={"enabled": ["product_feed"]})})
     committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
-    assert export_sdl(settings) == committed, "schema.graphql is stale: run `make schema` and commit it"
+    assert export_sdl(builtin) == committed, "schema.graphql is stale: run `make schema` and commit it"
