@@ -27,6 +27,10 @@ class Brand(Model):
     # Enabled currencies, languages (BCP 47) and ISO 3166-1 alpha-2 countries shipped to.
     currencies: fields.Field[list[str]] = fields.JSONField(default=list)
     languages: fields.Field[list[str]] = fields.JSONField(default=list)
+    # The language of the catalog's own texts; translations fall back to it.
+    default_language = fields.CharField(max_length=8, default="id")
+    # Prices are entered including tax (gross) or excluding it (net).
+    prices_include_tax = fields.BooleanField(default=True)
     ships_to: fields.Field[list[str]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
