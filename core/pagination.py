@@ -79,6 +79,23 @@ def decode_cursor(cursor: str, key: str, model: type[Model], order: Sequence[str
         raise DomainError("INVALID_CURSOR", "This cursor is malformed.", "after") from None
 
 
+def decode_positions(cursor: str, key: str, length: int) -> list[int]:
+    """A cursor of integers only (e.g. a position in a ranked list and an id)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        payload = orjson.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, TypeError):
+        payload = None
+    if (
+        not isinstance(payload, list)
+        or len(payload) != length + 1
+        or payload[0] != key
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in payload[1:])
+    ):
+        raise DomainError("INVALID_CURSOR", "This cursor does not belong to this list or ordering.", "after")
+    return payload[1:]
+
+
 async def paginate(
     queryset: QuerySet[M],
     request: PageRequest,

@@ -69,6 +69,11 @@ class AuthSettings(_Section):
     argon2_memory_kib: int = Field(65536, ge=8)
 
 
+class CatalogSettings(_Section):
+    # `quantityAvailable` never shows more than this, so competitors cannot read stock levels.
+    quantity_available_cap: int = Field(20, ge=1, le=10_000)
+
+
 class PluginsSettings(_Section):
     enabled: list[str] = ["*"]
     # The raw `[plugins.<name>]` tables; each is validated by its plugin's own model when it loads.
@@ -83,6 +88,7 @@ class Settings(_Section):
     database: DatabaseSettings = DatabaseSettings()
     graphql: GraphQLSettings = GraphQLSettings()
     auth: AuthSettings = AuthSettings()
+    catalog: CatalogSettings = CatalogSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     @property
@@ -95,6 +101,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "database": DatabaseSettings,
     "graphql": GraphQLSettings,
     "auth": AuthSettings,
+    "catalog": CatalogSettings,
     "plugins": PluginsSettings,
 }
 

@@ -1,21 +1,95 @@
-"""Catalog types and storefront queries: products, their variants and prices."""
+"""The storefront catalog: products, variants, prices, attributes, media, categories and collections.
+
+Each object carries the storefront's language and currency chosen at the top-level field (`Private`
+fields), so nested fields translate and price consistently without asking again.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from core.actors.models import Brand
+from core.catalog import listing
 from core.catalog import services as catalog
+from core.catalog.models import AttributeType, ProductAttributeValue
+from core.catalog.models import Category as CategoryModel
+from core.catalog.models import Collection as CollectionModel
 from core.catalog.models import Product as ProductModel
+from core.catalog.models import ProductMedia as MediaModel
 from core.catalog.models import Variant as VariantModel
+from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
 from schema.permissions import PUBLIC, guard
 from schema.relay import Connection, connection
 from schema.scalars import Money, MoneyRange
+from schema.storefront_locale import Locale, locale_for
+
+AttributeTypeEnum = strawberry.enum(AttributeType, name="AttributeType")
+
+
+@strawberry.enum(description="How to order a product list.")
+class ProductSortField(Enum):
+    NAME = "NAME"
+    PRICE = "PRICE"
+    CREATED = "CREATED"
+    RELEVANCE = "RELEVANCE"
+
+
+@strawberry.enum
+class SortDirection(Enum):
+    ASC = "ASC"
+    DESC = "DESC"
+
+
+@strawberry.type(description="A body measurement of one size in a size chart, in centimetres.")
+class SizeMeasurement:
+    code: str
+    value: Decimal
+
+
+@strawberry.type(description="One row of a size chart: a size label and its body measurements (LD, PB, PL…).")
+class SizeChartRow:
+    size: str
+    measurements: list[SizeMeasurement]
+
+
+@strawberry.type(description="An image of a product.")
+class ProductMedia:
+    url: str
+    alt: str
+
+
+@strawberry.type(description="A product property such as fabric, sleeve length or lining.")
+class AttributeInfo:
+    code: str
+    name: str
+    type: AttributeTypeEnum  # type: ignore[valid-type]
+    unit: str
+
+
+@strawberry.type(description="One value of an attribute: a choice, a text, a number (with the unit) or a yes/no.")
+class AttributeValue:
+    code: str | None
+    label: str
+
+
+@strawberry.type(description="An attribute of a product with its values.")
+class ProductAttribute:
+    attribute: AttributeInfo
+    values: list[AttributeValue]
+
+
+@strawberry.type(description="What a product costs in the asked currency.")
+class ProductPricing:
+    price_range: MoneyRange
+    on_sale: bool
 
 
 @strawberry.type(description="A sellable version of a product: one size and colour, with its SKU and prices.")
@@ -24,16 +98,20 @@ class ProductVariant(relay.Node):
     sku: str
     size: str
     colour: str
+    barcode: str
     weight_grams: int
+    _locale: strawberry.Private[Locale]
 
     @classmethod
-    def from_model(cls, variant: VariantModel) -> ProductVariant:
+    def from_model(cls, variant: VariantModel, locale: Locale) -> ProductVariant:
         return cls(
             id=variant.id,
             sku=variant.sku,
             size=variant.size,
             colour=variant.colour,
+            barcode=variant.barcode,
             weight_grams=variant.weight_grams,
+            _locale=locale,
         )
 
     @strawberry.field(description="Prices in every currency the variant is priced in.")
@@ -41,109 +119,405 @@ class ProductVariant(relay.Node):
         rows = await info.context.loaders.prices_by_variant.load(self.id)
         return [Money.of(row.amount, row.currency) for row in rows]
 
-    @strawberry.field(
-        description="The price in `currency`, or the storefront's default currency; null if not priced in it."
-    )
+    @strawberry.field(description="The price in `currency`, or the storefront's currency; null if not priced in it.")
     async def price(self, info: Info, currency: str | None = None) -> Money | None:
-        wanted = currency or (await info.context.storefront()).default_currency
+        wanted = currency or self._locale.currency
         for row in await info.context.loaders.prices_by_variant.load(self.id):
             if row.currency == wanted:
                 return Money.of(row.amount, row.currency)
         return None
+
+    @strawberry.field(description="The price before a discount, when the variant is on sale.")
+    async def compare_at_price(self, info: Info) -> Money | None:
+        for row in await info.context.loaders.prices_by_variant.load(self.id):
+            if row.currency == self._locale.currency and row.compare_at_amount is not None:
+                return Money.of(row.compare_at_amount, row.currency)
+        return None
+
+    @strawberry.field(description="How many can be ordered now, capped so stock levels do not leak.")
+    async def quantity_available(self, info: Info) -> int:
+        quantity = await info.context.loaders.stock_by_variant.load(self.id) or 0
+        return max(0, min(quantity, info.context.settings.catalog.quantity_available_cap))
+
+    @strawberry.field
+    async def is_available(self, info: Info) -> bool:
+        return (await info.context.loaders.stock_by_variant.load(self.id) or 0) > 0
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: list[str], required: bool = False
     ) -> list[ProductVariant | None]:
         brand = await info.context.storefront()
+        locale = locale_for(info, brand)
         ids = [int(i) for i in node_ids if i.isdigit()]
         rows = {v.id: v for v in await VariantModel.filter(id__in=ids, brand_id=brand.id)}
         products = await catalog.products_by_ids(brand, {v.product_id for v in rows.values()})
         found = {i: v for i, v in rows.items() if v.product_id in products}
-        return [cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None for i in node_ids]
+        return [cls.from_model(found[int(i)], locale) if i.isdigit() and int(i) in found else None for i in node_ids]
 
 
-@strawberry.type(description="A product of a brand's catalog.")
+@strawberry.type(description="A product of a brand's catalog, in the storefront's language and currency.")
 class Product(relay.Node):
     id: relay.NodeID[int]
     slug: str
     name: str
     description: str
+    seo_title: str
+    seo_description: str
     made_to_measure: bool
+    created_at: datetime
+    published_at: datetime | None
+    size_chart: list[SizeChartRow]
+    _category_id: strawberry.Private[int | None]
+    # The category when the list query already joined it (select_related), saving a query per page.
+    _category: strawberry.Private[CategoryModel | None]
+    _locale: strawberry.Private[Locale]
 
     @classmethod
-    def from_model(cls, product: ProductModel) -> Product:
+    def from_model(cls, product: ProductModel, locale: Locale) -> Product:
+        t, lang = product.translations, locale.language
         return cls(
             id=product.id,
             slug=product.slug,
-            name=product.name,
-            description=product.description,
+            name=pick(t, "name", product.name, lang),
+            description=pick(t, "description", product.description, lang),
+            seo_title=pick(t, "seo_title", product.seo_title or product.name, lang),
+            seo_description=pick(t, "seo_description", product.seo_description, lang),
             made_to_measure=product.made_to_measure,
+            created_at=product.created_at,
+            published_at=product.published_at,
+            size_chart=[
+                SizeChartRow(
+                    size=str(row.get("size", "")),
+                    measurements=[
+                        SizeMeasurement(code=str(m["code"]), value=Decimal(str(m["value"])))
+                        for m in row.get("measurements") or []
+                    ],
+                )
+                for row in product.size_chart or []
+            ],
+            _category_id=product.category_id,
+            _category=product.__dict__.get("_category"),
+            _locale=locale,
         )
 
     @strawberry.field
     async def variants(self, info: Info) -> list[ProductVariant]:
         rows = await info.context.loaders.variants_by_product.load(self.id)
-        return [ProductVariant.from_model(row) for row in rows]
+        return [ProductVariant.from_model(row, self._locale) for row in rows]
 
-    @strawberry.field(description="The lowest and highest variant price in `currency` (default: the storefront's).")
-    async def price_range(self, info: Info, currency: str | None = None) -> MoneyRange:
-        wanted = currency or (await info.context.storefront()).default_currency
+    @strawberry.field(description="Lowest and highest variant price in the storefront's currency.")
+    async def pricing(self, info: Info) -> ProductPricing:
         variants = await info.context.loaders.variants_by_product.load(self.id)
         price_lists = await info.context.loaders.prices_by_variant.load_many([v.id for v in variants])
-        amounts: list[Decimal] = [p.amount for prices in price_lists for p in prices if p.currency == wanted]
+        currency = self._locale.currency
+        rows = [p for prices in price_lists for p in prices if p.currency == currency]
+        amounts = [p.amount for p in rows]
+        on_sale = any(p.compare_at_amount is not None and p.compare_at_amount > p.amount for p in rows)
+        if not amounts:
+            return ProductPricing(price_range=MoneyRange(start=None, stop=None), on_sale=False)
+        money_range = MoneyRange(start=Money.of(min(amounts), currency), stop=Money.of(max(amounts), currency))
+        return ProductPricing(price_range=money_range, on_sale=on_sale)
+
+    @strawberry.field(
+        description="Same as `pricing.priceRange`, in `currency` if given.",
+        deprecation_reason="Use `pricing { priceRange }` (with `currency` on the list or product field).",
+    )
+    async def price_range(self, info: Info, currency: str | None = None) -> MoneyRange:
+        variants = await info.context.loaders.variants_by_product.load(self.id)
+        price_lists = await info.context.loaders.prices_by_variant.load_many([v.id for v in variants])
+        wanted = currency or self._locale.currency
+        amounts = [p.amount for prices in price_lists for p in prices if p.currency == wanted]
         if not amounts:
             return MoneyRange(start=None, stop=None)
         return MoneyRange(start=Money.of(min(amounts), wanted), stop=Money.of(max(amounts), wanted))
 
+    @strawberry.field(description="True when it can be ordered: made to measure, or a variant in stock.")
+    async def is_available(self, info: Info) -> bool:
+        if self.made_to_measure:
+            return True
+        variants = await info.context.loaders.variants_by_product.load(self.id)
+        stock = await info.context.loaders.stock_by_variant.load_many([v.id for v in variants])
+        return any((quantity or 0) > 0 for quantity in stock)
+
+    @strawberry.field
+    async def category(self, info: Info) -> Category | None:
+        if self._category_id is None:
+            return None
+        found = self._category or await info.context.loaders.category.load(self._category_id)
+        return Category.from_model(found, self._locale) if found else None
+
+    @strawberry.field(description="Images in display order.")
+    async def media(self, info: Info) -> list[ProductMedia]:
+        rows = await info.context.loaders.media_by_product.load(self.id)
+        return [_media(row, self._locale) for row in rows]
+
+    @strawberry.field(description="The first image, for lists.")
+    async def thumbnail(self, info: Info) -> ProductMedia | None:
+        rows = await info.context.loaders.media_by_product.load(self.id)
+        return _media(rows[0], self._locale) if rows else None
+
+    @strawberry.field
+    async def attributes(self, info: Info) -> list[ProductAttribute]:
+        rows = await info.context.loaders.attributes_by_product.load(self.id)
+        grouped: dict[int, ProductAttribute] = {}
+        for row in rows:
+            entry = grouped.get(row.attribute_id)
+            if entry is None:
+                entry = grouped[row.attribute_id] = ProductAttribute(attribute=_attribute(row, self._locale), values=[])
+            entry.values.append(_value(row, self._locale))
+        return list(grouped.values())
+
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Product | None]:
         brand = await info.context.storefront()
+        locale = locale_for(info, brand)
         found = await catalog.products_by_ids(brand, [int(i) for i in node_ids if i.isdigit()])
-        return [cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None for i in node_ids]
+        return [cls.from_model(found[int(i)], locale) if i.isdigit() and int(i) in found else None for i in node_ids]
 
 
-@strawberry.input(description="Narrows a product list.")
+def _media(row: MediaModel, locale: Locale) -> ProductMedia:
+    return ProductMedia(url=row.url, alt=pick(row.translations, "alt", row.alt, locale.language))
+
+
+def _attribute(row: ProductAttributeValue, locale: Locale) -> AttributeInfo:
+    a = row.attribute
+    return AttributeInfo(
+        code=a.code, name=pick(a.translations, "name", a.name, locale.language), type=a.type, unit=a.unit
+    )
+
+
+def _value(row: ProductAttributeValue, locale: Locale) -> AttributeValue:
+    if row.choice is not None:
+        label = pick(row.choice.translations, "label", row.choice.label, locale.language)
+        return AttributeValue(code=row.choice.code, label=label)
+    if row.number_value is not None:
+        unit = f" {row.attribute.unit}" if row.attribute.unit else ""
+        return AttributeValue(code=None, label=f"{row.number_value.normalize():f}{unit}")
+    if row.boolean_value is not None:
+        return AttributeValue(code=None, label="yes" if row.boolean_value else "no")
+    return AttributeValue(code=None, label=row.text_value)
+
+
+@strawberry.type(description="A category of a brand's catalog tree.")
+class Category(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    description: str
+    level: int
+    _parent_id: strawberry.Private[int | None]
+    _locale: strawberry.Private[Locale]
+
+    @classmethod
+    def from_model(cls, category: CategoryModel, locale: Locale) -> Category:
+        t = category.translations
+        return cls(
+            id=category.id,
+            slug=category.slug,
+            name=pick(t, "name", category.name, locale.language),
+            description=pick(t, "description", category.description, locale.language),
+            level=max(0, category.path.count("/") - 2),
+            _parent_id=category.parent_id,
+            _locale=locale,
+        )
+
+    @strawberry.field
+    async def parent(self, info: Info) -> Category | None:
+        if self._parent_id is None:
+            return None
+        found = await info.context.loaders.category.load(self._parent_id)
+        return Category.from_model(found, self._locale) if found else None
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Category | None]:
+        brand = await info.context.storefront()
+        locale = locale_for(info, brand)
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        found = {c.id: c for c in await CategoryModel.filter(brand_id=brand.id, id__in=ids)}
+        return [cls.from_model(found[int(i)], locale) if i.isdigit() and int(i) in found else None for i in node_ids]
+
+
+@strawberry.type(description="A hand-picked selection of products, in the brand's order.")
+class Collection(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    name: str
+    description: str
+
+    @classmethod
+    def from_model(cls, collection: CollectionModel, locale: Locale) -> Collection:
+        t = collection.translations
+        return cls(
+            id=collection.id,
+            slug=collection.slug,
+            name=pick(t, "name", collection.name, locale.language),
+            description=pick(t, "description", collection.description, locale.language),
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Collection | None]:
+        brand = await info.context.storefront()
+        locale = locale_for(info, brand)
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        found = {c.id: c for c in await CollectionModel.filter(brand_id=brand.id, is_published=True, id__in=ids)}
+        return [cls.from_model(found[int(i)], locale) if i.isdigit() and int(i) in found else None for i in node_ids]
+
+
+@strawberry.input
+class PriceRangeInput:
+    gte: Decimal | None = None
+    lte: Decimal | None = None
+
+
+@strawberry.input(description="Match an attribute: choice codes or texts, a number range, or a yes/no.")
+class AttributeFilterInput:
+    code: str
+    values: list[str] | None = None
+    gte: Decimal | None = None
+    lte: Decimal | None = None
+    boolean: bool | None = None
+
+
+@strawberry.input(description="Narrows a product list; all given conditions must hold.")
 class ProductFilter:
     search: str | None = strawberry.field(
-        default=None, description="Words matched case-insensitively in name, description and SKU."
+        default=None,
+        description="Words matched case-insensitively, as prefixes or substrings, in names, descriptions, "
+        "SKUs and attribute values, in every language.",
     )
+    category_slug: str | None = strawberry.field(default=None, description="Includes its sub-categories.")
+    collection_slug: str | None = None
+    made_to_measure: bool | None = None
+    price: PriceRangeInput | None = strawberry.field(default=None, description="In the list's currency.")
+    in_stock: bool | None = None
+    attributes: list[AttributeFilterInput] | None = None
+
+
+@strawberry.input
+class ProductSortInput:
+    field: ProductSortField
+    direction: SortDirection = SortDirection.ASC
+
+
+def _query(filter: ProductFilter | None, sort_by: ProductSortInput | None, currency: str) -> listing.ProductQuery:
+    f = filter or ProductFilter()
+    if f.search is not None and len(f.search) > 200:
+        raise DomainError("INVALID_FILTER", "A search is at most 200 characters.", "filter.search")
+    sort = (
+        listing.ProductSort(sort_by.field.value)
+        if sort_by
+        else (listing.ProductSort.RELEVANCE if f.search and f.search.strip() else listing.ProductSort.NAME)
+    )
+    return listing.ProductQuery(
+        search=f.search,
+        category_slug=f.category_slug,
+        collection_slug=f.collection_slug,
+        made_to_measure=f.made_to_measure,
+        price_gte=f.price.gte if f.price else None,
+        price_lte=f.price.lte if f.price else None,
+        in_stock=f.in_stock,
+        attributes=[
+            listing.AttributeFilter(code=a.code, values=a.values or [], gte=a.gte, lte=a.lte, boolean=a.boolean)
+            for a in f.attributes or []
+        ],
+        sort=sort,
+        descending=bool(sort_by and sort_by.direction == SortDirection.DESC),
+        currency=currency,
+    )
+
+
+async def _brand_locale(
+    info: Info, storefront: str | None, language: str | None, currency: str | None
+) -> tuple[Brand, Locale]:
+    brand = await info.context.storefront(storefront)
+    return brand, locale_for(info, brand, language=language, currency=currency)
 
 
 @strawberry.type
 class CatalogQuery:
-    @strawberry.field(**guard("The storefront's published products, by name.", PUBLIC))
+    @strawberry.field(**guard("The storefront's published products.", PUBLIC))
     async def products(
         self,
         info: Info,
         filter: ProductFilter | None = None,
+        sort_by: ProductSortInput | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
+        currency: str | None = None,
+        language: str | None = None,
         storefront: str | None = None,
     ) -> Connection[Product]:
-        brand = await info.context.storefront(storefront)
-        search = filter.search if filter else None
-        if search is not None and len(search) > 200:
-            raise DomainError("INVALID_FILTER", "A search is at most 200 characters.", "filter.search")
+        brand, locale = await _brand_locale(info, storefront, language, currency)
         limits = info.context.settings.graphql
-        page = await paginate(
-            catalog.storefront_products(brand, search=search),
+        page = await listing.list_products(
+            brand,
+            _query(filter, sort_by, locale.currency),
             PageRequest(first=first, after=after, last=last, before=before),
-            order=("name", "id"),
-            key="products:name",
             default_size=limits.default_page_size,
             max_size=limits.max_page_size,
         )
-        return connection(page, Product.from_model)
+        return connection(page, lambda product: Product.from_model(product, locale))
 
     @strawberry.field(**guard("A published product by its slug; null when there is none.", PUBLIC))
-    async def product(self, info: Info, slug: str, storefront: str | None = None) -> Product | None:
-        brand = await info.context.storefront(storefront)
+    async def product(
+        self,
+        info: Info,
+        slug: str,
+        currency: str | None = None,
+        language: str | None = None,
+        storefront: str | None = None,
+    ) -> Product | None:
+        brand, locale = await _brand_locale(info, storefront, language, currency)
         found = await catalog.storefront_product(brand, slug)
-        return Product.from_model(found) if found else None
+        return Product.from_model(found, locale) if found else None
+
+    @strawberry.field(**guard("The storefront's categories, tree order (parents before their children).", PUBLIC))
+    async def categories(
+        self, info: Info, language: str | None = None, storefront: str | None = None
+    ) -> list[Category]:
+        brand, locale = await _brand_locale(info, storefront, language, None)
+        return [Category.from_model(c, locale) for c in await listing.categories(brand)]
+
+    @strawberry.field(**guard("A category by its slug; null when there is none.", PUBLIC))
+    async def category(
+        self, info: Info, slug: str, language: str | None = None, storefront: str | None = None
+    ) -> Category | None:
+        brand, locale = await _brand_locale(info, storefront, language, None)
+        found = await CategoryModel.get_or_none(brand_id=brand.id, slug=slug)
+        return Category.from_model(found, locale) if found else None
+
+    @strawberry.field(**guard("The storefront's published collections.", PUBLIC))
+    async def collections(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        language: str | None = None,
+        storefront: str | None = None,
+    ) -> Connection[Collection]:
+        brand, locale = await _brand_locale(info, storefront, language, None)
+        limits = info.context.settings.graphql
+        page = await paginate(
+            CollectionModel.filter(brand_id=brand.id, is_published=True),
+            PageRequest(first=first, after=after),
+            order=("name", "id"),
+            key="collections:name",
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        return connection(page, lambda c: Collection.from_model(c, locale))
+
+    @strawberry.field(**guard("A published collection by its slug; null when there is none.", PUBLIC))
+    async def collection(
+        self, info: Info, slug: str, language: str | None = None, storefront: str | None = None
+    ) -> Collection | None:
+        brand, locale = await _brand_locale(info, storefront, language, None)
+        found = await listing.collection_by_slug(brand, slug)
+        return Collection.from_model(found, locale) if found else None
 
 
 QUERIES = (CatalogQuery,)
-TYPES = (Product, ProductVariant)
+TYPES = (Product, ProductVariant, Category, Collection)

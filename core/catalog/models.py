@@ -61,7 +61,8 @@ class Product(Model):
     status = fields.CharEnumField(ProductStatus, max_length=16, default=ProductStatus.DRAFT)
     # Published products are visible from this moment on (null: at once).
     published_at = fields.DatetimeField(null=True)
-    # [{"size": "M", "measurements": {"LD": "100", "PB": "140"}}] in centimetres
+    # [{"size": "M", "measurements": [{"code": "LD", "value": "100"}, …]}] in centimetres. Lists, not objects:
+    # PostgreSQL's jsonb does not keep key order, and a size chart's column order matters.
     size_chart: fields.Field[list[dict]] = fields.JSONField(default=list)
     # {"en": {"name": ..., "description": ..., "seo_title": ..., "seo_description": ...}, "ar": {...}}
     translations: fields.Field[dict[str, dict[str, str]]] = fields.JSONField(default=dict)

@@ -9,12 +9,13 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from core.actors.models import Brand
-from core.catalog.models import Product, ProductStatus, Variant, VariantPrice
+from core.catalog.listing import visible_products
+from core.catalog.models import Product, Variant, VariantPrice
 
 
 def storefront_products(brand: Brand, *, search: str | None = None) -> QuerySet[Product]:
-    """Published products of a brand, optionally narrowed by a case-insensitive text search."""
-    queryset = Product.filter(brand_id=brand.id, status=ProductStatus.PUBLISHED)
+    """Published products of a brand, optionally narrowed by a case-insensitive substring."""
+    queryset = visible_products(brand)
     text = (search or "").strip()
     if text:
         skus = Variant.filter(brand_id=brand.id, sku__icontains=text).values("product_id")
@@ -23,11 +24,11 @@ def storefront_products(brand: Brand, *, search: str | None = None) -> QuerySet[
 
 
 async def storefront_product(brand: Brand, slug: str) -> Product | None:
-    return await Product.get_or_none(brand_id=brand.id, slug=slug, status=ProductStatus.PUBLISHED)
+    return await visible_products(brand).get_or_none(slug=slug)
 
 
 async def products_by_ids(brand: Brand, ids: Iterable[int]) -> dict[int, Product]:
-    rows = await Product.filter(brand_id=brand.id, status=ProductStatus.PUBLISHED, id__in=list(ids))
+    rows = await visible_products(brand).filter(id__in=list(ids))
     return {row.id: row for row in rows}
 
 
