@@ -21,7 +21,8 @@ import strawberry
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from strawberry.asgi import GraphQL
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
@@ -35,13 +36,14 @@ from schema import build_schema
 from schema.context import LiniContext
 
 logger = logging.getLogger("lini")
-RESERVED_PATHS = {"/graphql", "/health"}
+RESERVED_PATHS = {"/graphql", "/health", "/media"}
 
 
 class LiniGraphQL(GraphQL):
     def __init__(self, schema: strawberry.Schema, settings: Settings, host: PluginHost, auth: AuthConfig) -> None:
         ide = "graphiql" if settings.development and settings.graphql.graphiql else None
-        super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False)
+        # Uploads are safe from CSRF here: changing anything needs a bearer token, never a cookie.
+        super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False, multipart_uploads_enabled=True)
         self.settings = settings
         self.host = host
         self.auth = auth
@@ -80,6 +82,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
         routes=[
             Route("/graphql", LiniGraphQL(schema, settings, host, auth)),
             Route("/health", health, methods=["GET"]),
+            Mount("/media", app=StaticFiles(directory=settings.media.root, check_dir=False), name="media"),
             *plugin_routes(host),
         ],
         lifespan=lifespan,

@@ -74,6 +74,13 @@ class CatalogSettings(_Section):
     quantity_available_cap: int = Field(20, ge=1, le=10_000)
 
 
+class MediaSettings(_Section):
+    # Folder where uploaded images are stored and served from under /media (the "local" backend).
+    root: str = "media"
+    # Largest accepted upload, in bytes.
+    max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+
+
 class PluginsSettings(_Section):
     enabled: list[str] = ["*"]
     # The raw `[plugins.<name>]` tables; each is validated by its plugin's own model when it loads.
@@ -89,6 +96,7 @@ class Settings(_Section):
     graphql: GraphQLSettings = GraphQLSettings()
     auth: AuthSettings = AuthSettings()
     catalog: CatalogSettings = CatalogSettings()
+    media: MediaSettings = MediaSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     @property
@@ -102,6 +110,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "graphql": GraphQLSettings,
     "auth": AuthSettings,
     "catalog": CatalogSettings,
+    "media": MediaSettings,
     "plugins": PluginsSettings,
 }
 
