@@ -84,3 +84,27 @@ def test_committed_schema_matches_the_live_schema(settings):
     builtin = settings.model_copy(update={"plugins": settings.plugins.model_copy(update={"enabled": ["product_feed"]})})
     committed = (ROOT / "schema.graphql").read_text(encoding="utf-8")
     assert export_sdl(builtin) == committed, "schema.graphql is stale: run `make schema` and commit it"
+
+
+def test_cli_create_admin_creates_then_promotes(tmp_path, monkeypatch, capsys):
+    import asyncio
+
+    from core.auth.models import User
+    from core.db import connected
+
+    url = f"sqlite://{tmp_path}/admin.db"
+    monkeypatch.setenv("LINI_DATABASE_URL", url)
+    monkeypatch.setenv("LINI_AUTH_ARGON2_MEMORY_KIB", "8")
+    monkeypatch.setenv("LINI_AUTH_ARGON2_TIME_COST", "1")
+    assert main(["migrate"]) == 0
+    assert main(["create-admin", "--email", "Admin@Lini.example", "--password", "rahasia-negara-99"]) == 0
+    assert "platform admin: admin@lini.example" in capsys.readouterr().out
+    assert main(["create-admin", "--email", "admin@lini.example", "--password", "short"]) == 0  # promotes only
+
+    async def admins() -> list[str]:
+        async with connected(url):
+            return await User.filter(is_platform_admin=True).values_list("email", flat=True)
+
+    assert asyncio.run(admins()) == ["admin@lini.example"]
+    assert main(["create-admin", "--email", "someone@lini.example", "--password", "short"]) == 2
+    assert "Use at least" in capsys.readouterr().err
