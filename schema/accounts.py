@@ -12,6 +12,7 @@ from core.actors.models import StaffMember
 from core.auth import services as auth
 from core.auth.models import User as UserModel
 from core.auth.permissions import ROLE_PERMISSIONS, Permission
+from schema.addresses import Address, account_addresses
 from schema.errors import UserError, attempt
 from schema.permissions import PUBLIC, SIGNED_IN, guard
 
@@ -45,6 +46,8 @@ class User(relay.Node):
             is_platform_admin=user.is_platform_admin,
             created_at=user.created_at,
         )
+
+    addresses: list[Address] = strawberry.field(resolver=account_addresses, description="The account's address book.")
 
     @strawberry.field(description="The brands this account works for.")
     async def staff_memberships(self) -> list[StaffMembership]:

@@ -1,0 +1,107 @@
+"""Input checks shared by the actor services (suppliers, tailors, address books).
+
+Each check returns the cleaned value or raises a `DomainError` naming its field; `Problems` collects them so a
+form can show every bad field at once instead of one per submit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import phonenumbers
+import pycountry
+
+from core.errors import DomainError, DomainErrors
+
+T = TypeVar("T")
+ALPHA_2 = re.compile(r"^[A-Z]{2}$")
+
+
+class Problems:
+    """Runs checks without stopping at the first failure; `raise_any()` reports them together."""
+
+    def __init__(self) -> None:
+        self.errors: list[DomainError] = []
+
+    def check(self, check: Callable[..., T], *args: object, **kwargs: object) -> T | None:
+        try:
+            return check(*args, **kwargs)
+        except DomainError as error:
+            self.errors.append(error)
+            return None
+
+    def add(self, code: str, message: str, field: str | None) -> None:
+        self.errors.append(DomainError(code, message, field))
+
+    def has(self, field: str) -> bool:
+        return any(error.field == field for error in self.errors)
+
+    def raise_any(self) -> None:
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise DomainErrors(self.errors)
+
+
+def text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str:
+    """Trimmed text; empty is refused only when `required` (REQUIRED), too long is TOO_LONG."""
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise DomainError("REQUIRED", "This field cannot be empty.", field)
+    if len(cleaned) > max_length:
+        raise DomainError("TOO_LONG", f"At most {max_length} characters.", field)
+    return cleaned
+
+
+def country(code: str | None, field: str = "country") -> str:
+    """An ISO 3166-1 alpha-2 code (upper-cased); pycountry keeps the list current, so no table of our own."""
+    cleaned = (code or "").strip().upper()
+    if not ALPHA_2.match(cleaned) or pycountry.countries.get(alpha_2=cleaned) is None:
+        raise DomainError("INVALID_COUNTRY", f"{code!r} is not an ISO 3166-1 alpha-2 country code.", field)
+    return cleaned
+
+
+def phone(raw: str | None, region: str | None, field: str = "phone", *, required: bool = False) -> tuple[str, str]:
+    """The number as given (trimmed) and its E.164 form; a national number is read in `region`'s plan.
+
+    Both are kept: couriers and people want what was typed, messaging and matching want E.164.
+    """
+    given = (raw or "").strip()
+    if not given:
+        if required:
+            raise DomainError("REQUIRED", "A phone number is needed.", field)
+        return "", ""
+    if len(given) > 40:
+        raise DomainError("INVALID_PHONE", "A phone number is at most 40 characters.", field)
+    try:
+        number = phonenumbers.parse(given, region or None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        where = f" for {region}" if region else ""
+        raise DomainError("INVALID_PHONE", f"{given!r} is not a valid phone number{where}.", field)
+    return given, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def http_url(url: str | None, field: str, *, max_length: int = 500) -> str:
+    """An absolute http(s) URL or empty: other schemes (javascript:, data:, file:) are never stored."""
+    cleaned = (url or "").strip()
+    if not cleaned:
+        return ""
+    try:
+        parts = urlsplit(cleaned)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        parts, host = None, None
+    if (
+        parts is None
+        or len(cleaned) > max_length
+        or parts.scheme.lower() not in ("http", "https")
+        or not host
+        or any(c.isspace() for c in cleaned)
+    ):
+        raise DomainError("INVALID_URL", "Give an http(s) URL.", field)
+    return cleaned

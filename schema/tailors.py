@@ -1,0 +1,359 @@
+"""Tailors and convection workshops over GraphQL: applying, certificates, decisions, and finding them.
+
+A page of tailors loads the certificates of all of them in one query (a per-request DataLoader), so listing
+50 costs what listing 5 does.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry import relay
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from core.actors import tailors
+from core.actors.models import ActorStatus, CertificationStatus, TailorKind
+from core.actors.models import Certification as CertificationModel
+from core.actors.models import Tailor as TailorModel
+from core.auth.permissions import Permission
+from core.errors import DomainError
+from core.pagination import PageRequest, paginate
+from schema.errors import UserError, attempt
+from schema.loaders import grouped_loader
+from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, TAILOR, BrandPermission, guard
+from schema.relay import Connection, connection
+from schema.suppliers import ActorStatusEnum
+
+TailorKindEnum = strawberry.enum(TailorKind, name="TailorKind")
+CertificationStatusEnum = strawberry.enum(
+    CertificationStatus,
+    name="CertificationStatus",
+    description="A certificate is PENDING until the platform checks it.",
+)
+MANAGE_ORDERS = BrandPermission(Permission.MANAGE_ORDERS)
+LOADER = "certifications_by_tailor"
+
+
+def _certifications(info: Info) -> DataLoader[int, list[CertificationModel]]:
+    """The request's loader, made on first use (schema/loaders.py stays free of actor concerns)."""
+    extra = info.context.loaders.extra
+    if LOADER not in extra:
+        extra[LOADER] = grouped_loader(tailors.certifications_by_tailor)
+    return extra[LOADER]
+
+
+@strawberry.type(description="One unit of competence a certificate covers, e.g. GAR.CM02.003.01.")
+class CompetencyUnit:
+    code: str
+    title: str
+
+
+@strawberry.type(description="A competency certificate, e.g. SKKNI through a BNSP-licensed LSP.")
+class Certification(relay.Node):
+    id: relay.NodeID[int]
+    scheme: str
+    kkni_level: int | None = strawberry.field(description="KKNI qualification level, 1–9.")
+    competency_units: list[CompetencyUnit]
+    certificate_number: str
+    lsp: str = strawberry.field(description="The certification body (Lembaga Sertifikasi Profesi).")
+    issued_on: date
+    valid_until: date
+    document_url: str
+    status: CertificationStatusEnum  # type: ignore[valid-type]
+    status_reason: str
+    verified_at: datetime | None = strawberry.field(description="When the platform verified or rejected it.")
+    is_valid: bool = strawberry.field(description="Verified and not expired (valid until today or later).")
+
+    @classmethod
+    def from_model(cls, row: CertificationModel) -> Certification:
+        return cls(
+            id=row.id,
+            scheme=row.scheme,
+            kkni_level=row.kkni_level,
+            competency_units=[CompetencyUnit(code=u["code"], title=u["title"]) for u in row.competency_units],
+            certificate_number=row.certificate_number,
+            lsp=row.lsp,
+            issued_on=row.issued_on,
+            valid_until=row.valid_until,
+            document_url=row.document_url,
+            status=row.status,
+            status_reason=row.status_reason,
+            verified_at=row.verified_at,
+            is_valid=tailors.is_valid(row),
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[Certification | None]:
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = await CertificationModel.filter(id__in=ids).select_related("tailor")
+        visible = {c.id: c for c in rows if tailors.can_view(actor, c.tailor)}
+        return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
+
+
+@strawberry.type(description="An individual tailor or a convection workshop that makes garments to order.")
+class Tailor(relay.Node):
+    id: relay.NodeID[int]
+    status: ActorStatusEnum  # type: ignore[valid-type]
+    kind: TailorKindEnum  # type: ignore[valid-type]
+    display_name: str
+    city: str
+    province: str
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2.")
+    latitude: Decimal | None
+    longitude: Decimal | None
+    garment_types: list[str] = strawberry.field(description="Garment type codes, e.g. GAMIS, BAJU_KOKO.")
+    capacity: int = strawberry.field(description="How many garments it can have in production at once.")
+    lead_time_days: int
+    phone: str = strawberry.field(description="As the tailor typed it.")
+    phone_e164: str = strawberry.field(description="The same number in E.164.")
+    status_reason: str
+    created_at: datetime
+
+    @classmethod
+    def from_model(cls, tailor: TailorModel) -> Tailor:
+        return cls(
+            id=tailor.id,
+            status=tailor.status,
+            kind=tailor.kind,
+            display_name=tailor.display_name,
+            city=tailor.city,
+            province=tailor.province,
+            country=tailor.country,
+            latitude=tailor.latitude,
+            longitude=tailor.longitude,
+            garment_types=list(tailor.garment_types),
+            capacity=tailor.capacity,
+            lead_time_days=tailor.lead_time_days,
+            phone=tailor.phone,
+            phone_e164=tailor.phone_e164,
+            status_reason=tailor.status_reason,
+            created_at=tailor.created_at,
+        )
+
+    @strawberry.field(description="Its certificates, newest first, whatever their status.")
+    async def certifications(self, info: Info) -> list[Certification]:
+        return [Certification.from_model(row) for row in await _certifications(info).load(self.id)]
+
+    @strawberry.field(description="Holds at least one verified certificate that has not expired.")
+    async def is_certified(self, info: Info) -> bool:
+        return any(tailors.is_valid(row) for row in await _certifications(info).load(self.id))
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Tailor | None]:
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        visible = {t.id: t for t in await TailorModel.filter(id__in=ids) if tailors.can_view(actor, t)}
+        return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
+
+
+@strawberry.input
+class TailorApplyInput:
+    kind: TailorKindEnum  # type: ignore[valid-type]
+    display_name: str
+    city: str
+    province: str = ""
+    country: str = strawberry.field(default="ID", description="ISO 3166-1 alpha-2.")
+    latitude: Decimal | None = strawberry.field(default=None, description="−90 to 90; give with longitude.")
+    longitude: Decimal | None = strawberry.field(default=None, description="−180 to 180; give with latitude.")
+    garment_types: list[str] = strawberry.field(description="Among SHIRT, TROUSERS, GAMIS, ABAYA, BAJU_KOKO, ….")
+    capacity: int = strawberry.field(description="Garments in production at once, 1–500.")
+    lead_time_days: int = strawberry.field(description="Days to make a garment, 1–180.")
+    phone: str = strawberry.field(description="International, or national in the tailor's country.")
+
+
+@strawberry.input
+class CompetencyUnitInput:
+    code: str = strawberry.field(description="An SKKNI unit code, e.g. GAR.CM02.003.01.")
+    title: str
+
+
+@strawberry.input
+class TailorCertificationAddInput:
+    scheme: str = strawberry.field(description="The certification scheme, e.g. 'SKKNI Menjahit Pakaian'.")
+    kkni_level: int | None = strawberry.field(default=None, description="KKNI level 1–9, if the scheme has one.")
+    competency_units: list[CompetencyUnitInput] = strawberry.field(default_factory=list)
+    certificate_number: str
+    lsp: str = strawberry.field(description="The certification body (LSP) that issued it.")
+    issued_on: date
+    valid_until: date
+    document_url: str = strawberry.field(default="", description="An http(s) link to a scan of the certificate.")
+
+
+@strawberry.input
+class TailorDecisionInput:
+    reason: str = ""
+
+
+@strawberry.input
+class TailorFilter:
+    status: ActorStatusEnum | None = None  # type: ignore[valid-type]
+    garment_type: str | None = strawberry.field(default=None, description="Makes this garment type, e.g. GAMIS.")
+    certified: bool | None = strawberry.field(default=None, description="Holds (or lacks) a valid certificate.")
+    city: str | None = strawberry.field(default=None, description="Exact city name, case-insensitive.")
+    search: str | None = strawberry.field(default=None, description="Part of the display name.")
+
+
+@strawberry.type
+class TailorPayload:
+    tailor: Tailor | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class CertificationPayload:
+    certification: Certification | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _tailor_payload(tailor: TailorModel | None, errors: list[UserError]) -> TailorPayload:
+    return TailorPayload(tailor=Tailor.from_model(tailor) if tailor else None, errors=errors)
+
+
+def _certification_payload(row: CertificationModel | None, errors: list[UserError]) -> CertificationPayload:
+    return CertificationPayload(certification=Certification.from_model(row) if row else None, errors=errors)
+
+
+def _decode(id: relay.GlobalID, type_name: str) -> int:
+    if id.type_name != type_name or not id.node_id.isdigit():
+        raise DomainError("INVALID_ID", f"Expected the ID of a {type_name}.", "id")
+    return int(id.node_id)
+
+
+async def _decide(info: Info, id: relay.GlobalID, target: ActorStatus, reason: str = "") -> TailorPayload:
+    actor = await info.context.actor()
+    return _tailor_payload(*await attempt(lambda: tailors.decide(actor, _decode(id, "Tailor"), target, reason=reason)))
+
+
+async def _decide_certification(
+    info: Info, id: relay.GlobalID, target: CertificationStatus, reason: str = ""
+) -> CertificationPayload:
+    actor = await info.context.actor()
+    return _certification_payload(
+        *await attempt(lambda: tailors.decide_certification(actor, _decode(id, "Certification"), target, reason=reason))
+    )
+
+
+@strawberry.type
+class TailorQuery:
+    @strawberry.field(
+        **guard(
+            "Tailors and workshops, newest first (brand staff see approved ones only).",
+            PLATFORM_ADMIN,
+            MANAGE_ORDERS,
+        )
+    )
+    async def tailors(
+        self,
+        info: Info,
+        filter: TailorFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Tailor]:
+        actor = await info.context.actor()
+        chosen = filter or TailorFilter()
+        queryset = tailors.listing(
+            actor,
+            status=chosen.status,
+            garment_type=chosen.garment_type,
+            certified=chosen.certified,
+            city=chosen.city,
+            search=chosen.search,
+        )
+        limits = info.context.settings.graphql
+        page = await paginate(
+            queryset,
+            PageRequest(first=first, after=after, last=last, before=before),
+            order=("-id",),
+            key="tailors:new",
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        return connection(page, Tailor.from_model)
+
+    @strawberry.field(**guard("The caller's tailor profile (latest application); null if none.", SIGNED_IN))
+    async def my_tailor_profile(self, info: Info) -> Tailor | None:
+        found = await tailors.own(await info.context.actor())
+        return Tailor.from_model(found) if found else None
+
+
+@strawberry.type
+class TailorMutation:
+    @strawberry.mutation(**guard("Apply as a tailor or convection workshop; the platform reviews it.", SIGNED_IN))
+    async def tailor_apply(self, info: Info, input: TailorApplyInput) -> TailorPayload:
+        actor = await info.context.actor()
+        return _tailor_payload(
+            *await attempt(
+                lambda: tailors.apply(
+                    actor,
+                    kind=input.kind,
+                    display_name=input.display_name,
+                    city=input.city,
+                    province=input.province,
+                    country=input.country,
+                    latitude=input.latitude,
+                    longitude=input.longitude,
+                    garment_types=input.garment_types,
+                    capacity=input.capacity,
+                    lead_time_days=input.lead_time_days,
+                    phone=input.phone,
+                )
+            )
+        )
+
+    @strawberry.mutation(**guard("Approve an applied tailor (or reinstate a suspended one).", PLATFORM_ADMIN))
+    async def tailor_approve(self, info: Info, id: relay.GlobalID) -> TailorPayload:
+        return await _decide(info, id, ActorStatus.APPROVED)
+
+    @strawberry.mutation(**guard("Reject a tailor's application.", PLATFORM_ADMIN))
+    async def tailor_reject(
+        self, info: Info, id: relay.GlobalID, input: TailorDecisionInput | None = None
+    ) -> TailorPayload:
+        return await _decide(info, id, ActorStatus.REJECTED, input.reason if input else "")
+
+    @strawberry.mutation(**guard("Suspend an approved tailor: it gets no new work.", PLATFORM_ADMIN))
+    async def tailor_suspend(
+        self, info: Info, id: relay.GlobalID, input: TailorDecisionInput | None = None
+    ) -> TailorPayload:
+        return await _decide(info, id, ActorStatus.SUSPENDED, input.reason if input else "")
+
+    @strawberry.mutation(**guard("Add a competency certificate to the caller's tailor profile.", TAILOR))
+    async def tailor_certification_add(self, info: Info, input: TailorCertificationAddInput) -> CertificationPayload:
+        actor = await info.context.actor()
+        return _certification_payload(
+            *await attempt(
+                lambda: tailors.add_certification(
+                    actor,
+                    scheme=input.scheme,
+                    kkni_level=input.kkni_level,
+                    competency_units=[{"code": u.code, "title": u.title} for u in input.competency_units],
+                    certificate_number=input.certificate_number,
+                    lsp=input.lsp,
+                    issued_on=input.issued_on,
+                    valid_until=input.valid_until,
+                    document_url=input.document_url,
+                )
+            )
+        )
+
+    @strawberry.mutation(**guard("Mark a pending certificate as checked and genuine.", PLATFORM_ADMIN))
+    async def tailor_certification_verify(self, info: Info, id: relay.GlobalID) -> CertificationPayload:
+        return await _decide_certification(info, id, CertificationStatus.VERIFIED)
+
+    @strawberry.mutation(**guard("Reject a pending certificate.", PLATFORM_ADMIN))
+    async def tailor_certification_reject(
+        self, info: Info, id: relay.GlobalID, input: TailorDecisionInput | None = None
+    ) -> CertificationPayload:
+        return await _decide_certification(info, id, CertificationStatus.REJECTED, input.reason if input else "")
+
+
+QUERIES = (TailorQuery,)
+MUTATIONS = (TailorMutation,)
+TYPES = (Tailor, Certification)
