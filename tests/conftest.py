@@ -57,8 +57,11 @@ def pytest_report_header(config: pytest.Config) -> str:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec and callspec.params.get("backend") == "postgres" and item.get_closest_marker("sqlite_only"):
-            item.add_marker(pytest.mark.skip(reason="tests SQLite-specific behaviour"))
+        if callspec and callspec.params.get("backend") == "postgres":
+            if item.get_closest_marker("sqlite_only"):
+                item.add_marker(pytest.mark.skip(reason="tests SQLite-specific behaviour"))
+            elif item.get_closest_marker("engine_independent"):
+                item.add_marker(pytest.mark.skip(reason="engine-independent logic, covered on SQLite"))
 
 
 def run_sync(coroutine: Any) -> Any:

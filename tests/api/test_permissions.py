@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import base64
+from datetime import date
 from typing import Any
 
 import pytest
 from tortoise import Tortoise
 
-from core.actors.models import ActorStatus, BrandStatus, StaffRole, Supplier, Tailor, TailorKind
+from core.actors.models import ActorStatus, BrandStatus, Certification, StaffRole, Supplier, Tailor, TailorKind
 from core.auth.models import AppToken
 from core.auth.tokens import token_hash
 from schema.permissions import REQUIRES
@@ -56,6 +57,23 @@ OPERATIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("brandReject", "mutation($b: ID!) { brandReject(id: $b) { errors { code } } }", {"b": "APPLIED_BRAND"}),
     ("brandSuspend", "mutation($b: ID!) { brandSuspend(id: $b) { errors { code } } }", {"b": "VICTIM"}),
     ("brands", "{ brands { edges { node { slug } } } }", {}),
+    ("supplierApprove", "mutation($s: ID!) { supplierApprove(id: $s) { errors { code } } }", {"s": "SUPPLIER"}),
+    ("supplierReject", "mutation($s: ID!) { supplierReject(id: $s) { errors { code } } }", {"s": "SUPPLIER"}),
+    ("supplierSuspend", "mutation($s: ID!) { supplierSuspend(id: $s) { errors { code } } }", {"s": "SUPPLIER"}),
+    ("suppliers", "{ suppliers { edges { node { legalName } } } }", {}),
+    ("tailorApprove", "mutation($t: ID!) { tailorApprove(id: $t) { errors { code } } }", {"t": "TAILOR"}),
+    ("tailorReject", "mutation($t: ID!) { tailorReject(id: $t) { errors { code } } }", {"t": "TAILOR"}),
+    ("tailorSuspend", "mutation($t: ID!) { tailorSuspend(id: $t) { errors { code } } }", {"t": "TAILOR"}),
+    (
+        "tailorCertificationVerify",
+        "mutation($c: ID!) { tailorCertificationVerify(id: $c) { errors { code } } }",
+        {"c": "CERTIFICATE"},
+    ),
+    (
+        "tailorCertificationReject",
+        "mutation($c: ID!) { tailorCertificationReject(id: $c) { errors { code } } }",
+        {"c": "CERTIFICATE"},
+    ),
 ]
 
 ACTORS = ["other_brand_owner", "customer", "tailor", "supplier", "anonymous", "other_brand_app"]
@@ -80,6 +98,18 @@ async def world() -> dict[str, Any]:
     await Supplier.create(
         user=supplier_user, legal_name="PT Kain", country="ID", city="Bandung", status=ActorStatus.APPROVED
     )
+    applicant = await make_user()
+    applied_supplier = await Supplier.create(user=applicant, legal_name="PT Baru", country="ID", city="Solo")
+    applied_tailor = await Tailor.create(user=applicant, kind=TailorKind.INDIVIDUAL, display_name="Bu Sri", city="Solo")
+    certificate = await Certification.create(
+        tailor=applied_tailor,
+        scheme="SKKNI",
+        kkni_level=3,
+        certificate_number="LSP-123",
+        lsp="LSP Garmen",
+        issued_on=date(2025, 1, 1),
+        valid_until=date(2028, 1, 1),
+    )
     other_app_token = "lini_app_other-brand-token"
     await AppToken.create(
         brand=other,
@@ -93,6 +123,9 @@ async def world() -> dict[str, Any]:
             "APP": gid("App", app.id),
             "APPLIED_BRAND": gid("Brand", applied.id),
             "VICTIM": gid("Brand", victim.id),
+            "SUPPLIER": gid("Supplier", applied_supplier.id),
+            "TAILOR": gid("Tailor", applied_tailor.id),
+            "CERTIFICATE": gid("Certification", certificate.id),
         },
         "tokens": {
             "other_brand_owner": other_owner,
@@ -105,6 +138,7 @@ async def world() -> dict[str, Any]:
     }
 
 
+@pytest.mark.engine_independent
 @pytest.mark.parametrize("actor", ACTORS)
 @pytest.mark.parametrize(("name", "query", "variables"), OPERATIONS, ids=[op[0] for op in OPERATIONS])
 async def test_isolation_matrix(gql, world, actor, name, query, variables):
