@@ -11,9 +11,9 @@ from strawberry.types import Info
 
 from core.actors import addresses
 from core.actors.models import Address as AddressModel
-from core.errors import DomainError
 from schema.errors import UserError, attempt
 from schema.permissions import SIGNED_IN, guard
+from schema.relay import decode_id
 
 
 @strawberry.type(description="An entry in the signed-in customer's address book.")
@@ -110,12 +110,6 @@ def _payload(address: AddressModel | None, errors: list[UserError]) -> AddressPa
     return AddressPayload(address=Address.from_model(address) if address else None, errors=errors)
 
 
-def _decode(id: relay.GlobalID) -> int:
-    if id.type_name != "Address" or not id.node_id.isdigit():
-        raise DomainError("INVALID_ID", "Expected the ID of an Address.", "id")
-    return int(id.node_id)
-
-
 async def account_addresses(root: Any, info: Info) -> list[Address]:
     """Resolver for `User.addresses` (`me { addresses }`): an account's book, shown to that account alone."""
     actor = await info.context.actor()
@@ -135,12 +129,12 @@ class AddressMutation:
     async def address_update(self, info: Info, id: relay.GlobalID, input: AddressUpdateInput) -> AddressPayload:
         actor = await info.context.actor()
         changes = {k: v for k, v in strawberry.asdict(input).items() if v is not None}
-        return _payload(*await attempt(lambda: addresses.update(actor, _decode(id), changes)))
+        return _payload(*await attempt(lambda: addresses.update(actor, decode_id(id, "Address"), changes)))
 
     @strawberry.mutation(**guard("Remove one of the caller's addresses.", SIGNED_IN))
     async def address_delete(self, info: Info, id: relay.GlobalID) -> AddressDeletePayload:
         actor = await info.context.actor()
-        _, errors = await attempt(lambda: addresses.delete(actor, _decode(id)))
+        _, errors = await attempt(lambda: addresses.delete(actor, decode_id(id, "Address")))
         return AddressDeletePayload(deleted_id=None if errors else id, errors=errors)
 
 

@@ -13,12 +13,11 @@ from core.actors.models import Brand as BrandModel
 from core.actors.models import BrandDomain, BrandStatus, StaffMember, StaffRole
 from core.auth.models import AppToken
 from core.auth.permissions import Permission
-from core.errors import DomainError
 from core.pagination import PageRequest, paginate
 from schema.accounts import PermissionEnum
 from schema.errors import UserError, attempt
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, SIGNED_IN, BrandPermission, guard
-from schema.relay import Connection, connection
+from schema.relay import Connection, connection, decode_id
 
 BrandStatusEnum = strawberry.enum(BrandStatus, name="BrandStatus")
 StaffRoleEnum = strawberry.enum(StaffRole, name="StaffRole")
@@ -205,15 +204,9 @@ def _brand_payload(brand: BrandModel | None, errors: list[UserError]) -> BrandPa
     return BrandPayload(brand=Brand.from_model(brand) if brand else None, errors=errors)
 
 
-def _decode(id: relay.GlobalID, type_name: str) -> int:
-    if id.type_name != type_name or not id.node_id.isdigit():
-        raise DomainError("INVALID_ID", f"Expected the ID of a {type_name}.", "id")
-    return int(id.node_id)
-
-
 async def _decide(info: Info, id: relay.GlobalID, target: BrandStatus, reason: str = "") -> BrandPayload:
     actor = await info.context.actor()
-    return _brand_payload(*await attempt(lambda: brands.decide(actor, _decode(id, "Brand"), target, reason=reason)))
+    return _brand_payload(*await attempt(lambda: brands.decide(actor, decode_id(id, "Brand"), target, reason=reason)))
 
 
 @strawberry.type
@@ -355,7 +348,7 @@ class BrandMutation:
     @strawberry.mutation(**guard("Revoke an app token; it stops working at once.", MANAGE_APPS))
     async def app_revoke(self, info: Info, id: relay.GlobalID) -> AppPayload:
         actor = await info.context.actor()
-        app, errors = await attempt(lambda: staff.revoke_app(actor, _decode(id, "App")))
+        app, errors = await attempt(lambda: staff.revoke_app(actor, decode_id(id, "App")))
         return AppPayload(app=App.from_model(app) if app else None, errors=errors)
 
 

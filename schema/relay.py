@@ -56,6 +56,13 @@ def connection(page: Page[N], to_node: Callable[[N], T]) -> Connection[T]:
     )
 
 
+def decode_id(id: relay.GlobalID, type_name: str, field: str = "id") -> int:
+    """The database id inside a global ID, refusing an ID of another type (a user error, not a crash)."""
+    if id.type_name != type_name or not id.node_id.isdigit():
+        raise DomainError("INVALID_ID", f"Expected the ID of a {type_name}.", field)
+    return int(id.node_id)
+
+
 @strawberry.type
 class NodeQuery:
     # Plain resolvers rather than `relay.node()`, whose field extension cannot be shared by two schemas.

@@ -12,11 +12,10 @@ from core.actors import suppliers
 from core.actors.models import ActorStatus
 from core.actors.models import Supplier as SupplierModel
 from core.actors.suppliers import SupplyKind
-from core.errors import DomainError
 from core.pagination import PageRequest, paginate
 from schema.errors import UserError, attempt
 from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, guard
-from schema.relay import Connection, connection
+from schema.relay import Connection, connection, decode_id
 
 # Shared with tailors (schema/tailors.py imports it): one GraphQL enum for both selection processes.
 ActorStatusEnum = strawberry.enum(
@@ -97,15 +96,9 @@ def _payload(supplier: SupplierModel | None, errors: list[UserError]) -> Supplie
     return SupplierPayload(supplier=Supplier.from_model(supplier) if supplier else None, errors=errors)
 
 
-def _decode(id: relay.GlobalID, type_name: str) -> int:
-    if id.type_name != type_name or not id.node_id.isdigit():
-        raise DomainError("INVALID_ID", f"Expected the ID of a {type_name}.", "id")
-    return int(id.node_id)
-
-
 async def _decide(info: Info, id: relay.GlobalID, target: ActorStatus, reason: str = "") -> SupplierPayload:
     actor = await info.context.actor()
-    return _payload(*await attempt(lambda: suppliers.decide(actor, _decode(id, "Supplier"), target, reason=reason)))
+    return _payload(*await attempt(lambda: suppliers.decide(actor, decode_id(id, "Supplier"), target, reason=reason)))
 
 
 @strawberry.type

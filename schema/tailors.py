@@ -19,12 +19,11 @@ from core.actors.models import ActorStatus, CertificationStatus, TailorKind
 from core.actors.models import Certification as CertificationModel
 from core.actors.models import Tailor as TailorModel
 from core.auth.permissions import Permission
-from core.errors import DomainError
 from core.pagination import PageRequest, paginate
 from schema.errors import UserError, attempt
 from schema.loaders import grouped_loader
 from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, TAILOR, BrandPermission, guard
-from schema.relay import Connection, connection
+from schema.relay import Connection, connection, decode_id
 from schema.suppliers import ActorStatusEnum
 
 TailorKindEnum = strawberry.enum(TailorKind, name="TailorKind")
@@ -219,15 +218,11 @@ def _certification_payload(row: CertificationModel | None, errors: list[UserErro
     return CertificationPayload(certification=Certification.from_model(row) if row else None, errors=errors)
 
 
-def _decode(id: relay.GlobalID, type_name: str) -> int:
-    if id.type_name != type_name or not id.node_id.isdigit():
-        raise DomainError("INVALID_ID", f"Expected the ID of a {type_name}.", "id")
-    return int(id.node_id)
-
-
 async def _decide(info: Info, id: relay.GlobalID, target: ActorStatus, reason: str = "") -> TailorPayload:
     actor = await info.context.actor()
-    return _tailor_payload(*await attempt(lambda: tailors.decide(actor, _decode(id, "Tailor"), target, reason=reason)))
+    return _tailor_payload(
+        *await attempt(lambda: tailors.decide(actor, decode_id(id, "Tailor"), target, reason=reason))
+    )
 
 
 async def _decide_certification(
@@ -235,7 +230,9 @@ async def _decide_certification(
 ) -> CertificationPayload:
     actor = await info.context.actor()
     return _certification_payload(
-        *await attempt(lambda: tailors.decide_certification(actor, _decode(id, "Certification"), target, reason=reason))
+        *await attempt(
+            lambda: tailors.decide_certification(actor, decode_id(id, "Certification"), target, reason=reason)
+        )
     )
 
 

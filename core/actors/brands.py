@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from core.actors.models import Brand, BrandDomain, BrandStatus, StaffMember, StaffRole
+from core.actors.selection import transition
 from core.auth.permissions import Permission
 from core.context import Actor
 from core.errors import DomainError, DomainErrors, PermissionDenied
@@ -70,14 +71,8 @@ async def apply(actor: Actor, *, slug: str, name: str, description: str = "", de
 async def decide(actor: Actor, brand_id: int, target: BrandStatus, *, reason: str = "") -> Brand:
     """Approve, reject or suspend: one conditional update, so two admins deciding at once cannot both win."""
     actor.require_platform_admin()
-    sources = TRANSITIONS[target]
     async with in_transaction():
-        changed = await Brand.filter(id=brand_id, status__in=sources).update(status=target)
-        brand = await Brand.get_or_none(id=brand_id)
-        if brand is None:
-            raise DomainError("NOT_FOUND", "There is no such brand.", "id")
-        if not changed:
-            raise DomainError("INVALID_STATUS", f"A brand that is {brand.status} cannot become {target}.", "id")
+        brand = await transition(Brand, brand_id, target, TRANSITIONS, noun="brand")
         await emit(
             f"brand.{target.lower()}",
             {"brand_id": brand.id, "slug": brand.slug, "reason": reason, "by": actor.label},

@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from core.actors import validation
 from core.actors.models import ActorStatus, Supplier
+from core.actors.selection import transition
 from core.auth.models import User
 from core.auth.services import normalize_email
 from core.context import Actor
@@ -81,16 +82,10 @@ async def apply(
 async def decide(actor: Actor, supplier_id: int, target: ActorStatus, *, reason: str = "") -> Supplier:
     """Approve, reject or suspend: one conditional update, so two admins deciding at once cannot both win."""
     actor.require_platform_admin()
-    sources = TRANSITIONS[target]
     async with in_transaction():
-        changed = await Supplier.filter(id=supplier_id, status__in=sources).update(
-            status=target, status_reason=reason.strip()
+        supplier = await transition(
+            Supplier, supplier_id, target, TRANSITIONS, noun="supplier", status_reason=reason.strip()
         )
-        supplier = await Supplier.get_or_none(id=supplier_id)
-        if supplier is None:
-            raise DomainError("NOT_FOUND", "There is no such supplier.", "id")
-        if not changed:
-            raise DomainError("INVALID_STATUS", f"A supplier that is {supplier.status} cannot become {target}.", "id")
         await emit(
             f"supplier.{target.lower()}", {"supplier_id": supplier.id, "reason": reason.strip(), "by": actor.label}
         )

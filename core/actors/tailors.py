@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 
 from core.actors import validation
 from core.actors.models import ActorStatus, Certification, CertificationStatus, Tailor, TailorKind
+from core.actors.selection import transition
 from core.auth.models import User
 from core.auth.permissions import Permission
 from core.context import Actor
@@ -156,14 +157,7 @@ async def decide(actor: Actor, tailor_id: int, target: ActorStatus, *, reason: s
     """Approve, reject or suspend: one conditional update, so two admins deciding at once cannot both win."""
     actor.require_platform_admin()
     async with in_transaction():
-        changed = await Tailor.filter(id=tailor_id, status__in=TRANSITIONS[target]).update(
-            status=target, status_reason=reason.strip()
-        )
-        tailor = await Tailor.get_or_none(id=tailor_id)
-        if tailor is None:
-            raise DomainError("NOT_FOUND", "There is no such tailor.", "id")
-        if not changed:
-            raise DomainError("INVALID_STATUS", f"A tailor that is {tailor.status} cannot become {target}.", "id")
+        tailor = await transition(Tailor, tailor_id, target, TRANSITIONS, noun="tailor", status_reason=reason.strip())
         await emit(f"tailor.{target.lower()}", {"tailor_id": tailor.id, "reason": reason.strip(), "by": actor.label})
     return tailor
 
@@ -257,16 +251,16 @@ async def decide_certification(
     """Verify or reject a PENDING certificate, recording who decided and when (one conditional update)."""
     actor.require_platform_admin()
     async with in_transaction():
-        changed = await Certification.filter(id=certification_id, status__in=CERTIFICATION_TRANSITIONS[target]).update(
-            status=target, status_reason=reason.strip(), verified_by_id=actor.user_id, verified_at=datetime.now(UTC)
+        certification = await transition(
+            Certification,
+            certification_id,
+            target,
+            CERTIFICATION_TRANSITIONS,
+            noun="certification",
+            status_reason=reason.strip(),
+            verified_by_id=actor.user_id,
+            verified_at=datetime.now(UTC),
         )
-        certification = await Certification.get_or_none(id=certification_id)
-        if certification is None:
-            raise DomainError("NOT_FOUND", "There is no such certification.", "id")
-        if not changed:
-            raise DomainError(
-                "INVALID_STATUS", f"A certification that is {certification.status} cannot become {target}.", "id"
-            )
         await emit(
             f"tailor.certification_{target.lower()}",
             {"tailor_id": certification.tailor_id, "certification_id": certification.id, "by": actor.label},
