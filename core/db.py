@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "core.auth.models",
     "core.actors.models",
     "core.catalog.models",
+    "core.catalog.search_models",
     "core.events",
 ]
 

@@ -10,6 +10,7 @@ from core.actors.models import Brand, BrandStatus, StaffMember, StaffRole
 from core.auth import tokens
 from core.auth.models import User
 from core.auth.passwords import hash_password
+from core.catalog import search
 from core.catalog.models import Product, ProductStatus, Variant, VariantPrice
 
 _seq = count(1)
@@ -81,6 +82,7 @@ async def make_product(
         )
         for currency, amount in (prices or {"IDR": "150000"}).items():
             await VariantPrice.create(variant=variant, currency=currency, amount=Decimal(amount))
+    await search.reindex([product.id])
     return product
 
 
@@ -106,4 +108,5 @@ async def make_catalog(brand: Brand, size: int, *, prefix: str = "Gamis") -> lis
             for c, a in (("IDR", "199000"), ("MYR", "55"))
         ]
     )
+    await search.reindex(p.id for p in saved)
     return saved
