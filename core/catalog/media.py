@@ -1,0 +1,182 @@
+"""Product images: linked by URL (a CDN the brand already uses) or uploaded and kept by a storage backend.
+
+The type of an upload is decided by its first bytes, never by its name or the client's content type, so a
+script renamed `.jpg` is refused. The storage backend is an object with `save`/`delete` (`MediaStorage`); the
+local one writes files that the server publishes under `/media`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from tortoise.transactions import in_transaction
+
+from core.catalog import validation
+from core.catalog.models import Product, ProductMedia
+from core.catalog.validation import Problems, load_owned, next_position
+from core.context import Actor
+from core.errors import DomainError
+from core.events import emit
+from core.settings import Settings
+
+TEXTS = {"alt": 250}
+URL = re.compile(r"^https?://[^\s/]+\S*$")
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class MediaStorage(Protocol):
+    async def save(self, data: bytes, extension: str) -> str:
+        """Store the bytes under a new name; the public URL."""
+        ...
+
+    async def delete(self, url: str) -> None:
+        """Forget a stored file, if `url` is one of this storage's (others are left alone)."""
+        ...
+
+
+class LocalStorage:
+    """Files in a folder, published by the server's `/media` route (put a CDN in front in production)."""
+
+    def __init__(self, root: Path, base_url: str) -> None:
+        self.root = root
+        self.base_url = base_url.rstrip("/")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LocalStorage:
+        # `[media] root`, overridden by LINI_MEDIA_ROOT like every setting; the folder /media serves.
+        return cls(Path(settings.media.root), f"{settings.server.public_url.rstrip('/')}/media")
+
+    async def save(self, data: bytes, extension: str) -> str:
+        name = f"{uuid.uuid4().hex}.{extension}"  # random: names cannot be guessed or collide
+        await asyncio.to_thread(self._write, self.root / name, data)
+        return f"{self.base_url}/{name}"
+
+    async def delete(self, url: str) -> None:
+        prefix = f"{self.base_url}/"
+        name = url[len(prefix) :] if url.startswith(prefix) else ""
+        if name and "/" not in name and not name.startswith("."):
+            await asyncio.to_thread((self.root / name).unlink, missing_ok=True)
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(".part")
+        temporary.write_bytes(data)
+        temporary.replace(path)  # readers never see half a file
+
+
+def sniff(data: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a JPEG, PNG or WebP image from its magic bytes; None for anything else."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg", "jpg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png", "png"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp", "webp"
+    return None
+
+
+def _texts(problems: Problems, alt: str | None, entries: Sequence[Mapping[str, Any]] | None) -> dict[str, Any]:
+    return {
+        "alt": validation.optional_text(problems, alt, "alt", TEXTS["alt"]),
+        "translations": validation.translations(problems, entries, TEXTS, "translations"),
+    }
+
+
+async def _add(product: Product, url: str, values: Mapping[str, Any]) -> ProductMedia:
+    async with in_transaction():
+        position = await next_position(ProductMedia.filter(product_id=product.id))
+        media = await ProductMedia.create(product_id=product.id, url=url, position=position, **values)
+        await emit(
+            "product.media_added",
+            {"product_id": product.id, "media_id": media.id, "url": url},
+            brand_id=product.brand_id,
+        )
+    return media
+
+
+async def create_from_url(
+    actor: Actor, product_id: int, url: str, alt: str = "", translations: Sequence[Mapping[str, Any]] | None = None
+) -> ProductMedia:
+    """Link an image the brand hosts elsewhere; it goes last."""
+    product = await load_owned(actor, Product, product_id, "product", field="product_id")
+    problems = Problems()
+    url = (url or "").strip()
+    if len(url) > 1000 or not URL.match(url) or not urlsplit(url).hostname:
+        problems.add("INVALID_URL", "Give an http(s) URL of at most 1000 characters.", "url")
+    values = _texts(problems, alt, translations)
+    problems.check()
+    return await _add(product, url, values)
+
+
+async def upload(
+    actor: Actor,
+    product_id: int,
+    data: bytes,
+    storage: MediaStorage,
+    *,
+    alt: str = "",
+    max_bytes: int = MAX_UPLOAD_BYTES,
+) -> ProductMedia:
+    """Store an uploaded JPEG, PNG or WebP image (at most `max_bytes`) and add it last."""
+    product = await load_owned(actor, Product, product_id, "product", field="product_id")
+    problems = Problems()
+    kind = sniff(data)
+    if len(data) > max_bytes:
+        problems.add("FILE_TOO_LARGE", f"An image is at most {max_bytes // (1024 * 1024) or 1} MB.", "file")
+    elif kind is None:
+        problems.add("INVALID_FILE_TYPE", "Upload a JPEG, PNG or WebP image.", "file")
+    values = _texts(problems, alt, None)
+    problems.check()
+    assert kind is not None
+    url = await storage.save(data, kind[1])
+    try:
+        return await _add(product, url, values)
+    except Exception:
+        await storage.delete(url)  # no row points at it: do not leave it behind
+        raise
+
+
+async def delete(actor: Actor, media_id: int, storage: MediaStorage | None = None) -> ProductMedia:
+    """Remove the image; a file kept by `storage` is deleted once the row is gone."""
+    media = await load_owned(actor, ProductMedia, media_id, "image", via="product")
+    async with in_transaction():
+        await ProductMedia.filter(id=media.id).delete()
+        await emit(
+            "product.media_deleted",
+            {"product_id": media.product_id, "media_id": media.id},
+            brand_id=media.product.brand_id,
+        )
+    if storage is not None:
+        await storage.delete(media.url)
+    return media
+
+
+async def reorder(actor: Actor, product_id: int, media_ids: Sequence[int]) -> list[ProductMedia]:
+    """The given images first, in that order; any not mentioned follow in their current order."""
+    product = await load_owned(actor, Product, product_id, "product", field="product_id")
+    if len(set(media_ids)) < len(media_ids):
+        raise DomainError("DUPLICATE_MEDIA", "Each image may be listed once.", "media_ids")
+    async with in_transaction():
+        rows = await ProductMedia.filter(product_id=product.id).order_by("position", "id")
+        by_id = {row.id: row for row in rows}
+        if any(media_id not in by_id for media_id in media_ids):
+            raise DomainError("NOT_FOUND", "Some of these images are not this product's.", "media_ids")
+        mentioned = set(media_ids)
+        order = [by_id[i] for i in media_ids] + [row for row in rows if row.id not in mentioned]
+        for position, row in enumerate(order):
+            row.position = position
+        if order:
+            await ProductMedia.bulk_update(order, fields=["position"])
+        await emit(
+            "product.media_reordered",
+            {"product_id": product.id, "media_ids": [row.id for row in order]},
+            brand_id=product.brand_id,
+        )
+    return order

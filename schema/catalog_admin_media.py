@@ -1,0 +1,134 @@
+"""Product images over GraphQL: linked by URL, uploaded (multipart request), removed and reordered.
+
+Part of the `catalog_admin` domain (whose MUTATIONS include these). Uploads go to the storage backend built
+from `[media]` settings; the server publishes it under `/media`.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.file_uploads import Upload
+from strawberry.types import Info
+
+from core.auth.permissions import Permission
+from core.catalog import media
+from core.catalog.models import Product as ProductModel
+from core.catalog.models import ProductMedia as MediaModel
+from schema.catalog import Product
+from schema.catalog_admin_types import (
+    ManagedProductMedia,
+    ProductMediaTranslationInput,
+    decode_ids,
+    plain,
+    render_product,
+)
+from schema.errors import UserError, attempt
+from schema.permissions import BrandPermission, guard
+from schema.relay import decode_id
+
+MANAGE_PRODUCTS = BrandPermission(Permission.MANAGE_PRODUCTS)
+
+
+@strawberry.input(description="An image the brand hosts elsewhere, by its http(s) URL.")
+class ProductMediaCreateInput:
+    url: str
+    alt: str = ""
+    translations: list[ProductMediaTranslationInput] = strawberry.field(default_factory=list)
+
+
+@strawberry.input(description="The images in their new order; any not listed follow in their current order.")
+class ProductMediaReorderInput:
+    media_ids: list[relay.GlobalID]
+
+
+@strawberry.type
+class ProductMediaPayload:
+    media: ManagedProductMedia | None = None
+    product: Product | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ProductMediaReorderPayload:
+    media: list[ManagedProductMedia] = strawberry.field(default_factory=list)
+    product: Product | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _media_payload(row: MediaModel | None, errors: list[UserError]) -> ProductMediaPayload:
+    if row is None:
+        return ProductMediaPayload(errors=errors)
+    product = await ProductModel.get_or_none(id=row.product_id)
+    return ProductMediaPayload(
+        media=ManagedProductMedia.from_model(row), product=await render_product(product), errors=errors
+    )
+
+
+@strawberry.type
+class CatalogMediaMutation:
+    @strawberry.mutation(**guard("Add an image by its http(s) URL; it goes last.", MANAGE_PRODUCTS))
+    async def product_media_create(
+        self, info: Info, product_id: relay.GlobalID, input: ProductMediaCreateInput
+    ) -> ProductMediaPayload:
+        actor = await info.context.actor()
+        row, errors = await attempt(
+            lambda: media.create_from_url(
+                actor,
+                decode_id(product_id, "Product", "product_id"),
+                input.url,
+                input.alt,
+                plain(input.translations),
+            )
+        )
+        return await _media_payload(row, errors)
+
+    @strawberry.mutation(
+        **guard("Upload a JPEG, PNG or WebP image (multipart request); it goes last.", MANAGE_PRODUCTS)
+    )
+    async def product_media_upload(
+        self, info: Info, product_id: relay.GlobalID, file: Upload, alt: str = ""
+    ) -> ProductMediaPayload:
+        actor = await info.context.actor()
+        settings = info.context.settings
+        limit = settings.media.max_upload_bytes
+
+        async def run() -> MediaModel:
+            target = decode_id(product_id, "Product", "product_id")
+            storage = media.LocalStorage.from_settings(settings)
+            return await media.upload(actor, target, data, storage, alt=alt, max_bytes=limit)
+
+        try:
+            data = await file.read(limit + 1)  # type: ignore[attr-defined]  # one byte more tells it is too large
+        finally:
+            await file.close()  # type: ignore[attr-defined]  # the spooled temporary file, now rather than at exit
+        row, errors = await attempt(run)
+        return await _media_payload(row, errors)
+
+    @strawberry.mutation(**guard("Remove an image (and its file, if it was uploaded).", MANAGE_PRODUCTS))
+    async def product_media_delete(self, info: Info, id: relay.GlobalID) -> ProductMediaPayload:
+        actor = await info.context.actor()
+        storage = media.LocalStorage.from_settings(info.context.settings)
+        row, errors = await attempt(lambda: media.delete(actor, decode_id(id, "ProductMedia"), storage))
+        return await _media_payload(row, errors)
+
+    @strawberry.mutation(**guard("Put a product's images in a new order.", MANAGE_PRODUCTS))
+    async def product_media_reorder(
+        self, info: Info, product_id: relay.GlobalID, input: ProductMediaReorderInput
+    ) -> ProductMediaReorderPayload:
+        actor = await info.context.actor()
+
+        async def run() -> list[MediaModel]:
+            target = decode_id(product_id, "Product", "product_id")
+            return await media.reorder(actor, target, decode_ids(input.media_ids, "ProductMedia", "media_ids"))
+
+        rows, errors = await attempt(run)
+        if rows is None:
+            return ProductMediaReorderPayload(errors=errors)
+        product = await ProductModel.get(id=decode_id(product_id, "Product", "product_id"))
+        return ProductMediaReorderPayload(
+            media=[ManagedProductMedia.from_model(r) for r in rows], product=await render_product(product)
+        )
+
+
+MUTATIONS = (CatalogMediaMutation,)

@@ -1,0 +1,212 @@
+"""Types shared by the catalog management API (`schema.catalog_admin*`): what staff see in payloads, the
+translation inputs, and turning strawberry inputs into the plain dicts the core services take.
+
+Products, variants, categories and collections are returned as the storefront types of `schema.catalog`,
+rendered in the brand's own language and currency, so one client model serves both sides.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from core.actors.models import Brand as BrandModel
+from core.auth.permissions import Permission
+from core.catalog.models import Attribute as AttributeModel
+from core.catalog.models import AttributeChoice as ChoiceModel
+from core.catalog.models import Product as ProductModel
+from core.catalog.models import ProductMedia as MediaModel
+from core.catalog.translations import pick
+from schema.catalog import AttributeTypeEnum, Product
+from schema.errors import UserError
+from schema.relay import decode_id
+from schema.storefront_locale import Locale
+
+
+async def brand_locale(brand_id: int, language: str | None = None) -> Locale:
+    """How management payloads render storefront types: the brand's own language (or the one just edited)."""
+    brand = await BrandModel.get(id=brand_id)
+    return Locale(language=language or brand.default_language, currency=brand.default_currency)
+
+
+async def render_product(product: ProductModel | None, language: str | None = None) -> Product | None:
+    if product is None:
+        return None
+    return Product.from_model(product, await brand_locale(product.brand_id, language))
+
+
+def plain(value: Any) -> Any:
+    """A strawberry input as nested dicts and lists; fields left out by the client (UNSET) are left out.
+
+    (`strawberry.asdict` would also take apart GlobalIDs, which are dataclasses too.)
+    """
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    definition = getattr(value, "__strawberry_definition__", None)
+    if definition is None or isinstance(value, Enum):
+        return value
+    fields = ((f.python_name, getattr(value, f.python_name)) for f in definition.fields)
+    return {name: plain(item) for name, item in fields if item is not strawberry.UNSET}
+
+
+def changes(input: Any, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
+    """An update input's given fields; null counts as given only where it means something (no category)."""
+    return {key: value for key, value in plain(input).items() if value is not None or key in nullable}
+
+
+def decode_ids(ids: list[relay.GlobalID], type_name: str, field: str) -> list[int]:
+    return [decode_id(id, type_name, field) for id in ids]
+
+
+def decode_optional(id: relay.GlobalID | None, type_name: str, field: str) -> int | None:
+    return None if id is None else decode_id(id, type_name, field)
+
+
+# --- translations ------------------------------------------------------------------------------------------
+
+
+@strawberry.input(description="A product's texts in one language (id, en, ms, tr, ar); an empty text is removed.")
+class ProductTranslationInput:
+    language: str
+    name: str | None = None
+    description: str | None = None
+    seo_title: str | None = None
+    seo_description: str | None = None
+
+
+@strawberry.input(description="A category's texts in one language (id, en, ms, tr, ar); an empty text is removed.")
+class CategoryTranslationInput:
+    language: str
+    name: str | None = None
+    description: str | None = None
+
+
+@strawberry.input(description="A collection's texts in one language (id, en, ms, tr, ar); an empty text is removed.")
+class CollectionTranslationInput:
+    language: str
+    name: str | None = None
+    description: str | None = None
+
+
+@strawberry.input(description="An attribute's name in one language.")
+class AttributeTranslationInput:
+    language: str
+    name: str | None = None
+
+
+@strawberry.input(description="An attribute choice's label in one language.")
+class AttributeChoiceTranslationInput:
+    language: str
+    label: str | None = None
+
+
+@strawberry.input(description="An image's alternative text in one language.")
+class ProductMediaTranslationInput:
+    language: str
+    alt: str | None = None
+
+
+# --- management types --------------------------------------------------------------------------------------
+
+
+async def _can_manage(info: Info, brand_ids: dict[int, int]) -> set[int]:
+    """The rows (id → brand id) whose brand the caller may manage: management nodes are not public."""
+    actor = await info.context.actor()
+    return {row_id for row_id, brand_id in brand_ids.items() if actor.can(brand_id, Permission.MANAGE_PRODUCTS)}
+
+
+@strawberry.type(description="One of the values a CHOICE attribute offers (chiffon, crepe, wolfis…).")
+class AttributeChoice(relay.Node):
+    id: relay.NodeID[int]
+    code: str
+    label: str
+    position: int
+
+    @classmethod
+    def from_model(cls, choice: ChoiceModel, language: str | None = None) -> AttributeChoice:
+        label = pick(choice.translations, "label", choice.label, language) if language else choice.label
+        return cls(id=choice.id, code=choice.code, label=label, position=choice.position)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[AttributeChoice | None]:
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {c.id: c for c in await ChoiceModel.filter(id__in=ids).select_related("attribute")}
+        visible = await _can_manage(info, {c.id: c.attribute.brand_id for c in rows.values()})
+        return [cls.from_model(rows[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
+
+
+@strawberry.type(description="A typed product property the brand defines, as its staff manage it.")
+class Attribute(relay.Node):
+    id: relay.NodeID[int]
+    code: str
+    name: str
+    type: AttributeTypeEnum  # type: ignore[valid-type]
+    unit: str
+    filterable: bool
+    position: int
+    choices: list[AttributeChoice]
+
+    @classmethod
+    def from_model(
+        cls, attribute: AttributeModel, choices: list[ChoiceModel], language: str | None = None
+    ) -> Attribute:
+        name = pick(attribute.translations, "name", attribute.name, language) if language else attribute.name
+        return cls(
+            id=attribute.id,
+            code=attribute.code,
+            name=name,
+            type=attribute.type,
+            unit=attribute.unit,
+            filterable=attribute.filterable,
+            position=attribute.position,
+            choices=[AttributeChoice.from_model(c, language) for c in choices],
+        )
+
+    @classmethod
+    async def load(cls, attribute: AttributeModel, language: str | None = None) -> Attribute:
+        choices = await ChoiceModel.filter(attribute_id=attribute.id).order_by("position", "id")
+        return cls.from_model(attribute, list(choices), language)
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Attribute | None]:
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {a.id: a for a in await AttributeModel.filter(id__in=ids)}
+        visible = await _can_manage(info, {a.id: a.brand_id for a in rows.values()})
+        return [await cls.load(rows[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
+
+
+@strawberry.type(description="A product image as staff manage it; `id` is what delete and reorder take.")
+class ManagedProductMedia:
+    id: relay.GlobalID
+    url: str
+    alt: str
+    position: int
+
+    @classmethod
+    def from_model(cls, media: MediaModel) -> ManagedProductMedia:
+        return cls(
+            id=relay.GlobalID("ProductMedia", str(media.id)), url=media.url, alt=media.alt, position=media.position
+        )
+
+
+@strawberry.type(description="A problem with one item of a bulk input; nothing was created.")
+class ProductBulkCreateError:
+    field: str | None = strawberry.field(description="The input field at fault, e.g. products.3.variants.0.sku.")
+    code: str
+    message: str
+    index: int | None = strawberry.field(description="The position of the product at fault in `products`.")
+
+
+def bulk_errors(errors: list[UserError]) -> list[ProductBulkCreateError]:
+    result = []
+    for error in errors:
+        parts = (error.field or "").split(".")
+        index = int(parts[1]) if len(parts) > 1 and parts[0] == "products" and parts[1].isdigit() else None
+        result.append(ProductBulkCreateError(field=error.field, code=error.code, message=error.message, index=index))
+    return result
