@@ -18,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import strawberry
+from cross_web import HTTPException
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
@@ -50,6 +54,28 @@ class LiniGraphQL(GraphQL):
 
     async def get_context(self, request: Any, response: Any = None) -> LiniContext:
         return LiniContext(request=request, response=response, settings=self.settings, host=self.host, auth=self.auth)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Multipart requests (file uploads) get room for one upload plus the operations; everything else keeps
+        the app-wide `max_body_size`. Uploaded parts are closed when the request ends, even when it failed."""
+        if scope["type"] != "http":
+            return await super().__call__(scope, receive, send)
+        app: ASGIApp = self._serve
+        if Headers(scope=scope).get("content-type", "").startswith("multipart/form-data"):
+            limit = self.settings.media.max_upload_bytes + self.settings.server.max_body_size
+            app = RequestBodyLimitMiddleware(app, max_body_size=limit)
+        await app(scope, receive, send)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope=scope, receive=receive)
+        try:
+            try:
+                response = await self.run(request)
+            except HTTPException as exc:
+                response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+            await response(scope, receive, send)
+        finally:
+            await request.close()  # closes the spooled temporary files of a parsed multipart form
 
 
 def create_app(settings: Settings | None = None, *, host: PluginHost | None = None) -> Starlette:

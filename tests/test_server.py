@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -72,7 +73,7 @@ def test_cli_migrate_and_seed_demo_fill_an_empty_database(tmp_path, monkeypatch,
     monkeypatch.setenv("LINI_DATABASE_URL", f"sqlite://{tmp_path}/cli.db")
     assert main(["migrate"]) == 0
     assert main(["seed-demo"]) == 0
-    assert "loaded 2 brands" in capsys.readouterr().out
+    assert "loaded 3 brands" in capsys.readouterr().out
     assert main(["seed-demo", "--if-empty"]) == 0
     assert main(["seed-demo"]) == 2
     assert main(["migrate"]) == 0
@@ -108,3 +109,22 @@ def test_cli_create_admin_creates_then_promotes(tmp_path, monkeypatch, capsys):
     assert asyncio.run(admins()) == ["admin@lini.example"]
     assert main(["create-admin", "--email", "someone@lini.example", "--password", "short"]) == 2
     assert "Use at least" in capsys.readouterr().err
+
+
+async def test_uploads_get_their_own_body_limit_and_other_requests_keep_the_small_one(settings):
+    small = settings.model_copy(
+        update={
+            "server": settings.server.model_copy(update={"max_body_size": 4096}),
+            "media": settings.media.model_copy(update={"max_upload_bytes": 16_384}),
+        }
+    )
+    app = create_app(small)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        padded = {"query": "{ __typename }", "variables": {"pad": "x" * 8192}}
+        assert (await client.post("/graphql", json=padded)).status_code == 413
+        operations = json.dumps({"query": "{ __typename }", "variables": {}})
+        form = {"operations": operations, "map": "{}"}
+        fits = await client.post("/graphql", data=form, files={"0": ("a.png", b"\x00" * 12_000, "image/png")})
+        assert fits.status_code == 200 and fits.json() == {"data": {"__typename": "Query"}}
+        too_big = await client.post("/graphql", data=form, files={"0": ("a.png", b"\x00" * 40_000, "image/png")})
+        assert too_big.status_code == 413
