@@ -95,6 +95,8 @@ class Variant(Model):
     class Meta:
         table = "variant"
         unique_together = (("brand", "sku"),)
+        # The storefront loads a page's variants by product; without this the lookup scans every variant.
+        indexes = (("product_id", "position"),)
 
 
 class VariantPrice(Model):
