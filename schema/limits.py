@@ -94,13 +94,18 @@ def _page_size(field: FieldNode, default_page: int, max_page: int) -> int:
 
 
 def limit_extensions(settings: GraphQLSettings) -> list[Callable[[], Any] | type]:
+    """The limit rules are built once: `ValidationCache` keys on the rule classes, so rules built per request
+    (as the limiter extensions' own factories do) would make every request miss the cache."""
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        cost_rule(settings.max_cost, settings.default_page_size, settings.max_page_size),
+    ]
     extensions: list[Callable[[], Any] | type] = [
         ParserCache,
         ValidationCache,
-        lambda: QueryDepthLimiter(max_depth=settings.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: AddValidationRules([cost_rule(settings.max_cost, settings.default_page_size, settings.max_page_size)]),
+        lambda: AddValidationRules(rules),
     ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
