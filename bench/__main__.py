@@ -23,9 +23,11 @@ from core.db import connected, migrate
 from core.settings import Settings, load_settings
 from server import create_app
 
+# The storefront's catalog page (issue #4): what a product grid shows for each product.
 PAGE_QUERY = (
-    "{ products(first: 20) { edges { node { id name slug "
-    "priceRange { start { amount currency } stop { amount currency } } "
+    "{ products(first: 20) { edges { node { id name slug category { name } thumbnail { url } "
+    "media { url alt } attributes { attribute { code name } values { label } } "
+    "pricing { priceRange { start { amount currency } stop { amount currency } } onSale } "
     "variants { id sku size colour price { amount currency } } } } "
     "pageInfo { hasNextPage endCursor } } }"
 )
