@@ -6,13 +6,17 @@ fields), so nested fields translate and price consistently without asking again.
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
+from typing import TypeVar
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from core.actors.models import Brand
 from core.catalog import listing
@@ -23,13 +27,18 @@ from core.catalog.models import Collection as CollectionModel
 from core.catalog.models import Product as ProductModel
 from core.catalog.models import ProductMedia as MediaModel
 from core.catalog.models import Variant as VariantModel
+from core.catalog.models import VariantPrice as VariantPriceModel
 from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
+from schema.loaders import Wanted
 from schema.permissions import PUBLIC, guard
 from schema.relay import Connection, connection
 from schema.scalars import Money, MoneyRange
 from schema.storefront_locale import Locale, locale_for
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 AttributeTypeEnum = strawberry.enum(AttributeType, name="AttributeType")
 
@@ -114,34 +123,40 @@ class ProductVariant(relay.Node):
             _locale=locale,
         )
 
+    # Each field reads the rows the list field preloaded when there are any (a plain call), and otherwise
+    # returns a coroutine that goes through the dataloader; graphql-core awaits whichever it gets.
+
     @strawberry.field(description="Prices in every currency the variant is priced in.")
-    async def prices(self, info: Info) -> list[Money]:
-        rows = await info.context.loaders.prices_by_variant.load(self.id)
-        return [Money.of(row.amount, row.currency) for row in rows]
+    def prices(self, info: Info) -> list[Money]:
+        return _now_or_later(self._prices(info), _money_list)
 
     @strawberry.field(description="The price in `currency`, or the storefront's currency; null if not priced in it.")
-    async def price(self, info: Info, currency: str | None = None) -> Money | None:
+    def price(self, info: Info, currency: str | None = None) -> Money | None:
         wanted = currency or self._locale.currency
-        for row in await info.context.loaders.prices_by_variant.load(self.id):
-            if row.currency == wanted:
-                return Money.of(row.amount, row.currency)
-        return None
+        return _now_or_later(self._prices(info), lambda rows: _price_in(rows, wanted))
 
     @strawberry.field(description="The price before a discount, when the variant is on sale.")
-    async def compare_at_price(self, info: Info) -> Money | None:
-        for row in await info.context.loaders.prices_by_variant.load(self.id):
-            if row.currency == self._locale.currency and row.compare_at_amount is not None:
-                return Money.of(row.compare_at_amount, row.currency)
-        return None
+    def compare_at_price(self, info: Info) -> Money | None:
+        return _now_or_later(self._prices(info), lambda rows: _compare_at_in(rows, self._locale.currency))
 
     @strawberry.field(description="How many can be ordered now, capped so stock levels do not leak.")
-    async def quantity_available(self, info: Info) -> int:
-        quantity = await info.context.loaders.stock_by_variant.load(self.id) or 0
-        return max(0, min(quantity, info.context.settings.catalog.quantity_available_cap))
+    def quantity_available(self, info: Info) -> int:
+        cap = info.context.settings.catalog.quantity_available_cap
+        return _now_or_later(self._stock(info), lambda quantity: max(0, min(quantity or 0, cap)))
 
     @strawberry.field
-    async def is_available(self, info: Info) -> bool:
-        return (await info.context.loaders.stock_by_variant.load(self.id) or 0) > 0
+    def is_available(self, info: Info) -> bool:
+        return _now_or_later(self._stock(info), lambda quantity: (quantity or 0) > 0)
+
+    def _prices(self, info: Info) -> list[VariantPriceModel] | Awaitable[list[VariantPriceModel]]:
+        loaders = info.context.loaders
+        rows = loaders.preloaded.prices.get(self.id)
+        return loaders.prices_by_variant.load(self.id) if rows is None else rows
+
+    def _stock(self, info: Info) -> int | Awaitable[int | None] | None:
+        loaders = info.context.loaders
+        stock = loaders.preloaded.stock
+        return stock[self.id] if self.id in stock else loaders.stock_by_variant.load(self.id)
 
     @classmethod
     async def resolve_nodes(
@@ -202,71 +217,94 @@ class Product(relay.Node):
         )
 
     @strawberry.field
-    async def variants(self, info: Info) -> list[ProductVariant]:
-        rows = await info.context.loaders.variants_by_product.load(self.id)
-        return [ProductVariant.from_model(row, self._locale) for row in rows]
+    def variants(self, info: Info) -> list[ProductVariant]:
+        locale = self._locale
+        return _now_or_later(
+            self._variants(info), lambda rows: [ProductVariant.from_model(row, locale) for row in rows]
+        )
 
     @strawberry.field(description="Lowest and highest variant price in the storefront's currency.")
-    async def pricing(self, info: Info) -> ProductPricing:
-        variants = await info.context.loaders.variants_by_product.load(self.id)
-        price_lists = await info.context.loaders.prices_by_variant.load_many([v.id for v in variants])
-        currency = self._locale.currency
-        rows = [p for prices in price_lists for p in prices if p.currency == currency]
-        amounts = [p.amount for p in rows]
-        on_sale = any(p.compare_at_amount is not None and p.compare_at_amount > p.amount for p in rows)
-        if not amounts:
-            return ProductPricing(price_range=MoneyRange(start=None, stop=None), on_sale=False)
-        money_range = MoneyRange(start=Money.of(min(amounts), currency), stop=Money.of(max(amounts), currency))
-        return ProductPricing(price_range=money_range, on_sale=on_sale)
+    def pricing(self, info: Info) -> ProductPricing:
+        return _now_or_later(self._price_rows(info), lambda rows: _pricing(rows, self._locale.currency))
 
     @strawberry.field(
         description="Same as `pricing.priceRange`, in `currency` if given.",
         deprecation_reason="Use `pricing { priceRange }` (with `currency` on the list or product field).",
     )
-    async def price_range(self, info: Info, currency: str | None = None) -> MoneyRange:
-        variants = await info.context.loaders.variants_by_product.load(self.id)
-        price_lists = await info.context.loaders.prices_by_variant.load_many([v.id for v in variants])
+    def price_range(self, info: Info, currency: str | None = None) -> MoneyRange:
         wanted = currency or self._locale.currency
-        amounts = [p.amount for prices in price_lists for p in prices if p.currency == wanted]
-        if not amounts:
-            return MoneyRange(start=None, stop=None)
-        return MoneyRange(start=Money.of(min(amounts), wanted), stop=Money.of(max(amounts), wanted))
+        return _now_or_later(self._price_rows(info), lambda rows: _pricing(rows, wanted).price_range)
 
     @strawberry.field(description="True when it can be ordered: made to measure, or a variant in stock.")
-    async def is_available(self, info: Info) -> bool:
+    def is_available(self, info: Info) -> bool:
         if self.made_to_measure:
             return True
-        variants = await info.context.loaders.variants_by_product.load(self.id)
-        stock = await info.context.loaders.stock_by_variant.load_many([v.id for v in variants])
-        return any((quantity or 0) > 0 for quantity in stock)
+        return _now_or_later(self._stock(info), lambda stock: any((quantity or 0) > 0 for quantity in stock))
 
     @strawberry.field
-    async def category(self, info: Info) -> Category | None:
+    def category(self, info: Info) -> Category | None:
         if self._category_id is None:
             return None
-        found = self._category or await info.context.loaders.category.load(self._category_id)
-        return Category.from_model(found, self._locale) if found else None
+        if self._category is not None:
+            return Category.from_model(self._category, self._locale)
+        return _now_or_later(
+            info.context.loaders.category.load(self._category_id),
+            lambda found: Category.from_model(found, self._locale) if found else None,
+        )
 
     @strawberry.field(description="Images in display order.")
-    async def media(self, info: Info) -> list[ProductMedia]:
-        rows = await info.context.loaders.media_by_product.load(self.id)
-        return [_media(row, self._locale) for row in rows]
+    def media(self, info: Info) -> list[ProductMedia]:
+        return _now_or_later(self._media(info), lambda rows: [_media(row, self._locale) for row in rows])
 
     @strawberry.field(description="The first image, for lists.")
-    async def thumbnail(self, info: Info) -> ProductMedia | None:
-        rows = await info.context.loaders.media_by_product.load(self.id)
-        return _media(rows[0], self._locale) if rows else None
+    def thumbnail(self, info: Info) -> ProductMedia | None:
+        return _now_or_later(self._media(info), lambda rows: _media(rows[0], self._locale) if rows else None)
 
     @strawberry.field
-    async def attributes(self, info: Info) -> list[ProductAttribute]:
-        rows = await info.context.loaders.attributes_by_product.load(self.id)
-        grouped: dict[int, ProductAttribute] = {}
-        for row in rows:
-            entry = grouped.get(row.attribute_id)
-            if entry is None:
-                entry = grouped[row.attribute_id] = ProductAttribute(attribute=_attribute(row, self._locale), values=[])
-            entry.values.append(_value(row, self._locale))
-        return list(grouped.values())
+    def attributes(self, info: Info) -> list[ProductAttribute]:
+        return _now_or_later(self._attribute_rows(info), lambda rows: _attributes(rows, self._locale))
+
+    def _variants(self, info: Info) -> list[VariantModel] | Awaitable[list[VariantModel]]:
+        loaders = info.context.loaders
+        rows = loaders.preloaded.variants.get(self.id)
+        return loaders.variants_by_product.load(self.id) if rows is None else rows
+
+    def _price_rows(self, info: Info) -> list[VariantPriceModel] | Awaitable[list[VariantPriceModel]]:
+        """Every price of every variant, in variant order."""
+        preloaded = info.context.loaders.preloaded
+        variants = preloaded.variants.get(self.id)
+        if variants is not None and all(v.id in preloaded.prices for v in variants):
+            return [price for v in variants for price in preloaded.prices[v.id]]
+        return self._load_price_rows(info)
+
+    async def _load_price_rows(self, info: Info) -> list[VariantPriceModel]:
+        loaders = info.context.loaders
+        variants = await loaders.variants_by_product.load(self.id)
+        price_lists = await loaders.prices_by_variant.load_many([v.id for v in variants])
+        return [price for prices in price_lists for price in prices]
+
+    def _stock(self, info: Info) -> list[int | None] | Awaitable[list[int | None]]:
+        """The stock of each variant."""
+        preloaded = info.context.loaders.preloaded
+        variants = preloaded.variants.get(self.id)
+        if variants is not None and all(v.id in preloaded.stock for v in variants):
+            return [preloaded.stock[v.id] for v in variants]
+        return self._load_stock(info)
+
+    async def _load_stock(self, info: Info) -> list[int | None]:
+        loaders = info.context.loaders
+        variants = await loaders.variants_by_product.load(self.id)
+        return await loaders.stock_by_variant.load_many([v.id for v in variants])
+
+    def _media(self, info: Info) -> list[MediaModel] | Awaitable[list[MediaModel]]:
+        loaders = info.context.loaders
+        rows = loaders.preloaded.media.get(self.id)
+        return loaders.media_by_product.load(self.id) if rows is None else rows
+
+    def _attribute_rows(self, info: Info) -> list[ProductAttributeValue] | Awaitable[list[ProductAttributeValue]]:
+        loaders = info.context.loaders
+        rows = loaders.preloaded.attributes.get(self.id)
+        return loaders.attributes_by_product.load(self.id) if rows is None else rows
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Product | None]:
@@ -274,6 +312,55 @@ class Product(relay.Node):
         locale = locale_for(info, brand)
         found = await catalog.products_by_ids(brand, [int(i) for i in node_ids if i.isdigit()])
         return [cls.from_model(found[int(i)], locale) if i.isdigit() and int(i) in found else None for i in node_ids]
+
+
+def _now_or_later(value: T | Awaitable[T], then: Callable[[T], R]) -> R:
+    """`then(value)` now when the value is at hand, or an awaitable of it (graphql-core awaits it)."""
+    if inspect.isawaitable(value):
+        return _later(value, then)  # type: ignore[return-value]
+    return then(value)
+
+
+async def _later(value: Awaitable[T], then: Callable[[T], R]) -> R:
+    return then(await value)
+
+
+def _money_list(rows: list[VariantPriceModel]) -> list[Money]:
+    return [Money.of(row.amount, row.currency) for row in rows]
+
+
+def _price_in(rows: list[VariantPriceModel], currency: str) -> Money | None:
+    for row in rows:
+        if row.currency == currency:
+            return Money.of(row.amount, row.currency)
+    return None
+
+
+def _compare_at_in(rows: list[VariantPriceModel], currency: str) -> Money | None:
+    for row in rows:
+        if row.currency == currency and row.compare_at_amount is not None:
+            return Money.of(row.compare_at_amount, row.currency)
+    return None
+
+
+def _pricing(rows: list[VariantPriceModel], currency: str) -> ProductPricing:
+    rows = [p for p in rows if p.currency == currency]
+    if not rows:
+        return ProductPricing(price_range=MoneyRange(start=None, stop=None), on_sale=False)
+    amounts = [p.amount for p in rows]
+    on_sale = any(p.compare_at_amount is not None and p.compare_at_amount > p.amount for p in rows)
+    money_range = MoneyRange(start=Money.of(min(amounts), currency), stop=Money.of(max(amounts), currency))
+    return ProductPricing(price_range=money_range, on_sale=on_sale)
+
+
+def _attributes(rows: list[ProductAttributeValue], locale: Locale) -> list[ProductAttribute]:
+    grouped: dict[int, ProductAttribute] = {}
+    for row in rows:
+        entry = grouped.get(row.attribute_id)
+        if entry is None:
+            entry = grouped[row.attribute_id] = ProductAttribute(attribute=_attribute(row, locale), values=[])
+        entry.values.append(_value(row, locale))
+    return list(grouped.values())
 
 
 def _media(row: MediaModel, locale: Locale) -> ProductMedia:
@@ -427,6 +514,46 @@ def _query(filter: ProductFilter | None, sort_by: ProductSortInput | None, curre
     )
 
 
+# Fields of a product (or variant) that read each relation, directly or to compute their answer.
+_VARIANT_FIELDS = {"variants", "pricing", "priceRange", "isAvailable"}
+_PRICE_FIELDS = {"pricing", "priceRange"}
+_VARIANT_PRICE_FIELDS = {"price", "prices", "compareAtPrice"}
+_VARIANT_STOCK_FIELDS = {"quantityAvailable", "isAvailable"}
+
+
+def _wanted(node: dict[str, list[SelectedField]]) -> Wanted:
+    """The relations to preload for a page, from the fields the query asks of each product."""
+    variant_fields = _children(node.get("variants", []))
+    return Wanted(
+        variants=not _VARIANT_FIELDS.isdisjoint(node),
+        prices=not _PRICE_FIELDS.isdisjoint(node) or not _VARIANT_PRICE_FIELDS.isdisjoint(variant_fields),
+        stock="isAvailable" in node or not _VARIANT_STOCK_FIELDS.isdisjoint(variant_fields),
+        media="media" in node or "thumbnail" in node,
+        attributes="attributes" in node,
+    )
+
+
+def _node_fields(selections: list[Selection]) -> dict[str, list[SelectedField]]:
+    """The fields asked of each node of a connection (`edges { node { … } }`), fragments merged."""
+    return _children(_children(_children(_merged(selections, {}).get("products", [])).get("edges", [])).get("node", []))
+
+
+def _children(fields: list[SelectedField]) -> dict[str, list[SelectedField]]:
+    merged: dict[str, list[SelectedField]] = {}
+    for selected in fields:
+        _merged(selected.selections, merged)
+    return merged
+
+
+def _merged(selections: list[Selection], into: dict[str, list[SelectedField]]) -> dict[str, list[SelectedField]]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            into.setdefault(selection.name, []).append(selection)
+        else:  # a fragment spread or an inline fragment
+            _merged(selection.selections, into)
+    return into
+
+
 async def _brand_locale(
     info: Info, storefront: str | None, language: str | None, currency: str | None
 ) -> tuple[Brand, Locale]:
@@ -459,6 +586,8 @@ class CatalogQuery:
             default_size=limits.default_page_size,
             max_size=limits.max_page_size,
         )
+        wanted = _wanted(_node_fields(info.selected_fields))
+        await info.context.loaders.preloaded.load([p.id for p in page.items], wanted)
         return connection(page, lambda product: Product.from_model(product, locale))
 
     @strawberry.field(**guard("A published product by its slug; null when there is none.", PUBLIC))

@@ -256,3 +256,39 @@ async def test_catalog_page_statements_are_constant_and_at_most_six(gql, sql_cou
     node = large["products"]["edges"][-1]["node"]
     assert node["category"] == {"name": "Gamis"} and node["attributes"][0]["values"] == [{"label": "Ceruty"}]
     assert len(five) == len(hundred) <= 6, hundred
+
+
+EVERY_NESTED_FIELD = """fragment Card on Product {
+  id isAvailable category { name parent { slug } } thumbnail { url } media { url alt }
+  attributes { attribute { code name } values { code label } }
+  pricing { priceRange { start { amount currency } stop { amount currency } } onSale }
+  priceRange(currency: "MYR") { start { amount } stop { amount } }
+  variants { id sku ... on ProductVariant { price { amount } myr: price(currency: "MYR") { amount }
+    prices { amount currency } compareAtPrice { amount } quantityAvailable isAvailable } } }"""
+
+
+async def test_a_listed_product_answers_like_the_same_product_alone(gql, shop, sql_counter):
+    # given stock, images, an attribute and a sale price on one product
+    pashmina = shop["pashmina"]
+    variant = await Variant.filter(product=pashmina).order_by("id").first()
+    await Stock.create(variant=variant, quantity=3)
+    await ProductMedia.create(product=pashmina, url="https://cdn.example/1.jpg", alt="front", position=1)
+    fabric = await Attribute.create(brand=shop["brand"], code="fabric", name="Bahan", type=AttributeType.CHOICE)
+    ceruty = await AttributeChoice.create(attribute=fabric, code="CERUTY", label="Ceruty")
+    await ProductAttributeValue.create(product=pashmina, attribute=fabric, choice=ceruty)
+    await variant.prices.filter(currency="IDR").update(compare_at_amount=Decimal("99000"))
+    # when the list (relations preloaded for the page) and `product` (dataloaders) are asked the same fields
+    listed = f"""query {{ products(first: 10) {{ edges {{ node {{ slug ...Card }} }} }} }} {EVERY_NESTED_FIELD}"""
+    alone = f"""query($slug: String!) {{ product(slug: $slug) {{ ...Card }} }} {EVERY_NESTED_FIELD}"""
+    with sql_counter.counting() as statements:
+        page = await gql(listed, storefront="sekar")
+    page_statements = list(statements)
+    # then each product answers the same, and the page took one statement per relation
+    for edge in page["products"]["edges"]:
+        node = edge["node"]
+        single = await gql(alone, {"slug": node.pop("slug")}, storefront="sekar")
+        assert node == single["product"]
+    card = next(e["node"] for e in page["products"]["edges"] if e["node"]["media"])
+    assert card["isAvailable"] and card["pricing"]["onSale"] and card["attributes"][0]["values"][0]["label"] == "Ceruty"
+    # brand, page, variants, prices, stock, media, attributes, and the categories' parents
+    assert len(page_statements) == 8, page_statements
