@@ -14,7 +14,7 @@ import httpx
 import orjson
 from starlette.applications import Starlette
 
-from bench import floor
+from bench import floor, http
 from bench import profile as profiling
 from bench.catalog import load_catalog
 from bench.database import DEFAULT_POSTGRES_URL, throwaway_database
@@ -43,6 +43,7 @@ class Options:
     warmup: int
     profile: bool
     profile_html: Path | None
+    http_seconds: int
 
 
 def parse(argv: Sequence[str] | None) -> Options:
@@ -54,6 +55,9 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--warmup", type=int, default=30, help="untimed requests before each measurement")
     parser.add_argument("--profile", action="store_true", help="profile the GraphQL requests (needs pyinstrument)")
     parser.add_argument("--profile-html", type=Path, help="also write the profile as HTML to this file")
+    parser.add_argument(
+        "--http-seconds", type=int, default=4, help="seconds per wrk run over HTTP (0: skip the HTTP benchmark)"
+    )
     args = parser.parse_args(argv)
     if args.products < 21 or args.iterations < 1 or args.warmup < 0:
         parser.error("--products must be at least 21 (one page and a next one), --iterations at least 1")
@@ -65,6 +69,7 @@ def parse(argv: Sequence[str] | None) -> Options:
         warmup=args.warmup,
         profile=args.profile or args.profile_html is not None,
         profile_html=args.profile_html,
+        http_seconds=args.http_seconds,
     )
 
 
@@ -127,7 +132,7 @@ async def maybe_profile(graphql: Call, options: Options) -> None:
         print(f"HTML profile written to {options.profile_html}\n")
 
 
-def report(timings: list[Timing], options: Options) -> str:
+def report(timings: list[Timing], loads: list[http.Load] | None, options: Options) -> str:
     graphql, direct, via_asgi = timings
     lines = [
         f"Catalog page: products(first: 20) with 5 variants each; {options.backend}, {options.products} products, "
@@ -138,7 +143,17 @@ def report(timings: list[Timing], options: Options) -> str:
         f"GraphQL / floor (direct):   {graphql.mean_ms / direct.mean_ms:5.1f}×  (mean)",
         f"GraphQL / floor via ASGI:   {graphql.mean_ms / via_asgi.mean_ms:5.1f}×  (mean, same transport)",
         f"SQL statements per GraphQL request: {graphql.statements}",
+        "",
     ]
+    if loads is None:
+        lines.append("HTTP: skipped (--http-seconds 0, or wrk is not installed: apt-get install -y wrk)")
+    else:
+        lines += [
+            f"Over HTTP: uvicorn --workers {http.WORKERS} on loopback, wrk -t1 for {options.http_seconds} s "
+            "(1 connection = a single request's latency)",
+            "",
+            http.table(loads),
+        ]
     return "\n".join(lines)
 
 
@@ -150,9 +165,14 @@ async def run(options: Options) -> str:
         async with connected(url):
             brand = await load_catalog(options.products)
         app = create_app(bench_settings(url))
+        app.state.tune_gc = True  # as `server.py serve` does
         async with app.router.lifespan_context(app):
             timings = await benchmark(app, brand.slug, options)
-    return report(timings, options)
+        loads = None
+        if options.http_seconds > 0 and http.available():
+            print(f"serving with uvicorn ({http.WORKERS} workers) and loading it with wrk ...", flush=True)
+            loads = await asyncio.to_thread(http.run, url, brand.slug, BODY, seconds=options.http_seconds)
+    return report(timings, loads, options)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

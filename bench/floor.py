@@ -162,3 +162,24 @@ def floor_app() -> Starlette:
         return Response(body, media_type="application/json")
 
     return Starlette(routes=[Route("/graphql", page, methods=["POST"])])
+
+
+def server_app() -> Starlette:
+    """The floor app with its own database connection, for `uvicorn bench.floor:server_app --factory`."""
+    from contextlib import asynccontextmanager
+
+    from tortoise.contrib.starlette import RegisterTortoise
+
+    from core.db import tortoise_config
+    from core.settings import load_settings
+
+    app = floor_app()
+    config = tortoise_config(load_settings().database.url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        async with RegisterTortoise(app, config=config):
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
