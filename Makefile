@@ -33,8 +33,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# The catalog page in-process and over HTTP (wrk: `apt-get install -y wrk`); BENCH_ARGS="--backend postgres".
 bench: install
-	$(PY) -m bench
+	@command -v wrk >/dev/null || echo "wrk is not installed: the HTTP part is skipped (apt-get install -y wrk)"
+	$(PY) -m bench $(BENCH_ARGS)
 
 schema: install
 	$(PY) server.py export-schema --output schema.graphql
