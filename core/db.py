@@ -20,6 +20,12 @@ MODEL_MODULES = [
     "core.actors.models",
     "core.catalog.models",
     "core.catalog.search_models",
+    "core.taxes.models",
+    "core.vouchers.models",
+    "core.checkout.models",
+    "core.orders.models",
+    "core.payments.models",
+    "core.brand_plugins.models",
     "core.events",
 ]
 

@@ -68,3 +68,55 @@ def schema_extensions(host: PluginHost) -> list[Any]:
         `types` that must be registered even when no field names them. A field name clash with the core
         schema or another plugin stops the start with both names.
     """
+
+
+# --- providers: each plugin adds objects implementing a core protocol ---------------------------------------
+
+
+@hookspec
+def payment_gateways(host: PluginHost) -> list[Any]:
+    """Payment gateways the plugin provides (`core.payments.gateways.PaymentGateway`).
+
+    A brand sees the gateways that are enabled for it and accept the checkout's currency.
+    """
+
+
+@hookspec
+def shipping_providers(host: PluginHost) -> list[Any]:
+    """Shipping providers (`core.shipping.providers.ShippingProvider`); every provider's rates are offered."""
+
+
+# --- checkout and order hooks ------------------------------------------------------------------------------
+
+
+@hookspec
+def tax_lines(checkout: Any, lines: list[Any], address: dict[str, Any] | None) -> Any:
+    """Taxes for a checkout, to replace the brand's own tax rates (a tax service plugin).
+
+    :return: None to leave taxes to core, or a list of `core.taxes.calculator.LineTax` (one per line, in
+        order); may be an awaitable. The first plugin returning a list wins; the others are not asked.
+    """
+
+
+@hookspec
+def validate_checkout(checkout: Any) -> Any:
+    """Veto a checkout's completion: return a list of `core.errors.DomainError` (empty: no objection)."""
+
+
+@hookspec
+def order_transitions() -> Any:
+    """Extra order states and transitions: return a dict {from_state: [to_state, ...]} merged into core's."""
+
+
+@hookspec
+def order_transition_veto(order: Any, from_state: str, to_state: str, actor: Any) -> Any:
+    """Refuse an order transition: return a `DomainError` (or a message) to stop it, None to allow it."""
+
+
+@hookspec
+def order_event(event: dict[str, Any]) -> Any:
+    """Called after an order change has committed, with a stable payload:
+    {"type": "ORDER_CREATED" | "ORDER_PAID" | ..., "brand": slug, "order": {"id", "number", "status",
+    "paymentStatus", "total": {"amount", "currency"}}, "data": {...}, "occurredAt": ISO 8601}.
+    Errors are logged and never undo the change. May be `async def`.
+    """

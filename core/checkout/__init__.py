@@ -1,0 +1,1 @@
+"""Carts on their way to becoming orders: lines, addresses, delivery, voucher, payment and completion."""

@@ -1,0 +1,1 @@
+"""Payments through gateway providers contributed by plugins (bank transfer, Stripe, ...)."""

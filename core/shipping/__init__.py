@@ -1,0 +1,1 @@
+"""Shipping through providers contributed by plugins; core only asks them for rates."""

@@ -1,0 +1,1 @@
+"""Taxes per destination country from each brand's settings (Indonesia's PPN first)."""

@@ -1,0 +1,1 @@
+"""Discount codes per brand, with usage limits counted safely under concurrency."""
