@@ -81,6 +81,14 @@ class MediaSettings(_Section):
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024)
 
 
+class CheckoutSettings(_Section):
+    # A checkout left alone this long expires; every change starts the clock again.
+    ttl_hours: int = Field(72, ge=1, le=24 * 90)
+    # Most units of one variant on one line, and most lines on one checkout.
+    max_line_quantity: int = Field(50, ge=1, le=10_000)
+    max_lines: int = Field(100, ge=1, le=1_000)
+
+
 class PluginsSettings(_Section):
     enabled: list[str] = ["*"]
     # The raw `[plugins.<name>]` tables; each is validated by its plugin's own model when it loads.
@@ -97,6 +105,7 @@ class Settings(_Section):
     auth: AuthSettings = AuthSettings()
     catalog: CatalogSettings = CatalogSettings()
     media: MediaSettings = MediaSettings()
+    checkout: CheckoutSettings = CheckoutSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     @property
@@ -111,6 +120,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "auth": AuthSettings,
     "catalog": CatalogSettings,
     "media": MediaSettings,
+    "checkout": CheckoutSettings,
     "plugins": PluginsSettings,
 }
 
