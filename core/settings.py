@@ -89,6 +89,11 @@ class CheckoutSettings(_Section):
     max_lines: int = Field(100, ge=1, le=1_000)
 
 
+class OrdersSettings(_Section):
+    # Seconds between runs of the in-process housekeeping task (expired unpaid orders, undelivered events).
+    housekeeping_seconds: int = Field(60, ge=1, le=24 * 3600)
+
+
 class PluginsSettings(_Section):
     enabled: list[str] = ["*"]
     # The raw `[plugins.<name>]` tables; each is validated by its plugin's own model when it loads.
@@ -106,6 +111,7 @@ class Settings(_Section):
     catalog: CatalogSettings = CatalogSettings()
     media: MediaSettings = MediaSettings()
     checkout: CheckoutSettings = CheckoutSettings()
+    orders: OrdersSettings = OrdersSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     @property
@@ -121,6 +127,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "catalog": CatalogSettings,
     "media": MediaSettings,
     "checkout": CheckoutSettings,
+    "orders": OrdersSettings,
     "plugins": PluginsSettings,
 }
 

@@ -1,0 +1,70 @@
+"""Order events: written to the outbox inside the change's transaction, handed to `order_event` after commit.
+
+`order_changed` adds an `ORDER_*` event to the outbox (`core.events`) in the caller's transaction, so the event
+exists exactly when the change does: a rolled-back change delivers nothing. `deliver_pending` runs after the
+commit (the API calls it after each order mutation, the periodic housekeeping task picks up leftovers) and
+calls every plugin's `order_event` with the stored payload. A failing plugin is logged and the event stays
+undelivered, to be tried again on the next pass; it never undoes the change. Delivery is at least once: a
+plugin that must not act twice keys on the event's `id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from datetime import UTC, datetime
+from typing import Any
+
+from core.actors.models import Brand
+from core.events import Event, emit
+from core.orders.models import Order
+from core.plugins import PluginHost
+
+logger = logging.getLogger("lini.orders.events")
+PREFIX = "ORDER_"
+BATCH = 100
+# One delivery pass at a time per event loop: the periodic task and a request would otherwise deliver twice.
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+
+
+def order_summary(order: Order) -> dict[str, Any]:
+    return {
+        "id": order.id,
+        "number": order.number,
+        "status": str(order.status),
+        "paymentStatus": str(order.payment_status),
+        "total": {"amount": str(order.total_amount), "currency": order.currency},
+    }
+
+
+async def order_changed(order: Order, type: str, data: dict[str, Any] | None = None) -> Event:
+    """Record that `order` changed (`type` like ORDER_CREATED, ORDER_PAID); call inside the transaction."""
+    if not type.startswith(PREFIX):
+        raise ValueError(f"order event types start with {PREFIX}: {type!r}")
+    slug = await Brand.filter(id=order.brand_id).values_list("slug", flat=True).first()
+    payload = {
+        "type": type,
+        "brand": slug,
+        "order": order_summary(order),
+        "data": data or {},
+        "occurredAt": datetime.now(UTC).isoformat(),
+    }
+    return await emit(type, payload, brand_id=order.brand_id)
+
+
+async def deliver_pending(host: PluginHost, *, limit: int = BATCH) -> int:
+    """Deliver undelivered order events, oldest first; returns how many were delivered."""
+    lock = _locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
+        events = await Event.filter(type__startswith=PREFIX, delivered_at=None).order_by("id").limit(limit)
+        delivered = 0
+        for event in events:
+            try:
+                await host.call("order_event", event={**event.payload, "id": event.id})
+            except Exception:
+                logger.exception("order_event for event %s (%s) failed; it will be retried", event.id, event.type)
+                continue
+            await Event.filter(id=event.id, delivered_at=None).update(delivered_at=datetime.now(UTC))
+            delivered += 1
+        return delivered
