@@ -2,6 +2,7 @@
 
 python server.py serve [--host H] [--port P] [--workers N] [--reload]
 python server.py migrate
+python server.py makemigrations APP [--name NAME]
 python server.py seed-demo
 python server.py export-schema [--output schema.graphql]
 """
@@ -34,7 +35,7 @@ from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
 from core.auth.services import AuthConfig
-from core.db import DatabaseNotMigrated, connected, migrate, pending_migrations, tortoise_config
+from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError
 from core.plugins import PluginError, PluginHost, load_plugins
 from core.settings import Settings, SettingsError, load_settings
@@ -94,9 +95,10 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with RegisterTortoise(app, config=tortoise_config(settings.database.url)):
+        apps = host.database_apps()
+        async with RegisterTortoise(app, config=tortoise_config(settings.database.url, apps)):
             if settings.database.require_migrated:
-                pending = await pending_migrations()
+                pending = await pending_migrations(apps)
                 if pending:
                     raise DatabaseNotMigrated(
                         f"The database {settings.database.url} is not migrated "
@@ -179,7 +181,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, help="port (default: [server] port)")
     serve.add_argument("--workers", type=int, help="worker processes (default: [server] workers)")
     serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
-    commands.add_parser("migrate", help="apply pending database migrations")
+    commands.add_parser("migrate", help="apply pending database migrations (Lini's and the enabled plugins')")
+    makemigrations = commands.add_parser(
+        "makemigrations", help="write the migration for model changes of one app: `lini` or a plugin's name"
+    )
+    makemigrations.add_argument("app", help="`lini`, or the name of an enabled plugin that owns tables")
+    makemigrations.add_argument("--name", default="", help="the migration's name (default: tortoise's)")
     seed = commands.add_parser("seed-demo", help="load the demo brands and catalog into an empty database")
     seed.add_argument("--if-empty", action="store_true", help="do nothing (and succeed) if brands exist")
     admin = commands.add_parser("create-admin", help="create a platform administrator (or promote an account)")
@@ -220,17 +227,30 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    applied = asyncio.run(migrate(settings.database.url))
+    applied = asyncio.run(migrate(settings.database.url, load_plugins(settings).database_apps()))
     print("\n".join(f"applied {name}" for name in applied) or "nothing to apply: the database is up to date")
+    return 0
+
+
+def _makemigrations(settings: Settings, args: argparse.Namespace) -> int:
+    apps = load_plugins(settings).database_apps()
+    if args.app not in (APP, *apps):
+        print(f"error: no database app named {args.app!r} (apps: {', '.join((APP, *apps))})", file=sys.stderr)
+        return 2
+    written = asyncio.run(make_migrations(apps, args.app, name=args.name))
+    print("\n".join(f"wrote {path}" for path in written) or f"no changes in {args.app}'s models")
     return 0
 
 
 def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from core.demo import seed_demo
 
+    host = load_plugins(settings)
+
     async def run() -> str:
-        async with connected(settings.database.url):
-            if await pending_migrations():
+        apps = host.database_apps()
+        async with connected(settings.database.url, apps):
+            if await pending_migrations(apps):
                 raise DatabaseNotMigrated("Run `python server.py migrate` before `seed-demo`.")
             return await seed_demo(only_if_empty=args.if_empty)
 
@@ -273,6 +293,7 @@ def export_sdl(settings: Settings) -> str:
 COMMANDS = {
     "serve": _serve,
     "migrate": _migrate,
+    "makemigrations": _makemigrations,
     "seed-demo": _seed_demo,
     "create-admin": _create_admin,
     "export-schema": _export_schema,

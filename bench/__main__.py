@@ -20,6 +20,7 @@ from bench.catalog import load_catalog
 from bench.database import DEFAULT_POSTGRES_URL, throwaway_database
 from bench.measure import Call, Timing, measure, table
 from core.db import connected, migrate
+from core.plugins import load_plugins
 from core.settings import Settings, load_settings
 from server import create_app
 
@@ -160,9 +161,10 @@ def report(timings: list[Timing], loads: list[http.Load] | None, options: Option
 async def run(options: Options) -> str:
     async with throwaway_database(options.backend, options.postgres_url) as url:
         print(f"migrating {options.backend} database ...", flush=True)
-        await migrate(url)
+        apps = load_plugins(bench_settings(url)).database_apps()
+        await migrate(url, apps)
         print(f"loading {options.products} products × 5 variants ...", flush=True)
-        async with connected(url):
+        async with connected(url, apps):
             brand = await load_catalog(options.products)
         app = create_app(bench_settings(url))
         app.state.tune_gc = True  # as `server.py serve` does

@@ -171,10 +171,12 @@ def server_app() -> Starlette:
     from tortoise.contrib.starlette import RegisterTortoise
 
     from core.db import tortoise_config
+    from core.plugins import load_plugins
     from core.settings import load_settings
 
     app = floor_app()
-    config = tortoise_config(load_settings().database.url)
+    settings = load_settings()
+    config = tortoise_config(settings.database.url, load_plugins(settings).database_apps())
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:

@@ -1,12 +1,14 @@
 """Tortoise configuration and the migration check.
 
-All of Lini's tables live in one tortoise app, `lini`, so that foreign keys can cross domain folders;
-its migrations are tortoise's built-in ones, in `core/migrations/`.
+Lini's own tables live in one tortoise app, `lini`, so that foreign keys can cross domain folders; its
+migrations are tortoise's built-in ones, in `core/migrations/`. A plugin that owns tables brings its own app,
+named after the plugin, with its own migrations (`PluginHost.database_apps()`); every function here takes those
+`apps` so that the server, `server.py migrate`, the tests and the benchmarks all see the same tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -34,7 +36,18 @@ class DatabaseNotMigrated(Exception):
     """Raised at start-up when migrations are pending, rather than failing later on a missing column."""
 
 
-def tortoise_config(url: str) -> dict[str, Any]:
+def app_config(models: str | list[str], migrations: str) -> dict[str, Any]:
+    """One tortoise app on the default connection: Lini's own, or a plugin's."""
+    return {
+        "models": [models] if isinstance(models, str) else list(models),
+        "default_connection": "default",
+        "migrations": migrations,
+    }
+
+
+def tortoise_config(url: str, apps: Mapping[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The ORM configuration: Lini's app plus `apps` (by label), all on one connection, so that a plugin's
+    tables may refer to Lini's (`fields.ForeignKeyField("lini.Brand")`) and share its transactions."""
     if url.startswith("sqlite://"):
         # WAL + a busy timeout: readers never block the single writer, and a second writer waits.
         separator = "&" if "?" in url else "?"
@@ -42,21 +55,16 @@ def tortoise_config(url: str) -> dict[str, Any]:
             url = f"{url}{separator}busy_timeout=5000"
     return {
         "connections": {"default": url},
-        "apps": {
-            APP: {
-                "models": MODEL_MODULES,
-                "default_connection": "default",
-                "migrations": "core.migrations",
-            }
-        },
+        "apps": {APP: app_config(MODEL_MODULES, "core.migrations"), **(apps or {})},
         "use_tz": True,
         "timezone": "UTC",
     }
 
 
-async def pending_migrations() -> list[str]:
-    """Names of migrations not yet applied to the connected database (`["*"]`: none ever was)."""
-    executor = MigrationExecutor(get_connection("default"), {APP: tortoise_config("sqlite://")["apps"][APP]})
+async def pending_migrations(apps: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
+    """Names of migrations (Lini's and `apps`') not yet applied to the connected database (`["*"]`: none ever
+    was)."""
+    executor = MigrationExecutor(get_connection("default"), tortoise_config("sqlite://", apps)["apps"])
     try:
         steps = await executor.plan()
     except Exception:  # no migration table yet; the driver's error type differs per backend
@@ -64,8 +72,8 @@ async def pending_migrations() -> list[str]:
     return [f"{step.migration.app_label}.{step.migration.name}" for step in steps if not step.backward]
 
 
-async def migrate(url: str) -> list[str]:
-    """Apply every pending migration; returns what was applied."""
+async def migrate(url: str, apps: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
+    """Apply every pending migration of Lini and of `apps`; returns what was applied."""
     from tortoise.migrations.api import migrate as run_migrations
 
     applied: list[str] = []
@@ -75,16 +83,41 @@ async def migrate(url: str) -> list[str]:
             applied.append(f"{app_label}.{name}")
 
     try:
-        await run_migrations(config=tortoise_config(url), progress=progress)
+        await run_migrations(config=tortoise_config(url, apps), progress=progress)
     finally:
         await Tortoise.close_connections()
     return applied
 
 
+async def make_migrations(apps: Mapping[str, dict[str, Any]], app_label: str, *, name: str = "") -> list[str]:
+    """Write the migration that brings `app_label`'s tables up to its models; returns the files written.
+
+    `tortoise makemigrations <app>` initialises the chosen app alone, so a plugin's foreign key to
+    `"lini.Brand"` cannot resolve there; this loads Lini's app and every plugin app, then writes only the
+    chosen one's migration (depending on Lini's latest migration when it refers to Lini's tables).
+    """
+    from tortoise.context import TortoiseContext
+    from tortoise.migrations.autodetector import MigrationAutodetector
+    from tortoise.migrations.writer import format_migration_name
+
+    config = tortoise_config("sqlite://:memory:", apps)
+    if app_label not in config["apps"]:
+        raise ValueError(f"no database app named {app_label!r} (apps: {', '.join(config['apps'])})")
+    async with TortoiseContext() as context:
+        await context.init(config=config, init_connections=False)
+        writers = await MigrationAutodetector(context.apps, config["apps"]).changes()
+    written: list[str] = []
+    for writer in (w for w in writers if w.app_label == app_label):
+        if name:
+            writer.name = format_migration_name(int(writer.name.split("_", 1)[0]), name)
+        written.append(str(writer.write()))
+    return written
+
+
 @asynccontextmanager
-async def connected(url: str) -> AsyncIterator[None]:
+async def connected(url: str, apps: Mapping[str, dict[str, Any]] | None = None) -> AsyncIterator[None]:
     """The ORM, connected for a command-line operation (the server uses RegisterTortoise instead)."""
-    await Tortoise.init(config=tortoise_config(url))
+    await Tortoise.init(config=tortoise_config(url, apps))
     try:
         yield
     finally:
@@ -92,10 +125,13 @@ async def connected(url: str) -> AsyncIterator[None]:
 
 
 def __getattr__(name: str) -> Any:
-    # `tortoise makemigrations` reads `core.db.TORTOISE_ORM` (pyproject [tool.tortoise]); settings are only
-    # loaded when it asks, so importing this module has no side effects.
+    # `tortoise makemigrations` reads `core.db.TORTOISE_ORM` (pyproject [tool.tortoise]); settings and plugins
+    # are only loaded when it asks, so importing this module has no side effects. The enabled plugins' apps are
+    # included, so `tortoise makemigrations <plugin>` writes a plugin's migrations into its own package.
     if name == "TORTOISE_ORM":
+        from core.plugins import load_plugins
         from core.settings import load_settings
 
-        return tortoise_config(load_settings().database.url)
+        settings = load_settings()
+        return tortoise_config(settings.database.url, load_plugins(settings).database_apps())
     raise AttributeError(name)

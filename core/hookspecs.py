@@ -7,6 +7,11 @@ called, in pluggy's order, and the results are collected, so two plugins never f
 
 A plugin may also declare a module-level pydantic model named `Settings`; its `[plugins.<name>]` table in
 `settings.toml` is validated against it at start-up and handed to the hooks as `config`.
+
+A plugin that owns tables declares two module-level strings: `MODELS` (its tortoise models module, or a list of
+them) and `MIGRATIONS` (its migrations package). They become a tortoise app named after the plugin, on Lini's
+connection (foreign keys to `"lini.Brand"` work), migrated by `python server.py migrate` and checked at start-up;
+`python server.py makemigrations <plugin>` writes its migrations (docs/plugins.md, "Tables of a plugin's own").
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 import logging
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -19,10 +20,13 @@ import pluggy
 from pydantic import BaseModel
 
 from core import hookspecs
+from core.db import APP as CORE_APP
+from core.db import app_config
 from core.settings import Settings, SettingsError, plugin_settings
 
 ENTRY_POINT_GROUP = "lini.plugins"
 TRACE_ENV = "LINI_TRACE_HOOKS"
+APP_LABEL = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 hookimpl = pluggy.HookimplMarker(hookspecs.PROJECT)
 logger = logging.getLogger("lini.plugins")
@@ -58,12 +62,23 @@ class PluginHost:
     """The plugin manager plus each plugin's validated settings; what core code calls hooks through."""
 
     def __init__(
-        self, settings: Settings, manager: pluggy.PluginManager, configs: dict[str, Any], *, tracing: bool = False
+        self,
+        settings: Settings,
+        manager: pluggy.PluginManager,
+        configs: dict[str, Any],
+        *,
+        tracing: bool = False,
+        apps: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.settings = settings
         self.manager = manager
         self._configs = configs
         self.tracing = tracing
+        self._apps = apps or {}
+
+    def database_apps(self) -> dict[str, dict[str, Any]]:
+        """The tortoise apps of the loaded plugins that own tables, by plugin name, for `core.db`'s functions."""
+        return {name: dict(app) for name, app in self._apps.items()}
 
     @property
     def names(self) -> list[str]:
@@ -146,6 +161,7 @@ def load_plugins(
             raise PluginError(f"[plugins.{name}]: no installed plugin named {name!r}")
 
     configs: dict[str, BaseModel | None] = {}
+    apps: dict[str, dict[str, Any]] = {}
     for name, plugin in _load(installed, settings, extra):
         try:
             manager.register(plugin, name=name)
@@ -154,6 +170,9 @@ def load_plugins(
         except ValueError as exc:
             raise PluginError(f"plugin {name!r} could not be registered (already registered?): {exc}") from exc
         configs[name] = plugin_settings(settings, name, getattr(plugin, "Settings", None), env)
+        app = database_app(name, plugin)
+        if app is not None:
+            apps[name] = app
     try:
         manager.check_pending()  # a misspelt hook (`def route(...)`) would otherwise be ignored silently
     except pluggy.PluginValidationError as exc:
@@ -162,7 +181,29 @@ def load_plugins(
     if env.get(TRACE_ENV):
         manager.trace.root.setwriter(lambda message: logger.info("hook %s", message.rstrip()))
         manager.enable_tracing()
-    return PluginHost(settings, manager, configs, tracing=bool(env.get(TRACE_ENV)))
+    return PluginHost(settings, manager, configs, tracing=bool(env.get(TRACE_ENV)), apps=apps)
+
+
+def database_app(name: str, plugin: object) -> dict[str, Any] | None:
+    """The tortoise app of a plugin that declares `MODELS` (module path or list of them) and `MIGRATIONS`.
+
+    The app is named after the plugin, so its models are `"<plugin>.<Model>"` and its migrations are recorded
+    under the plugin's name; it shares Lini's connection, so foreign keys to `"lini.Brand"` work.
+    """
+    models = getattr(plugin, "MODELS", None)
+    migrations = getattr(plugin, "MIGRATIONS", None)
+    if models is None and migrations is None:
+        return None
+    if not models or not (isinstance(models, str) or all(isinstance(m, str) for m in models)):
+        raise PluginError(f"plugin {name!r}: MODELS must name a models module (or a list of them)")
+    if not isinstance(migrations, str) or not migrations:
+        raise PluginError(f"plugin {name!r} declares MODELS without MIGRATIONS (its migrations package)")
+    if name == CORE_APP or not APP_LABEL.match(name):
+        raise PluginError(
+            f"plugin {name!r} cannot own tables under that name: a database app is named after its plugin "
+            f"(lowercase letters, digits and underscores, not {CORE_APP!r})"
+        )
+    return app_config(list(models) if not isinstance(models, str) else models, migrations)
 
 
 def _load(

@@ -70,10 +70,16 @@ def run_sync(coroutine: Any) -> Any:
         return pool.submit(asyncio.run, coroutine).result()
 
 
+def plugin_apps() -> dict[str, dict[str, Any]]:
+    """The tables of the plugins the test settings enable (every installed one: built-ins are on by default),
+    migrated with Lini's own; a plugin registered for one test with `use_plugin` migrates its own tables."""
+    return load_plugins(load_settings(env={}), env={}).database_apps()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
-    run_sync(migrate(f"sqlite://{path}"))
+    run_sync(migrate(f"sqlite://{path}", plugin_apps()))
     for suffix in ("-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     return path
@@ -101,7 +107,7 @@ def postgres_url() -> Iterator[str]:
     run_sync(create())
     url = admin.rsplit("/", 1)[0] + f"/{name}"
     try:
-        run_sync(migrate(url))
+        run_sync(migrate(url, plugin_apps()))
         yield url
     finally:
         run_sync(drop())
