@@ -1,13 +1,16 @@
 """Money as `Decimal` plus an ISO 4217 currency; never a float.
 
 Each currency is quantized to its own minor unit with one rounding rule (half-up, what shoppers and tax
-offices expect), so totals computed anywhere in Lini agree to the last rupiah or sen.
+offices expect), so totals computed anywhere in Lini agree to the last rupiah or sen. Sums and differences
+of quantized amounts are exact; a product or a ratio is rounded once, where it is taken; splitting an amount
+(a discount across lines) goes through `allocate`, whose parts always add up to the whole.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 import pycountry
 
@@ -29,6 +32,18 @@ def exponent(currency: str) -> int:
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(Decimal(1).scaleb(-exponent(currency)), rounding=ROUND_HALF_UP)
+
+
+def quantize_ratio(numerator: Decimal, denominator: Decimal, currency: str) -> Decimal:
+    """`numerator / denominator` rounded once to the currency's minor unit.
+
+    The division runs at 50 significant digits, so a true half (which always has a finite expansion) is
+    seen exactly and rounded up, and no repeating fraction can be rounded the wrong way.
+    """
+    with localcontext() as context:
+        context.prec = 50
+        exact = numerator / denominator
+    return quantize(exact, currency)
 
 
 def parse_amount(value: str | Decimal | int) -> Decimal:
@@ -57,6 +72,14 @@ class Money:
     def of(cls, amount: str | Decimal | int, currency: str) -> Money:
         return cls(quantize(parse_amount(amount), currency), currency)
 
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(quantize(Decimal(0), currency), currency)
+
+    @property
+    def is_zero(self) -> bool:
+        return self.amount == 0
+
     def _same(self, other: Money) -> None:
         if other.currency != self.currency:
             raise ValueError(f"cannot combine {self.currency} with {other.currency}")
@@ -69,8 +92,47 @@ class Money:
         self._same(other)
         return Money(self.amount - other.amount, self.currency)
 
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
     def __mul__(self, factor: int | Decimal) -> Money:
+        if not isinstance(factor, int | Decimal) or isinstance(factor, bool):
+            return NotImplemented
         return Money(quantize(self.amount * factor, self.currency), self.currency)
+
+    __rmul__ = __mul__
+
+    def scaled(self, numerator: int | Decimal, denominator: int | Decimal) -> Money:
+        """`self × numerator / denominator`, rounded once (a tax included in a price, a share of a line)."""
+        return Money(quantize_ratio(self.amount * numerator, Decimal(denominator), self.currency), self.currency)
+
+    def allocate(self, weights: Sequence[int | Decimal]) -> list[Money]:
+        """Split into parts proportional to `weights` that add up to exactly this amount.
+
+        Largest remainder: every part is first rounded down to the minor unit, then the minor units left
+        over go one each to the parts that lost the most, the earlier part first on a tie. A discount split
+        across order lines this way never gains or loses a sen.
+        """
+        if any(w < 0 for w in weights):
+            raise ValueError("allocation weights must not be negative")
+        total = sum(weights, Decimal(0))
+        if self.amount < 0:
+            return [-part for part in (-self).allocate(weights)]
+        if total == 0:
+            if self.amount != 0:
+                raise ValueError("cannot allocate a non-zero amount over weights that are all zero")
+            return [self for _ in weights]
+        unit = Decimal(1).scaleb(-exponent(self.currency))
+        units = int((quantize(self.amount, self.currency) / unit).to_integral_value())
+        with localcontext() as context:
+            context.prec = 50
+            exact = [Decimal(units) * Decimal(w) / total for w in weights]
+        floors = [int(share.to_integral_value(rounding=ROUND_FLOOR)) for share in exact]
+        left = units - sum(floors)
+        by_remainder = sorted(range(len(weights)), key=lambda i: (-(exact[i] - floors[i]), i))
+        for i in by_remainder[:left]:
+            floors[i] += 1
+        return [Money(quantize(Decimal(n) * unit, self.currency), self.currency) for n in floors]
 
     def __lt__(self, other: Money) -> bool:
         self._same(other)
@@ -79,6 +141,14 @@ class Money:
     def __le__(self, other: Money) -> bool:
         self._same(other)
         return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same(other)
+        return self.amount >= other.amount
 
     def __str__(self) -> str:
         return f"{self.amount} {self.currency}"
