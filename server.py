@@ -37,6 +37,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 from core.auth.services import AuthConfig
 from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError
+from core.orders.expiry import housekeeping
 from core.plugins import PluginError, PluginHost, load_plugins
 from core.settings import Settings, SettingsError, load_settings
 from schema import build_schema
@@ -108,7 +109,9 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
                 await host.call("startup", app=app)
                 if getattr(app.state, "tune_gc", False):
                     tune_gc()
-                yield
+                async with housekeeping(host, interval=settings.orders.housekeeping_seconds) as task:
+                    app.state.order_housekeeping = task
+                    yield
             finally:
                 # also after a failed start-up: plugins that did start get to clean up
                 await host.call("shutdown", app=app, on_error="log")

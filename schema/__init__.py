@@ -11,12 +11,38 @@ from strawberry.types import ExecutionContext
 from strawberry.utils.str_converters import to_camel_case
 
 from core.plugins import PluginError, PluginHost, SchemaExtension
-from schema import accounts, addresses, brands, catalog, catalog_admin, relay, storefront, suppliers, tailors
+from schema import (
+    accounts,
+    addresses,
+    brand_plugins,
+    brands,
+    catalog,
+    catalog_admin,
+    order_admin,
+    orders,
+    relay,
+    storefront,
+    suppliers,
+    tailors,
+)
 from schema.errors import MaskInternalErrors
 from schema.limits import limit_extensions
 
 # Each domain module exposes QUERIES, MUTATIONS and TYPES; the root types are merged from all of them.
-DOMAINS = (storefront, catalog, catalog_admin, relay, accounts, brands, suppliers, tailors, addresses)
+DOMAINS = (
+    storefront,
+    catalog,
+    catalog_admin,
+    relay,
+    accounts,
+    brands,
+    suppliers,
+    tailors,
+    addresses,
+    orders,
+    order_admin,
+    brand_plugins,
+)
 CORE_QUERIES: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "QUERIES", ()))
 CORE_MUTATIONS: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "MUTATIONS", ()))
 CORE_TYPES: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "TYPES", ()))

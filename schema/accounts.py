@@ -14,7 +14,9 @@ from core.auth.models import User as UserModel
 from core.auth.permissions import ROLE_PERMISSIONS, Permission
 from schema.addresses import Address, account_addresses
 from schema.errors import UserError, attempt
+from schema.orders import Order, account_orders
 from schema.permissions import PUBLIC, SIGNED_IN, guard
+from schema.relay import Connection
 
 PermissionEnum = strawberry.enum(Permission, name="Permission", description="What a staff role or app may do.")
 
@@ -48,6 +50,9 @@ class User(relay.Node):
         )
 
     addresses: list[Address] = strawberry.field(resolver=account_addresses, description="The account's address book.")
+    orders: Connection[Order] = strawberry.field(
+        resolver=account_orders, description="The account's orders, newest first."
+    )
 
     @strawberry.field(description="The brands this account works for.")
     async def staff_memberships(self) -> list[StaffMembership]:

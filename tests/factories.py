@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import count
 
@@ -11,7 +11,10 @@ from core.auth import tokens
 from core.auth.models import User
 from core.auth.passwords import hash_password
 from core.catalog import search
-from core.catalog.models import Product, ProductStatus, Variant, VariantPrice
+from core.catalog.models import Product, ProductStatus, Stock, Variant, VariantPrice
+from core.money import quantize
+from core.orders.models import Order, OrderLine, OrderStatus, PaymentStatus
+from core.payments.models import Payment, PaymentState
 
 _seq = count(1)
 PASSWORD = "kain-tenun-2026"
@@ -110,3 +113,77 @@ async def make_catalog(brand: Brand, size: int, *, prefix: str = "Gamis") -> lis
     )
     await search.reindex(p.id for p in saved)
     return saved
+
+
+async def make_order(
+    brand: Brand,
+    *,
+    user: User | None = None,
+    email: str = "",
+    quantities: tuple[int, ...] = (2, 1),
+    price: str = "150000",
+    shipping: str = "20000",
+    stock: int = 10,
+    paid: bool = False,
+    status: str | None = None,
+    payment_due_at: datetime | None = None,
+    gateway: str = "bank_transfer",
+) -> Order:
+    """An order as checkout completion leaves it (rows inserted directly): one line per quantity, each a
+    variant of one product with `stock` units left on hand, PPN 11% included, and one bank-transfer payment
+    (SUCCEEDED and the order PAID when `paid`, else ACTION_REQUIRED and UNPAID)."""
+    currency = brand.default_currency
+    product = await make_product(
+        brand, "Gamis Order", prices={currency: price}, sizes=tuple(f"S{i}" for i in range(len(quantities)))
+    )
+    variants = await Variant.filter(product_id=product.id).order_by("position")
+    unit = Decimal(price)
+    unit_tax = quantize(unit * 11 / 111, currency)
+    subtotal = unit * sum(quantities)
+    total = subtotal + Decimal(shipping)
+    number = await Order.filter(brand_id=brand.id).count() + 1
+    order = await Order.create(
+        brand=brand,
+        number=number,
+        user=user,
+        email=email or (user.email if user else f"buyer{next(_seq)}@example.id"),
+        status=status or (OrderStatus.PAID if paid else OrderStatus.UNPAID),
+        payment_status=PaymentStatus.PAID if paid else PaymentStatus.PENDING,
+        currency=currency,
+        shipping_address={"first_name": "Siti", "city": "Bandung", "country": "ID"},
+        delivery_method_name="JNE REG",
+        subtotal_amount=subtotal,
+        shipping_amount=Decimal(shipping),
+        tax_amount=unit_tax * sum(quantities),
+        total_amount=total,
+        paid_amount=total if paid else Decimal(0),
+        payment_due_at=payment_due_at,
+    )
+    for position, (variant, quantity) in enumerate(zip(variants, quantities, strict=True)):
+        await Stock.create(variant=variant, quantity=stock)
+        await OrderLine.create(
+            order=order,
+            variant=variant,
+            product_id=product.id,
+            product_name=product.name,
+            variant_name=variant.size,
+            sku=variant.sku,
+            quantity=quantity,
+            unit_price_gross=unit,
+            unit_price_net=unit - unit_tax,
+            tax_rate=Decimal("0.11"),
+            tax_amount=unit_tax * quantity,
+            total_amount=unit * quantity,
+            position=position,
+        )
+    await Payment.create(
+        brand=brand,
+        order=order,
+        gateway=gateway,
+        state=PaymentState.SUCCEEDED if paid else PaymentState.ACTION_REQUIRED,
+        amount=total,
+        currency=currency,
+        captured_amount=total if paid else Decimal(0),
+        psp_reference=f"REF-{order.id}-{next(_seq)}",
+    )
+    return order

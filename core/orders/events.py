@@ -42,7 +42,7 @@ async def order_changed(order: Order, type: str, data: dict[str, Any] | None = N
     """Record that `order` changed (`type` like ORDER_CREATED, ORDER_PAID); call inside the transaction."""
     if not type.startswith(PREFIX):
         raise ValueError(f"order event types start with {PREFIX}: {type!r}")
-    slug = await Brand.filter(id=order.brand_id).values_list("slug", flat=True).first()
+    slug = await Brand.filter(id=order.brand_id).first().values_list("slug", flat=True)
     payload = {
         "type": type,
         "brand": slug,

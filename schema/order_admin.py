@@ -1,0 +1,281 @@
+"""Brand staff handling orders over GraphQL (permission MANAGE_ORDERS): the `orders` list, cancelling,
+shipping, delivery, refunds, notes, and confirming bank transfers.
+
+Resolvers translate only: IDs are decoded inside `attempt` (a wrong ID is a user error) and the brand check
+happens in the core service, on the order the ID names. After every mutation the order events its
+transaction wrote are delivered to plugins (`deliver_pending`), after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from decimal import Decimal
+from typing import TypeVar
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
+
+from core.actors import brands
+from core.auth.permissions import Permission
+from core.orders import services
+from core.orders.events import deliver_pending
+from core.orders.models import Order as OrderModel
+from core.orders.models import PaymentStatus
+from core.orders.models import Shipment as ShipmentModel
+from core.pagination import PageRequest, paginate
+from core.payments.models import Refund as RefundModel
+from schema.errors import UserError, attempt
+from schema.orders import Order, OrderPayment, PaymentStatusEnum, Refund, Shipment, render_order, render_orders
+from schema.permissions import BrandPermission, guard
+from schema.relay import Connection, connection, decode_id
+
+MANAGE_ORDERS = BrandPermission(Permission.MANAGE_ORDERS)
+T = TypeVar("T")
+
+
+@strawberry.input(description="A time range; either end may be left open.")
+class DateTimeRangeInput:
+    gte: datetime | None = None
+    lte: datetime | None = None
+
+
+@strawberry.input(description="Every condition given must hold.")
+class OrderFilterInput:
+    status: list[str] | None = strawberry.field(default=None, description="Any of these statuses.")
+    payment_status: list[PaymentStatusEnum] | None = None  # type: ignore[valid-type]
+    customer: str | None = strawberry.field(default=None, description="The customer's e-mail, exactly.")
+    created_at: DateTimeRangeInput | None = None
+    search: str | None = strawberry.field(default=None, description="An order number, or part of an e-mail.")
+
+
+@strawberry.input
+class ShipmentLineInput:
+    order_line_id: relay.GlobalID
+    quantity: int
+
+
+@strawberry.input(description="A parcel: who carries it and which units of which lines are in it.")
+class ShipmentCreateInput:
+    carrier: str
+    tracking_number: str = ""
+    lines: list[ShipmentLineInput]
+
+
+@strawberry.input
+class OrderRefundLineInput:
+    order_line_id: relay.GlobalID
+    quantity: int
+
+
+@strawberry.input(description="Refund an `amount`, or `lines` (their price after discount, tax included).")
+class OrderRefundInput:
+    amount: Decimal | None = None
+    lines: list[OrderRefundLineInput] | None = None
+    reason: str = ""
+
+
+@strawberry.type
+class OrderPayload:
+    order: Order | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ShipmentCreatePayload:
+    shipment: Shipment | None = None
+    order: Order | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class OrderRefundPayload:
+    refund: Refund | None = strawberry.field(default=None, description="FAILED when the gateway refused it.")
+    order: Order | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PaymentMarkReceivedPayload:
+    payment: OrderPayment | None = None
+    order: Order | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _run(info: Info, operation: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    """The service through `attempt`, then the events it wrote delivered (after its commit)."""
+    result, errors = await attempt(operation)
+    if result is not None:
+        await deliver_pending(info.context.host)
+    return result, errors
+
+
+async def _order(order_id: int | None) -> Order | None:
+    return await render_order(await OrderModel.get_or_none(id=order_id), staff=True) if order_id else None
+
+
+def _filtered(queryset: QuerySet[OrderModel], filter: OrderFilterInput | None) -> QuerySet[OrderModel]:
+    if filter is None:
+        return queryset
+    q = queryset
+    if filter.status:
+        q = q.filter(status__in=filter.status)
+    if filter.payment_status:
+        q = q.filter(payment_status__in=[PaymentStatus(s) for s in filter.payment_status])
+    if filter.customer:
+        q = q.filter(email__iexact=filter.customer.strip())
+    if filter.created_at and filter.created_at.gte:
+        q = q.filter(created_at__gte=filter.created_at.gte)
+    if filter.created_at and filter.created_at.lte:
+        q = q.filter(created_at__lte=filter.created_at.lte)
+    term = (filter.search or "").strip().lstrip("#")
+    if term:
+        match = Q(email__icontains=term)
+        if term.isdigit() and len(term) < 10:
+            match |= Q(number=int(term))
+        q = q.filter(match)
+    return q
+
+
+@strawberry.type
+class OrderAdminQuery:
+    @strawberry.field(**guard("The brand's orders, newest first.", MANAGE_ORDERS))
+    async def orders(
+        self,
+        info: Info,
+        filter: OrderFilterInput | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        brand: str | None = None,
+    ) -> Connection[Order]:
+        actor = await info.context.actor()
+        found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_ORDERS)
+        queryset = _filtered(OrderModel.filter(brand_id=found.id), filter)
+        limits = info.context.settings.graphql
+        page = await paginate(
+            queryset,
+            PageRequest(first=first, after=after),
+            order=("-id",),
+            key="orders:new",
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        rendered = {o.id: o for o in await render_orders(page.items, staff=True)}
+        return connection(page, lambda row: rendered[row.id])
+
+
+@strawberry.type
+class OrderAdminMutation:
+    @strawberry.mutation(
+        **guard("Cancel an order that has not shipped: stock goes back, anything paid is refunded.", MANAGE_ORDERS)
+    )
+    async def order_cancel(self, info: Info, id: relay.GlobalID, reason: str = "") -> OrderPayload:
+        actor = await info.context.actor()
+        order, errors = await _run(
+            info, lambda: services.cancel(actor, decode_id(id, "Order"), host=info.context.host, reason=reason)
+        )
+        return OrderPayload(order=await _order(order.id if order else None), errors=errors)
+
+    @strawberry.mutation(**guard("Ship some or all of what is left of an order.", MANAGE_ORDERS))
+    async def shipment_create(
+        self, info: Info, order_id: relay.GlobalID, input: ShipmentCreateInput
+    ) -> ShipmentCreatePayload:
+        actor = await info.context.actor()
+
+        async def run() -> ShipmentModel:
+            items = [
+                services.ShipmentItem(
+                    order_line_id=decode_id(line.order_line_id, "OrderLine", f"lines.{i}.order_line_id"),
+                    quantity=line.quantity,
+                )
+                for i, line in enumerate(input.lines)
+            ]
+            return await services.shipment_create(
+                actor,
+                decode_id(order_id, "Order", "order_id"),
+                host=info.context.host,
+                carrier=input.carrier,
+                tracking_number=input.tracking_number,
+                lines=items,
+            )
+
+        shipment, errors = await _run(info, run)
+        if shipment is None:
+            return ShipmentCreatePayload(errors=errors)
+        order = await _order(shipment.order_id)
+        return ShipmentCreatePayload(
+            shipment=next(s for s in order.shipments if s.id.node_id == str(shipment.id)) if order else None,
+            order=order,
+        )
+
+    @strawberry.mutation(**guard("The customer received a shipped order.", MANAGE_ORDERS))
+    async def order_mark_delivered(self, info: Info, id: relay.GlobalID) -> OrderPayload:
+        actor = await info.context.actor()
+        order, errors = await _run(
+            info, lambda: services.mark_delivered(actor, decode_id(id, "Order"), host=info.context.host)
+        )
+        return OrderPayload(order=await _order(order.id if order else None), errors=errors)
+
+    @strawberry.mutation(
+        **guard(
+            "Refund an amount or lines through the payment's gateway, never more than was paid; repeating an "
+            "`idempotencyKey` returns the first refund.",
+            MANAGE_ORDERS,
+        )
+    )
+    async def order_refund(
+        self, info: Info, id: relay.GlobalID, input: OrderRefundInput, idempotency_key: str | None = None
+    ) -> OrderRefundPayload:
+        actor = await info.context.actor()
+
+        async def run() -> RefundModel:
+            lines = [
+                services.RefundLine(
+                    order_line_id=decode_id(line.order_line_id, "OrderLine", f"lines.{i}.order_line_id"),
+                    quantity=line.quantity,
+                )
+                for i, line in enumerate(input.lines or [])
+            ]
+            return await services.refund(
+                actor,
+                decode_id(id, "Order"),
+                host=info.context.host,
+                amount=input.amount,
+                lines=lines,
+                reason=input.reason,
+                idempotency_key=idempotency_key,
+            )
+
+        refund, errors = await _run(info, run)
+        if refund is None:
+            return OrderRefundPayload(errors=errors)
+        return OrderRefundPayload(refund=Refund.of(refund), order=await _order(refund.order_id))
+
+    @strawberry.mutation(**guard("Add a note for the brand's staff to the order's history.", MANAGE_ORDERS))
+    async def order_note_add(self, info: Info, id: relay.GlobalID, message: str) -> OrderPayload:
+        actor = await info.context.actor()
+        entry, errors = await _run(info, lambda: services.note_add(actor, decode_id(id, "Order"), message))
+        return OrderPayload(order=await _order(entry.order_id if entry else None), errors=errors)
+
+    @strawberry.mutation(
+        **guard("Confirm a payment's money arrived (a bank transfer): the order becomes paid.", MANAGE_ORDERS)
+    )
+    async def payment_mark_received(self, info: Info, payment_id: relay.GlobalID) -> PaymentMarkReceivedPayload:
+        actor = await info.context.actor()
+        payment, errors = await _run(
+            info,
+            lambda: services.payment_mark_received(
+                decode_id(payment_id, "Payment", "payment_id"), actor, host=info.context.host
+            ),
+        )
+        if payment is None:
+            return PaymentMarkReceivedPayload(errors=errors)
+        return PaymentMarkReceivedPayload(payment=OrderPayment.of(payment), order=await _order(payment.order_id))
+
+
+QUERIES = (OrderAdminQuery,)
+MUTATIONS = (OrderAdminMutation,)
+TYPES = ()
