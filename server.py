@@ -255,7 +255,7 @@ def _seed_demo(settings: Settings, args: argparse.Namespace) -> int:
         async with connected(settings.database.url, apps):
             if await pending_migrations(apps):
                 raise DatabaseNotMigrated("Run `python server.py migrate` before `seed-demo`.")
-            return await seed_demo(only_if_empty=args.if_empty)
+            return await seed_demo(only_if_empty=args.if_empty, host=host)
 
     print(asyncio.run(run()))
     return 0

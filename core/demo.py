@@ -30,6 +30,7 @@ from core.catalog.models import (
 )
 from core.catalog.prices import refresh_price_ranges
 from core.errors import DomainError
+from core.plugins import PluginHost
 
 IDR_PER_MYR = Decimal(3600)
 CDN = "https://images.lini.example"
@@ -459,8 +460,12 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-async def seed_demo(*, only_if_empty: bool = False) -> str:
-    """Load the demo brands; refuses to mix demo data into a database that already has brands."""
+async def seed_demo(*, only_if_empty: bool = False, host: PluginHost | None = None) -> str:
+    """Load the demo brands; refuses to mix demo data into a database that already has brands.
+
+    The enabled plugins add theirs through the `seed_demo` hook (shipping zones, say), in the same transaction:
+    core never imports a plugin, and a third party's plugin can seed its own demo the same way.
+    """
     if await Brand.exists():
         if only_if_empty:
             return "the database already has brands: demo data not loaded"
@@ -470,6 +475,8 @@ async def seed_demo(*, only_if_empty: bool = False) -> str:
         for spec in BRANDS:
             product_ids += await _brand(spec)
         await refresh_price_ranges(product_ids)
+        if host is not None:
+            await host.call("seed_demo", brands=await Brand.filter(slug__in=[b.slug for b in BRANDS]).order_by("id"))
     from core.catalog import search
 
     await search.reindex(product_ids)

@@ -125,3 +125,18 @@ def order_event(event: dict[str, Any]) -> Any:
     "paymentStatus", "total": {"amount", "currency"}}, "data": {...}, "occurredAt": ISO 8601}.
     Errors are logged and never undo the change. May be `async def`.
     """
+
+
+# --- demo data ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def seed_demo(brands: list[Any], host: PluginHost) -> Any:
+    """Add the plugin's demo data for the demo brands (`python server.py seed-demo`, `make run`).
+
+    Called once, after core's demo brands and catalog are written and inside the same transaction, so a
+    failure leaves the database empty rather than half-seeded. Write with the ORM only (no network calls).
+
+    :param brands: the demo `core.actors.models.Brand` rows, approved, with `ships_to` and `currencies` set.
+    :return: ignored; may be an awaitable, which is awaited. An exception stops the seeding.
+    """
