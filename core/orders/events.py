@@ -18,6 +18,7 @@ from typing import Any
 
 from core.actors.models import Brand
 from core.events import Event, emit
+from core.money import quantize
 from core.orders.models import Order
 from core.plugins import PluginHost
 
@@ -34,7 +35,7 @@ def order_summary(order: Order) -> dict[str, Any]:
         "number": order.number,
         "status": str(order.status),
         "paymentStatus": str(order.payment_status),
-        "total": {"amount": str(order.total_amount), "currency": order.currency},
+        "total": {"amount": str(quantize(order.total_amount, order.currency)), "currency": order.currency},
     }
 
 
