@@ -24,6 +24,8 @@ from schema import (
     storefront,
     suppliers,
     tailors,
+    taxes,
+    vouchers,
 )
 from schema.errors import MaskInternalErrors
 from schema.limits import limit_extensions
@@ -42,6 +44,8 @@ DOMAINS = (
     orders,
     order_admin,
     brand_plugins,
+    taxes,
+    vouchers,
 )
 CORE_QUERIES: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "QUERIES", ()))
 CORE_MUTATIONS: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "MUTATIONS", ()))
