@@ -35,7 +35,8 @@ __all__ = [
     "shipment_create",
 ]
 MAX_NOTE = 5000
-AWAITING = (PaymentState.PENDING, PaymentState.ACTION_REQUIRED)
+# A cancelled payment still counts: a transfer may arrive after its order expired, and must be recorded.
+AWAITING = (PaymentState.PENDING, PaymentState.ACTION_REQUIRED, PaymentState.CANCELLED)
 
 
 async def note_add(actor: Actor, order_id: int, message: str) -> OrderHistory:
