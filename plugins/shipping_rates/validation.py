@@ -96,7 +96,7 @@ def _amount(problems: Problems, value: Decimal | None, currency: str, field: str
     if value is None or not value.is_finite() or value < 0 or value >= MAX_AMOUNT:
         problems.add("INVALID_AMOUNT", "Use an amount of 0 or more.", field)
         return Decimal(0)
-    return quantize(value, currency) if len(currency) == 3 else value
+    return quantize(value, currency)
 
 
 def _currency(problems: Problems, value: str | None, enabled: Sequence[str], field: str) -> str:
