@@ -18,6 +18,7 @@ from schema import (
     brands,
     catalog,
     catalog_admin,
+    checkout,
     order_admin,
     orders,
     relay,
@@ -46,6 +47,7 @@ DOMAINS = (
     brand_plugins,
     taxes,
     vouchers,
+    checkout,
 )
 CORE_QUERIES: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "QUERIES", ()))
 CORE_MUTATIONS: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "MUTATIONS", ()))

@@ -11,7 +11,7 @@ from core.actors import validation
 from core.actors.models import Address
 from core.auth.models import User
 from core.context import Actor
-from core.errors import DomainError
+from core.errors import DomainError, DomainErrors
 from core.events import emit
 
 MAX_ADDRESSES = 50
@@ -76,6 +76,22 @@ async def delete(actor: Actor, address_id: int) -> None:
         if not await Address.filter(id=address_id, user_id=user_id).delete():
             raise _not_found()
         await emit("address.deleted", {"user_id": user_id, "address_id": address_id})
+
+
+def snapshot(values: Mapping[str, Any], field: str) -> dict[str, Any]:
+    """A complete address checked like an address-book entry, as the plain dict a checkout or order keeps.
+
+    Errors name `<field>.<part>` (e.g. `shipping_address.city`), so a form can point at the right box.
+    """
+    try:
+        cleaned = _validated({k: v for k, v in values.items() if k not in DEFAULT_FLAGS}, current=None)
+    except DomainErrors as errors:
+        raise DomainErrors([DomainError(e.code, e.message, f"{field}.{e.field}") for e in errors.errors]) from None
+    except DomainError as error:
+        raise DomainError(error.code, error.message, f"{field}.{error.field}") from None
+    for flag in DEFAULT_FLAGS:
+        cleaned.pop(flag, None)
+    return cleaned
 
 
 def can_view(actor: Actor, address: Address) -> bool:

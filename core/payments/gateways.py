@@ -54,6 +54,9 @@ class PaymentGateway(Protocol):
     id: str  # e.g. "bank_transfer", "stripe"
     name: str
     currencies: frozenset[str] | None  # None: any currency
+    # Optional: True when an order is placed before the money arrives (a bank transfer), so completion accepts
+    # a PENDING / ACTION_REQUIRED payment and the order waits UNPAID until `payment_due_at`.
+    # pays_after_order: bool = False
 
     async def start(self, context: PaymentContext) -> PaymentStart:
         """Begin (or resume, for the same payment id) a payment for the context's amount."""
@@ -63,8 +66,6 @@ class PaymentGateway(Protocol):
         """The payment's state at the gateway now, asked before an order is created from it."""
         ...
 
-    async def refund(
-        self, payment: Any, amount: Decimal, idempotency_key: str, config: dict[str, Any]
-    ) -> RefundResult:
+    async def refund(self, payment: Any, amount: Decimal, idempotency_key: str, config: dict[str, Any]) -> RefundResult:
         """Return `amount` (in the payment's currency) of a received payment to the customer."""
         ...

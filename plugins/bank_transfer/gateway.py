@@ -29,6 +29,8 @@ class BankTransferGateway:
     id = GATEWAY_ID
     name = "Bank transfer"
     currencies: frozenset[str] | None = None  # whatever the brand's account takes
+    # The order is placed first and waits UNPAID for the transfer; staff confirm it with paymentMarkReceived.
+    pays_after_order = True
 
     async def start(self, context: PaymentContext) -> PaymentStart:
         config = context.config

@@ -1,0 +1,328 @@
+"""Paying for a checkout and turning it into an order, without ever selling a unit twice.
+
+`payment_create` asks the gateway to start a payment for the checkout's total. `complete` checks the
+checkout, asks the gateway how the payment stands (outside any transaction: gateways are network calls),
+then writes the order in ONE transaction:
+
+1. stock is taken by conditional updates (`quantity >= n`), one per variant in id order, so concurrent
+   completions cannot oversell and cannot deadlock on each other;
+2. the voucher's uses are counted by conditional updates too;
+3. the order number is the brand's counter raised in the same transaction, taken last so the counter's row
+   lock is held briefly: a rolled-back completion gives its number back, so numbers are gapless;
+4. the order, its line snapshots, tax lines and history are inserted, the payment linked and the checkout
+   deleted.
+
+The order's unique `checkout_token` makes a checkout complete at most once even when two requests race; a
+repeat with the same idempotency key returns the first order and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.transactions import in_transaction
+
+from core.actors.models import Brand
+from core.catalog.models import Stock
+from core.checkout.models import Checkout
+from core.checkout.pricing import CheckoutPricing, customer_key, price_checkout
+from core.checkout.services import open_for_change
+from core.context import Actor
+from core.errors import DomainError, DomainErrors
+from core.orders import events as order_events
+from core.orders import states
+from core.orders.models import (
+    Order,
+    OrderLine,
+    OrderNumber,
+    OrderStatus,
+    OrderTaxLine,
+    PaymentStatus,
+)
+from core.payments import registry
+from core.payments.gateways import PaymentContext
+from core.payments.models import Payment, PaymentState
+from core.plugins import PluginHost
+from core.vouchers import services as vouchers
+
+logger = logging.getLogger("lini.checkout")
+
+MAX_KEY = 100
+PAID_STATES = {PaymentState.SUCCEEDED, PaymentState.AUTHORIZED}
+# A bank transfer is paid after the order exists: the order waits UNPAID until staff confirm the money.
+DEFERRED_STATES = {PaymentState.PENDING, PaymentState.ACTION_REQUIRED}
+DEFAULT_PAYMENT_WINDOW = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Completion:
+    order: Order
+    created: bool  # False: an earlier completion with the same idempotency key is being returned
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- payment ------------------------------------------------------------------------------------------------
+
+
+async def payment_create(actor: Actor, brand: Brand, token: str, gateway_id: str, host: PluginHost) -> Payment:
+    """Start paying the checkout's current total through one of the gateways offered to it.
+
+    A payment already started through the same gateway for the same amount is resumed (the gateway gets the
+    same payment id, so it can reuse its own object); any other earlier payment is cancelled.
+    """
+    checkout = await open_for_change(actor, brand, token)
+    pricing = await price_checkout(checkout, host, brand=brand)
+    ready(pricing)
+    offered = {
+        gateway.id: (gateway, config) for gateway, config in await registry.available(host, brand.id, checkout.currency)
+    }
+    if gateway_id not in offered:
+        raise DomainError("GATEWAY_NOT_AVAILABLE", "That payment method is not offered here.", "gateway")
+    gateway, config = offered[gateway_id]
+    total = pricing.totals.total
+    async with in_transaction():
+        open_payments = Payment.filter(
+            checkout_id=checkout.id, state__in=[PaymentState.PENDING, PaymentState.ACTION_REQUIRED]
+        )
+        payment = await open_payments.filter(gateway=gateway_id, amount=total.amount, currency=total.currency).first()
+        await open_payments.exclude(id=payment.id if payment else 0).update(state=PaymentState.CANCELLED)
+        if payment is None:
+            payment = await Payment.create(
+                brand_id=brand.id,
+                checkout_id=checkout.id,
+                checkout_token=checkout.token,
+                gateway=gateway_id,
+                amount=total.amount,
+                currency=total.currency,
+            )
+    context = PaymentContext(
+        brand_id=brand.id,
+        brand_slug=brand.slug,
+        checkout_token=checkout.token,
+        email=checkout.email,
+        amount=total.amount,
+        currency=total.currency,
+        payment_id=payment.id,
+        config=config,
+    )
+    started = await gateway.start(context)  # outside any transaction: it may be a network call
+    payment.state = started.state
+    payment.psp_reference = started.psp_reference or payment.psp_reference
+    payment.action = started.action
+    payment.expires_at = started.expires_at
+    await payment.save(update_fields=["state", "psp_reference", "action", "expires_at", "updated_at"])
+    return payment
+
+
+# -- completion ---------------------------------------------------------------------------------------------
+
+
+def ready(pricing: CheckoutPricing) -> None:
+    """Everything an order needs is there; otherwise every missing piece is reported at once."""
+    checkout = pricing.checkout
+    problems: list[DomainError] = []
+    if not pricing.lines:
+        problems.append(DomainError("EMPTY_CHECKOUT", "Add something to the checkout first.", "lines"))
+    for index, line in enumerate(pricing.lines):
+        if line.unit_price is None:
+            problems.append(
+                DomainError("VARIANT_NOT_PRICED", f"An item has no price in {checkout.currency}.", f"lines.{index}")
+            )
+    if not checkout.email:
+        problems.append(DomainError("EMAIL_REQUIRED", "Give an e-mail address for the order.", "email"))
+    if not checkout.shipping_address:
+        problems.append(DomainError("SHIPPING_ADDRESS_REQUIRED", "Set the shipping address.", "shipping_address"))
+    elif pricing.delivery is None:
+        problems.append(
+            DomainError(
+                "DELIVERY_METHOD_REQUIRED", "Choose a delivery method offered for this address.", "delivery_method_id"
+            )
+        )
+    if checkout.voucher_id is not None and pricing.voucher_problem is not None:
+        problems.append(pricing.voucher_problem)
+    if problems:
+        raise DomainErrors(problems) if len(problems) > 1 else problems[0]
+
+
+async def complete(actor: Actor, brand: Brand, token: str, idempotency_key: str | None, host: PluginHost) -> Completion:
+    key = (idempotency_key or "").strip()
+    if len(key) > MAX_KEY:
+        raise DomainError("INVALID_IDEMPOTENCY_KEY", f"Use at most {MAX_KEY} characters.", "idempotency_key")
+    earlier = await Order.get_or_none(checkout_token=token, brand_id=brand.id)
+    if earlier is not None:
+        return _repeat(actor, earlier, key)
+    checkout = await open_for_change(actor, brand, token)
+    pricing = await price_checkout(checkout, host, brand=brand)
+    ready(pricing)
+    vetoes = [error for result in await host.call("validate_checkout", checkout=checkout) for error in result]
+    if vetoes:
+        raise DomainErrors(vetoes) if len(vetoes) > 1 else vetoes[0]
+    payment, state = await _payment_state(checkout, pricing, host)
+    try:
+        order = await _write_order(actor, pricing, payment, state, key)
+    except IntegrityError:
+        # Another request completed this checkout between our check and our insert.
+        earlier = await Order.get_or_none(checkout_token=token, brand_id=brand.id)
+        if earlier is None:
+            raise
+        return _repeat(actor, earlier, key)
+    await order_events.deliver_pending(host)
+    return Completion(order=order, created=True)
+
+
+def _repeat(actor: Actor, order: Order, key: str) -> Completion:
+    if key and key == order.idempotency_key and (order.user_id is None or order.user_id == actor.user_id):
+        return Completion(order=order, created=False)
+    raise DomainError(
+        "CHECKOUT_COMPLETED",
+        "This checkout is already an order; repeat the same idempotency key to get it again.",
+        "token",
+    )
+
+
+async def _payment_state(
+    checkout: Checkout, pricing: CheckoutPricing, host: PluginHost
+) -> tuple[Payment, PaymentState]:
+    """The checkout's live payment and its state at the gateway; it must cover exactly the total."""
+    payment = (
+        await Payment.filter(checkout_id=checkout.id)
+        .exclude(state__in=[PaymentState.CANCELLED, PaymentState.FAILED])
+        .order_by("-id")
+        .first()
+    )
+    if payment is None:
+        raise DomainError("PAYMENT_REQUIRED", "Choose how to pay first (checkoutPaymentCreate).", "payment")
+    total = pricing.totals.total
+    if payment.amount != total.amount or payment.currency != total.currency:
+        raise DomainError(
+            "PAYMENT_AMOUNT_MISMATCH",
+            "The checkout changed after the payment was started: start the payment again.",
+            "payment",
+        )
+    gateway = registry.gateways(host).get(payment.gateway)
+    if gateway is None:
+        raise DomainError("GATEWAY_NOT_AVAILABLE", "That payment method is no longer offered.", "payment")
+    config = await registry.brand_config(checkout.brand_id, payment.gateway)
+    state = await gateway.status(payment, config)  # outside any transaction
+    if state in PAID_STATES or (state in DEFERRED_STATES and getattr(gateway, "pays_after_order", False)):
+        return payment, state
+    raise DomainError("PAYMENT_NOT_COMPLETED", "The payment has not gone through.", "payment")
+
+
+async def _write_order(
+    actor: Actor, pricing: CheckoutPricing, payment: Payment, state: PaymentState, key: str
+) -> Order:
+    checkout, brand, totals = pricing.checkout, pricing.brand, pricing.totals
+    paid = state in PAID_STATES
+    line_totals = {t.key: t for t in totals.lines}
+    async with in_transaction():
+        await _take_stock(pricing)
+        if checkout.voucher_id is not None:
+            await vouchers.redeem(checkout.voucher_id, customer_key(checkout))
+        number = await _next_number(brand.id)
+        now = _now()
+        order = await Order.create(
+            brand_id=brand.id,
+            number=number,
+            user_id=checkout.user_id,
+            email=checkout.email,
+            checkout_token=checkout.token,
+            idempotency_key=key,
+            status=OrderStatus.PAID if paid else OrderStatus.UNPAID,
+            payment_status=PaymentStatus.PAID if paid else PaymentStatus.PENDING,
+            currency=checkout.currency,
+            language=checkout.language,
+            prices_include_tax=brand.prices_include_tax,
+            shipping_address=checkout.shipping_address,
+            billing_address=checkout.billing_address or checkout.shipping_address,
+            delivery_method_id=checkout.delivery_method_id,
+            delivery_method_name=pricing.delivery.rate.name if pricing.delivery else "",
+            subtotal_amount=totals.subtotal.amount,
+            discount_amount=totals.discount_total.amount,
+            shipping_amount=totals.shipping_total.amount,
+            tax_amount=totals.tax_total.amount,
+            total_amount=totals.total.amount,
+            paid_amount=payment.amount if paid else 0,
+            voucher_id=checkout.voucher_id,
+            voucher_code=pricing.voucher.code if pricing.voucher else "",
+            customer_note=checkout.customer_note,
+            payment_due_at=None if paid else (payment.expires_at or now + DEFAULT_PAYMENT_WINDOW),
+        )
+        await OrderLine.bulk_create(
+            [
+                OrderLine(
+                    order_id=order.id,
+                    variant_id=p.variant.id,
+                    product_id=p.variant.product_id,
+                    product_name=p.variant.product.name,
+                    variant_name=" / ".join(x for x in (p.variant.size, p.variant.colour) if x),
+                    sku=p.variant.sku,
+                    quantity=p.line.quantity,
+                    unit_price_net=t.unit_price_net.amount,
+                    unit_price_gross=t.unit_price_gross.amount,
+                    discount_amount=t.discount.amount,
+                    tax_rate=t.tax_rate,
+                    tax_amount=t.tax.amount,
+                    total_amount=t.total.amount,
+                    position=position,
+                )
+                for position, p in enumerate(pricing.lines)
+                for t in [line_totals[str(p.line.id)]]
+            ]
+        )
+        await OrderTaxLine.bulk_create(
+            [
+                OrderTaxLine(
+                    order_id=order.id,
+                    name=t.name,
+                    country=t.country,
+                    rate=t.rate,
+                    base_amount=t.base.amount,
+                    amount=t.amount.amount,
+                )
+                for t in totals.tax_lines
+            ]
+        )
+        await Payment.filter(id=payment.id).update(
+            order_id=order.id,
+            state=state,
+            captured_amount=payment.amount if state == PaymentState.SUCCEEDED else 0,
+        )
+        await states.record(
+            order, "PLACED", actor, f"Order placed, payment {state.value.lower()} via {payment.gateway}."
+        )
+        await order_events.order_changed(order, "ORDER_CREATED")
+        await Checkout.filter(id=checkout.id).delete()
+    return await Order.get(id=order.id)  # as stored: defaults and amounts come back as the database keeps them
+
+
+async def _take_stock(pricing: CheckoutPricing) -> None:
+    """One conditional UPDATE per variant, in id order; a shortfall rolls the whole completion back."""
+    wanted: dict[int, int] = {}
+    for p in pricing.lines:
+        wanted[p.variant.id] = wanted.get(p.variant.id, 0) + p.line.quantity
+    short: list[DomainError] = []
+    for variant_id in sorted(wanted):
+        taken = await Stock.filter(variant_id=variant_id, quantity__gte=wanted[variant_id]).update(
+            quantity=F("quantity") - wanted[variant_id]
+        )
+        if not taken:
+            index = next(i for i, p in enumerate(pricing.lines) if p.variant.id == variant_id)
+            short.append(DomainError("INSUFFICIENT_STOCK", "Not enough of this item is left.", f"lines.{index}"))
+    if short:
+        raise DomainErrors(short) if len(short) > 1 else short[0]
+
+
+async def _next_number(brand_id: int) -> int:
+    """The brand's next order number: its counter row is created once, then raised under its row lock."""
+    await OrderNumber.bulk_create([OrderNumber(brand_id=brand_id, last_number=0)], ignore_conflicts=True)
+    await OrderNumber.filter(brand_id=brand_id).update(last_number=F("last_number") + 1)
+    counter = await OrderNumber.get(brand_id=brand_id)
+    return counter.last_number
