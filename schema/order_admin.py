@@ -20,8 +20,9 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from core.actors import brands
+from core.auth.models import User as UserModel
 from core.auth.permissions import Permission
-from core.orders import services
+from core.orders import customers, services
 from core.orders.events import deliver_pending
 from core.orders.models import Order as OrderModel
 from core.orders.models import PaymentStatus
@@ -167,6 +168,49 @@ class OrderAdminQuery:
         return connection(page, lambda row: rendered[row.id])
 
 
+@strawberry.type(description="Someone who bought from the brand, with their orders there (and only there).")
+class BrandCustomer:
+    id: relay.GlobalID
+    email: str
+    full_name: str
+    orders_count: int
+    last_order_at: datetime | None
+
+
+@strawberry.type
+class CustomerQuery:
+    @strawberry.field(
+        **guard("Accounts that ordered from the brand, newest account first; no one else is visible.", MANAGE_ORDERS)
+    )
+    async def customers(
+        self, info: Info, first: int | None = None, after: str | None = None, brand: str | None = None
+    ) -> Connection[BrandCustomer]:
+        actor = await info.context.actor()
+        found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_ORDERS)
+        limits = info.context.settings.graphql
+        page = await paginate(
+            customers.customers_of(found.id),
+            PageRequest(first=first, after=after),
+            order=("-id",),
+            key="customers:new",
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        summary = await customers.summaries(found.id, [user.id for user in page.items])
+
+        def render(user: UserModel) -> BrandCustomer:
+            seen = summary[user.id]
+            return BrandCustomer(
+                id=relay.GlobalID("Customer", str(user.id)),
+                email=user.email,
+                full_name=user.full_name,
+                orders_count=seen.orders,
+                last_order_at=seen.last_order_at,
+            )
+
+        return connection(page, render)
+
+
 @strawberry.type
 class OrderAdminMutation:
     @strawberry.mutation(
@@ -276,6 +320,6 @@ class OrderAdminMutation:
         return PaymentMarkReceivedPayload(payment=OrderPayment.of(payment), order=await _order(payment.order_id))
 
 
-QUERIES = (OrderAdminQuery,)
+QUERIES = (OrderAdminQuery, CustomerQuery)
 MUTATIONS = (OrderAdminMutation,)
 TYPES = ()
