@@ -241,7 +241,11 @@ async def voucher_remove(actor: Actor, brand: Brand, token: str, limits: Checkou
 
 async def delete_expired(now: datetime | None = None) -> int:
     """Remove checkouts that expired a day ago or more (a day's grace lets a late payment still find its cart)."""
-    return await Checkout.filter(expires_at__lt=(now or _now()) - timedelta(days=1)).delete()
+    stale = Checkout.filter(expires_at__lt=(now or _now()) - timedelta(days=1))
+    ids = await stale.values_list("id", flat=True)
+    if ids:
+        await Checkout.filter(id__in=list(ids)).delete()
+    return len(ids)
 
 
 # -- helpers -----------------------------------------------------------------------------------------------

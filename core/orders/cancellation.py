@@ -19,6 +19,7 @@ from core.orders.refunds import refund_outstanding
 from core.orders.states import check_transition, transition
 from core.payments.models import Payment, PaymentState
 from core.plugins import PluginHost
+from core.vouchers import services as vouchers
 
 OPEN_PAYMENTS = (PaymentState.PENDING, PaymentState.ACTION_REQUIRED, PaymentState.AUTHORIZED)
 
@@ -40,6 +41,9 @@ async def cancel_locked(order: Order, actor: Actor, *, host: PluginHost | None, 
     """Cancel inside the caller's transaction; `order` must come from `locked()`."""
     await transition(order, OrderStatus.CANCELLED, actor, host=host, message=message)
     released = await release_stock(order)
+    if order.voucher_id is not None:  # the use counted at completion goes back with the order
+        buyer = f"user:{order.user_id}" if order.user_id is not None else f"email:{order.email.lower()}"
+        await vouchers.release(order.voucher_id, buyer if order.user_id or order.email else None)
     await Payment.filter(order_id=order.id, state__in=OPEN_PAYMENTS).update(state=PaymentState.CANCELLED)
     await order_changed(
         order,

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
+from core.checkout.services import delete_expired as delete_expired_checkouts
 from core.context import SYSTEM
 from core.errors import DomainError
 from core.orders.access import locked
@@ -53,6 +54,7 @@ async def run_once(host: PluginHost) -> None:
     cancelled = await cancel_expired_unpaid(datetime.now(UTC), host)
     if cancelled:
         logger.info("cancelled %d unpaid orders past their payment deadline", cancelled)
+    await delete_expired_checkouts()
     await deliver_pending(host)
 
 

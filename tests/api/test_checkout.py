@@ -15,15 +15,19 @@ import pytest
 
 from core.catalog.models import Product, ProductStatus, Stock, Variant
 from core.checkout.models import Checkout, CheckoutLine
+from core.checkout.services import delete_expired
+from core.context import SYSTEM
 from core.errors import DomainError
 from core.money import Money
 from core.orders.models import Order, OrderLine
+from core.orders.services import cancel
 from core.payments.gateways import PaymentContext, PaymentStart, RefundResult
 from core.payments.models import Payment, PaymentState
 from core.plugins import hookimpl
 from core.shipping.providers import ShippingRate, ShippingRequest
 from core.taxes.calculator import LineTax
 from core.taxes.models import TaxRate
+from core.vouchers.models import Voucher, VoucherCurrency, VoucherKind
 from tests.factories import access_token, make_brand, make_product, make_user
 
 FLAT = {"IDR": "20000", "MYR": "15"}
@@ -399,3 +403,41 @@ async def test_hook_validate_checkout(no_jakarta, gql, shop):
     assert done["order"] is None
     assert done["errors"] == [{"field": "shippingAddress.city", "code": "DESTINATION_REFUSED", "message": "Not today."}]
     assert await Order.all().count() == 0 and (await Stock.get(variant_id=variant.id)).quantity == 10
+
+
+VOUCHER = f"""mutation($t: String!, $c: String!) {{
+  checkoutVoucherApply(token: $t, code: $c) {{ checkout {{ {CHECKOUT} }} {ERRORS} }} }}"""
+
+
+async def test_a_voucher_is_counted_at_completion_and_given_back_on_cancel(gql, shop):
+    brand, variant = shop
+    voucher = await Voucher.create(
+        brand=brand, code="LEBARAN", kind=VoucherKind.PERCENTAGE, percentage=10, usage_limit=1
+    )
+    await VoucherCurrency.create(voucher=voucher, currency="IDR")
+    token = await ready_checkout(gql, variant, 2, storefront="sekar")
+    applied = (await gql(VOUCHER, {"t": token, "c": "lebaran"}, storefront="sekar"))["checkoutVoucherApply"]
+    assert applied["errors"] == [] and applied["checkout"]["discountTotal"]["amount"] == "30000.00"
+    assert applied["checkout"]["total"]["amount"] == "290000.00"
+    await gql(PAY, {"t": token, "g": "instant"}, storefront="sekar")
+    done = (await gql(COMPLETE, {"t": token, "k": "v"}, storefront="sekar"))["checkoutComplete"]
+    assert done["order"]["total"]["amount"] == "290000.00"
+    assert (await Voucher.get(id=voucher.id)).used_count == 1
+    # Used up: the next shopper is told so.
+    other = await ready_checkout(gql, variant, 1, storefront="sekar")
+    refused = (await gql(VOUCHER, {"t": other, "c": "LEBARAN"}, storefront="sekar"))["checkoutVoucherApply"]
+    assert refused["errors"][0]["code"] == "VOUCHER_USED_UP"
+    order = await Order.get(number=1)
+    await cancel(SYSTEM, order.id, host=None, reason="customer changed their mind")
+    assert (await Voucher.get(id=voucher.id)).used_count == 0
+    assert (await Stock.get(variant_id=variant.id)).quantity == 10
+
+
+async def test_long_expired_checkouts_are_cleared(gql, shop):
+    _, variant = shop
+    old, recent = [await ready_checkout(gql, variant, storefront="sekar") for _ in range(2)]
+    now = datetime.now(UTC)
+    await Checkout.filter(token=old).update(expires_at=now - timedelta(days=2))
+    await Checkout.filter(token=recent).update(expires_at=now - timedelta(hours=1))
+    assert await delete_expired() == 1
+    assert await Checkout.filter(token=recent).exists() and not await Checkout.filter(token=old).exists()
