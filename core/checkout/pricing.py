@@ -89,8 +89,6 @@ async def price_checkout(
 
     voucher_terms: VoucherTerms | None = None
     problem: DomainError | None = None
-    if checkout.voucher_id is not None:
-        voucher_terms, problem = await _voucher(checkout, brand, priced, now)
 
     def compute(shipping: Money | None) -> Totals:
         return compute_totals(
@@ -102,6 +100,10 @@ async def price_checkout(
             shipping=shipping,
             line_taxes=line_taxes,
         )
+
+    if checkout.voucher_id is not None:
+        # The minimum is checked against the subtotal the shopper sees (gross), as `voucher_apply` does.
+        voucher_terms, problem = await _voucher(checkout, brand, compute(None).subtotal, now)
 
     goods = compute(None)
     methods: list[ShippingChoice] = []
@@ -155,12 +157,11 @@ async def quote(host: PluginHost, request: ShippingRequest) -> list[ShippingChoi
 
 
 async def _voucher(
-    checkout: Checkout, brand: Brand, priced: list[PricedLine], now: datetime
+    checkout: Checkout, brand: Brand, subtotal: Money, now: datetime
 ) -> tuple[VoucherTerms | None, DomainError | None]:
     voucher = await checkout.voucher
     if voucher is None:
         return None, None
-    subtotal = sum((p.unit_price * p.quantity for p in priced), Money.of(0, checkout.currency))
     try:
         applicable = await vouchers.find_applicable(
             brand.id,
