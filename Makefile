@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run migrate seed test lint format bench schema clean
+.PHONY: install run migrate seed test lint format bench bench-checkout schema clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ format: install
 bench: install
 	@command -v wrk >/dev/null || echo "wrk is not installed: the HTTP part is skipped (apt-get install -y wrk)"
 	$(PY) -m bench $(BENCH_ARGS)
+
+bench-checkout: install
+	$(PY) -m bench.checkout
 
 schema: install
 	$(PY) server.py export-schema --output schema.graphql
