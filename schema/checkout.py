@@ -26,31 +26,11 @@ from core.payments import registry
 from core.payments.models import Payment as PaymentModel
 from schema.catalog import ProductVariant
 from schema.errors import UserError, attempt
-from schema.orders import Order, render_order
+from schema.orders import Order, PostalAddress, render_order
 from schema.permissions import PUBLIC, guard
 from schema.relay import decode_id
 from schema.scalars import Money
 from schema.storefront_locale import Locale
-
-
-@strawberry.type(description="An address as the checkout (and then the order) keeps it.")
-class CheckoutAddress:
-    first_name: str
-    last_name: str
-    company: str
-    street1: str
-    street2: str
-    city: str
-    province: str
-    postal_code: str
-    country: str
-    phone: str
-
-    @classmethod
-    def of(cls, value: dict[str, Any] | None) -> CheckoutAddress | None:
-        if not value:
-            return None
-        return cls(**{name: value.get(name, "") for name in cls.__annotations__})
 
 
 @strawberry.type(description="A way to ship the parcel, priced for this checkout.")
@@ -150,8 +130,8 @@ class Checkout:
     currency: str
     language: str
     expires_at: datetime
-    shipping_address: CheckoutAddress | None
-    billing_address: CheckoutAddress | None
+    shipping_address: PostalAddress | None
+    billing_address: PostalAddress | None
     _row: strawberry.Private[CheckoutModel]
     _pricing_task: strawberry.Private[dict[str, asyncio.Future[CheckoutPricing]]]
 
@@ -163,8 +143,8 @@ class Checkout:
             currency=row.currency,
             language=row.language,
             expires_at=row.expires_at,
-            shipping_address=CheckoutAddress.of(row.shipping_address),
-            billing_address=CheckoutAddress.of(row.billing_address),
+            shipping_address=PostalAddress.of(row.shipping_address),
+            billing_address=PostalAddress.of(row.billing_address),
             _row=row,
             _pricing_task={},
         )

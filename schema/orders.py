@@ -42,8 +42,10 @@ class TaxedMoney:
     net: Money
 
 
-@strawberry.type(description="An address as the order keeps it (a copy: later address-book edits do not change it).")
-class OrderAddress:
+@strawberry.type(
+    description="An address as a checkout or order keeps it (a copy: later address-book edits do not change it)."
+)
+class PostalAddress:
     first_name: str
     last_name: str
     company: str
@@ -56,7 +58,7 @@ class OrderAddress:
     phone: str
 
     @classmethod
-    def of(cls, value: dict[str, Any] | None) -> OrderAddress | None:
+    def of(cls, value: dict[str, Any] | None) -> PostalAddress | None:
         if not value:
             return None
         return cls(**{name: str(value.get(name) or "") for name in cls.__annotations__})
@@ -226,8 +228,8 @@ class Order(relay.Node):
     refunded_total: Money
     voucher_code: str
     tax_lines: list[OrderTaxLine]
-    shipping_address: OrderAddress | None
-    billing_address: OrderAddress | None
+    shipping_address: PostalAddress | None
+    billing_address: PostalAddress | None
     delivery_method_name: str
     customer_note: str
     shipments: list[Shipment]
@@ -310,8 +312,8 @@ async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> li
                     )
                     for t in taxes[row.id]
                 ],
-                shipping_address=OrderAddress.of(row.shipping_address),
-                billing_address=OrderAddress.of(row.billing_address),
+                shipping_address=PostalAddress.of(row.shipping_address),
+                billing_address=PostalAddress.of(row.billing_address),
                 delivery_method_name=row.delivery_method_name,
                 customer_note=row.customer_note,
                 shipments=[Shipment.of(s, shipment_lines[s.id]) for s in by_order_shipments[row.id]],
