@@ -119,29 +119,26 @@ async def lines_add(
     actor: Actor, brand: Brand, token: str, lines: Sequence[LineInput], limits: CheckoutSettings
 ) -> Checkout:
     """Add units; a variant already in the checkout gets the units added to its line."""
-    if not lines:
-        raise DomainError("REQUIRED", "Give at least one line.", "lines")
-    checkout = await open_for_change(actor, brand, token)
-    async with in_transaction():
-        checkout = await _locked(checkout.id)
-        current = await _current(checkout)
-        wanted = await _checked_lines(brand, checkout.currency, current, lines, limits, add=True)
-        await _write_lines(checkout, current, wanted)
-        await _touch(checkout, limits)
-    return checkout
+    return await _change_lines(actor, brand, token, lines, limits, add=True)
 
 
 async def lines_update(
     actor: Actor, brand: Brand, token: str, lines: Sequence[LineInput], limits: CheckoutSettings
 ) -> Checkout:
     """Set quantities; quantity 0 removes the line."""
+    return await _change_lines(actor, brand, token, lines, limits, add=False)
+
+
+async def _change_lines(
+    actor: Actor, brand: Brand, token: str, lines: Sequence[LineInput], limits: CheckoutSettings, *, add: bool
+) -> Checkout:
     if not lines:
         raise DomainError("REQUIRED", "Give at least one line.", "lines")
     checkout = await open_for_change(actor, brand, token)
     async with in_transaction():
         checkout = await _locked(checkout.id)
         current = await _current(checkout)
-        wanted = await _checked_lines(brand, checkout.currency, current, lines, limits, add=False)
+        wanted = await _checked_lines(brand, checkout.currency, current, lines, limits, add=add)
         await _write_lines(checkout, current, wanted)
         await _touch(checkout, limits)
     return checkout
