@@ -41,7 +41,7 @@ class SlowGateway:
     calls: list[str] = []
 
     async def start(self, context: Any) -> Any:
-        raise NotImplementedError
+        raise AssertionError("orders here are made by the factory; no payment is ever started through this gateway")
 
     async def status(self, payment: Any, config: dict[str, Any]) -> Any:
         return payment.state

@@ -15,6 +15,7 @@ from pathlib import Path
 from textwrap import dedent
 from types import ModuleType, SimpleNamespace
 
+import httpx
 import pytest
 
 from core.actors.models import Brand
@@ -120,8 +121,10 @@ async def test_the_server_refuses_to_start_while_a_plugins_migration_is_pending(
             pass
 
     await migrate(settings.database.url, host.database_apps())
-    async with app.router.lifespan_context(app):
-        pass  # starts once migrated
+    async with app.router.lifespan_context(app):  # starts once migrated, and serves
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            assert (await http.get("/health")).json() == {"status": "ok", "database": "ok"}
 
 
 @pytest.mark.parametrize(
