@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "core.orders.models",
     "core.payments.models",
     "core.brand_plugins.models",
+    "core.garments.models",
     "core.events",
 ]
 

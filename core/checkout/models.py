@@ -53,8 +53,14 @@ class CheckoutLine(Model):
     )
     variant_id: int
     quantity = fields.IntField()
+    # A made-to-measure line: the configuration the garment is made from (product, fabric, options and a
+    # snapshot of the measurements), priced by the same quote the storefront was shown. Null: ready-made.
+    custom_garment: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
+    # "" for ready-made lines, a digest of `custom_garment` otherwise: the same variant may be in a checkout
+    # once per configuration, and adding the same configuration again raises its quantity.
+    config_key = fields.CharField(max_length=64, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
         table = "checkout_line"
-        unique_together = (("checkout", "variant"),)
+        unique_together = (("checkout", "variant", "config_key"),)

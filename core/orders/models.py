@@ -12,6 +12,7 @@ from tortoise.models import Model
 class OrderStatus(StrEnum):
     UNPAID = "UNPAID"
     PAID = "PAID"
+    IN_PRODUCTION = "IN_PRODUCTION"  # made-to-measure garments are being made
     READY_TO_SHIP = "READY_TO_SHIP"
     PARTIALLY_SHIPPED = "PARTIALLY_SHIPPED"
     SHIPPED = "SHIPPED"
@@ -104,6 +105,8 @@ class OrderLine(Model):
     tax_amount = fields.DecimalField(**MONEY, default=0)
     total_amount = fields.DecimalField(**MONEY)  # gross, after the line's share of the discount
     position = fields.IntField(default=0)
+    # Made-to-measure: the configuration snapshot the garment is made from (measurements, options, fabric).
+    custom_garment: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
 
     class Meta:
         table = "order_line"
