@@ -127,6 +127,24 @@ def order_event(event: dict[str, Any]) -> Any:
     """
 
 
+# --- production hooks -------------------------------------------------------------------------------------
+
+
+@hookspec
+def production_event(event: dict[str, Any]) -> Any:
+    """Called after a production change has committed (a made-to-measure garment's job moved a stage, or was
+    inspected), with a stable payload:
+    {"id": <outbox event id>, "type": "PRODUCTION_STAGE_CHANGED" | "PRODUCTION_QC_REPORTED", "brand": slug,
+    "job": {"id", "orderId", "orderNumber", "orderLineId", "garmentIndex", "garmentType", "stage", "tailorId",
+    "readyBy", "remakeOf"}, "data": {...}, "occurredAt": ISO 8601}.
+    For a stage change `data` is {"fromStage", "toStage", "actor", "role", "note", "photoUrls"} (plus
+    "remakeOf"/"cause" on a remake's first step, "releasedMetres" on a cancellation); for an inspection it is
+    {"inspectionId", "passed", "checklist", "defects", "inspector"}. Internal notes are never included.
+    Delivered at least once (key on `id`); errors are logged and retried, never undo the change. May be
+    `async def`.
+    """
+
+
 # --- demo data ---------------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from core.pagination import PageRequest, paginate
 from core.payments.models import Payment as PaymentModel
 from core.payments.models import Refund as RefundModel
 from schema.permissions import SIGNED_IN, guard
+from schema.production import OrderProductionJob, order_jobs
 from schema.relay import Connection, connection
 from schema.scalars import Money
 
@@ -211,8 +212,8 @@ class Order(relay.Node):
     id: relay.NodeID[int]
     number: int = strawberry.field(description="Per brand, gapless.")
     status: str = strawberry.field(
-        description="UNPAID, PAID, READY_TO_SHIP, PARTIALLY_SHIPPED, SHIPPED, DELIVERED, CANCELLED, or a state a "
-        "plugin adds."
+        description="UNPAID, PAID, IN_PRODUCTION (made-to-measure garments being made), READY_TO_SHIP, "
+        "PARTIALLY_SHIPPED, SHIPPED, DELIVERED, CANCELLED, or a state a plugin adds."
     )
     payment_status: PaymentStatusEnum  # type: ignore[valid-type]
     email: str
@@ -240,6 +241,12 @@ class Order(relay.Node):
     needs_review: bool = strawberry.field(description="A payment did not match: staff look before shipping.")
     review_reason: str
     created_at: datetime
+
+    @strawberry.field(
+        description="Its made-to-measure garments and how their making goes (stage, ready date, the steps so far)."
+    )
+    async def production_jobs(self, info: Info) -> list[OrderProductionJob]:
+        return await order_jobs(info, self.id)
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Order | None]:

@@ -1,5 +1,6 @@
-"""Cancelling an order, by staff or because its payment never came: stock back on the shelf, pending
-payments called off, and what was already paid refunded through its gateway.
+"""Cancelling an order, by staff or because its payment never came: stock back on the shelf, made-to-measure
+jobs called off (uncut fabric back in stock), pending payments called off, and what was already paid refunded
+through its gateway.
 
 The stock and state change is one transaction; the refund is a network call, so it runs after the commit
 (`core.orders.refunds`), keyed so that retrying it cannot pay twice.
@@ -12,6 +13,7 @@ from tortoise.transactions import in_transaction
 
 from core.catalog.models import Stock
 from core.context import Actor
+from core.garments import production, production_events
 from core.orders.access import load_order, locked
 from core.orders.events import order_changed
 from core.orders.models import Order, OrderLine, OrderStatus
@@ -41,6 +43,7 @@ async def cancel_locked(order: Order, actor: Actor, *, host: PluginHost | None, 
     """Cancel inside the caller's transaction; `order` must come from `locked()`."""
     await transition(order, OrderStatus.CANCELLED, actor, host=host, message=message)
     released = await release_stock(order)
+    fabric = await production.cancel_jobs(order, actor)
     if order.voucher_id is not None:  # the use counted at completion goes back with the order
         buyer = f"user:{order.user_id}" if order.user_id is not None else f"email:{order.email.lower()}"
         await vouchers.release(order.voucher_id, buyer if order.user_id or order.email else None)
@@ -48,7 +51,11 @@ async def cancel_locked(order: Order, actor: Actor, *, host: PluginHost | None, 
     await order_changed(
         order,
         "ORDER_CANCELLED",
-        {"reason": message, "releasedStock": [{"variantId": v, "quantity": q} for v, q in released.items()]},
+        {
+            "reason": message,
+            "releasedStock": [{"variantId": v, "quantity": q} for v, q in released.items()],
+            "releasedFabric": [{"fabricId": f, "metres": str(m)} for f, m in fabric.items()],
+        },
     )
     return order
 
@@ -60,5 +67,7 @@ async def cancel(actor: Actor, order_id: int, *, host: PluginHost | None, reason
     async with in_transaction():
         order = await locked(order.id)
         await cancel_locked(order, actor, host=host, message=reason or "Cancelled by staff.")
+    if host is not None:
+        await production_events.deliver_pending(host)
     await refund_outstanding(order, actor, host=host, key=f"cancel:{order.id}", reason="Order cancelled.")
     return await Order.get(id=order.id)

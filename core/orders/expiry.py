@@ -19,6 +19,7 @@ from tortoise.transactions import in_transaction
 from core.checkout.services import delete_expired as delete_expired_checkouts
 from core.context import SYSTEM
 from core.errors import DomainError
+from core.garments import production_events
 from core.orders.access import locked
 from core.orders.cancellation import cancel_locked
 from core.orders.events import deliver_pending
@@ -56,6 +57,7 @@ async def run_once(host: PluginHost) -> None:
         logger.info("cancelled %d unpaid orders past their payment deadline", cancelled)
     await delete_expired_checkouts()
     await deliver_pending(host)
+    await production_events.deliver_pending(host)
 
 
 async def _loop(host: PluginHost, interval: float) -> None:

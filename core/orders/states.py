@@ -21,7 +21,9 @@ from core.plugins import PluginHost
 S = OrderStatus
 ORDER_TRANSITIONS: Mapping[str, frozenset[str]] = {
     S.UNPAID: frozenset({S.PAID, S.CANCELLED}),
-    S.PAID: frozenset({S.READY_TO_SHIP, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
+    S.PAID: frozenset({S.IN_PRODUCTION, S.READY_TO_SHIP, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
+    # Made-to-measure: paid and being made, until every garment passed QC (core.garments.production).
+    S.IN_PRODUCTION: frozenset({S.READY_TO_SHIP, S.CANCELLED}),
     S.READY_TO_SHIP: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
     S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED}),
     S.SHIPPED: frozenset({S.DELIVERED}),
@@ -98,6 +100,13 @@ async def transition(order: Order, to_state: str, actor: Actor, *, host: PluginH
     await _veto(order, from_state, to_state, actor, host)
     await _save(order, "status", from_state, to_state)
     await record(order, "STATUS", actor, message, from_state=from_state, to_state=to_state)
+    if to_state == S.PAID:
+        # Every way an order gets paid passes here (a transfer marked received, a gateway's webhook); one with
+        # made-to-measure garments goes on into production. Imported here: production moves orders through
+        # this module.
+        from core.garments.production import on_order_paid
+
+        await on_order_paid(order, actor, host=host)
 
 
 async def set_payment_status(order: Order, to_state: PaymentStatus | str, actor: Actor, *, message: str = "") -> None:

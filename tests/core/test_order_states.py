@@ -62,14 +62,14 @@ def test_payment_transitions(source, target, expected):
 
 def test_plugins_add_states_and_transitions_but_never_remove_core_ones():
     first = SimpleNamespace(
-        order_transitions=hookimpl(lambda: {"PAID": ["IN_PRODUCTION"], "IN_PRODUCTION": ["READY_TO_SHIP"]})
+        order_transitions=hookimpl(lambda: {"PAID": ["AT_EMBROIDERER"], "AT_EMBROIDERER": ["READY_TO_SHIP"]})
     )
     second = SimpleNamespace(
         order_transitions=hookimpl(lambda: {"PAID": ["ON_HOLD"], "ON_HOLD": ["PAID", "CANCELLED"]})
     )
     machine = order_machine(host_with(tailoring=first, holds=second))
-    assert machine["PAID"] == ORDER_TRANSITIONS["PAID"] | {"IN_PRODUCTION", "ON_HOLD"}
-    assert machine["IN_PRODUCTION"] == {"READY_TO_SHIP"}
+    assert machine["PAID"] == ORDER_TRANSITIONS["PAID"] | {"AT_EMBROIDERER", "ON_HOLD"}
+    assert machine["AT_EMBROIDERER"] == {"READY_TO_SHIP"}
     assert machine["ON_HOLD"] == {"PAID", "CANCELLED"}
     assert order_machine(None) == dict(ORDER_TRANSITIONS)
 

@@ -40,7 +40,7 @@ async def staff_of(gql) -> Any:
 @pytest.fixture
 def tailoring(use_plugin: UsePlugin) -> SimpleNamespace:
     plugin = SimpleNamespace(
-        order_transitions=hookimpl(lambda: {"PAID": ["IN_PRODUCTION"], "IN_PRODUCTION": ["SHIPPED"]})
+        order_transitions=hookimpl(lambda: {"PAID": ["AT_EMBROIDERER"], "AT_EMBROIDERER": ["SHIPPED"]})
     )
     use_plugin(plugin, name="tailoring")
     return plugin
@@ -51,21 +51,21 @@ async def test_hook_order_transitions(tailoring, app, gql):
     order = await make_order(brand, paid=True)
     host = app.state.plugins
     async with in_transaction():
-        await transition(order, "IN_PRODUCTION", SYSTEM, host=host, message="Dijahit")
-    assert (await Order.get(id=order.id)).status == "IN_PRODUCTION"
+        await transition(order, "AT_EMBROIDERER", SYSTEM, host=host, message="Dijahit")
+    assert (await Order.get(id=order.id)).status == "AT_EMBROIDERER"
     entry = await OrderHistory.get(order_id=order.id, kind="STATUS")
     assert (entry.from_state, entry.to_state, entry.actor, entry.message) == (
         "PAID",
-        "IN_PRODUCTION",
+        "AT_EMBROIDERER",
         "SYSTEM",
         "Dijahit",
     )
     with pytest.raises(DomainError) as refused:  # the plugin's state follows its own transitions only
         await transition(order, "DELIVERED", SYSTEM, host=host)
-    assert refused.value.code == "INVALID_TRANSITION" and "IN_PRODUCTION" in refused.value.message
+    assert refused.value.code == "INVALID_TRANSITION" and "AT_EMBROIDERER" in refused.value.message
     # the staff list shows the plugin's state like any other
-    data = await gql('{ orders(filter: {status: ["IN_PRODUCTION"]}) { edges { node { number status } } } }')
-    assert data["orders"]["edges"] == [{"node": {"number": order.number, "status": "IN_PRODUCTION"}}]
+    data = await gql('{ orders(filter: {status: ["AT_EMBROIDERER"]}) { edges { node { number status } } } }')
+    assert data["orders"]["edges"] == [{"node": {"number": order.number, "status": "AT_EMBROIDERER"}}]
 
 
 @pytest.fixture

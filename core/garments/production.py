@@ -1,0 +1,62 @@
+"""Production jobs and their order: jobs come into being when a made-to-measure order is placed, the order goes
+IN_PRODUCTION once paid, and cancelling the order calls its jobs off and puts uncut fabric back in stock.
+
+Moving jobs is in `core.garments.jobs` (advance), `assignment` (tailors) and `qc` (inspections), all checked by
+the one stage machine in `core.garments.stages`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.context import SYSTEM, Actor
+from core.garments import stages
+from core.garments.jobs import actor_role, give_back, release_for
+from core.garments.models import ProductionJob
+from core.garments.stages import GONE, OPEN, Operation, Remark
+from core.orders.events import order_changed
+from core.orders.models import Order, OrderStatus
+from core.orders.states import transition
+from core.plugins import PluginHost
+
+CANCELLED_NOTE = "The order was cancelled."
+
+
+async def on_order_paid(order: Order, actor: Actor = SYSTEM, *, host: PluginHost | None = None) -> bool:
+    """Inside the transaction that made `order` PAID: with live jobs it goes IN_PRODUCTION (returns True).
+
+    `core.orders.states.transition` calls this on every move to PAID (a bank transfer marked received, a
+    gateway's webhook), and `create_jobs` for an order that was paid when it was placed.
+    """
+    if order.status != OrderStatus.PAID:
+        return False
+    if not await ProductionJob.filter(order_id=order.id).exclude(stage__in=list(GONE)).exists():
+        return False
+    await transition(
+        order, OrderStatus.IN_PRODUCTION, actor, host=host, message="Made-to-measure garments go into production."
+    )
+    await order_changed(order, "ORDER_IN_PRODUCTION")
+    return True
+
+
+async def cancel_jobs(order: Order, actor: Actor) -> dict[int, Decimal]:
+    """Inside the order's cancelling transaction (its row locked): every job not yet shipped, remade or
+    cancelled is CANCELLED, and the metres of those not yet cut go back to their fabric. A garment already cut
+    keeps its cloth (it cannot go back on the roll). Returns {fabric_id: metres released}."""
+    released: dict[int, Decimal] = {}
+    role = actor_role(actor)
+    for job in await ProductionJob.filter(order_id=order.id, stage__in=list(OPEN)).order_by("id"):
+        metres = release_for(job)
+        await stages.move(
+            job,
+            stages.J.CANCELLED,
+            actor=actor.label,
+            role=role,
+            operation=Operation.ADVANCE,
+            remark=Remark(note=CANCELLED_NOTE),
+            data={"releasedMetres": str(metres)},
+        )
+        if metres and job.fabric_id is not None:
+            released[job.fabric_id] = released.get(job.fabric_id, Decimal(0)) + metres
+    await give_back(dict(released))
+    return released
