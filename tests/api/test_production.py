@@ -200,6 +200,10 @@ async def test_a_gamis_from_payment_to_shipping(shop, gql):
     assert assigned["job"]["tailor"] == {"displayName": "Penjahit Ani"}
     assert assigned["job"]["history"][-1]["internalNote"] == "Ani is fastest"  # staff see it
 
+    by_tailor = {"tailorId": gid("Tailor", shop.tailor.id), "garmentType": "gamis", "stage": ["ASSIGNED", "ACCEPTED"]}
+    assert (await gql(JOBS, {"filter": by_tailor}))["productionJobs"]["totalCount"] == 1
+    assert (await gql(JOBS, {"filter": {"garmentType": "SHIRT"}}))["productionJobs"]["totalCount"] == 0
+
     mine = (await gql(MY_JOBS, token=shop.tailor_token))["myJobs"]["edges"]
     [seen] = [edge["node"] for edge in mine]
     assert seen["measurements"] == [{"code": "LINGKAR_BADAN", "cm": "96.00"}, {"code": "PANJANG_BAJU", "cm": "140.00"}]
@@ -268,6 +272,13 @@ async def test_the_order_waits_for_every_garment_and_ignores_cancelled_ones(shop
     assert (await Order.get(id=order.id)).status == "READY_TO_SHIP"
     garments = (await gql(CUSTOMER_ORDER, {"n": order.number}, token=access_token(shop.customer)))["order"]
     assert [g["garment"] for g in garments["productionJobs"]] == [f"Gamis Aisyah ({i}/3)" for i in (1, 2, 3)]
+
+
+async def test_a_tailor_is_shown_nothing_about_the_customer(gql):
+    data = await gql('{ __type(name: "ProductionJob") { fields { name } } }')
+    names = {field["name"] for field in data["__type"]["fields"]}
+    assert {"measurements", "options", "fabric"} <= names
+    assert not names & {"email", "customer", "shippingAddress", "billingAddress", "order", "user"}
 
 
 # --- who may be assigned ------------------------------------------------------------------------------------------
