@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
@@ -18,6 +18,7 @@ from core.actors.models import ActorStatus, Certification, CertificationStatus, 
 from core.auth.models import User
 from core.events import Event
 from core.garments.models import Fabric, JobStage, ProductionJob, ProductionStageChange, QcInspection
+from core.orders.expiry import cancel_expired_unpaid
 from core.orders.models import Order, OrderHistory, OrderLine
 from core.payments.models import Payment
 from core.plugins import hookimpl
@@ -531,6 +532,17 @@ async def test_cancelling_the_order_calls_off_its_jobs_and_returns_uncut_fabric(
         {"code": "INVALID_TRANSITION"}
     ]
     assert (await Fabric.get(id=shop.fabric.id)).stock_metres.quantize(Decimal("0.01")) == Decimal("6.50")
+
+
+async def test_an_unpaid_order_that_expires_gives_its_fabric_back(shop, gql):
+    order = await mtm_order(shop.brand, shop.customer, shop.fabric, quantity=2)
+    await Order.filter(id=order.id).update(payment_due_at=datetime.now(UTC) - timedelta(minutes=1))
+    assert await cancel_expired_unpaid(datetime.now(UTC), None) == 1
+    stages = await ProductionJob.filter(order_id=order.id).values_list("stage", flat=True)
+    assert stages == ["CANCELLED", "CANCELLED"]
+    assert (await Fabric.get(id=shop.fabric.id)).stock_metres.quantize(Decimal("0.01")) == Decimal("15.50")
+    roles = await ProductionStageChange.filter(to_stage="CANCELLED").values_list("actor_role", flat=True)
+    assert roles == ["SYSTEM", "SYSTEM"]
 
 
 # --- concurrency (both engines) -----------------------------------------------------------------------------------
