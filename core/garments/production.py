@@ -7,15 +7,17 @@ the one stage machine in `core.garments.stages`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 
 from core.context import SYSTEM, Actor
-from core.garments import stages
+from core.garments import production_events, stages
 from core.garments.jobs import actor_role, give_back, release_for
-from core.garments.models import ProductionJob
-from core.garments.stages import GONE, OPEN, Operation, Remark
+from core.garments.models import JobStage, ProductionJob, ProductionStageChange
+from core.garments.stages import GONE, OPEN, Operation, Remark, Role
 from core.orders.events import order_changed
-from core.orders.models import Order, OrderStatus
+from core.orders.models import Order, OrderLine, OrderStatus
 from core.orders.states import transition
 from core.plugins import PluginHost
 
@@ -60,3 +62,42 @@ async def cancel_jobs(order: Order, actor: Actor) -> dict[int, Decimal]:
             released[job.fabric_id] = released.get(job.fabric_id, Decimal(0)) + metres
     await give_back(dict(released))
     return released
+
+
+async def create_jobs(order: Order, order_lines: Sequence[OrderLine]) -> list[ProductionJob]:
+    """Inside the transaction that places `order`: one QUEUED job per made-to-measure garment (a line of
+    quantity 3 makes jobs 1..3), each with the line's fabric, its metres per garment and its ready-by date, and
+    a first history row ("" → QUEUED by the system). Ready-made lines make none. An order already PAID when it
+    was placed goes IN_PRODUCTION at once."""
+    jobs: list[ProductionJob] = []
+    for line in order_lines:
+        garment = line.custom_garment
+        if not garment:
+            continue
+        fabric = garment.get("fabric") or {}
+        ready_by = garment.get("ready_by")
+        for index in range(1, line.quantity + 1):
+            job = await ProductionJob.create(
+                brand_id=order.brand_id,
+                order_id=order.id,
+                order_line_id=line.id,
+                garment_index=index,
+                stage=JobStage.QUEUED,
+                garment_type_code=garment["garment_type"],
+                ready_by=date.fromisoformat(ready_by) if ready_by else None,
+                fabric_id=fabric.get("id"),
+                fabric_metres=Decimal(garment.get("fabric_metres") or 0),
+            )
+            change = await ProductionStageChange.create(
+                job_id=job.id,
+                from_stage="",
+                to_stage=JobStage.QUEUED,
+                actor=SYSTEM.label,
+                actor_role=Role.SYSTEM,
+                note="Waiting for a tailor.",
+            )
+            await production_events.stage_changed(job, change, None)
+            jobs.append(job)
+    if jobs:
+        await on_order_paid(order)
+    return jobs
