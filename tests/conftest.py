@@ -108,6 +108,7 @@ def postgres_url() -> Iterator[str]:
     url = admin.rsplit("/", 1)[0] + f"/{name}"
     try:
         run_sync(migrate(url, plugin_apps()))
+        _PG_SEEDS[url] = run_sync(_snapshot_seed_rows(url))
         yield url
     finally:
         run_sync(drop())
@@ -134,9 +135,71 @@ async def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: P
         if tables:
             names = ", ".join(f'"{row["tablename"]}"' for row in tables)
             await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        await _restore_seed_rows(conn, _PG_SEEDS.get(url, []))
     finally:
         await conn.close()
     return url
+
+
+# Rows that data migrations insert (built-in garment types...), per migrated PostgreSQL database: truncating
+# between tests removes them, so they are put back, as a fresh copy of the SQLite template still has them.
+_PG_SEEDS: dict[str, list[tuple[str, list[str], list[Any]]]] = {}
+
+
+async def _snapshot_seed_rows(url: str) -> list[tuple[str, list[str], list[Any]]]:
+    """Every non-empty table right after migrating, parents before the tables that reference them."""
+    conn = await asyncpg.connect(url)
+    try:
+        tables = [
+            row["tablename"]
+            for row in await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'tortoise_migrations'"
+            )
+        ]
+        parents: dict[str, set[str]] = {table: set() for table in tables}
+        for edge in await conn.fetch(
+            "SELECT conrelid::regclass::text AS child, confrelid::regclass::text AS parent "
+            "FROM pg_constraint WHERE contype = 'f'"
+        ):
+            child, parent = edge["child"].strip('"'), edge["parent"].strip('"')
+            if child in parents and parent != child:
+                parents[child].add(parent)
+        seeds = []
+        for table in _parents_first(parents):
+            rows = await conn.fetch(f'SELECT * FROM "{table}"')
+            if rows:
+                seeds.append((table, list(rows[0].keys()), [tuple(row) for row in rows]))
+        return seeds
+    finally:
+        await conn.close()
+
+
+def _parents_first(parents: dict[str, set[str]]) -> list[str]:
+    ordered: list[str] = []
+    placed: set[str] = set()
+
+    def place(table: str) -> None:
+        if table in placed:
+            return
+        placed.add(table)
+        for parent in sorted(parents[table]):
+            if parent in parents:
+                place(parent)
+        ordered.append(table)
+
+    for table in sorted(parents):
+        place(table)
+    return ordered
+
+
+async def _restore_seed_rows(conn: asyncpg.Connection, seeds: list[tuple[str, list[str], list[Any]]]) -> None:
+    for table, columns, rows in seeds:
+        await conn.copy_records_to_table(table, records=rows, columns=columns)
+        if "id" in columns:
+            await conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), (SELECT max(id) FROM \"{table}\"))"
+                f" WHERE pg_get_serial_sequence('\"{table}\"', 'id') IS NOT NULL"
+            )
 
 
 @pytest.fixture
