@@ -104,6 +104,22 @@ def tax_lines(checkout: Any, lines: list[Any], address: dict[str, Any] | None) -
 
 
 @hookspec
+def price_adjustments(line: Any, context: Any) -> Any:
+    """Surcharges and discounts on a made-to-measure garment, each time one is priced: `customGarmentQuote`
+    and every pricing of a checkout holding the line (totals, payment, completion), so both agree.
+
+    :param line: a `core.garments.quote.GarmentLine`: `product_id`, `garment_type`, `fabric_id`, `size_band`,
+        `options` (the snapshot's `[{"group", "values", "text"}]`), `quantity`, and Lini's own parts per
+        garment, `base`, `options_total`, `fabric` (`core.money.Money`).
+    :param context: a `core.garments.quote.PriceContext`: `brand_id`, `currency`, `user_id` (None: a guest).
+    :return: a list of `core.garments.quote.Adjustment(code, label, amount)`, amounts per garment in
+        `context.currency` (negative for a discount), or an empty list; may be an awaitable. Every plugin's
+        adjustments apply, in plugin order; the unit price never goes below zero. Keep it deterministic and
+        free of network calls: it runs on every pricing of the checkout.
+    """
+
+
+@hookspec
 def validate_checkout(checkout: Any) -> Any:
     """Veto a checkout's completion: return a list of `core.errors.DomainError` (empty: no objection)."""
 

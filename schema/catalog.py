@@ -32,6 +32,7 @@ from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
 from schema.loaders import Wanted
+from schema.made_to_measure_types import MadeToMeasureConfig, config_for
 from schema.permissions import PUBLIC, guard
 from schema.relay import Connection, connection
 from schema.scalars import Money, MoneyRange
@@ -240,6 +241,15 @@ class Product(relay.Node):
         if self.made_to_measure:
             return True
         return _now_or_later(self._stock(info), lambda stock: any((quantity or 0) > 0 for quantity in stock))
+
+    @strawberry.field(
+        description="How a made-to-measure product is made and priced (garment type, options, fabrics); null "
+        "for ready-made products. Loaded for a whole page at once, and only when asked for."
+    )
+    async def made_to_measure_config(self, info: Info) -> MadeToMeasureConfig | None:
+        if not self.made_to_measure:
+            return None
+        return await config_for(info, self.id, self._locale)
 
     @strawberry.field
     def category(self, info: Info) -> Category | None:

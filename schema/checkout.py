@@ -26,6 +26,7 @@ from core.payments import registry
 from core.payments.models import Payment as PaymentModel
 from schema.catalog import ProductVariant
 from schema.errors import UserError, attempt
+from schema.made_to_measure_types import CustomGarment
 from schema.orders import Order, PostalAddress, render_order
 from schema.permissions import PUBLIC, guard
 from schema.relay import decode_id
@@ -121,6 +122,10 @@ class CheckoutLine:
     discount: Money | None
     tax: Money | None
     total: Money | None = strawberry.field(description="Gross, after this line's share of the discount.")
+    custom_garment: CustomGarment | None = strawberry.field(
+        description="A made-to-measure line's configuration and price breakdown, as `customGarmentQuote` "
+        "prices it; null for ready-made lines."
+    )
 
 
 @strawberry.type(description="A cart on its way to becoming an order. Keep the token: it is the key to it.")
@@ -172,6 +177,9 @@ class Checkout:
                     discount=Money.from_core(t.discount) if t else None,
                     tax=Money.from_core(t.tax) if t else None,
                     total=Money.from_core(t.total) if t else None,
+                    custom_garment=CustomGarment.of(p.line.custom_garment, p.line.quantity, p.garment, p.problem)
+                    if p.line.custom_garment
+                    else None,
                 )
             )
         return result
@@ -255,9 +263,12 @@ class Checkout:
 # -- inputs and payloads ----------------------------------------------------------------------------------
 
 
-@strawberry.input
+@strawberry.input(
+    description="A line by its variant, or (when updating) by its id: made-to-measure lines are reached by id."
+)
 class CheckoutLineInput:
-    variant_id: relay.GlobalID
+    variant_id: relay.GlobalID | None = None
+    line_id: relay.GlobalID | None = strawberry.field(default=None, description="`checkoutLinesUpdate` only.")
     quantity: int
 
 
@@ -312,7 +323,11 @@ class CheckoutCompletePayload:
 def _lines(lines: list[CheckoutLineInput]) -> list[services.LineInput]:
     return [
         services.LineInput(
-            variant_id=decode_id(line.variant_id, "ProductVariant", f"lines.{i}.variant_id"), quantity=line.quantity
+            variant_id=decode_id(line.variant_id, "ProductVariant", f"lines.{i}.variant_id")
+            if line.variant_id is not None
+            else None,
+            quantity=line.quantity,
+            line_id=decode_id(line.line_id, "CheckoutLine", f"lines.{i}.line_id") if line.line_id is not None else None,
         )
         for i, line in enumerate(lines)
     ]

@@ -5,12 +5,15 @@ checkout, asks the gateway how the payment stands (outside any transaction: gate
 then writes the order in ONE transaction:
 
 1. stock is taken by conditional updates (`quantity >= n`), one per variant in id order, so concurrent
-   completions cannot oversell and cannot deadlock on each other;
+   completions cannot oversell and cannot deadlock on each other; made-to-measure lines take no variant
+   stock but their fabric's metres, by conditional updates too (`stock_metres >= n`, in fabric id order,
+   never below zero: a shortfall is FABRIC_OUT_OF_STOCK and nothing is written);
 2. the voucher's uses are counted by conditional updates too;
 3. the order number is the brand's counter raised in the same transaction, taken last so the counter's row
    lock is held briefly: a rolled-back completion gives its number back, so numbers are gapless;
-4. the order, its line snapshots, tax lines and history are inserted, the payment linked and the checkout
-   deleted.
+4. the order, its line snapshots (with the made-to-measure configuration), tax lines and history are
+   inserted, the payment linked, one production job per made-to-measure garment created
+   (`core.garments.production.create_jobs`) and the checkout deleted.
 
 The order's unique `checkout_token` makes a checkout complete at most once even when two requests race; a
 repeat with the same idempotency key returns the first order and changes nothing.
@@ -29,10 +32,13 @@ from tortoise.transactions import in_transaction
 from core.actors.models import Brand
 from core.catalog.models import Stock
 from core.checkout.models import Checkout
-from core.checkout.pricing import CheckoutPricing, customer_key, price_checkout
+from core.checkout.pricing import CheckoutPricing, PricedCheckoutLine, customer_key, price_checkout
 from core.checkout.services import open_for_change
 from core.context import Actor
 from core.errors import DomainError, DomainErrors
+from core.garments import lines as garment_lines
+from core.garments import production, production_events
+from core.garments.models import Fabric
 from core.orders import events as order_events
 from core.orders import states
 from core.orders.models import (
@@ -131,7 +137,9 @@ def ready(pricing: CheckoutPricing) -> None:
     if not pricing.lines:
         problems.append(DomainError("EMPTY_CHECKOUT", "Add something to the checkout first.", "lines"))
     for index, line in enumerate(pricing.lines):
-        if line.unit_price is None:
+        if line.problem is not None:
+            problems.append(DomainError(line.problem.code, line.problem.message, f"lines.{index}"))
+        elif line.unit_price is None:
             problems.append(
                 DomainError("VARIANT_NOT_PRICED", f"An item has no price in {checkout.currency}.", f"lines.{index}")
             )
@@ -166,7 +174,7 @@ async def complete(actor: Actor, brand: Brand, token: str, idempotency_key: str 
         raise DomainErrors(vetoes) if len(vetoes) > 1 else vetoes[0]
     payment, state = await _payment_state(checkout, pricing, host)
     try:
-        order = await _write_order(actor, pricing, payment, state, key)
+        order = await _write_order(actor, pricing, payment, state, key, host)
     except IntegrityError:
         # Another request completed this checkout between our check and our insert.
         earlier = await Order.get_or_none(checkout_token=token, brand_id=brand.id)
@@ -174,6 +182,8 @@ async def complete(actor: Actor, brand: Brand, token: str, idempotency_key: str 
             raise
         return _repeat(actor, earlier, key)
     await order_events.deliver_pending(host)
+    if any(p.is_custom for p in pricing.lines):
+        await production_events.deliver_pending(host)
     return Completion(order=order, created=True)
 
 
@@ -217,13 +227,14 @@ async def _payment_state(
 
 
 async def _write_order(
-    actor: Actor, pricing: CheckoutPricing, payment: Payment, state: PaymentState, key: str
+    actor: Actor, pricing: CheckoutPricing, payment: Payment, state: PaymentState, key: str, host: PluginHost
 ) -> Order:
     checkout, brand, totals = pricing.checkout, pricing.brand, pricing.totals
     paid = state in PAID_STATES
     line_totals = {t.key: t for t in totals.lines}
     async with in_transaction():
         await _take_stock(pricing)
+        await _reserve_fabric(pricing)
         if checkout.voucher_id is not None:
             await vouchers.redeem(checkout.voucher_id, customer_key(checkout))
         number = await _next_number(brand.id)
@@ -262,7 +273,7 @@ async def _write_order(
                     variant_id=p.variant.id,
                     product_id=p.variant.product_id,
                     product_name=p.variant.product.name,
-                    variant_name=" / ".join(x for x in (p.variant.size, p.variant.colour) if x),
+                    variant_name=_variant_name(p),
                     sku=p.variant.sku,
                     quantity=p.line.quantity,
                     unit_price_net=t.unit_price_net.amount,
@@ -272,6 +283,7 @@ async def _write_order(
                     tax_amount=t.tax.amount,
                     total_amount=t.total.amount,
                     position=position,
+                    custom_garment=_garment_snapshot(p),
                 )
                 for position, p in enumerate(pricing.lines)
                 for t in [line_totals[str(p.line.id)]]
@@ -299,6 +311,9 @@ async def _write_order(
             order, "PLACED", actor, f"Order placed, payment {state.value.lower()} via {payment.gateway}."
         )
         await order_events.order_changed(order, "ORDER_CREATED")
+        if any(p.is_custom for p in pricing.lines):
+            placed = await OrderLine.filter(order_id=order.id).order_by("position")
+            await production.create_jobs(order, [line for line in placed if line.custom_garment], host=host)
         await Checkout.filter(id=checkout.id).delete()
     return await Order.get(id=order.id)  # as stored: defaults and amounts come back as the database keeps them
 
@@ -307,7 +322,8 @@ async def _take_stock(pricing: CheckoutPricing) -> None:
     """One conditional UPDATE per variant, in id order; a shortfall rolls the whole completion back."""
     wanted: dict[int, int] = {}
     for p in pricing.lines:
-        wanted[p.variant.id] = wanted.get(p.variant.id, 0) + p.line.quantity
+        if not p.is_custom:  # a made-to-measure garment takes fabric, not a unit off the shelf
+            wanted[p.variant.id] = wanted.get(p.variant.id, 0) + p.line.quantity
     short: list[DomainError] = []
     for variant_id in sorted(wanted):
         taken = await Stock.filter(variant_id=variant_id, quantity__gte=wanted[variant_id]).update(
@@ -318,6 +334,46 @@ async def _take_stock(pricing: CheckoutPricing) -> None:
             short.append(DomainError("INSUFFICIENT_STOCK", "Not enough of this item is left.", f"lines.{index}"))
     if short:
         raise DomainErrors(short) if len(short) > 1 else short[0]
+
+
+async def _reserve_fabric(pricing: CheckoutPricing) -> None:
+    """The metres made-to-measure lines cut, one conditional UPDATE per fabric in id order (the order
+    cancellation gives them back in), so concurrent orders never take a fabric below zero."""
+    custom = [(p.line.custom_garment or {}, p.line.quantity) for p in pricing.lines if p.is_custom]
+    needed = garment_lines.fabric_needed(custom)
+    short: list[DomainError] = []
+    for fabric_id in sorted(needed):
+        metres = needed[fabric_id]
+        taken = await Fabric.filter(id=fabric_id, stock_metres__gte=metres).update(
+            stock_metres=F("stock_metres") - metres
+        )
+        if not taken:
+            index = next(i for i, p in enumerate(pricing.lines) if p.is_custom and _fabric_of(p) == fabric_id)
+            short.append(
+                DomainError(
+                    "FABRIC_OUT_OF_STOCK", "The supplier no longer has enough of this fabric.", f"lines.{index}"
+                )
+            )
+    if short:
+        raise DomainErrors(short) if len(short) > 1 else short[0]
+
+
+def _fabric_of(p: PricedCheckoutLine) -> int:
+    return garment_lines.metres_of(p.line.custom_garment or {}, 1)[0]
+
+
+def _variant_name(p: PricedCheckoutLine) -> str:
+    if p.is_custom and p.line.custom_garment:
+        garment = p.line.custom_garment
+        return f"Made to measure / {garment['fabric']['name']} / {garment['size_band']}"[:200]
+    return " / ".join(x for x in (p.variant.size, p.variant.colour) if x)
+
+
+def _garment_snapshot(p: PricedCheckoutLine) -> dict | None:
+    """The line's configuration with the ready-by date it was priced with at completion."""
+    if not p.is_custom or p.line.custom_garment is None or p.garment is None:
+        return None
+    return {**p.line.custom_garment, "ready_by": p.garment.ready_by.isoformat()}
 
 
 async def _next_number(brand_id: int) -> int:

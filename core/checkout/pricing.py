@@ -4,6 +4,10 @@ One function, `price_checkout`, serves the storefront's totals, the shipping and
 completion, so the amount a shopper sees is the amount the order records. It reads a constant number of rows
 whatever the number of lines (lines with variants and products, prices, then the voucher and tax rate), and
 asks the shipping providers once.
+
+A made-to-measure line (`custom_garment` set) is priced by `core.garments.quote.price`, the computation
+`customGarmentQuote` shows, on all such lines at once (a constant number of statements too); its variant's
+own price is never used.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from core.catalog.models import Variant, VariantPrice
 from core.checkout.models import Checkout, CheckoutLine
 from core.checkout.totals import PricedLine, Totals, VoucherTerms, compute_totals
 from core.errors import DomainError
+from core.garments import quote as garments
 from core.money import Money
 from core.plugins import PluginHost
 from core.shipping.providers import ShippingRate, ShippingRequest
@@ -32,7 +37,14 @@ logger = logging.getLogger("lini.checkout")
 class PricedCheckoutLine:
     line: CheckoutLine
     variant: Variant
-    unit_price: Money | None  # None: the variant has no price in the checkout's currency any more
+    # None: not sold in the checkout's currency any more (or a made-to-measure line that cannot be made now)
+    unit_price: Money | None
+    garment: garments.GarmentPrice | None = None  # a made-to-measure line's breakdown
+    problem: DomainError | None = None  # why a made-to-measure line cannot be priced
+
+    @property
+    def is_custom(self) -> bool:
+        return bool(self.line.config_key)
 
 
 @dataclass(frozen=True)
@@ -59,16 +71,36 @@ def method_id(provider: str, rate: ShippingRate) -> str:
     return f"{provider}:{rate.id}"
 
 
-async def load_lines(checkout: Checkout) -> list[PricedCheckoutLine]:
-    """Lines in the order they were added, with variant, product and price: three statements."""
+async def load_lines(checkout: Checkout, host: PluginHost) -> list[PricedCheckoutLine]:
+    """Lines in the order they were added, with variant, product and price: two statements, plus a constant
+    number for made-to-measure lines (`core.garments.quote.price`)."""
     rows = await CheckoutLine.filter(checkout_id=checkout.id).select_related("variant__product").order_by("id")
-    prices = {
-        variant_id: Money.of(amount, checkout.currency)
-        for variant_id, amount in await VariantPrice.filter(
-            variant_id__in=[r.variant_id for r in rows], currency=checkout.currency
-        ).values_list("variant_id", "amount")
-    }
-    return [PricedCheckoutLine(line=r, variant=r.variant, unit_price=prices.get(r.variant_id)) for r in rows]
+    ready_made = [r.variant_id for r in rows if not r.config_key]
+    prices = (
+        {
+            variant_id: Money.of(amount, checkout.currency)
+            for variant_id, amount in await VariantPrice.filter(
+                variant_id__in=ready_made, currency=checkout.currency
+            ).values_list("variant_id", "amount")
+        }
+        if ready_made
+        else {}
+    )
+    custom = [r for r in rows if r.config_key]
+    context = garments.PriceContext(brand_id=checkout.brand_id, currency=checkout.currency, user_id=checkout.user_id)
+    quoted = await garments.price([(r.custom_garment or {}, r.quantity) for r in custom], context, host)
+    by_line = dict(zip((r.id for r in custom), quoted, strict=True))
+    result = []
+    for r in rows:
+        if not r.config_key:
+            result.append(PricedCheckoutLine(line=r, variant=r.variant, unit_price=prices.get(r.variant_id)))
+            continue
+        found = by_line[r.id]
+        if isinstance(found, DomainError):
+            result.append(PricedCheckoutLine(line=r, variant=r.variant, unit_price=None, problem=found))
+        else:
+            result.append(PricedCheckoutLine(line=r, variant=r.variant, unit_price=found.unit_price, garment=found))
+    return result
 
 
 async def price_checkout(
@@ -76,7 +108,7 @@ async def price_checkout(
 ) -> CheckoutPricing:
     now = now or datetime.now(UTC)
     brand = brand or await Brand.get(id=checkout.brand_id)
-    lines = await load_lines(checkout)
+    lines = await load_lines(checkout, host)
     priced = [
         PricedLine(key=str(p.line.id), quantity=p.line.quantity, unit_price=p.unit_price)
         for p in lines

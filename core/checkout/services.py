@@ -25,6 +25,9 @@ from core.checkout.models import Checkout, CheckoutLine
 from core.checkout.pricing import customer_key, price_checkout
 from core.context import Actor
 from core.errors import DomainError, DomainErrors
+from core.garments import lines as garment_lines
+from core.garments import products as garment_products
+from core.garments import quote as garments
 from core.plugins import PluginHost
 from core.settings import CheckoutSettings
 from core.vouchers import services as vouchers
@@ -32,8 +35,9 @@ from core.vouchers import services as vouchers
 
 @dataclass(frozen=True)
 class LineInput:
-    variant_id: int
+    variant_id: int | None
     quantity: int
+    line_id: int | None = None  # updates only: the line itself (the way to reach a made-to-measure line)
 
 
 def new_token() -> str:
@@ -87,6 +91,9 @@ async def create(
     lines: Sequence[LineInput] = (),
 ) -> Checkout:
     """A new checkout, or a signed-in customer's existing one at this brand with these lines added."""
+    for index, line in enumerate(lines):
+        if line.variant_id is None or line.line_id is not None:
+            raise DomainError("INVALID_LINE", "Name the variant.", f"lines.{index}.variant_id")
     chosen = currency or brand.default_currency
     enabled = brand.currencies or [brand.default_currency]
     if chosen not in enabled:
@@ -138,8 +145,123 @@ async def _change_lines(
     async with in_transaction():
         checkout = await _locked(checkout.id)
         current = await _current(checkout)
-        wanted = await _checked_lines(brand, checkout.currency, current, lines, limits, add=add)
+        ready_made, custom = await _by_line(checkout, lines, add=add)
+        others = await CheckoutLine.filter(checkout_id=checkout.id).exclude(config_key="").count()
+        wanted = await _checked_lines(
+            brand,
+            checkout.currency,
+            current,
+            [line for _, line in ready_made],
+            limits,
+            add=add,
+            positions=[index for index, _ in ready_made],
+            other_lines=others,
+        )
+        await _custom_quantities(checkout, custom, limits)
         await _write_lines(checkout, current, wanted)
+        await _touch(checkout, limits)
+    return checkout
+
+
+async def _by_line(
+    checkout: Checkout, lines: Sequence[LineInput], *, add: bool
+) -> tuple[list[tuple[int, LineInput]], dict[int, tuple[int, int]]]:
+    """Split the input: lines named by variant or by a ready-made line's id (as variant lines), and
+    made-to-measure lines by id, {line id: (input index, quantity)}. Each input names one or the other."""
+    named = [line.line_id for line in lines if line.line_id is not None]
+    found = {row.id: row for row in await CheckoutLine.filter(checkout_id=checkout.id, id__in=named)} if named else {}
+    problems: list[DomainError] = []
+    ready_made: list[tuple[int, LineInput]] = []
+    custom: dict[int, tuple[int, int]] = {}
+    for index, line in enumerate(lines):
+        at = f"lines.{index}"
+        if (line.line_id is None) == (line.variant_id is None) or (add and line.line_id is not None):
+            message = "Name the variant." if add else "Name either the line or the variant."
+            problems.append(DomainError("INVALID_LINE", message, f"{at}.line_id"))
+            continue
+        if line.line_id is None:
+            ready_made.append((index, line))
+            continue
+        row = found.get(line.line_id)
+        if row is None:
+            problems.append(DomainError("NOT_FOUND", "There is no such line in this checkout.", f"{at}.line_id"))
+        elif row.config_key:
+            if line.line_id in custom:
+                problems.append(DomainError("DUPLICATE_LINE", "This line is given twice.", f"{at}.line_id"))
+            custom[line.line_id] = (index, line.quantity)
+        else:
+            ready_made.append((index, LineInput(variant_id=row.variant_id, quantity=line.quantity)))
+    if problems:
+        raise DomainErrors(problems) if len(problems) > 1 else problems[0]
+    return ready_made, custom
+
+
+async def _custom_quantities(
+    checkout: Checkout, custom: Mapping[int, tuple[int, int]], limits: CheckoutSettings
+) -> None:
+    """Set made-to-measure lines' quantities (0 removes), checked against the limit and the fabric on hand."""
+    if not custom:
+        return
+    for index, quantity in custom.values():
+        if not 0 <= quantity <= limits.max_line_quantity:
+            raise DomainError(
+                "INVALID_QUANTITY", f"Order 0–{limits.max_line_quantity} of one garment.", f"lines.{index}.quantity"
+            )
+    rows = await CheckoutLine.filter(checkout_id=checkout.id).exclude(config_key="")
+    after = [(r.custom_garment or {}, custom[r.id][1] if r.id in custom else r.quantity) for r in rows]
+    first = min(index for index, _ in custom.values())
+    await garment_lines.check_fabric(garment_lines.fabric_needed(after), f"lines.{first}.quantity")
+    for line_id, (_, quantity) in custom.items():
+        if quantity == 0:
+            await CheckoutLine.filter(id=line_id).delete()
+        else:
+            await CheckoutLine.filter(id=line_id).update(quantity=quantity)
+
+
+async def custom_garment_add(
+    actor: Actor,
+    brand: Brand,
+    token: str,
+    request: garments.GarmentRequest,
+    limits: CheckoutSettings,
+    host: PluginHost,
+) -> Checkout:
+    """Add a configured made-to-measure garment: checked as `customGarmentQuote` checks it, priced in the
+    checkout's currency, kept as a snapshot (measurements from the profile version or as typed, options,
+    fabric). The same configuration again raises its line's quantity."""
+    checkout = await open_for_change(actor, brand, token)
+    snapshot = await garments.resolve(actor, brand, request, max_quantity=limits.max_line_quantity)
+    context = garments.PriceContext(brand_id=brand.id, currency=checkout.currency, user_id=actor.user_id)
+    priced = (await garments.price([(snapshot, request.quantity)], context, host))[0]
+    if isinstance(priced, DomainError):
+        raise priced
+    variant_id = (await garment_products.line_variants([request.product_id])).get(request.product_id)
+    if variant_id is None:
+        raise DomainError("PRODUCT_NOT_MADE_TO_MEASURE", "This product is not ready to order yet.", "product_id")
+    key = garment_lines.config_key(snapshot)
+    async with in_transaction():
+        checkout = await _locked(checkout.id)
+        rows = await CheckoutLine.filter(checkout_id=checkout.id)
+        same = next((r for r in rows if r.config_key == key and r.variant_id == variant_id), None)
+        quantity = request.quantity + (same.quantity if same else 0)
+        if quantity > limits.max_line_quantity:
+            raise DomainError(
+                "INVALID_QUANTITY", f"Order at most {limits.max_line_quantity} of one garment.", "quantity"
+            )
+        if same is None and len(rows) >= limits.max_lines:
+            raise DomainError("TOO_MANY_LINES", f"A checkout holds at most {limits.max_lines} lines.", "lines")
+        after = [(r.custom_garment or {}, r.quantity) for r in rows if r.config_key and r is not same]
+        await garment_lines.check_fabric(garment_lines.fabric_needed([*after, (snapshot, quantity)]), "fabric_id")
+        if same is not None:
+            await CheckoutLine.filter(id=same.id).update(quantity=quantity)
+        else:
+            await CheckoutLine.create(
+                checkout_id=checkout.id,
+                variant_id=variant_id,
+                quantity=quantity,
+                custom_garment=snapshot,
+                config_key=key,
+            )
         await _touch(checkout, limits)
     return checkout
 
@@ -259,15 +381,18 @@ async def _locked(checkout_id: int) -> Checkout:
 
 
 async def _current(checkout: Checkout) -> dict[int, int]:
-    return dict(await CheckoutLine.filter(checkout_id=checkout.id).values_list("variant_id", "quantity"))
+    """Ready-made lines' quantities by variant (made-to-measure lines are reached by their line id)."""
+    rows = CheckoutLine.filter(checkout_id=checkout.id, config_key="")
+    return dict(await rows.values_list("variant_id", "quantity"))
 
 
 async def _write_lines(checkout: Checkout, current: Mapping[int, int], wanted: Mapping[int, int]) -> None:
     for variant_id, quantity in wanted.items():
+        ready_made = CheckoutLine.filter(checkout_id=checkout.id, variant_id=variant_id, config_key="")
         if quantity == 0:
-            await CheckoutLine.filter(checkout_id=checkout.id, variant_id=variant_id).delete()
+            await ready_made.delete()
         elif variant_id in current:
-            await CheckoutLine.filter(checkout_id=checkout.id, variant_id=variant_id).update(quantity=quantity)
+            await ready_made.update(quantity=quantity)
         else:
             await CheckoutLine.create(checkout_id=checkout.id, variant_id=variant_id, quantity=quantity)
 
@@ -285,6 +410,8 @@ async def _checked_lines(
     limits: CheckoutSettings,
     *,
     add: bool,
+    positions: Sequence[int] | None = None,
+    other_lines: int = 0,
 ) -> dict[int, int]:
     """The new quantity per variant the input asks for, once every line is checked (all problems at once).
 
@@ -293,14 +420,15 @@ async def _checked_lines(
     """
     problems: list[DomainError] = []
     wanted: dict[int, int] = {}
-    ids = [line.variant_id for line in lines]
+    ids = [line.variant_id for line in lines if line.variant_id is not None]
     owned = dict(await Variant.filter(id__in=ids, brand_id=brand.id).values_list("id", "product_id"))
-    shown = set(await visible_products(brand).filter(id__in=set(owned.values())).values_list("id", flat=True))
+    shown = dict(await visible_products(brand).filter(id__in=set(owned.values())).values_list("id", "made_to_measure"))
     visible = {variant_id for variant_id, product_id in owned.items() if product_id in shown}
+    custom = {variant_id for variant_id in visible if shown[owned[variant_id]]}
     priced = set(await VariantPrice.filter(variant_id__in=ids, currency=currency).values_list("variant_id", flat=True))
     stock = dict(await Stock.filter(variant_id__in=ids).values_list("variant_id", "quantity"))
     for index, line in enumerate(lines):
-        at = f"lines.{index}"
+        at = f"lines.{positions[index] if positions is not None else index}"
         lowest = 1 if add else 0
         if not lowest <= line.quantity <= limits.max_line_quantity:
             problems.append(
@@ -311,6 +439,15 @@ async def _checked_lines(
             continue
         if line.variant_id not in visible:
             problems.append(DomainError("VARIANT_NOT_AVAILABLE", "This item is not for sale here.", f"{at}.variant_id"))
+            continue
+        if line.variant_id in custom:
+            problems.append(
+                DomainError(
+                    "MADE_TO_MEASURE_PRODUCT",
+                    "This garment is made to measure: configure it with checkoutCustomGarmentAdd.",
+                    f"{at}.variant_id",
+                )
+            )
             continue
         if line.variant_id not in priced:
             problems.append(
@@ -332,6 +469,6 @@ async def _checked_lines(
         wanted[line.variant_id] = quantity
     if problems:
         raise DomainErrors(problems) if len(problems) > 1 else problems[0]
-    if len(set(current) | {v for v, q in wanted.items() if q}) > limits.max_lines:
+    if len(set(current) | {v for v, q in wanted.items() if q}) + other_lines > limits.max_lines:
         raise DomainError("TOO_MANY_LINES", f"A checkout holds at most {limits.max_lines} lines.", "lines")
     return wanted

@@ -64,7 +64,9 @@ async def cancel_jobs(order: Order, actor: Actor) -> dict[int, Decimal]:
     return released
 
 
-async def create_jobs(order: Order, order_lines: Sequence[OrderLine]) -> list[ProductionJob]:
+async def create_jobs(
+    order: Order, order_lines: Sequence[OrderLine], *, actor: Actor = SYSTEM, host: PluginHost | None = None
+) -> list[ProductionJob]:
     """Inside the transaction that places `order`: one QUEUED job per made-to-measure garment (a line of
     quantity 3 makes jobs 1..3), each with the line's fabric, its metres per garment and its ready-by date, and
     a first history row ("" → QUEUED by the system). Ready-made lines make none. An order already PAID when it
@@ -99,5 +101,5 @@ async def create_jobs(order: Order, order_lines: Sequence[OrderLine]) -> list[Pr
             await production_events.stage_changed(job, change, None)
             jobs.append(job)
     if jobs:
-        await on_order_paid(order)
+        await on_order_paid(order, actor, host=host)
     return jobs
