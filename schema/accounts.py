@@ -14,6 +14,7 @@ from core.auth.models import User as UserModel
 from core.auth.permissions import ROLE_PERMISSIONS, Permission
 from schema.addresses import Address, account_addresses
 from schema.errors import UserError, attempt
+from schema.garments import MeasurementProfile, account_measurement_profiles
 from schema.orders import Order, account_orders
 from schema.permissions import PUBLIC, SIGNED_IN, guard
 from schema.relay import Connection
@@ -52,6 +53,10 @@ class User(relay.Node):
     addresses: list[Address] = strawberry.field(resolver=account_addresses, description="The account's address book.")
     orders: Connection[Order] = strawberry.field(
         resolver=account_orders, description="The account's orders, newest first."
+    )
+    measurement_profiles: list[MeasurementProfile] = strawberry.field(
+        resolver=account_measurement_profiles,
+        description="The account's measurement profiles (current versions), most recently changed first.",
     )
 
     @strawberry.field(description="The brands this account works for.")

@@ -52,9 +52,16 @@ async def attempt(operation: Callable[[], Awaitable[T]]) -> tuple[T | None, list
 
 
 def _camel(name: str | None) -> str | None:
+    """`fields.2.min_cm` → `fields.2.minCm`; a segment that is a code (`measurements.LINGKAR_BADAN`) is kept."""
     if not name:
         return name
-    head, *rest = name.split("_")
+    return ".".join(_camel_segment(segment) for segment in name.split("."))
+
+
+def _camel_segment(segment: str) -> str:
+    if segment != segment.lower():
+        return segment
+    head, *rest = segment.split("_")
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 

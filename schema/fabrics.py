@@ -1,0 +1,347 @@
+"""Fabrics and exchange rates over GraphQL.
+
+Who sees which fabric: brands' staff, storefronts and anyone browsing see the ACTIVE fabrics of APPROVED
+suppliers; a supplier asking with `filter: { mine: true }` sees its own in every status (archived too);
+platform administrators see every fabric through `node`. A fabric of another supplier is NOT_FOUND to a
+supplier's mutation, exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+from tortoise.expressions import Subquery
+
+from core.actors.models import Supplier as SupplierModel
+from core.catalog.models import Product
+from core.errors import DomainError
+from core.garments import fabrics, rates
+from core.garments.models import ExchangeRate as RateModel
+from core.garments.models import Fabric as FabricModel
+from core.garments.models import FabricPrice as FabricPriceModel
+from core.garments.models import FabricStatus, ProductFabric
+from core.pagination import PageRequest, paginate
+from schema.errors import UserError, attempt
+from schema.permissions import PLATFORM_ADMIN, PUBLIC, SUPPLIER, guard
+from schema.relay import Connection, connection, decode_id
+from schema.scalars import Money
+
+FabricStatusEnum = strawberry.enum(FabricStatus, name="FabricStatus", description="Whether brands may choose a fabric.")
+
+
+@strawberry.type(description="A price a fabric had per metre, from when it was set.")
+class FabricPrice:
+    price_per_metre: Money
+    set_at: datetime
+
+    @classmethod
+    def from_model(cls, row: FabricPriceModel) -> FabricPrice:
+        return cls(price_per_metre=Money.of(row.price_per_metre, row.currency), set_at=row.created_at)
+
+
+@strawberry.type(description="A supplier's fabric: what it is, what a metre costs, how much is in stock.")
+class Fabric(relay.Node):
+    id: relay.NodeID[int]
+    sku: str = strawberry.field(description="The supplier's SKU.")
+    name: str
+    composition: str = strawberry.field(description="E.g. 100% polyester (wolfis).")
+    weight_gsm: int | None = strawberry.field(description="Grams per square metre.")
+    width_cm: int | None
+    colour: str
+    pattern: str
+    price_per_metre: Money = strawberry.field(description="In the supplier's currency.")
+    stock_metres: Decimal
+    min_order_metres: Decimal
+    lead_time_days: int = strawberry.field(description="Days to restock when the metres on hand are short.")
+    images: list[str]
+    status: FabricStatusEnum  # type: ignore[valid-type]
+    supplier_id: relay.GlobalID
+    supplier_name: str
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, row: FabricModel, supplier_name: str) -> Fabric:
+        return cls(
+            id=row.id,
+            sku=row.sku,
+            name=row.name,
+            composition=row.composition,
+            weight_gsm=row.weight_gsm,
+            width_cm=row.width_cm,
+            colour=row.colour,
+            pattern=row.pattern,
+            price_per_metre=Money.of(row.price_per_metre, row.currency),
+            stock_metres=row.stock_metres,
+            min_order_metres=row.min_order_metres,
+            lead_time_days=row.lead_time_days,
+            images=list(row.images),
+            status=FabricStatus(row.status),
+            supplier_id=relay.GlobalID("Supplier", str(row.supplier_id)),
+            supplier_name=supplier_name,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @strawberry.field(description="Every price the fabric has had, oldest first.")
+    async def price_history(self, info: Info) -> list[FabricPrice]:
+        loader = info.context.loaders.extra.get("fabric_price_history")
+        if loader is None:
+
+            async def load(keys: list[int]) -> list[list[FabricPriceModel]]:
+                found = await fabrics.price_histories(keys)
+                return [found.get(key, []) for key in keys]
+
+            loader = info.context.loaders.extra["fabric_price_history"] = DataLoader(load_fn=load)
+        return [FabricPrice.from_model(row) for row in await loader.load(self.id)]
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Fabric | None]:
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = await FabricModel.filter(id__in=ids).select_related("supplier")
+        visible = {r.id: r for r in rows if fabrics.can_view(actor, r, r.supplier.status)}
+        return [
+            cls.from_model(visible[int(i)], visible[int(i)].supplier.legal_name)
+            if i.isdigit() and int(i) in visible
+            else None
+            for i in node_ids
+        ]
+
+
+async def _fabric_nodes(rows: list[FabricModel]) -> dict[int, Fabric]:
+    names = dict(await SupplierModel.filter(id__in=list({r.supplier_id for r in rows})).values_list("id", "legal_name"))
+    return {r.id: Fabric.from_model(r, names.get(r.supplier_id, "")) for r in rows}
+
+
+@strawberry.input
+class FabricFilter:
+    mine: bool = strawberry.field(
+        default=False, description="The calling supplier's own fabrics, in every status (suppliers only)."
+    )
+    status: FabricStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="With `mine` only: others see ACTIVE fabrics."
+    )
+    search: str | None = strawberry.field(default=None, description="Part of the name, SKU or composition.")
+    supplier_id: relay.GlobalID | None = None
+    colour: str | None = None
+    pattern: str | None = None
+    in_stock: bool | None = strawberry.field(default=None, description="true: some metres on hand, false: none.")
+
+
+@strawberry.input
+class FabricCreateInput:
+    sku: str
+    name: str
+    composition: str = ""
+    weight_gsm: int | None = strawberry.field(default=None, description="Grams per square metre, above 0.")
+    width_cm: int | None = strawberry.field(default=None, description="Usable width in cm, above 0.")
+    colour: str = ""
+    pattern: str = ""
+    price_per_metre: Decimal = strawberry.field(description="Above 0, in `currency`.")
+    currency: str = strawberry.field(description="ISO 4217, e.g. IDR.")
+    stock_metres: Decimal = Decimal(0)
+    min_order_metres: Decimal = Decimal(0)
+    lead_time_days: int = 0
+    images: list[str] = strawberry.field(default_factory=list, description="http(s) URLs, at most 20.")
+
+
+@strawberry.input(description="What to change; fields left out stay as they are.")
+class FabricUpdateInput:
+    sku: str | None = None
+    name: str | None = None
+    composition: str | None = None
+    weight_gsm: int | None = None
+    width_cm: int | None = None
+    colour: str | None = None
+    pattern: str | None = None
+    price_per_metre: Decimal | None = strawberry.field(default=None, description="A change is kept in priceHistory.")
+    currency: str | None = strawberry.field(default=None, description="A new currency needs a new price.")
+    stock_metres: Decimal | None = strawberry.field(default=None, description="The metres counted at a stocktake.")
+    stock_adjustment: Decimal | None = strawberry.field(
+        default=None, description="Metres to add (or, negative, take away) atomically; never below zero."
+    )
+    min_order_metres: Decimal | None = None
+    lead_time_days: int | None = None
+    images: list[str] | None = strawberry.field(default=None, description="Replaces the list.")
+
+
+@strawberry.type
+class FabricPayload:
+    fabric: Fabric | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def _payload(row: FabricModel | None, errors: list[UserError]) -> FabricPayload:
+    if row is None:
+        return FabricPayload(errors=errors)
+    return FabricPayload(fabric=(await _fabric_nodes([row]))[row.id])
+
+
+def _data(input: FabricCreateInput | FabricUpdateInput) -> dict[str, Any]:
+    return strawberry.asdict(input)
+
+
+# --- exchange rates ---------------------------------------------------------------------------------------------
+
+
+@strawberry.type(description="How much one unit of `base` is in `quote`.")
+class ExchangeRate:
+    base: str
+    quote: str
+    rate: Decimal
+    updated_by: str
+    updated_at: datetime
+
+    @classmethod
+    def from_model(cls, row: RateModel) -> ExchangeRate:
+        return cls(
+            base=row.base,
+            quote=row.quote,
+            rate=Decimal(f"{Decimal(row.rate).normalize():f}"),  # the same digits from SQLite and PostgreSQL
+            updated_by=row.updated_by,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.input
+class ExchangeRateSetInput:
+    base: str = strawberry.field(description="ISO 4217, e.g. MYR.")
+    quote: str = strawberry.field(description="ISO 4217, e.g. IDR.")
+    rate: Decimal = strawberry.field(description="Above 0, at most 8 decimals: 1 base = rate quote.")
+
+
+@strawberry.type
+class ExchangeRatePayload:
+    exchange_rate: ExchangeRate | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class FabricQuery:
+    @strawberry.field(
+        **guard(
+            "Fabrics to choose from: the ACTIVE fabrics of approved suppliers, or with `productId` those a "
+            "made-to-measure product of the storefront may be cut from; with `filter: { mine: true }` the "
+            "calling supplier's own in every status.",
+            PUBLIC,
+        )
+    )
+    async def fabrics(
+        self,
+        info: Info,
+        filter: FabricFilter | None = None,
+        product_id: relay.GlobalID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Fabric]:
+        actor = await info.context.actor()
+        wanted = filter or FabricFilter()
+        supplier_id = decode_id(wanted.supplier_id, "Supplier", "filter.supplierId") if wanted.supplier_id else None
+        if wanted.mine:
+            queryset = fabrics.own(actor, status=wanted.status, search=wanted.search)
+            if supplier_id is not None:
+                queryset = queryset.filter(supplier_id=supplier_id)
+            queryset = _refined(queryset, wanted)
+        else:
+            if wanted.status not in (None, FabricStatus.ACTIVE):
+                raise DomainError("INVALID_FILTER", "Only a supplier's own list shows other statuses.", "filter.status")
+            queryset = fabrics.catalogue(
+                search=wanted.search,
+                supplier_id=supplier_id,
+                colour=wanted.colour,
+                pattern=wanted.pattern,
+                in_stock=wanted.in_stock,
+            )
+        if product_id is not None:
+            brand = await info.context.storefront()
+            product = await Product.get_or_none(id=decode_id(product_id, "Product", "productId"), brand_id=brand.id)
+            if product is None:
+                raise DomainError("NOT_FOUND", "There is no such product in this storefront.", "productId")
+            allowed = Subquery(ProductFabric.filter(product_id=product.id).values("fabric_id"))
+            queryset = queryset.filter(id__in=allowed)
+        limits = info.context.settings.graphql
+        page = await paginate(
+            queryset,
+            PageRequest(first=first, after=after, last=last, before=before),
+            order=("name", "id"),
+            key="fabrics:name",
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        nodes = await _fabric_nodes(page.items)
+        return connection(page, lambda row: nodes[row.id])
+
+    @strawberry.field(**guard("The platform's exchange rates, by base and quote currency.", PUBLIC))
+    async def exchange_rates(
+        self,
+        info: Info,
+        currency: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ExchangeRate]:
+        limits = info.context.settings.graphql
+        page = await paginate(
+            rates.listing(currency=currency),
+            PageRequest(first=first, after=after, last=last, before=before),
+            order=("base", "quote", "id"),
+            key="exchange_rates",
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        return connection(page, ExchangeRate.from_model)
+
+
+def _refined(queryset: Any, wanted: FabricFilter) -> Any:
+    if wanted.colour:
+        queryset = queryset.filter(colour__iexact=wanted.colour.strip())
+    if wanted.pattern:
+        queryset = queryset.filter(pattern__iexact=wanted.pattern.strip())
+    if wanted.in_stock is True:
+        queryset = queryset.filter(stock_metres__gt=0)
+    elif wanted.in_stock is False:
+        queryset = queryset.filter(stock_metres__lte=0)
+    return queryset
+
+
+@strawberry.type
+class FabricMutation:
+    @strawberry.mutation(**guard("Offer a new fabric to brands (approved suppliers).", SUPPLIER))
+    async def fabric_create(self, info: Info, input: FabricCreateInput) -> FabricPayload:
+        actor = await info.context.actor()
+        return await _payload(*await attempt(lambda: fabrics.create_fabric(actor, _data(input))))
+
+    @strawberry.mutation(**guard("Change one of the supplier's fabrics; a new price is kept in its history.", SUPPLIER))
+    async def fabric_update(self, info: Info, id: relay.GlobalID, input: FabricUpdateInput) -> FabricPayload:
+        actor = await info.context.actor()
+        return await _payload(
+            *await attempt(lambda: fabrics.update_fabric(actor, decode_id(id, "Fabric"), _data(input)))
+        )
+
+    @strawberry.mutation(**guard("Withdraw one of the supplier's fabrics from brands' choice.", SUPPLIER))
+    async def fabric_archive(self, info: Info, id: relay.GlobalID) -> FabricPayload:
+        actor = await info.context.actor()
+        return await _payload(*await attempt(lambda: fabrics.archive_fabric(actor, decode_id(id, "Fabric"))))
+
+    @strawberry.mutation(
+        **guard("Set the exchange rate from one currency to another (replacing the old one).", PLATFORM_ADMIN)
+    )
+    async def exchange_rate_set(self, info: Info, input: ExchangeRateSetInput) -> ExchangeRatePayload:
+        actor = await info.context.actor()
+        row, errors = await attempt(lambda: rates.set_rate(actor, base=input.base, quote=input.quote, rate=input.rate))
+        return ExchangeRatePayload(exchange_rate=ExchangeRate.from_model(row) if row else None, errors=errors)
+
+
+QUERIES = (FabricQuery,)
+MUTATIONS = (FabricMutation,)
+TYPES = (Fabric,)
