@@ -4,6 +4,7 @@ conversion with the platform's rates."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,13 @@ from core.context import SYSTEM, Actor, ActorKind
 from core.errors import DomainError, DomainErrors
 from core.garments import measurements, profiles, rates, types
 from core.garments.catalogue import BUILT_IN, LANGUAGES
-from core.garments.models import ExchangeRate, GarmentType, MeasurementField, MeasurementProfile
+from core.garments.models import (
+    ExchangeRate,
+    GarmentType,
+    MeasurementField,
+    MeasurementProfile,
+    MeasurementProfileVersion,
+)
 from tests.factories import make_brand, make_user
 
 D = Decimal
@@ -225,3 +232,16 @@ async def test_a_direct_rate_wins_over_the_inverse_of_the_reverse(app):
     await rates.set_rate(SYSTEM, base="IDR", quote="MYR", rate="0.00029")  # replaces, does not add
     assert await ExchangeRate.filter(base="IDR", quote="MYR").count() == 1
     assert await rates.convert(D("10"), "IDR", "MYR") == D("0.0029")
+
+
+async def test_concurrent_edits_each_get_their_own_version(app):
+    actor = await customer()
+    profile, _ = await profiles.create_profile(
+        actor, garment_type="GAMIS", brand_id=None, name="Gamis", values=GAMIS_VALUES
+    )
+    notes = [f"edit {i}" for i in range(4)]
+    await asyncio.gather(*(profiles.update_profile(actor, profile.id, notes=n) for n in notes))
+    versions = await MeasurementProfileVersion.filter(profile_id=profile.id).order_by("version")
+    assert [v.version for v in versions] == [1, 2, 3, 4, 5]
+    assert sorted(v.notes for v in versions[1:]) == notes
+    assert (await MeasurementProfile.get(id=profile.id)).current_version == 5
