@@ -25,7 +25,7 @@ from core.garments.quote import Adjustment
 from core.money import Money
 from core.orders.models import Order, OrderLine
 from core.plugins import hookimpl
-from tests.api.custom_garment_setup import ADD, CREATE, ERRORS, QUOTE, garment, gid, make_shop
+from tests.api.custom_garment_setup import ADD, CREATE, ERRORS, QUOTE, garment, gid, make_garment_type, make_shop
 from tests.api.test_checkout import COMPLETE, DELIVERY, JAKARTA, LINES_ADD, PAY, SHIP_TO, CheckoutTestPlugin
 from tests.factories import access_token, make_product, make_user
 
@@ -206,7 +206,16 @@ async def test_a_profile_version_is_snapshotted_and_another_customers_profile_is
     other = await new_checkout(gql, storefront="sekar", token=access_token(budi))
     refused = await add(gql, other, request, token=access_token(budi))
     assert [e["code"] for e in refused["errors"]] == ["PROFILE_NOT_FOUND"]
-    assert await CheckoutLine.all().count() == 1
+
+    shirt = await make_garment_type(shop.brand, "SHIRT")
+    other_type = await MeasurementProfile.create(user=siti, garment_type=shirt, name="Kemeja", current_version=1)
+    await MeasurementProfileVersion.create(profile=other_type, version=1, values=now)
+    request["measurementProfileId"] = gid("MeasurementProfile", other_type.id)
+    refused = await add(gql, token, request, token=access_token(siti))
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("measurementProfileId", "PROFILE_GARMENT_MISMATCH")
+    ]
+    assert await CheckoutLine.all().count() == 1 and (await CheckoutLine.get()).quantity == 1
 
 
 class WeddingSeason:
