@@ -42,15 +42,27 @@ def read_keys(config: Any, env: Mapping[str, str] | None = None) -> Keys:
     )
 
 
+class HTTPXClient(stripe.HTTPXClient):
+    """The SDK's httpx client, handing httpx the encoded form as `content`: stripe 16 passes it as `data`,
+    which httpx deprecates for raw text (a DeprecationWarning on every call, an error in a future httpx)."""
+
+    def _get_request_args_kwargs(self, method: str, url: str, headers: Mapping[str, str], post_data: Any) -> Any:
+        args, kwargs = super()._get_request_args_kwargs(method, url, headers, post_data)
+        data = kwargs.pop("data", None)
+        if data:
+            kwargs["content"] = data
+        return args, kwargs
+
+
 class StripeApi:
     """Builds (per event loop, since an httpx pool belongs to one) and closes the SDK client."""
 
     def __init__(self, config: Any, keys: Keys) -> None:
         self.config = config
         self.keys = keys
-        self._clients: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, tuple[stripe.StripeClient, stripe.HTTPXClient]
-        ] = weakref.WeakKeyDictionary()
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[stripe.StripeClient, HTTPXClient]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @property
     def configured(self) -> bool:
@@ -63,7 +75,7 @@ class StripeApi:
         built = self._clients.get(loop)
         if built is None:
             base = self.config.api_base.rstrip("/")
-            http = stripe.HTTPXClient(timeout=self.config.timeout_seconds)
+            http = HTTPXClient(timeout=self.config.timeout_seconds)
             client = stripe.StripeClient(
                 self.keys.secret_key,
                 base_addresses={"api": base} if base else None,
