@@ -19,7 +19,7 @@ from tortoise.transactions import in_transaction
 
 from core.auth.permissions import Permission
 from core.context import Actor, ActorKind
-from core.errors import DomainError
+from core.errors import DomainError, DomainErrors
 from core.garments import stages
 from core.garments.models import Fabric, JobStage, ProductionJob
 from core.garments.stages import DONE, GONE, Operation, Role
@@ -158,3 +158,53 @@ async def follow_order(order_id: int, actor: Actor, *, host: PluginHost | None) 
     if live and all(stage in DONE for stage in live):
         await transition(order, OrderStatus.READY_TO_SHIP, actor, host=host, message="Every garment is ready.")
         await order_changed(order, "ORDER_READY_TO_SHIP")
+
+
+# --- shipping ---------------------------------------------------------------------------------------------
+
+
+async def ready_to_ship(order_id: int, wanted: Sequence[tuple[int, int]]) -> list[ProductionJob]:
+    """Inside the shipping transaction (the order row locked), before anything is written: for each
+    (order_line_id, quantity) of a shipment, that many READY garments of the line when it is made to measure
+    (a line without jobs needs none). The jobs to ship, lowest garment number first; GARMENT_NOT_READY per
+    line short of ready garments (field `lines.<i>.quantity`, the shipment's item)."""
+    line_ids = [line_id for line_id, _ in wanted]
+    found = await ProductionJob.filter(order_id=order_id, order_line_id__in=line_ids).order_by("garment_index", "id")
+    made: dict[int, list[ProductionJob]] = {}
+    for job in found:
+        made.setdefault(job.order_line_id, []).append(job)
+    problems: list[DomainError] = []
+    chosen: list[ProductionJob] = []
+    for i, (line_id, quantity) in enumerate(wanted):
+        if line_id not in made:
+            continue
+        ready = [job for job in made[line_id] if job.stage == JobStage.READY]
+        if len(ready) < quantity:
+            problems.append(
+                DomainError(
+                    "GARMENT_NOT_READY",
+                    f"{len(ready)} of these made-to-measure garments passed quality control and can be shipped; "
+                    f"asked for {quantity}.",
+                    f"lines.{i}.quantity",
+                )
+            )
+        chosen.extend(ready[:quantity])
+    if problems:
+        raise DomainErrors(problems)
+    return chosen
+
+
+async def ship_ready(jobs: Sequence[ProductionJob], actor: Actor, *, note: str, data: dict[str, object]) -> None:
+    """Inside the shipping transaction, after `ready_to_ship`: each job READY → SHIPPED through the stage
+    machine (the SHIP operation, as staff or the system), with the shipment in its event."""
+    role = actor_role(actor)
+    for job in jobs:
+        await stages.move(
+            job,
+            JobStage.SHIPPED,
+            actor=actor.label,
+            role=role,
+            operation=Operation.SHIP,
+            remark=stages.Remark(note=note),
+            data=data,
+        )

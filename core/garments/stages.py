@@ -7,6 +7,8 @@ checked in one place, and the one function that makes a move.
 
 The assigned tailor accepts or declines and advances the making stages; brand staff assign (`assignment`),
 inspect (`qc`: pass → READY, fail → ALTERATION or REMADE), ship and cancel; the system cancels with the order.
+A garment is SHIPPED only by shipping its order line (`shipmentCreate`, through `jobs.ship_ready`), so a job
+and its order line never disagree about whether it left the workshop.
 Every move is one conditional UPDATE on the stage the job was read in, so of two racing moves one wins and
 the other gets JOB_CHANGED; it writes a `ProductionStageChange` and a `PRODUCTION_STAGE_CHANGED` outbox event
 in the caller's transaction (`production_events`).
@@ -38,6 +40,7 @@ class Operation(StrEnum):
     ADVANCE = "ADVANCE"  # productionJobAdvance, and cancellation
     ASSIGN = "ASSIGN"  # productionJobAssign
     QC = "QC"  # productionJobReportQc
+    SHIP = "SHIP"  # shipmentCreate of the order line the garment belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,13 +73,14 @@ MOVES: Mapping[tuple[JobStage, JobStage], Move] = {
     (J.QUALITY_CHECK, J.READY): Move(STAFF, Operation.QC),
     (J.QUALITY_CHECK, J.ALTERATION): Move(STAFF, Operation.QC),
     (J.QUALITY_CHECK, J.REMADE): Move(STAFF, Operation.QC),
-    (J.READY, J.SHIPPED): Move(STAFF, Operation.ADVANCE),
+    (J.READY, J.SHIPPED): Move(frozenset({Role.STAFF, Role.SYSTEM}), Operation.SHIP),
     **{(stage, J.CANCELLED): Move(frozenset({Role.STAFF, Role.SYSTEM}), Operation.ADVANCE) for stage in OPEN},
 }
 HINTS = {
     Operation.ASSIGN: "Assign a tailor with productionJobAssign.",
     Operation.QC: "Record the inspection with productionJobReportQc.",
     Operation.ADVANCE: "Use productionJobAdvance.",
+    Operation.SHIP: "Ship the garment's order line with shipmentCreate.",
 }
 MAX_NOTE = 2000
 MAX_PHOTOS = 10

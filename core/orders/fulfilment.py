@@ -2,6 +2,10 @@
 
 A shipment names lines and quantities; each line's `quantity_shipped` is raised by a conditional UPDATE on
 the value just read, so two staff shipping the same line at once cannot both ship the last unit.
+
+A made-to-measure line ships only garments that passed quality control: it needs as many READY production
+jobs as units shipped (GARMENT_NOT_READY otherwise, nothing written), and shipping moves those jobs to SHIPPED
+through the production stage machine in the same transaction (`core.garments.jobs.ship_ready`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from tortoise.transactions import in_transaction
 
 from core.context import Actor
 from core.errors import DomainError, DomainErrors
+from core.garments import jobs as production_jobs
+from core.garments import production_events
 from core.orders.access import load_order, locked
 from core.orders.events import order_changed
 from core.orders.models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
@@ -90,6 +96,7 @@ async def shipment_create(
             raise DomainError("INVALID_TRANSITION", f"A {order.status} order cannot be shipped.", None)
         current = {line.id: line for line in await OrderLine.filter(order_id=order.id)}
         _checked_items(current, lines)
+        garments = await production_jobs.ready_to_ship(order.id, [(i.order_line_id, i.quantity) for i in lines])
         for item in lines:
             shipped = current[item.order_line_id].quantity_shipped
             raised = await OrderLine.filter(id=item.order_line_id, quantity_shipped=shipped).update(
@@ -104,6 +111,8 @@ async def shipment_create(
         await ShipmentLine.bulk_create(
             [ShipmentLine(shipment_id=shipment.id, order_line_id=i.order_line_id, quantity=i.quantity) for i in lines]
         )
+        sent = f"Sent with {carrier} {tracking_number}".strip() + "."
+        await production_jobs.ship_ready(garments, actor, note=sent, data={"shipmentId": shipment.id})
         done = all(line.quantity_shipped >= line.quantity for line in current.values())
         target = OrderStatus.SHIPPED if done else OrderStatus.PARTIALLY_SHIPPED
         if order.status != target:
@@ -116,6 +125,8 @@ async def shipment_create(
         }
         await record(order, "SHIPMENT", actor, f"{carrier} {tracking_number}".strip(), data)
         await order_changed(order, "ORDER_SHIPPED" if done else "ORDER_PARTIALLY_SHIPPED", data)
+    if garments:
+        await production_events.deliver_pending(host)
     return shipment
 
 

@@ -42,6 +42,8 @@ CUSTOMER_ORDER = """query($n: Int!) { order(number: $n) { status productionJobs 
   readyBy tailor { displayName } history { stage at note } } } }"""
 RECEIVED = "mutation($id: ID!) { paymentMarkReceived(paymentId: $id) { order { status } errors { code } } }"
 CANCEL = "mutation($id: ID!) { orderCancel(id: $id) { order { status } errors { code } } }"
+SHIP = """mutation($id: ID!, $input: ShipmentCreateInput!) {
+  shipmentCreate(orderId: $id, input: $input) { order { status } errors { field code } } }"""
 NODE = "query($id: ID!) { node(id: $id) { ... on ProductionJob { stage } } }"
 TODAY = date.today()
 SNAPSHOT = {
@@ -235,10 +237,15 @@ async def test_a_gamis_from_payment_to_shipping(shop, gql):
     assert passed["errors"] == [] and passed["job"]["stage"] == "READY"
     assert [i["passed"] for i in passed["job"]["inspections"]] == [False, True]
     assert (await Order.get(id=order.id)).status == "READY_TO_SHIP"
-    assert (await advance(gql, job, "SHIPPED"))["job"]["stage"] == "SHIPPED"
+    refused = await advance(gql, job, "SHIPPED")  # a garment leaves with its order line's parcel
+    assert refused == {"job": None, "errors": [{"field": "to", "code": "INVALID_TRANSITION"}]}
+    line = await OrderLine.get(order_id=order.id)
+    parcel = {"carrier": "JNE", "lines": [{"orderLineId": gid("OrderLine", line.id), "quantity": 1}]}
+    shipped = (await gql(SHIP, {"id": gid("Order", order.id), "input": parcel}))["shipmentCreate"]
+    assert shipped == {"order": {"status": "SHIPPED"}, "errors": []}
 
     customer = (await gql(CUSTOMER_ORDER, {"n": order.number}, token=access_token(shop.customer)))["order"]
-    assert customer["status"] == "READY_TO_SHIP"
+    assert customer["status"] == "SHIPPED"
     [garment] = customer["productionJobs"]
     assert garment["garment"] == "Gamis Aisyah" and garment["stage"] == "SHIPPED"
     assert garment["tailor"] == {"displayName": "Penjahit Ani"}
@@ -258,7 +265,7 @@ async def test_a_gamis_from_payment_to_shipping(shop, gql):
     assert garment["history"][3]["note"] == "Kain sudah dipotong"
     assert garment["history"][7]["note"] == "Kelim dirapikan"
     statuses = await OrderHistory.filter(order_id=order.id, kind="STATUS").values_list("to_state", flat=True)
-    assert statuses == ["PAID", "IN_PRODUCTION", "READY_TO_SHIP"]
+    assert statuses == ["PAID", "IN_PRODUCTION", "READY_TO_SHIP", "SHIPPED"]
 
 
 async def test_the_order_waits_for_every_garment_and_ignores_cancelled_ones(shop, gql):

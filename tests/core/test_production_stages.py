@@ -67,7 +67,7 @@ def test_no_stage_is_skipped_and_final_stages_stay_final(source, target):
         (J.QUALITY_CHECK, J.READY, Operation.QC),
         (J.QUALITY_CHECK, J.ALTERATION, Operation.QC),
         (J.QUALITY_CHECK, J.REMADE, Operation.QC),
-        (J.READY, J.SHIPPED, Operation.ADVANCE),
+        (J.READY, J.SHIPPED, Operation.SHIP),
     ],
 )
 def test_staff_assign_inspect_and_ship_each_through_its_own_operation(source, target, operation):
