@@ -165,6 +165,11 @@ class FakeStripe:
             self.events = [e for e in self.events if e not in taken]
         return taken
 
+    def dashboard(self, operation: str, params: dict[str, Any], account: str | None = None, **path: str) -> Any:
+        """What the brand does in Stripe's dashboard, bypassing Lini: `dashboard("create_refund", {...})`."""
+        with self.lock:
+            return getattr(self, operation)(params, account, **path)
+
     def dispute(self, intent_id: str, *, reason: str = "fraudulent") -> dict[str, Any]:
         """The shopper's bank opens a dispute on the intent's charge."""
         with self.lock:
