@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -28,6 +28,7 @@ from core.orders.models import ShipmentLine as ShipmentLineModel
 from core.pagination import PageRequest, paginate
 from core.payments.models import Payment as PaymentModel
 from core.payments.models import Refund as RefundModel
+from schema.made_to_measure_types import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
 from schema.permissions import SIGNED_IN, guard
 from schema.production import OrderProductionJob, order_jobs
 from schema.relay import Connection, connection
@@ -65,6 +66,59 @@ class PostalAddress:
         return cls(**{name: str(value.get(name) or "") for name in cls.__annotations__})
 
 
+@strawberry.type(description="The measurement profile version a garment was ordered with.")
+class OrderLineMeasurementProfile:
+    id: relay.GlobalID
+    version: int
+
+
+@strawberry.type(
+    description="A made-to-measure garment as it was ordered: what the tailor makes it from (a snapshot: later "
+    "profile, option or fabric changes do not touch it)."
+)
+class OrderLineCustomGarment:
+    garment_type: str
+    size_band: str
+    fabric: CustomGarmentFabric
+    fabric_metres: Decimal = strawberry.field(description="Metres of fabric per garment.")
+    options: list[CustomGarmentOption]
+    measurements: list[CustomGarmentMeasurement]
+    profile: OrderLineMeasurementProfile | None = strawberry.field(
+        description="Null when the measurements were typed in at checkout."
+    )
+    production_days: int
+    ready_by: date | None
+
+    @classmethod
+    def of(cls, snapshot: dict[str, Any] | None) -> OrderLineCustomGarment | None:
+        if not snapshot:
+            return None
+        fabric, profile, ready_by = snapshot["fabric"], snapshot.get("profile"), snapshot.get("ready_by")
+        return cls(
+            garment_type=snapshot["garment_type"],
+            size_band=snapshot.get("size_band") or "",
+            fabric=CustomGarmentFabric(
+                id=relay.GlobalID("Fabric", str(fabric["id"])), sku=fabric["sku"], name=fabric["name"]
+            ),
+            fabric_metres=Decimal(snapshot.get("fabric_metres") or 0),
+            options=[
+                CustomGarmentOption(group=o["group"], values=list(o.get("values") or []), text=o.get("text") or "")
+                for o in snapshot.get("options") or []
+            ],
+            measurements=[
+                CustomGarmentMeasurement(code=m["code"], cm=Decimal(m["cm"]))
+                for m in snapshot.get("measurements") or []
+            ],
+            profile=OrderLineMeasurementProfile(
+                id=relay.GlobalID("MeasurementProfile", str(profile["id"])), version=profile["version"]
+            )
+            if profile
+            else None,
+            production_days=int(snapshot.get("production_days") or 0),
+            ready_by=date.fromisoformat(ready_by) if ready_by else None,
+        )
+
+
 @strawberry.type(description="A line as it was bought: names, SKU and prices are snapshots.")
 class OrderLine:
     id: relay.GlobalID
@@ -78,6 +132,9 @@ class OrderLine:
     total: Money = strawberry.field(description="Gross, after the line's share of any discount.")
     tax: Money
     tax_rate: Decimal
+    custom_garment: OrderLineCustomGarment | None = strawberry.field(
+        description="The made-to-measure garment's configuration; null for a ready-made line."
+    )
 
     @classmethod
     def of(cls, row: OrderLineModel, currency: str) -> OrderLine:
@@ -95,6 +152,7 @@ class OrderLine:
             total=Money.of(row.total_amount, currency),
             tax=Money.of(row.tax_amount, currency),
             tax_rate=row.tax_rate,
+            custom_garment=OrderLineCustomGarment.of(row.custom_garment),
         )
 
 
