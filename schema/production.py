@@ -486,7 +486,7 @@ class ProductionMutation:
     @strawberry.mutation(
         **guard(
             "Move a job one stage on. The assigned tailor accepts (or declines: `to: QUEUED`) and advances the "
-            "making stages; brand staff ship READY garments and cancel.",
+            "making stages; brand staff cancel. A READY garment is shipped with its order line (`shipmentCreate`).",
             TAILOR,
             MANAGE_ORDERS,
         )

@@ -1,6 +1,7 @@
 """Reaching and moving production jobs: who sees a job, the lists staff and tailors read, `advance` (the
-tailor's making steps, staff shipping and cancelling), fabric going back on the roll, and the order following
-its garments (READY_TO_SHIP once every live one is ready).
+tailor's making steps, staff cancelling), `ship_ready` (garments leaving with their order line's shipment),
+fabric going back on the roll, and the order following its garments (READY_TO_SHIP once every live one is
+ready).
 
 A job is visible to staff holding MANAGE_ORDERS in its brand and to its assigned tailor; to anyone else it does
 not exist (NOT_FOUND, like a missing id). Every change locks the order row first, then moves the job: the
@@ -103,7 +104,8 @@ async def advance(
     host: PluginHost | None = None,
 ) -> ProductionJob:
     """One step through `productionJobAdvance`: accept or decline (ASSIGNED → QUEUED), the making stages,
-    back to QC after an alteration, ship, or cancel. Checked by the stage machine for the actor's role."""
+    back to QC after an alteration, or cancel; checked by the stage machine for the actor's role. Shipping is
+    `ship_ready`, inside the order line's shipment."""
     remark = stages.validated_remark(note, internal_note, photo_urls)
     job, held = await load_job(actor, job_id)
     role = stages.role_for(held, job.stage, to_stage)
