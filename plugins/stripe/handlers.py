@@ -187,8 +187,9 @@ async def _give_back(intent: dict[str, Any], payment: Payment, reason: str, ctx:
     if already < int(intent.get("amount_received") or 0):
         refund = await ctx.gateway.refund_all(payment, reason=reason)
         refund_id = refund["id"]
+    received = from_stripe(int(intent.get("amount_received") or 0), intent["currency"])
     await Payment.filter(id=payment.id).update(
-        state=PaymentState.SUCCEEDED, captured_amount=payment.amount, refunded_amount=payment.amount
+        state=PaymentState.SUCCEEDED, captured_amount=received, refunded_amount=received
     )
     await records.remember(payment, unmatched={"reason": reason, "action": "refunded", "refund": refund_id})
     return f"refunded:{reason}"

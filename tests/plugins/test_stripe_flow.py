@@ -263,3 +263,30 @@ async def test_staff_see_the_order_paid_through_stripe(gql, client, fake_stripe,
     assert seen["node"]["needsReview"] is False
     assert await StripeEvent.filter(outcome="order_created").count() == 1
     assert await Payment.filter(order_id=order.id).count() == 1
+
+
+async def test_cancelling_a_paid_order_refunds_it_through_stripe(gql, client, fake_stripe, shop):
+    token = await ready_checkout(gql, shop, "MYR")
+    payment = await pay(gql, shop, token)
+    await confirm(fake_stripe, payment)
+    assert (await complete(gql, shop, token))["errors"] == []
+    order = await order_of(token)
+    assert order is not None
+    cancelled = await gql(
+        f"""mutation($id: ID!) {{ orderCancel(id: $id, reason: "Habis") {{
+          order {{ {ORDER_FIELDS} }} errors {{ code }} }} }}""",
+        {"id": gid("Order", order.id)},
+        token=shop["staff"],
+    )
+    seen = cancelled["orderCancel"]["order"]
+    assert (seen["status"], seen["paymentStatus"], seen["refundedTotal"]) == (
+        "CANCELLED",
+        "REFUNDED",
+        {"amount": "60.00"},
+    )
+    [refund] = fake_stripe.refunds.values()
+    assert (refund["amount"], refund["currency"]) == (6000, "myr")
+    [request] = [r for r in fake_stripe.requests if r["path"] == "/v1/refunds"]
+    assert request["key"] == f"lini-refund-{(await Refund.get(order_id=order.id)).id}"
+    assert await deliver_all(client, fake_stripe, "charge.refunded") == ["charge.refunded:in_sync"]
+    assert await Stock.get(variant_id=shop["variant"].id).values_list("quantity", flat=True) == 5
