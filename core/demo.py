@@ -478,9 +478,17 @@ async def seed_demo(*, only_if_empty: bool = False, host: PluginHost | None = No
         if host is not None:
             await host.call("seed_demo", brands=await Brand.filter(slug__in=[b.slug for b in BRANDS]).order_by("id"))
     from core.catalog import search
+    from core.garments import demo as made_to_measure
 
+    # After the catalog is committed: the orders go through checkout and production, each in its own transaction.
+    brands = await Brand.filter(slug__in=[b.slug for b in BRANDS]).order_by("id")
+    custom, orders = await made_to_measure.seed(list(brands), host)
+    product_ids += custom
     await search.reindex(product_ids)
-    return f"loaded {len(BRANDS)} brands and {len(product_ids)} products"
+    return (
+        f"loaded {len(BRANDS)} brands and {len(product_ids)} products "
+        f"({len(custom)} made to measure, {orders} made-to-measure orders)"
+    )
 
 
 async def _brand(spec: BrandSpec) -> list[int]:
@@ -501,7 +509,7 @@ async def _brand(spec: BrandSpec) -> list[int]:
     fabric, choices, sleeve, lining = await _attributes(brand, spec)
     products: list[Product] = []
     base_prices: dict[str, int] = {}
-    for line_index, line in enumerate(spec.lines):
+    for line in spec.lines:
         for _code, label, english in spec.fabrics:
             base_prices[slugify(f"{line.name} {label}")] = line.price
             products.append(
@@ -511,7 +519,7 @@ async def _brand(spec: BrandSpec) -> list[int]:
                     slug=slugify(f"{line.name} {label}"),
                     name=f"{line.name} {label}",
                     description=f"{line.description} Bahan {label.lower()}.",
-                    made_to_measure=line_index % 7 == 3,
+                    made_to_measure=False,  # made-to-measure products come from core.garments.demo
                     status=ProductStatus.PUBLISHED,
                     translations={
                         "en": {

@@ -36,3 +36,34 @@ async def test_demo_catalog_is_believable_and_served(gql):
     koko = await gql(PAGE, {"search": "koko"}, storefront="koko-nusantara")
     assert koko["products"]["totalCount"] >= 5
     assert all("koko" in e["node"]["name"].lower() for e in koko["products"]["edges"])
+
+
+MTM_QUERY = """query { products(first: 10, filter: { madeToMeasure: true }) {
+  edges { node { name madeToMeasure madeToMeasureConfig { garmentType { code } } } } } }"""
+SIGN_IN = """mutation($input: TokenCreateInput!) { tokenCreate(input: $input) { token errors { code } } }"""
+MY_ORDERS = """query { me { orders(first: 10) { edges { node { number status
+  productionJobs { stage history { stage } } lines { customGarment { garmentType fabric { sku } } } } } } } }"""
+
+
+async def test_demo_made_to_measure_orders_stand_in_every_stage(gql, plugin_host):
+    from core.garments.demo import DEFAULT_DEMO_PASSWORD
+    from core.garments.models import Fabric, ProductionJob
+
+    summary = await seed_demo(host=plugin_host)
+    assert "4 made to measure, 7 made-to-measure orders" in summary
+    stages = [job.stage.value for job in await ProductionJob.all().order_by("id")]
+    assert stages == ["QUEUED", "QUEUED", "ASSIGNED", "SEWING", "ALTERATION", "READY", "SHIPPED"]
+    assert await Fabric.filter(stock_metres__lt=0).count() == 0
+
+    mtm = await gql(MTM_QUERY, storefront="sekar-modest")
+    codes = {e["node"]["madeToMeasureConfig"]["garmentType"]["code"] for e in mtm["products"]["edges"]}
+    assert codes == {"GAMIS", "ABAYA"}
+
+    signed = await gql(SIGN_IN, {"input": {"email": "siti@demo.lini.id", "password": DEFAULT_DEMO_PASSWORD}})
+    gql.token = signed["tokenCreate"]["token"]
+    orders = [e["node"] for e in (await gql(MY_ORDERS, storefront="sekar-modest"))["me"]["orders"]["edges"]]
+    by_number = {o["number"]: o for o in orders}
+    assert by_number[1]["status"] == "UNPAID" and by_number[7]["status"] == "SHIPPED"
+    shipped = by_number[7]["productionJobs"][0]
+    assert [h["stage"] for h in shipped["history"]][-3:] == ["QUALITY_CHECK", "READY", "SHIPPED"]
+    assert by_number[7]["lines"][0]["customGarment"]["garmentType"] == "GAMIS"
