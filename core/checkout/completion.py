@@ -34,7 +34,7 @@ from core.catalog.models import Stock
 from core.checkout.models import Checkout
 from core.checkout.pricing import CheckoutPricing, PricedCheckoutLine, customer_key, price_checkout
 from core.checkout.services import open_for_change
-from core.context import Actor
+from core.context import SYSTEM, Actor
 from core.errors import DomainError, DomainErrors
 from core.garments import lines as garment_lines
 from core.garments import production, production_events
@@ -43,6 +43,7 @@ from core.orders import events as order_events
 from core.orders import states
 from core.orders.models import (
     Order,
+    OrderHistory,
     OrderLine,
     OrderNumber,
     OrderStatus,
@@ -165,7 +166,7 @@ async def complete(actor: Actor, brand: Brand, token: str, idempotency_key: str 
         raise DomainError("INVALID_IDEMPOTENCY_KEY", f"Use at most {MAX_KEY} characters.", "idempotency_key")
     earlier = await Order.get_or_none(checkout_token=token, brand_id=brand.id)
     if earlier is not None:
-        return _repeat(actor, earlier, key)
+        return await _repeat(actor, earlier, key)
     checkout = await open_for_change(actor, brand, token)
     pricing = await price_checkout(checkout, host, brand=brand)
     ready(pricing)
@@ -180,15 +181,24 @@ async def complete(actor: Actor, brand: Brand, token: str, idempotency_key: str 
         earlier = await Order.get_or_none(checkout_token=token, brand_id=brand.id)
         if earlier is None:
             raise
-        return _repeat(actor, earlier, key)
+        return await _repeat(actor, earlier, key)
     await order_events.deliver_pending(host)
     if any(p.is_custom for p in pricing.lines):
         await production_events.deliver_pending(host)
     return Completion(order=order, created=True)
 
 
-def _repeat(actor: Actor, order: Order, key: str) -> Completion:
-    if key and key == order.idempotency_key and (order.user_id is None or order.user_id == actor.user_id):
+async def _repeat(actor: Actor, order: Order, key: str) -> Completion:
+    """The order an earlier completion made, to whoever may have it again; CHECKOUT_COMPLETED otherwise.
+
+    The same idempotency key gets the same order back. So does the checkout's owner when the system placed
+    the order for them (a payment gateway's webhook completed the checkout after the shopper paid and before
+    the storefront asked): the storefront could not know the system's key, and its shopper did place it.
+    """
+    owner = order.user_id is None or order.user_id == actor.user_id
+    if key and key == order.idempotency_key and owner:
+        return Completion(order=order, created=False)
+    if owner and await OrderHistory.exists(order_id=order.id, kind="PLACED", actor=SYSTEM.label):
         return Completion(order=order, created=False)
     raise DomainError(
         "CHECKOUT_COMPLETED",

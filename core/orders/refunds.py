@@ -75,6 +75,16 @@ async def refund_outstanding(order: Order, actor: Actor, *, host: PluginHost | N
     """Refund whatever is paid and not yet refunded (a cancelled order); nothing when nothing is left."""
     fresh = await Order.get(id=order.id)
     left = fresh.paid_amount - fresh.refunded_amount
+    only_held = (
+        left > 0
+        and not await Payment.exists(order_id=order.id, state=PaymentState.SUCCEEDED)
+        and await Payment.exists(order_id=order.id, state=PaymentState.CANCELLED, captured_amount=0)
+    )
+    if only_held:
+        # The money was only held (AUTHORIZED, never captured), and cancelling the order cancelled that
+        # payment: the gateway releases the hold when it hears of it (its `order_event`), nothing goes back.
+        await record(fresh, "PAYMENT", actor, "The payment was only authorised: its hold is released.")
+        return
     if left > 0:
         try:
             await _refund(fresh, actor, host=host, amount=left, lines=[], reason=reason, key=key)
