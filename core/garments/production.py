@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from core.context import SYSTEM, Actor
 from core.garments import production_events, stages
-from core.garments.jobs import actor_role, give_back, release_for
+from core.garments.jobs import give_back, release_for
 from core.garments.models import JobStage, ProductionJob, ProductionStageChange
 from core.garments.stages import GONE, OPEN, Operation, Remark, Role
 from core.orders.events import order_changed
@@ -46,7 +46,8 @@ async def cancel_jobs(order: Order, actor: Actor) -> dict[int, Decimal]:
     cancelled is CANCELLED, and the metres of those not yet cut go back to their fabric. A garment already cut
     keeps its cloth (it cannot go back on the roll). Returns {fabric_id: metres released}."""
     released: dict[int, Decimal] = {}
-    role = actor_role(actor)
+    # The jobs follow the order: whoever cancelled it (recorded as the actor), the move is the system's.
+    role = Role.SYSTEM
     for job in await ProductionJob.filter(order_id=order.id, stage__in=list(OPEN)).order_by("id"):
         metres = release_for(job)
         await stages.move(

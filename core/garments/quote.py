@@ -32,7 +32,7 @@ from core.actors.models import Brand
 from core.catalog.listing import visible_products
 from core.catalog.validation import Problems
 from core.context import Actor
-from core.errors import DomainError, DomainErrors
+from core.errors import DomainError, DomainErrors, PermissionDenied
 from core.garments import measurements, profiles, rates
 from core.garments.models import OptionGroup, OptionKind, OptionValue
 from core.garments.products import Config, band_for, load_configs, orderable, price_in
@@ -414,6 +414,9 @@ async def _measurements(
             version = await profiles.version_for(actor, request.measurement_profile_id, config.garment_type.id)
         except DomainError as error:
             problems.errors.append(error)
+            return None, None
+        except PermissionDenied:  # a guest has no profiles: the same answer as someone else's profile
+            problems.add("PROFILE_NOT_FOUND", "There is no such measurement profile.", "measurement_profile_id")
             return None, None
         return list(version.values), {"id": version.profile_id, "version": version.version}
     try:

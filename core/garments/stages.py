@@ -3,10 +3,10 @@ checked in one place, and the one function that makes a move.
 
     QUEUED → ASSIGNED → ACCEPTED → CUTTING → SEWING → FINISHING → QUALITY_CHECK → READY → SHIPPED
                  ↘ QUEUED (declined)                      ALTERATION ↔ QUALITY_CHECK ↘ REMADE (a new job)
-    any open stage → CANCELLED
+    any open stage → CANCELLED (with the order only)
 
 The assigned tailor accepts or declines and advances the making stages; brand staff assign (`assignment`),
-inspect (`qc`: pass → READY, fail → ALTERATION or REMADE), ship and cancel; the system cancels with the order.
+inspect (`qc`: pass → READY, fail → ALTERATION or REMADE) and ship; the system cancels with the order.
 A garment is SHIPPED only by shipping its order line (`shipmentCreate`, through `jobs.ship_ready`), so a job
 and its order line never disagree about whether it left the workshop.
 Every move is one conditional UPDATE on the stage the job was read in, so of two racing moves one wins and
@@ -74,7 +74,9 @@ MOVES: Mapping[tuple[JobStage, JobStage], Move] = {
     (J.QUALITY_CHECK, J.ALTERATION): Move(STAFF, Operation.QC),
     (J.QUALITY_CHECK, J.REMADE): Move(STAFF, Operation.QC),
     (J.READY, J.SHIPPED): Move(frozenset({Role.STAFF, Role.SYSTEM}), Operation.SHIP),
-    **{(stage, J.CANCELLED): Move(frozenset({Role.STAFF, Role.SYSTEM}), Operation.ADVANCE) for stage in OPEN},
+    # Only with the whole order (orderCancel, an unpaid order expiring): a garment called off alone would leave
+    # its order line unshippable and its price unrefunded. A garment that must be made again is a REMAKE.
+    **{(stage, J.CANCELLED): Move(frozenset({Role.SYSTEM}), Operation.ADVANCE) for stage in OPEN},
 }
 HINTS = {
     Operation.ASSIGN: "Assign a tailor with productionJobAssign.",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -91,13 +92,16 @@ async def create_type(
     cleaned_names = _texts(problems, names, "names", MAX_LABEL, required=True)
     rows = _fields(problems, fields)
     problems.check()
-    async with in_transaction():
-        await _refuse_taken(cleaned_code, brand_id)
-        garment_type = await GarmentType.create(brand_id=brand_id, code=cleaned_code, names=cleaned_names)
-        await _replace_fields(garment_type.id, rows)
-        await emit(
-            "garment_type.created", {"garment_type_id": garment_type.id, "code": cleaned_code}, brand_id=brand_id
-        )
+    try:
+        async with in_transaction():
+            await _refuse_taken(cleaned_code, brand_id)
+            garment_type = await GarmentType.create(brand_id=brand_id, code=cleaned_code, names=cleaned_names)
+            await _replace_fields(garment_type.id, rows)
+            await emit(
+                "garment_type.created", {"garment_type_id": garment_type.id, "code": cleaned_code}, brand_id=brand_id
+            )
+    except IntegrityError:  # the same code created at the same moment by someone else
+        raise DomainError("CODE_TAKEN", f"A garment type {cleaned_code} exists already.", "code") from None
     return garment_type
 
 
@@ -131,19 +135,23 @@ async def update_type(
 async def delete_type(actor: Actor, type_id: int) -> GarmentType:
     """Remove a type no product and no customer's profile uses (orders keep their own snapshots)."""
     garment_type = await load_editable(actor, type_id)
-    async with in_transaction():
-        used_by_products = await MadeToMeasure.filter(garment_type_id=type_id).exists()
-        used_by_profiles = await MeasurementProfile.filter(garment_type_id=type_id, deleted_at=None).exists()
-        if used_by_products or used_by_profiles:
-            raise DomainError(
-                "GARMENT_TYPE_IN_USE", "Products or customers' measurement profiles use this garment type.", "id"
+    in_use = DomainError(
+        "GARMENT_TYPE_IN_USE", "Products or customers' measurement profiles use this garment type.", "id"
+    )
+    try:
+        async with in_transaction():
+            used_by_products = await MadeToMeasure.filter(garment_type_id=type_id).exists()
+            used_by_profiles = await MeasurementProfile.filter(garment_type_id=type_id, deleted_at=None).exists()
+            if used_by_products or used_by_profiles:
+                raise in_use
+            await GarmentType.filter(id=type_id).delete()
+            await emit(
+                "garment_type.deleted",
+                {"garment_type_id": type_id, "code": garment_type.code},
+                brand_id=garment_type.brand_id,
             )
-        await GarmentType.filter(id=type_id).delete()
-        await emit(
-            "garment_type.deleted",
-            {"garment_type_id": type_id, "code": garment_type.code},
-            brand_id=garment_type.brand_id,
-        )
+    except IntegrityError:  # a product took it up between the check and the delete (its key restricts)
+        raise in_use from None
     return garment_type
 
 

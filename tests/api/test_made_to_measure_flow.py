@@ -405,7 +405,7 @@ async def qc_pass(gql, job: ProductionJob, tailor_id: int, staff: str) -> None:
 
 
 async def test_a_made_to_measure_line_ships_only_ready_garments_and_shipping_moves_them(gql):
-    # Given three gamis on one line, one called off by staff and two through QC: the order is READY_TO_SHIP.
+    # Given three gamis on one line, one replaced and two through QC: the order is READY_TO_SHIP.
     brand = await make_brand("sekar")
     _, staff = await make_staff(brand)
     gql.storefront, gql.token = "sekar", staff
@@ -413,8 +413,10 @@ async def test_a_made_to_measure_line_ships_only_ready_garments_and_shipping_mov
     order = await mtm_order(brand, await make_user(), await make_fabric(), quantity=3, paid=True)
     line = await OrderLine.get(order_id=order.id)
     first, second, third = await ProductionJob.filter(order_id=order.id).order_by("id")
+    # Staff cannot call one garment off alone; the third is set aside as replaced (REMADE), which no longer counts.
     cancelled = await gql(ADVANCE, {"job": gid("ProductionJob", third.id), "input": {"to": "CANCELLED"}})
-    assert cancelled["productionJobAdvance"]["errors"] == []
+    assert cancelled["productionJobAdvance"]["errors"] == [{"field": "to", "code": "TRANSITION_NOT_ALLOWED"}]
+    await ProductionJob.filter(id=third.id).update(stage=JobStage.REMADE)
     for job in (first, second):
         await qc_pass(gql, job, tailor.id, staff)
     assert (await Order.get(id=order.id)).status == "READY_TO_SHIP"
@@ -436,7 +438,7 @@ async def test_a_made_to_measure_line_ships_only_ready_garments_and_shipping_mov
     assert shipped["errors"] == []
     assert shipped["order"] == {"status": "PARTIALLY_SHIPPED", "lines": [{"quantityShipped": 1}]}
     stages = await ProductionJob.filter(order_id=order.id).order_by("id").values_list("stage", flat=True)
-    assert stages == [JobStage.SHIPPED, JobStage.READY, JobStage.CANCELLED]
+    assert stages == [JobStage.SHIPPED, JobStage.READY, JobStage.REMADE]
     change = await ProductionStageChange.filter(job_id=first.id).order_by("-id").first()
     assert change is not None
     assert (change.from_stage, change.to_stage, change.actor_role, change.note) == (
@@ -449,14 +451,14 @@ async def test_a_made_to_measure_line_ships_only_ready_garments_and_shipping_mov
     event = await Event.filter(type="PRODUCTION_STAGE_CHANGED").order_by("-id").first()
     assert event is not None and event.payload["data"]["shipmentId"] == shipment.id
 
-    # Two more cannot leave (one is ready, the other was called off); the one that is ready can.
+    # Two more cannot leave (one is ready, the other was replaced); the one that is ready can.
     before = await shipping_state(order.id)
     assert [e["code"] for e in (await gql(SHIP, parcel(2)))["shipmentCreate"]["errors"]] == ["GARMENT_NOT_READY"]
     assert await shipping_state(order.id) == before
     last = (await gql(SHIP, parcel(1)))["shipmentCreate"]
     assert last["errors"] == [] and last["order"]["lines"] == [{"quantityShipped": 2}]
     stages = await ProductionJob.filter(order_id=order.id).order_by("id").values_list("stage", flat=True)
-    assert stages == [JobStage.SHIPPED, JobStage.SHIPPED, JobStage.CANCELLED]
+    assert stages == [JobStage.SHIPPED, JobStage.SHIPPED, JobStage.REMADE]
 
 
 async def test_ready_made_lines_ship_beside_a_made_to_measure_one(gql):

@@ -312,3 +312,13 @@ async def test_reconfiguring_replaces_options_and_fabrics(gql):
         quote["customGarmentQuote"]["quote"]["unitPrice"]["amount"]
         == str(Decimal("350000") + Decimal("123750")) + ".00"
     )
+
+
+async def test_a_guest_quoting_with_a_measurement_profile_gets_a_typed_error(gql):
+    shop = await make_shop(gql)
+    request = garment(
+        shop.product_id, shop.wolfis.id, measurements=None, measurementProfileId=gid("MeasurementProfile", 1)
+    )
+    found = (await gql(QUOTE, {"input": request}, storefront="sekar"))["customGarmentQuote"]
+    assert found["quote"] is None
+    assert [(e["field"], e["code"]) for e in found["errors"]] == [("measurementProfileId", "PROFILE_NOT_FOUND")]

@@ -87,10 +87,13 @@ def test_alteration_goes_back_to_qc_and_declining_returns_the_job_to_the_queue()
     check(J.ASSIGNED, J.QUEUED, Role.STAFF, Operation.ADVANCE)
 
 
-def test_staff_and_the_system_cancel_any_open_job():
+def test_only_the_system_cancels_a_job_with_its_order():
     for stage in OPEN:
-        check(stage, J.CANCELLED, Role.STAFF, Operation.ADVANCE)
         check(stage, J.CANCELLED, Role.SYSTEM, Operation.ADVANCE)
+        for role in (Role.STAFF, Role.TAILOR):
+            with pytest.raises(DomainError) as refused:
+                check(stage, J.CANCELLED, role, Operation.ADVANCE)
+            assert refused.value.code == "TRANSITION_NOT_ALLOWED"
     assert {J.SHIPPED, J.REMADE, J.CANCELLED}.isdisjoint(OPEN)
     assert {source for source, target in MOVES if target == J.CANCELLED} == OPEN
 
@@ -102,7 +105,7 @@ def test_capacity_counts_from_assignment_to_alteration_and_fabric_returns_only_b
 
 def test_next_stages_per_role():
     assert next_stages(J.ASSIGNED, Role.TAILOR) == [J.ACCEPTED, J.QUEUED]
-    assert next_stages(J.QUALITY_CHECK, Role.STAFF) == [J.READY, J.ALTERATION, J.REMADE, J.CANCELLED]
+    assert next_stages(J.QUALITY_CHECK, Role.STAFF) == [J.READY, J.ALTERATION, J.REMADE]
     assert next_stages(J.QUALITY_CHECK, Role.TAILOR) == []
     assert next_stages(J.SHIPPED, Role.STAFF) == []
 
