@@ -22,8 +22,9 @@ seed: migrate
 run: seed
 	$(PY) server.py serve
 
+# One pytest worker per core (pytest-xdist); each worker has its own SQLite template and PostgreSQL database.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint: install
 	$(VENV)/bin/ruff check .
