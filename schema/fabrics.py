@@ -163,7 +163,13 @@ class FabricUpdateInput:
     pattern: str | None = None
     price_per_metre: Decimal | None = strawberry.field(default=None, description="A change is kept in priceHistory.")
     currency: str | None = strawberry.field(default=None, description="A new currency needs a new price.")
-    stock_metres: Decimal | None = strawberry.field(default=None, description="The metres counted at a stocktake.")
+    stock_metres: Decimal | None = strawberry.field(
+        default=None,
+        description=(
+            "The metres counted at a stocktake: replaces the figure, including metres orders reserved since the "
+            "count. To receive or write off cloth, use stockAdjustment, which never loses a reservation."
+        ),
+    )
     stock_adjustment: Decimal | None = strawberry.field(
         default=None, description="Metres to add (or, negative, take away) atomically; never below zero."
     )

@@ -117,9 +117,11 @@ async def update_fabric(actor: Actor, fabric_id: int, changes: Mapping[str, Any]
     current = {name: getattr(fabric, name) for name in FIELDS}
     values = _validated({**current, **given}, required=False, given=given, current=current)
     adjustment = values.pop("stock_adjustment", None)
-    if "stock_metres" not in given:
-        values.pop("stock_metres")  # a concurrent reservation may have moved it since we read it
     price_changed = (values["price_per_metre"], values["currency"]) != (fabric.price_per_metre, fabric.currency)
+    # Only what was given is written: a field read earlier and written back unchanged would undo a colleague's
+    # edit (or a reservation, for stock_metres) made meanwhile. A price goes with its currency.
+    written = set(given) | ({"price_per_metre", "currency"} if price_changed else set())
+    values = {name: value for name, value in values.items() if name in written}
     try:
         async with in_transaction():
             await Fabric.filter(id=fabric.id).update(**values, updated_at=datetime.now(UTC))
@@ -139,7 +141,7 @@ async def update_fabric(actor: Actor, fabric_id: int, changes: Mapping[str, Any]
                 {"fabric_id": fabric.id, "supplier_id": fabric.supplier_id, "fields": sorted(given)},
             )
     except IntegrityError:
-        raise _sku_taken(values["sku"]) from None
+        raise _sku_taken(values.get("sku", fabric.sku)) from None
     return updated
 
 
