@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run migrate seed test lint format bench bench-checkout schema clean
+.PHONY: install run migrate seed test lint format bench bench-checkout bench-garments schema clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ bench: install
 
 bench-checkout: install
 	$(PY) -m bench.checkout
+
+# Made-to-measure pricing (quote, checkout totals with 1 and 10 garments); BENCH_ARGS="--backend postgres".
+bench-garments: install
+	$(PY) -m bench.garments $(BENCH_ARGS)
 
 schema: install
 	$(PY) server.py export-schema --output schema.graphql
