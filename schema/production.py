@@ -486,8 +486,9 @@ class ProductionMutation:
     @strawberry.mutation(
         **guard(
             "Move a job one stage on. The assigned tailor accepts (or declines: `to: QUEUED`) and advances the "
-            "making stages; staff may take back a job not yet accepted (`to: QUEUED`). A READY garment ships with "
-            "its order line (`shipmentCreate`); garments are called off only with their order (`orderCancel`).",
+            "making stages; staff may take a job back before its cloth is cut (`to: QUEUED`). A READY garment "
+            "ships with its order line (`shipmentCreate`); garments are called off only with their order "
+            "(`orderCancel`).",
             TAILOR,
             MANAGE_ORDERS,
         )

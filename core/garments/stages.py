@@ -68,6 +68,8 @@ MOVES: Mapping[tuple[JobStage, JobStage], Move] = {
     (J.ASSIGNED, J.ACCEPTED): Move(TAILOR, Operation.ADVANCE),
     # The tailor declines, or staff take the job back before it was accepted: it is unassigned again.
     (J.ASSIGNED, J.QUEUED): Move(TAILOR | STAFF, Operation.ADVANCE),
+    # A tailor who accepted but cannot go on (ill, overbooked): staff take the job back while the cloth is whole.
+    (J.ACCEPTED, J.QUEUED): Move(STAFF, Operation.ADVANCE),
     **{(a, b): Move(TAILOR, Operation.ADVANCE) for a, b in pairwise(MAKING)},
     (J.ALTERATION, J.QUALITY_CHECK): Move(TAILOR, Operation.ADVANCE),
     (J.QUALITY_CHECK, J.READY): Move(STAFF, Operation.QC),

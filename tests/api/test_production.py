@@ -384,6 +384,25 @@ async def test_a_declined_job_goes_back_to_the_queue_unassigned(shop, gql):
     assert (await advance(gql, job, "ACCEPTED", token=shop.tailor_token))["errors"][0]["code"] == "NOT_FOUND"
 
 
+async def test_staff_take_back_an_accepted_job_before_cutting_and_give_it_to_another_tailor(shop, gql):
+    order = await mtm_order(shop.brand, shop.customer, shop.fabric, paid=True)
+    [job] = await job_ids(order)
+    await assign(gql, job, shop.tailor.id)
+    assert (await advance(gql, job, "ACCEPTED", token=shop.tailor_token))["errors"] == []
+    # The tailor cannot hand it back once accepted; staff can, while the cloth is still whole.
+    refused = await advance(gql, job, "QUEUED", token=shop.tailor_token)
+    assert refused["errors"] == [{"field": "to", "code": "TRANSITION_NOT_ALLOWED"}]
+    taken = await advance(gql, job, "QUEUED", input={"note": "Penjahit sakit", "internalNote": "Ganti penjahit"})
+    assert taken["errors"] == []
+    stored = await ProductionJob.get(id=job)
+    assert (stored.stage, stored.tailor_id, stored.assigned_at) == (JobStage.QUEUED, None, None)
+    other, _ = await make_tailor(name="Penjahit Budi")
+    assert (await assign(gql, job, other.id))["errors"] == []
+    # Once cut, the job stays with its tailor.
+    await ProductionJob.filter(id=job).update(stage=JobStage.CUTTING)
+    assert (await advance(gql, job, "QUEUED"))["errors"] == [{"field": "to", "code": "INVALID_TRANSITION"}]
+
+
 # --- remakes ------------------------------------------------------------------------------------------------------
 
 

@@ -85,6 +85,7 @@ def test_alteration_goes_back_to_qc_and_declining_returns_the_job_to_the_queue()
     check(J.ALTERATION, J.QUALITY_CHECK, Role.TAILOR, Operation.ADVANCE)
     check(J.ASSIGNED, J.QUEUED, Role.TAILOR, Operation.ADVANCE)
     check(J.ASSIGNED, J.QUEUED, Role.STAFF, Operation.ADVANCE)
+    check(J.ACCEPTED, J.QUEUED, Role.STAFF, Operation.ADVANCE)
 
 
 def test_only_the_system_cancels_a_job_with_its_order():
