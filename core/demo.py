@@ -482,12 +482,13 @@ async def seed_demo(*, only_if_empty: bool = False, host: PluginHost | None = No
 
     # After the catalog is committed: the orders go through checkout and production, each in its own transaction.
     brands = await Brand.filter(slug__in=[b.slug for b in BRANDS]).order_by("id")
-    custom, orders = await made_to_measure.seed(list(brands), host)
+    custom, orders, password = await made_to_measure.seed(list(brands), host)
     product_ids += custom
     await search.reindex(product_ids)
     return (
         f"loaded {len(BRANDS)} brands and {len(product_ids)} products "
-        f"({len(custom)} made to measure, {orders} made-to-measure orders)"
+        f"({len(custom)} made to measure, {orders} made-to-measure orders); "
+        f"demo accounts (README) sign in with the password {password}"
     )
 
 

@@ -4,13 +4,14 @@ customer with saved measurements, and orders standing in each interesting produc
 Everything goes through the same services the API calls (fabrics, product configuration, profiles, the
 checkout and its completion, assignment, the tailor's steps, QC), so the demo is also a smoke test of the
 whole path. Orders are placed only when the host offers the built-in `bank_transfer` gateway and a shipping
-provider, as `make run` does. Every demo account signs in with the password in `LINI_DEMO_PASSWORD`, or
-`lini-demo-2026` when it is not set: demo data is for a local machine, never for a deployment.
+provider, as `make run` does. Every demo account signs in with the password in `LINI_DEMO_PASSWORD`; when it
+is not set a random one is made and printed by `seed-demo`, so no known password ever ships with a database.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -45,7 +46,6 @@ from core.plugins import PluginHost
 from core.settings import CheckoutSettings
 
 DEMO_PASSWORD_ENV = "LINI_DEMO_PASSWORD"
-DEFAULT_DEMO_PASSWORD = "lini-demo-2026"
 CDN = "https://images.lini.example"
 IDR_PER_MYR = Decimal(3600)
 
@@ -252,9 +252,9 @@ ADDRESS = {
 STAGES = ("UNPAID", "QUEUED", "ASSIGNED", "SEWING", "ALTERATION", "READY", "SHIPPED")
 
 
-async def seed(brands: list[Brand], host: PluginHost | None) -> tuple[list[int], int]:
-    """Returns the ids of the products made and the number of orders placed."""
-    password = os.environ.get(DEMO_PASSWORD_ENV) or DEFAULT_DEMO_PASSWORD
+async def seed(brands: list[Brand], host: PluginHost | None) -> tuple[list[int], int, str]:
+    """Returns the ids of the products made, the number of orders placed and the demo accounts' password."""
+    password = os.environ.get(DEMO_PASSWORD_ENV) or secrets.token_urlsafe(9)
     hashed = hash_password(password, time_cost=2, memory_kib=19456)
     by_slug = {b.slug: b for b in brands}
     await rates.set_rate(SYSTEM, base="MYR", quote="IDR", rate=IDR_PER_MYR)
@@ -296,7 +296,7 @@ async def seed(brands: list[Brand], host: PluginHost | None) -> tuple[list[int],
                 stage, actor, staff["sekar-modest"], sekar, host, gamis.id, fabric_ids, profile.id, tailors, index
             )
             placed += 1
-    return made, placed
+    return made, placed, password
 
 
 def _can_order(host: PluginHost) -> bool:

@@ -45,12 +45,14 @@ MY_ORDERS = """query { me { orders(first: 10) { edges { node { number status
   productionJobs { stage history { stage } } lines { customGarment { garmentType fabric { sku } } } } } } } }"""
 
 
-async def test_demo_made_to_measure_orders_stand_in_every_stage(gql, plugin_host):
-    from core.garments.demo import DEFAULT_DEMO_PASSWORD
+async def test_demo_made_to_measure_orders_stand_in_every_stage(gql, plugin_host, monkeypatch):
+    from core.garments.demo import DEMO_PASSWORD_ENV
     from core.garments.models import Fabric, ProductionJob
 
+    monkeypatch.setenv(DEMO_PASSWORD_ENV, "kata-sandi-demo-1")
     summary = await seed_demo(host=plugin_host)
     assert "4 made to measure, 7 made-to-measure orders" in summary
+    assert summary.endswith("password kata-sandi-demo-1")
     stages = [job.stage.value for job in await ProductionJob.all().order_by("id")]
     assert stages == ["QUEUED", "QUEUED", "ASSIGNED", "SEWING", "ALTERATION", "READY", "SHIPPED"]
     assert await Fabric.filter(stock_metres__lt=0).count() == 0
@@ -59,7 +61,7 @@ async def test_demo_made_to_measure_orders_stand_in_every_stage(gql, plugin_host
     codes = {e["node"]["madeToMeasureConfig"]["garmentType"]["code"] for e in mtm["products"]["edges"]}
     assert codes == {"GAMIS", "ABAYA"}
 
-    signed = await gql(SIGN_IN, {"input": {"email": "siti@demo.lini.id", "password": DEFAULT_DEMO_PASSWORD}})
+    signed = await gql(SIGN_IN, {"input": {"email": "siti@demo.lini.id", "password": "kata-sandi-demo-1"}})
     gql.token = signed["tokenCreate"]["token"]
     orders = [e["node"] for e in (await gql(MY_ORDERS, storefront="sekar-modest"))["me"]["orders"]["edges"]]
     by_number = {o["number"]: o for o in orders}
@@ -67,3 +69,11 @@ async def test_demo_made_to_measure_orders_stand_in_every_stage(gql, plugin_host
     shipped = by_number[7]["productionJobs"][0]
     assert [h["stage"] for h in shipped["history"]][-3:] == ["QUALITY_CHECK", "READY", "SHIPPED"]
     assert by_number[7]["lines"][0]["customGarment"]["garmentType"] == "GAMIS"
+
+
+async def test_without_a_chosen_password_the_demo_accounts_get_a_random_one(gql, monkeypatch):
+    from core.garments.demo import DEMO_PASSWORD_ENV
+
+    monkeypatch.delenv(DEMO_PASSWORD_ENV, raising=False)
+    first = (await seed_demo()).rsplit(" ", 1)[1]
+    assert len(first) >= 12 and first not in {"", "lini-demo-2026"}
