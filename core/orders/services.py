@@ -79,13 +79,18 @@ async def payment_mark_received(payment_id: int, actor: Actor, *, host: PluginHo
         await record(order, "PAYMENT", actor, f"{payment.amount} {payment.currency} received.", data)
         if order.payment_status == PaymentStatus.PENDING:
             await set_payment_status(order, PaymentStatus.PAID, actor)
-        if order.status == OrderStatus.UNPAID:
-            await transition(order, OrderStatus.PAID, actor, host=host)
+        newly_paid = order.status == OrderStatus.UNPAID
+        if newly_paid:
+            await transition(order, OrderStatus.PAID, actor, host=host, produce=False)
         review = _review_reason(order, payment)
         if review:
             await Order.filter(id=order.id).update(needs_review=True, review_reason=review)
             await record(order, "NEEDS_REVIEW", actor, review)
         await order_changed(order, "ORDER_PAID", data)
+        if newly_paid:  # after ORDER_PAID, so subscribers hear of the payment before the production it starts
+            from core.garments.production import on_order_paid  # garments moves orders through this package
+
+            await on_order_paid(order, actor, host=host)
     return await Payment.get(id=payment.id)
 
 

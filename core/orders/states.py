@@ -93,14 +93,26 @@ async def record(
     )
 
 
-async def transition(order: Order, to_state: str, actor: Actor, *, host: PluginHost | None, message: str = "") -> None:
-    """Move `order.status` to `to_state`: checked, vetoable, saved only if nobody changed it meanwhile."""
+async def transition(
+    order: Order,
+    to_state: str,
+    actor: Actor,
+    *,
+    host: PluginHost | None,
+    message: str = "",
+    produce: bool = True,
+) -> None:
+    """Move `order.status` to `to_state`: checked, vetoable, saved only if nobody changed it meanwhile.
+
+    `produce=False`: a caller that announces the payment itself (ORDER_PAID) sends a paid made-to-measure order
+    into production afterwards (`core.garments.production.on_order_paid`), so subscribers hear of it in order.
+    """
     from_state = order.status
     check_transition(order, to_state, host=host)
     await _veto(order, from_state, to_state, actor, host)
     await _save(order, "status", from_state, to_state)
     await record(order, "STATUS", actor, message, from_state=from_state, to_state=to_state)
-    if to_state == S.PAID:
+    if to_state == S.PAID and produce:
         # Every way an order gets paid passes here (a transfer marked received, a gateway's webhook); one with
         # made-to-measure garments goes on into production. Imported here: production moves orders through
         # this module.

@@ -191,6 +191,11 @@ async def test_a_gamis_from_payment_to_shipping(shop, gql):
     payment = await Payment.get(order_id=order.id)
     paid = (await gql(RECEIVED, {"id": gid("Payment", payment.id)}))["paymentMarkReceived"]
     assert paid == {"order": {"status": "IN_PRODUCTION"}, "errors": []}
+    # Subscribers hear of the payment first, then of the production it starts.
+    types = (
+        await Event.filter(type__in=["ORDER_PAID", "ORDER_IN_PRODUCTION"]).order_by("id").values_list("type", flat=True)
+    )
+    assert types == ["ORDER_PAID", "ORDER_IN_PRODUCTION"]
 
     listed = (await gql(JOBS, {"filter": {"stage": "QUEUED"}}))["productionJobs"]
     assert listed["totalCount"] == 1
