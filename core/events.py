@@ -6,10 +6,22 @@ means an event exists if and only if its change does.
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+import weakref
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from core.plugins import PluginHost
+
+logger = logging.getLogger("lini.events")
+# One delivery at a time per event loop and hook, so a request and the housekeeping task never hand the same
+# event to plugins twice.
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = weakref.WeakKeyDictionary()
 
 
 class Event(Model):
@@ -27,3 +39,21 @@ class Event(Model):
 async def emit(type: str, payload: dict[str, Any], *, brand_id: int | None = None) -> Event:
     """Record an event; call inside the service's transaction."""
     return await Event.create(type=type, payload=payload, brand_id=brand_id)
+
+
+async def deliver(host: PluginHost, hook: str, prefix: str, *, limit: int) -> int:
+    """Hand undelivered events whose type starts with `prefix` to the plugins' `hook`, oldest first, and mark
+    each delivered; one that a plugin fails on stays undelivered and is retried. Returns how many went out."""
+    locks = _locks.setdefault(asyncio.get_running_loop(), {})
+    async with locks.setdefault(hook, asyncio.Lock()):
+        events = await Event.filter(type__startswith=prefix, delivered_at=None).order_by("id").limit(limit)
+        delivered = 0
+        for event in events:
+            try:
+                await host.call(hook, event={**event.payload, "id": event.id})
+            except Exception:
+                logger.exception("%s for event %s (%s) failed; it will be retried", hook, event.id, event.type)
+                continue
+            await Event.filter(id=event.id, delivered_at=None).update(delivered_at=datetime.now(UTC))
+            delivered += 1
+        return delivered

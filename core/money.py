@@ -59,6 +59,18 @@ def parse_amount(value: str | Decimal | int) -> Decimal:
     return amount
 
 
+def decimal_or_none(value: object) -> Decimal | None:
+    """A finite Decimal from an API value (Decimal, int or numeric string), None for anything else: floats and
+    booleans included, so a validator reports its own typed error instead of catching conversions."""
+    if value is None or isinstance(value, float | bool):
+        return None
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return number if number.is_finite() else None
+
+
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal

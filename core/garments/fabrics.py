@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
@@ -26,7 +26,7 @@ from core.context import Actor
 from core.errors import DomainError, PermissionDenied
 from core.events import emit
 from core.garments.models import Fabric, FabricPrice, FabricStatus
-from core.money import exponent, is_currency
+from core.money import decimal_or_none, exponent, is_currency
 
 SKU = re.compile(r"^\S{1,64}$")
 TEXTS = {"composition": 200, "colour": 64, "pattern": 64}
@@ -239,7 +239,7 @@ def _validated(
     if adjustment is not None:
         if given is not None and "stock_metres" in given:
             problems.add("INVALID_STOCK", "Set the metres in stock or adjust them, not both.", "stock_adjustment")
-        number = _decimal(adjustment)
+        number = decimal_or_none(adjustment)
         if number is None or abs(number) >= MAX_METRES or number != number.quantize(Decimal("0.01")):
             problems.add("INVALID_STOCK", "Give metres with at most two decimals.", "stock_adjustment")
         else:
@@ -247,16 +247,6 @@ def _validated(
     values["images"] = _images(problems, data.get("images"))
     problems.check()
     return values
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, float | bool):
-        return None
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 def _whole(problems: Problems, value: Any, field: str, code: str, low: int, high: int) -> int | None:
@@ -269,7 +259,7 @@ def _whole(problems: Problems, value: Any, field: str, code: str, low: int, high
 
 
 def _price(problems: Problems, value: Any, currency: str) -> Decimal | None:
-    number = _decimal(value)
+    number = decimal_or_none(value)
     places = Decimal(1).scaleb(-exponent(currency)) if currency else Decimal("0.01")
     if number is None or not (0 < number < MAX_PRICE):
         problems.add("INVALID_PRICE", "Give a price per metre above 0.", "price_per_metre")
@@ -281,7 +271,7 @@ def _price(problems: Problems, value: Any, currency: str) -> Decimal | None:
 
 
 def _metres(problems: Problems, value: Any, field: str, code: str) -> Decimal | None:
-    number = _decimal(Decimal(0) if value is None else value)
+    number = decimal_or_none(Decimal(0) if value is None else value)
     if number is None or not (0 <= number < MAX_METRES) or number != number.quantize(Decimal("0.01")):
         problems.add(code, "Give metres from 0, with at most two decimals.", field)
         return None

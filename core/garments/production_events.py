@@ -10,23 +10,18 @@ plugin keys on the event's `id`). Payloads carry no internal notes and nothing a
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import weakref
 from datetime import UTC, datetime
 from typing import Any
 
-from core.events import Event, emit
+from core.events import Event, deliver, emit
 from core.garments.models import ProductionJob, ProductionStageChange, QcInspection
 from core.orders.models import Order
 from core.plugins import PluginHost
 
-logger = logging.getLogger("lini.production.events")
 PREFIX = "PRODUCTION_"
 STAGE_CHANGED = "PRODUCTION_STAGE_CHANGED"
 QC_REPORTED = "PRODUCTION_QC_REPORTED"
 BATCH = 100
-_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 def job_summary(job: ProductionJob, order_number: int | None) -> dict[str, Any]:
@@ -83,19 +78,7 @@ async def qc_reported(job: ProductionJob, inspection: QcInspection) -> Event:
 
 
 async def deliver_pending(host: PluginHost | None, *, limit: int = BATCH) -> int:
-    """Deliver undelivered production events, oldest first; returns how many were delivered."""
+    """Deliver undelivered production events to `production_event`, oldest first; returns how many."""
     if host is None:
         return 0
-    lock = _locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-    async with lock:
-        events = await Event.filter(type__startswith=PREFIX, delivered_at=None).order_by("id").limit(limit)
-        delivered = 0
-        for event in events:
-            try:
-                await host.call("production_event", event={**event.payload, "id": event.id})
-            except Exception:
-                logger.exception("production_event for event %s (%s) failed; it will be retried", event.id, event.type)
-                continue
-            await Event.filter(id=event.id, delivered_at=None).update(delivered_at=datetime.now(UTC))
-            delivered += 1
-        return delivered
+    return await deliver(host, "production_event", PREFIX, limit=limit)

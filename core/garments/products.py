@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -37,7 +37,7 @@ from core.garments.models import (
     OptionValue,
     ProductFabric,
 )
-from core.money import exponent, is_currency
+from core.money import decimal_or_none, exponent, is_currency
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
 MAX_GROUPS = 30
@@ -277,7 +277,7 @@ def _prices(
             problems.add("DUPLICATE_CURRENCY", f"{code} is given twice.", f"{i}.currency")
             continue
         seen.add(code)
-        amount = _decimal(price.amount)
+        amount = decimal_or_none(price.amount)
         places = Decimal(1).scaleb(-exponent(code))
         if amount is None or amount < 0 or amount >= MAX_AMOUNT or amount != amount.quantize(places):
             problems.add("INVALID_AMOUNT", f"Give an amount of 0 or more in {code}'s minor units.", f"{i}.amount")
@@ -309,7 +309,7 @@ def _bands(
         if not CODE.match(band_code) or band_code in {r["code"] for r in rows}:
             at.add("INVALID_CODE", "Band codes are unique capital letters, digits and underscores.", "code")
         last = i == len(bands) - 1
-        limit = None if band.max_cm is None else _decimal(band.max_cm)
+        limit = None if band.max_cm is None else decimal_or_none(band.max_cm)
         if band.max_cm is None and not last:
             at.add("INVALID_SIZE_BAND", "Only the last band may be open-ended.", "max_cm")
         elif band.max_cm is not None and (limit is None or limit <= 0 or (previous is not None and limit <= previous)):
@@ -390,7 +390,7 @@ async def _fabrics(problems: Problems, fabrics: Sequence[FabricInput], bands: li
         given = {(band or "").strip().upper(): metres for band, metres in item.consumption.items()}
         consumption: list[dict[str, str]] = []
         for band in bands:
-            metres = _decimal(given.pop(band, None))
+            metres = decimal_or_none(given.pop(band, None))
             if metres is None or not 0 < metres <= MAX_METRES or metres != metres.quantize(Decimal("0.01")):
                 at.add("INVALID_CONSUMPTION", f"Give the metres (up to 2 decimals) for band {band}.", "consumption")
                 continue
@@ -423,13 +423,3 @@ def _names(problems: Problems, names: Mapping[str, str]) -> dict[str, str]:
         elif cleaned:
             result[lang] = cleaned
     return result
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, float | bool):
-        return None
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None

@@ -10,23 +10,18 @@ plugin that must not act twice keys on the event's `id`.
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import weakref
 from datetime import UTC, datetime
 from typing import Any
 
 from core.actors.models import Brand
-from core.events import Event, emit
+from core.events import Event, deliver, emit
 from core.money import quantize
 from core.orders.models import Order
 from core.plugins import PluginHost
 
-logger = logging.getLogger("lini.orders.events")
 PREFIX = "ORDER_"
 BATCH = 100
 # One delivery pass at a time per event loop: the periodic task and a request would otherwise deliver twice.
-_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
 
 
 def order_summary(order: Order) -> dict[str, Any]:
@@ -55,17 +50,5 @@ async def order_changed(order: Order, type: str, data: dict[str, Any] | None = N
 
 
 async def deliver_pending(host: PluginHost, *, limit: int = BATCH) -> int:
-    """Deliver undelivered order events, oldest first; returns how many were delivered."""
-    lock = _locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-    async with lock:
-        events = await Event.filter(type__startswith=PREFIX, delivered_at=None).order_by("id").limit(limit)
-        delivered = 0
-        for event in events:
-            try:
-                await host.call("order_event", event={**event.payload, "id": event.id})
-            except Exception:
-                logger.exception("order_event for event %s (%s) failed; it will be retried", event.id, event.type)
-                continue
-            await Event.filter(id=event.id, delivered_at=None).update(delivered_at=datetime.now(UTC))
-            delivered += 1
-        return delivered
+    """Deliver undelivered order events to `order_event`, oldest first; returns how many were delivered."""
+    return await deliver(host, "order_event", PREFIX, limit=limit)
