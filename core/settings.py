@@ -6,6 +6,7 @@ instead of surfacing as a strange failure in the middle of a request.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import tomllib
@@ -13,7 +14,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+import limits
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 ENV_PREFIX = "LINI_"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "settings.toml"
@@ -34,6 +36,22 @@ class ServerSettings(_Section):
     workers: int = Field(1, ge=1, le=64)
     max_body_size: int = Field(1_048_576, ge=1024)
     public_url: str = "http://127.0.0.1:8000"
+    # Addresses or networks of the reverse proxies whose forwarded-client header is believed; "*" trusts every
+    # peer. Empty (the default) believes no one, loopback included.
+    trusted_proxies: list[str] = []
+    # The one header those proxies set: a client can send the other one itself, so it is never read.
+    proxy_header: Literal["x-forwarded-for", "forwarded"] = "x-forwarded-for"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for entry in value:
+            if entry != "*":
+                try:
+                    ipaddress.ip_network(entry, strict=False)
+                except ValueError:
+                    raise ValueError(f"{entry!r} is not an IP address, a network (10.0.0.0/8) or '*'") from None
+        return value
 
 
 class DatabaseSettings(_Section):
@@ -64,6 +82,10 @@ class AuthSettings(_Section):
     login_slowdown_after: int = Field(3, ge=1)
     login_lock_after: int = Field(10, ge=2)
     login_lock_minutes: int = Field(15, ge=1)
+    # The same for failed sign-ins from one client address, whichever accounts they try (a shared address such as
+    # a mobile carrier's gateway carries many people, so these are higher).
+    login_ip_slowdown_after: int = Field(20, ge=1)
+    login_ip_lock_after: int = Field(30, ge=2)
     # argon2id cost; lower only in tests.
     argon2_time_cost: int = Field(3, ge=1)
     argon2_memory_kib: int = Field(65536, ge=8)
@@ -94,6 +116,35 @@ class OrdersSettings(_Section):
     housekeeping_seconds: int = Field(60, ge=1, le=24 * 3600)
 
 
+class RateLimitSettings(_Section):
+    """Requests per client and per operation class; each limit is a `limits` string ("10/minute;100/hour")."""
+
+    enabled: bool = True
+    # Name of the environment variable holding the Redis URL that limits are counted in, shared by every process;
+    # empty: each process counts in its own memory.
+    redis_url_env: str = ""
+    # Prefix of every key written to Redis.
+    key_prefix: str = Field("lini", min_length=1, max_length=40)
+    strategy: Literal["fixed-window", "moving-window", "sliding-window-counter"] = "sliding-window-counter"
+    per_ip: str = "600/minute"
+    per_token: str = "1200/minute"
+    login: str = "10/minute;60/hour"
+    registration: str = "5/minute;30/hour"
+    password_reset: str = "5/minute;20/hour"
+    checkout_write: str = "120/minute"
+    query: str = "600/minute"
+
+    @field_validator("per_ip", "per_token", "login", "registration", "password_reset", "checkout_write", "query")
+    @classmethod
+    def _limit(cls, value: str) -> str:
+        if value.strip():
+            try:
+                limits.parse_many(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a limit such as '10/minute' or '5/second;100/hour'") from None
+        return value.strip()
+
+
 class PluginsSettings(_Section):
     enabled: list[str] = ["*"]
     # The raw `[plugins.<name>]` tables; each is validated by its plugin's own model when it loads.
@@ -112,6 +163,7 @@ class Settings(_Section):
     media: MediaSettings = MediaSettings()
     checkout: CheckoutSettings = CheckoutSettings()
     orders: OrdersSettings = OrdersSettings()
+    rate_limits: RateLimitSettings = RateLimitSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     @property
@@ -128,6 +180,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "media": MediaSettings,
     "checkout": CheckoutSettings,
     "orders": OrdersSettings,
+    "rate_limits": RateLimitSettings,
     "plugins": PluginsSettings,
 }
 

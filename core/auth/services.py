@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -11,8 +12,8 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.actors.models import StaffMember, Supplier, Tailor
-from core.auth import tokens
-from core.auth.models import AppToken, LoginThrottle, PasswordReset, RefreshToken, User
+from core.auth import throttle, tokens
+from core.auth.models import AppToken, PasswordReset, RefreshToken, User
 from core.auth.passwords import check_strength, hash_password, verify_password
 from core.auth.permissions import Permission
 from core.context import Actor, ActorKind, staff_permissions
@@ -71,9 +72,10 @@ async def register(config: AuthConfig, *, email: str, password: str, full_name: 
         raise DomainError("TOO_LONG", "A name is at most 200 characters.", "full_name")
     if await User.exists(email=address):
         raise DomainError("EMAIL_TAKEN", "An account with this e-mail already exists.", "email")
+    password_hash = await asyncio.to_thread(config.hash, password)  # argon2: off the event loop
     try:
         async with in_transaction():
-            user = await User.create(email=address, password_hash=config.hash(password), full_name=full_name.strip())
+            user = await User.create(email=address, password_hash=password_hash, full_name=full_name.strip())
             await emit("account.registered", {"user_id": user.id, "email": address})
     except IntegrityError:  # a concurrent registration won the race for the unique e-mail
         raise DomainError("EMAIL_TAKEN", "An account with this e-mail already exists.", "email") from None
@@ -98,41 +100,31 @@ async def create_admin(config: AuthConfig, *, email: str, password: str) -> User
 
 
 async def login(config: AuthConfig, *, email: str, password: str, client: str = "") -> TokenPair:
+    """Each attempt is counted against the e-mail and the client address before its password is checked (see
+    `core.auth.throttle`); a success forgets the e-mail's failures and gives the address its attempt back."""
     address = email.strip().lower()
-    keys = [f"email:{address}"] + ([f"ip:{client}"] if client else [])
-    await _check_throttle(config, keys)
+    claims = await _claim_attempt(config, address, client)
     user = await User.get_or_none(email=address)
-    if not config.verify(user.password_hash if user else None, password) or user is None or not user.is_active:
-        await _record_failure(config, keys)
+    stored = user.password_hash if user else None
+    # argon2 takes tens of milliseconds of CPU: off the event loop, so other requests go on meanwhile.
+    if not await asyncio.to_thread(config.verify, stored, password) or user is None or not user.is_active:
         raise DomainError("INVALID_CREDENTIALS", "The e-mail or password is not right.", "email")
-    await LoginThrottle.filter(key=keys[0]).delete()
+    await throttle.forget(claims[0].key)
+    for attempt in claims[1:]:
+        await throttle.give_back(attempt)
     return await _issue_pair(config, user)
 
 
-async def _check_throttle(config: AuthConfig, keys: list[str]) -> None:
+async def _claim_attempt(config: AuthConfig, address: str, client: str) -> list[throttle.Claim]:
     now = _now()
-    for row in await LoginThrottle.filter(key__in=keys):
-        if row.locked_until and row.locked_until > now:
-            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-            raise DomainError("LOGIN_LOCKED", f"Too many failed sign-ins. Try again in {minutes} minutes.", "email")
-        over = row.failures - config.settings.login_slowdown_after
-        if over >= 0 and row.last_failure_at:
-            wait = timedelta(seconds=2**over)
-            if now < row.last_failure_at + wait:
-                seconds = int((row.last_failure_at + wait - now).total_seconds()) + 1
-                raise DomainError(
-                    "LOGIN_THROTTLED", f"Too many failed sign-ins. Wait {seconds} seconds and try again.", "email"
-                )
-
-
-async def _record_failure(config: AuthConfig, keys: list[str]) -> None:
-    now = _now()
-    for key in keys:
-        row, _ = await LoginThrottle.get_or_create(key=key)
-        await LoginThrottle.filter(id=row.id).update(failures=F("failures") + 1, last_failure_at=now)
-        if row.failures + 1 >= config.settings.login_lock_after:
-            until = now + timedelta(minutes=config.settings.login_lock_minutes)
-            await LoginThrottle.filter(id=row.id).update(failures=0, locked_until=until)
+    claims = [await throttle.claim(f"email:{address}", throttle.Policy.for_email(config.settings), now)]
+    if client:
+        try:
+            claims.append(await throttle.claim(f"ip:{client}", throttle.Policy.for_address(config.settings), now))
+        except DomainError:
+            await throttle.give_back(claims[0])  # refused before its password was checked: not a failure
+            raise
+    return claims
 
 
 async def _issue_pair(config: AuthConfig, user: User, family: str = "") -> TokenPair:

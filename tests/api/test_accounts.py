@@ -82,9 +82,10 @@ async def test_repeated_failures_slow_down_then_lock(gql):
         assert (await login(gql, "siti@example.id", "wrong-password-1"))["errors"][0]["code"] == "INVALID_CREDENTIALS"
     # the fourth try, even with the right password, must wait
     assert (await login(gql, "siti@example.id"))["errors"][0]["code"] == "LOGIN_THROTTLED"
-    # keep failing (pretending each wait has passed) until the account locks
+    # keep failing (pretending each wait, at most 64 s here, has passed) until the account locks; failures
+    # further apart than the lock lasts (15 minutes) would be forgotten instead
     for _ in range(7):
-        await LoginThrottle.all().update(last_failure_at=datetime.now(UTC) - timedelta(hours=1))
+        await LoginThrottle.all().update(last_failure_at=datetime.now(UTC) - timedelta(minutes=2))
         await login(gql, "siti@example.id", "wrong-password-1")
     locked = await login(gql, "siti@example.id")
     assert locked["errors"][0]["code"] == "LOGIN_LOCKED" and locked["token"] is None
