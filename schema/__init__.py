@@ -11,35 +11,24 @@ from strawberry.types import ExecutionContext
 from strawberry.utils.str_converters import to_camel_case
 
 from core.plugins import PluginError, PluginHost, SchemaExtension
-from schema import (
-    accounts,
-    addresses,
-    brand_plugins,
-    brands,
-    catalog,
-    catalog_admin,
-    checkout,
-    fabrics,
-    garments,
-    made_to_measure,
-    order_admin,
-    orders,
-    production,
-    relay,
-    storefront,
-    suppliers,
-    tailors,
-    taxes,
-    vouchers,
-)
+from schema import brand_plugins, checkout, relay, taxes, vouchers
+from schema.actors import addresses, brands, storefront, suppliers, tailors
+from schema.auth import accounts
+from schema.catalog import management as catalog_management
+from schema.catalog import products as catalog_products
 from schema.errors import MaskInternalErrors
+from schema.garments import fabrics, garment_types, production
+from schema.garments import products as garment_products
 from schema.limits import limit_extensions
+from schema.orders import management as order_management
+from schema.orders import types as orders
 
-# Each domain module exposes QUERIES, MUTATIONS and TYPES; the root types are merged from all of them.
+# schema/ mirrors core/: a package per domain (schema/catalog/, schema/orders/, schema/garments/, ...), one module
+# per part of its API. Each module below exposes QUERIES, MUTATIONS and TYPES; the root types are merged from all.
 DOMAINS = (
     storefront,
-    catalog,
-    catalog_admin,
+    catalog_products,
+    catalog_management,
     relay,
     accounts,
     brands,
@@ -47,11 +36,11 @@ DOMAINS = (
     tailors,
     addresses,
     orders,
-    order_admin,
+    order_management,
     production,
-    garments,
+    garment_types,
     fabrics,
-    made_to_measure,
+    garment_products,
     brand_plugins,
     taxes,
     vouchers,

@@ -24,14 +24,14 @@ from core.context import Actor
 from core.orders.models import Order as OrderModel
 from core.payments import registry
 from core.payments.models import Payment as PaymentModel
-from schema.catalog import ProductVariant
+from schema.catalog.products import ProductVariant
 from schema.errors import UserError, attempt
-from schema.made_to_measure_types import CustomGarment
-from schema.orders import Order, PostalAddress, render_order
+from schema.garments.custom_garment import CustomGarment
+from schema.locale import Locale
+from schema.orders.types import Order, PostalAddress, render_order
 from schema.permissions import PUBLIC, guard
 from schema.relay import decode_id
 from schema.scalars import Money
-from schema.storefront_locale import Locale
 
 
 @strawberry.type(description="A way to ship the parcel, priced for this checkout.")

@@ -16,6 +16,7 @@ from core.auth.services import AuthConfig, actor_for_token
 from core.context import ANONYMOUS, Actor
 from core.errors import DomainError
 from core.plugins import PluginHost
+from core.ratelimits import RateLimits, address_key, token_key
 from core.settings import Settings
 from schema.errors import ApiError
 from schema.loaders import Loaders
@@ -30,6 +31,7 @@ class LiniContext:
     settings: Settings
     host: PluginHost
     auth: AuthConfig
+    rate_limits: RateLimits | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
     loaders: Loaders = field(default_factory=Loaders)
     _storefronts: dict[str, asyncio.Future[Brand]] = field(default_factory=dict)
@@ -56,7 +58,17 @@ class LiniContext:
 
     @property
     def client_address(self) -> str:
+        """The client's address; behind trusted proxies, the one they forwarded (`core.forwarded`)."""
         return self.request.client.host if self.request.client else ""
+
+    @property
+    def rate_limit_address_key(self) -> str:
+        return address_key(self.client_address)
+
+    @property
+    def rate_limit_client_key(self) -> str:
+        """Limits count a bearer token's requests together, wherever they come from; others by address."""
+        return rate_limit_key(self.request)
 
     async def brand_slug(self, slug: str | None) -> str:
         """The brand a management field is about: its `brand` argument, else the `Lini-Storefront` header."""
@@ -89,3 +101,10 @@ class LiniContext:
         if self._host_slug is None:
             self._host_slug = asyncio.ensure_future(storefront_slug_for_host(host))
         return await asyncio.shield(self._host_slug)
+
+
+def rate_limit_key(request: Request) -> str:
+    scheme, _, token = request.headers.get("authorization", "").strip().partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token_key(token.strip())
+    return address_key(request.client.host if request.client else "")

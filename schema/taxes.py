@@ -17,7 +17,7 @@ from core.auth.permissions import Permission
 from core.pagination import PageRequest
 from core.taxes import management
 from core.taxes.models import TaxRate as TaxRateModel
-from schema.catalog_admin_types import plain
+from schema.catalog.management_types import plain
 from schema.errors import UserError, attempt
 from schema.permissions import BrandPermission, guard
 from schema.relay import Connection, connection

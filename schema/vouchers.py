@@ -22,7 +22,7 @@ from core.vouchers import management
 from core.vouchers.models import Voucher as VoucherModel
 from core.vouchers.models import VoucherCurrency as VoucherCurrencyModel
 from core.vouchers.models import VoucherKind
-from schema.catalog_admin_types import changes, plain
+from schema.catalog.management_types import changes, plain
 from schema.errors import UserError, attempt
 from schema.permissions import BrandPermission, guard
 from schema.relay import Connection, connection, decode_id

@@ -19,7 +19,7 @@ from plugins.shipping_rates import management
 from plugins.shipping_rates.management import PERMISSION, MethodView, ZoneView
 from plugins.shipping_rates.models import ShippingMethod as MethodModel
 from plugins.shipping_rates.models import ShippingZone as ZoneModel
-from schema.catalog_admin_types import changes, plain
+from schema.catalog.management_types import changes, plain
 from schema.errors import UserError, attempt
 from schema.permissions import BrandPermission, guard
 from schema.relay import decode_id

@@ -20,11 +20,11 @@ from core.actors.models import Certification as CertificationModel
 from core.actors.models import Tailor as TailorModel
 from core.auth.permissions import Permission
 from core.pagination import PageRequest, paginate
+from schema.actors.suppliers import ActorStatusEnum
 from schema.errors import UserError, attempt
 from schema.loaders import grouped_loader
 from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, TAILOR, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id
-from schema.suppliers import ActorStatusEnum
 
 TailorKindEnum = strawberry.enum(TailorKind, name="TailorKind")
 CertificationStatusEnum = strawberry.enum(

@@ -14,7 +14,7 @@ from core.actors.models import BrandDomain, BrandStatus, StaffMember, StaffRole
 from core.auth.models import AppToken
 from core.auth.permissions import Permission
 from core.pagination import PageRequest, paginate
-from schema.accounts import PermissionEnum
+from schema.auth.accounts import PermissionEnum
 from schema.errors import UserError, attempt
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, SIGNED_IN, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id

@@ -17,7 +17,7 @@ from schema.errors import UserError, attempt
 from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, guard
 from schema.relay import Connection, connection, decode_id
 
-# Shared with tailors (schema/tailors.py imports it): one GraphQL enum for both selection processes.
+# Shared with tailors (schema/actors/tailors.py imports it): one GraphQL enum for both selection processes.
 ActorStatusEnum = strawberry.enum(
     ActorStatus, name="ActorStatus", description="Where a supplier or tailor stands in the platform's selection."
 )

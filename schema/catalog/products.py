@@ -31,12 +31,12 @@ from core.catalog.models import VariantPrice as VariantPriceModel
 from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
+from schema.garments.custom_garment import MadeToMeasureConfig, config_for
 from schema.loaders import Wanted
-from schema.made_to_measure_types import MadeToMeasureConfig, config_for
+from schema.locale import Locale, locale_for
 from schema.permissions import PUBLIC, guard
 from schema.relay import Connection, connection
 from schema.scalars import Money, MoneyRange
-from schema.storefront_locale import Locale, locale_for
 
 T = TypeVar("T")
 R = TypeVar("R")

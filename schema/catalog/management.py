@@ -1,6 +1,6 @@
 """Catalog management over GraphQL (permission MANAGE_PRODUCTS): products, variants, prices, stock, attribute
-values and bulk creation; categories, collections and attributes are in `catalog_admin_taxonomy`, images in
-`catalog_admin_media`, and this module gathers all three for `schema.DOMAINS`.
+values and bulk creation; categories, collections and attributes are in `schema.catalog.taxonomy`, images in
+`schema.catalog.media`, and this module gathers all three for `schema.DOMAINS`.
 
 Resolvers only translate: IDs are decoded and inputs flattened inside `attempt`, so a wrong ID is a user
 error, and the brand check happens in the core service on the row the ID names.
@@ -21,9 +21,8 @@ from core.catalog import attributes, bulk, management
 from core.catalog.models import Product as ProductModel
 from core.catalog.models import ProductStatus
 from core.catalog.models import Variant as VariantModel
-from schema import catalog_admin_media, catalog_admin_taxonomy
-from schema.catalog import Product, ProductVariant
-from schema.catalog_admin_types import (
+from schema.catalog import media, taxonomy
+from schema.catalog.management_types import (
     Attribute,
     AttributeChoice,
     ProductBulkCreateError,
@@ -35,6 +34,7 @@ from schema.catalog_admin_types import (
     plain,
     render_product,
 )
+from schema.catalog.products import Product, ProductVariant
 from schema.errors import UserError, attempt
 from schema.permissions import BrandPermission, guard
 from schema.relay import decode_id
@@ -327,5 +327,5 @@ class CatalogAdminMutation:
 
 
 QUERIES = ()
-MUTATIONS = (CatalogAdminMutation, *catalog_admin_taxonomy.MUTATIONS, *catalog_admin_media.MUTATIONS)
+MUTATIONS = (CatalogAdminMutation, *taxonomy.MUTATIONS, *media.MUTATIONS)
 TYPES = (Attribute, AttributeChoice)

@@ -1,6 +1,6 @@
 """Made-to-measure over GraphQL: staff setting a product's configuration (`productMadeToMeasureSet`),
 `customGarmentQuote`, and `checkoutCustomGarmentAdd`. The types they answer with are in
-`schema.made_to_measure_types`.
+`schema.garments.custom_garment`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from core.catalog.models import Product as ProductModel
 from core.checkout import services as checkout_services
 from core.garments import products, quote
 from core.garments.models import OptionKind
-from schema.catalog_admin import MANAGE_PRODUCTS, ProductPayload
-from schema.catalog_admin_types import render_product
+from schema.catalog.management import MANAGE_PRODUCTS, ProductPayload
+from schema.catalog.management_types import render_product
 from schema.checkout import CheckoutPayload, _payload, _who
 from schema.errors import UserError, attempt
-from schema.made_to_measure_types import CustomGarment, OptionKindEnum
+from schema.garments.custom_garment import CustomGarment, OptionKindEnum
+from schema.locale import locale_for
 from schema.permissions import PUBLIC, guard
 from schema.relay import decode_id
-from schema.storefront_locale import locale_for
 
 # --- inputs ------------------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """Product images over GraphQL: linked by URL, uploaded (multipart request), removed and reordered.
 
-Part of the `catalog_admin` domain (whose MUTATIONS include these). Uploads go to the storage backend built
-from `[media]` settings; the server publishes it under `/media`.
+Part of catalog management (`schema.catalog.management`, whose MUTATIONS include these). Uploads go to the
+storage backend built from `[media]` settings; the server publishes it under `/media`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,14 @@ from core.auth.permissions import Permission
 from core.catalog import media
 from core.catalog.models import Product as ProductModel
 from core.catalog.models import ProductMedia as MediaModel
-from schema.catalog import Product
-from schema.catalog_admin_types import (
+from schema.catalog.management_types import (
     ManagedProductMedia,
     ProductMediaTranslationInput,
     decode_ids,
     plain,
     render_product,
 )
+from schema.catalog.products import Product
 from schema.errors import UserError, attempt
 from schema.permissions import BrandPermission, guard
 from schema.relay import decode_id

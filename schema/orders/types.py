@@ -2,7 +2,7 @@
 
 An order is rendered from a fixed set of queries whatever its size or the page's: `render_orders` loads the
 lines, taxes, shipments, payments, refunds and history of a whole page at once (one query each), so a staff
-list of 100 orders costs what a list of 10 does. Staff fields and mutations are in `schema.order_admin`.
+list of 100 orders costs what a list of 10 does. Staff fields and mutations are in `schema.orders.management`.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ from core.orders.models import ShipmentLine as ShipmentLineModel
 from core.pagination import PageRequest, paginate
 from core.payments.models import Payment as PaymentModel
 from core.payments.models import Refund as RefundModel
-from schema.made_to_measure_types import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
+from schema.garments.custom_garment import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
+from schema.garments.production import OrderProductionJob, order_jobs
 from schema.permissions import SIGNED_IN, guard
-from schema.production import OrderProductionJob, order_jobs
 from schema.relay import Connection, connection
 from schema.scalars import Money
 

@@ -29,9 +29,9 @@ from core.garments.models import MeasurementField as MeasurementFieldModel
 from core.garments.models import MeasurementProfile as ProfileModel
 from core.garments.models import MeasurementProfileVersion as VersionModel
 from schema.errors import UserError, attempt
+from schema.locale import locale_for
 from schema.permissions import PLATFORM_ADMIN, PUBLIC, SIGNED_IN, BrandPermission, guard
 from schema.relay import decode_id
-from schema.storefront_locale import locale_for
 
 MANAGE_PRODUCTS = BrandPermission(Permission.MANAGE_PRODUCTS)
 FALLBACK_LANGUAGES = ("en", "id")

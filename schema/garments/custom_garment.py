@@ -3,7 +3,7 @@
 `customGarmentQuote` answers and what a made-to-measure checkout line shows, since both are priced by the
 same `core.garments.quote` computation. Configurations of a page of products load through one dataloader.
 
-Kept apart from `schema.made_to_measure` (inputs and fields) so `schema.catalog` and `schema.checkout` can
+Kept apart from `schema.garments.products` (inputs and fields) so `schema.catalog.products` and `schema.checkout` can
 use these types without importing the mutations that build on them.
 """
 
@@ -23,8 +23,8 @@ from core.errors import DomainError
 from core.garments import products, quote
 from core.garments.models import OptionKind
 from schema.errors import UserError
+from schema.locale import Locale
 from schema.scalars import Money
-from schema.storefront_locale import Locale
 
 OptionKindEnum = strawberry.enum(OptionKind, name="MadeToMeasureOptionKind")
 

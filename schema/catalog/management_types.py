@@ -1,7 +1,7 @@
-"""Types shared by the catalog management API (`schema.catalog_admin*`): what staff see in payloads, the
+"""Types shared by the catalog management API (`schema.catalog.management*`): what staff see in payloads, the
 translation inputs, and turning strawberry inputs into the plain dicts the core services take.
 
-Products, variants, categories and collections are returned as the storefront types of `schema.catalog`,
+Products, variants, categories and collections are returned as the storefront types of `schema.catalog.products`,
 rendered in the brand's own language and currency, so one client model serves both sides.
 """
 
@@ -21,10 +21,10 @@ from core.catalog.models import AttributeChoice as ChoiceModel
 from core.catalog.models import Product as ProductModel
 from core.catalog.models import ProductMedia as MediaModel
 from core.catalog.translations import pick
-from schema.catalog import AttributeTypeEnum, Product
+from schema.catalog.products import AttributeTypeEnum, Product
 from schema.errors import UserError
+from schema.locale import Locale
 from schema.relay import decode_id
-from schema.storefront_locale import Locale
 
 
 async def brand_locale(brand_id: int, language: str | None = None) -> Locale:

@@ -12,10 +12,10 @@ from core.actors.models import StaffMember
 from core.auth import services as auth
 from core.auth.models import User as UserModel
 from core.auth.permissions import ROLE_PERMISSIONS, Permission
-from schema.addresses import Address, account_addresses
+from schema.actors.addresses import Address, account_addresses
 from schema.errors import UserError, attempt
-from schema.garments import MeasurementProfile, account_measurement_profiles
-from schema.orders import Order, account_orders
+from schema.garments.garment_types import MeasurementProfile, account_measurement_profiles
+from schema.orders.types import Order, account_orders
 from schema.permissions import PUBLIC, SIGNED_IN, guard
 from schema.relay import Connection
 

@@ -1,6 +1,7 @@
 """Catalog management over GraphQL, continued: categories, collections and attribute definitions.
 
-Part of the `catalog_admin` domain (whose MUTATIONS include these); the conventions are the same.
+Part of catalog management (`schema.catalog.management`, whose MUTATIONS include these); the conventions are
+the same.
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from core.catalog.models import AttributeChoice as ChoiceModel
 from core.catalog.models import AttributeType
 from core.catalog.models import Category as CategoryModel
 from core.catalog.models import Collection as CollectionModel
-from schema.catalog import AttributeTypeEnum, Category, Collection, Product
-from schema.catalog_admin_types import (
+from schema.catalog.management_types import (
     Attribute,
     AttributeChoice,
     AttributeChoiceTranslationInput,
@@ -31,6 +31,7 @@ from schema.catalog_admin_types import (
     decode_optional,
     plain,
 )
+from schema.catalog.products import AttributeTypeEnum, Category, Collection, Product
 from schema.errors import UserError, attempt
 from schema.permissions import BrandPermission, guard
 from schema.relay import decode_id

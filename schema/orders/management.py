@@ -30,7 +30,7 @@ from core.orders.models import Shipment as ShipmentModel
 from core.pagination import PageRequest, paginate
 from core.payments.models import Refund as RefundModel
 from schema.errors import UserError, attempt
-from schema.orders import Order, OrderPayment, PaymentStatusEnum, Refund, Shipment, render_order, render_orders
+from schema.orders.types import Order, OrderPayment, PaymentStatusEnum, Refund, Shipment, render_order, render_orders
 from schema.permissions import BrandPermission, guard
 from schema.relay import Connection, connection, decode_id
 

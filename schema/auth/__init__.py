@@ -1,0 +1,1 @@
+"""Accounts and tokens over GraphQL (mirrors `core.auth`): registering, signing in, `me`, passwords."""
