@@ -1,12 +1,14 @@
 """THE plugin contract: every hook Lini calls, grouped by when it is called.
 
-A plugin implements any subset of these with `@hookimpl` (import it from `core.plugins`). Hooks are plain
-functions; where a hook may do I/O its implementation may be `async def` or return an awaitable, and Lini
-awaits the result (datasette's `await_me_maybe` pattern). No hook is `firstresult`: every implementation is
-called, in pluggy's order, and the results are collected, so two plugins never fight over one slot.
+A plugin implements any subset of these with `@hookimpl` (import it, and everything else it uses, from
+`lini.plugin`). A function named like a hook but spelt otherwise is refused at start-up, not ignored. Hooks are
+plain functions; where a hook may do I/O its implementation may be `async def` or return an awaitable, and Lini
+awaits the result (datasette's `await_me_maybe` pattern). No hook is pluggy `firstresult`: every implementation
+is called, in pluggy's order, and the results are collected, so two plugins never fight over one slot. One
+exception is made by hand: for `tax_lines` the first implementation returning a list wins.
 
 A plugin may also declare a module-level pydantic model named `Settings`; its `[plugins.<name>]` table in
-`settings.toml` is validated against it at start-up and handed to the hooks as `config`.
+`settings.toml` is validated against it at start-up. Hooks that take `host` read it with `host.config(name)`.
 
 A plugin that owns tables declares two module-level strings: `MODELS` (its tortoise models module, or a list of
 them) and `MIGRATIONS` (its migrations package). They become a tortoise app named after the plugin, on Lini's
@@ -16,7 +18,8 @@ connection (foreign keys to `"lini.Brand"` work), migrated by `python server.py 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 
 import pluggy
 
@@ -24,17 +27,75 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.routing import BaseRoute
 
-    from core.plugins import PluginHost
+    from core.actors.models import Brand
+    from core.checkout.models import Checkout
+    from core.checkout.totals import PricedLine
+    from core.context import Actor
+    from core.errors import DomainError
+    from core.garments.quote import Adjustment, GarmentLine, PriceContext
+    from core.orders.models import Order
+    from core.payments.gateways import PaymentGateway
+    from core.plugins import PluginHost, SchemaExtension
+    from core.shipping.providers import ShippingProvider
+    from core.taxes.calculator import LineTax
 
 PROJECT = "lini"
 hookspec = pluggy.HookspecMarker(PROJECT)
+
+
+class AmountPayload(TypedDict):
+    amount: str  # a decimal string, never a float
+    currency: str
+
+
+class OrderSummary(TypedDict):
+    id: int
+    number: int
+    status: str
+    paymentStatus: str
+    total: AmountPayload
+
+
+class OrderEvent(TypedDict):
+    """What `order_event` receives: the outbox row's payload (`core.orders.events.order_changed`)."""
+
+    id: NotRequired[int]  # the outbox event id (key on it: delivery is at least once)
+    type: str  # ORDER_CREATED, ORDER_PAID, ...
+    brand: str  # the brand's slug
+    order: OrderSummary
+    data: dict[str, Any]
+    occurredAt: str  # ISO 8601
+
+
+class JobSummary(TypedDict):
+    id: int
+    orderId: int
+    orderNumber: int | None
+    orderLineId: int
+    garmentIndex: int
+    garmentType: str
+    stage: str
+    tailorId: int | None
+    readyBy: str | None
+    remakeOf: int | None
+
+
+class ProductionEvent(TypedDict):
+    """What `production_event` receives (`core.garments.production_events`)."""
+
+    id: NotRequired[int]  # the outbox event id
+    type: str  # PRODUCTION_STAGE_CHANGED | PRODUCTION_QC_REPORTED
+    brand: str | None
+    job: JobSummary
+    data: dict[str, Any]
+    occurredAt: str
 
 
 # --- start-up and shutdown ------------------------------------------------------------------------------
 
 
 @hookspec
-def startup(app: Starlette, host: PluginHost) -> Any:
+def startup(app: Starlette, host: PluginHost) -> Awaitable[None] | None:
     """Called once per process after the database is connected and before the first request.
 
     :param app: the Starlette application.
@@ -44,8 +105,11 @@ def startup(app: Starlette, host: PluginHost) -> Any:
 
 
 @hookspec
-def shutdown(app: Starlette, host: PluginHost) -> Any:
+def shutdown(app: Starlette, host: PluginHost) -> Awaitable[None] | None:
     """Called once per process when the server stops, before the database connections close.
+
+    :param app: the Starlette application.
+    :param host: the plugin host.
 
     :return: ignored; may be an awaitable, which is awaited. Exceptions are logged, not raised.
     """
@@ -60,13 +124,17 @@ def routes(host: PluginHost) -> list[BaseRoute]:
 
     Paths must not collide with `/graphql`, `/health` or another plugin's routes: a clash stops the start.
 
+    :param host: the plugin host; `host.config(name)` and `host.settings` for the routes' settings.
+
     :return: a list of `starlette.routing.Route` (or `Mount`) objects.
     """
 
 
 @hookspec
-def schema_extensions(host: PluginHost) -> list[Any]:
+def schema_extensions(host: PluginHost) -> list[SchemaExtension]:
     """GraphQL types and fields the plugin adds, without editing `schema/`.
+
+    :param host: the plugin host.
 
     :return: a list of `core.plugins.SchemaExtension` objects: each may carry a `query` and a
         `mutation` strawberry type whose fields are merged into the root `Query` and `Mutation`, and
@@ -79,24 +147,37 @@ def schema_extensions(host: PluginHost) -> list[Any]:
 
 
 @hookspec
-def payment_gateways(host: PluginHost) -> list[Any]:
+def payment_gateways(host: PluginHost) -> list[PaymentGateway]:
     """Payment gateways the plugin provides (`core.payments.gateways.PaymentGateway`).
 
     A brand sees the gateways that are enabled for it and accept the checkout's currency.
+
+    :param host: the plugin host; the gateway's keys come from `host.config(name)`.
+    :return: a list of objects implementing the `PaymentGateway` protocol (not awaitable).
     """
 
 
 @hookspec
-def shipping_providers(host: PluginHost) -> list[Any]:
-    """Shipping providers (`core.shipping.providers.ShippingProvider`); every provider's rates are offered."""
+def shipping_providers(host: PluginHost) -> list[ShippingProvider]:
+    """Shipping providers (`core.shipping.providers.ShippingProvider`); every provider's rates are offered.
+
+    :param host: the plugin host.
+    :return: a list of objects implementing the `ShippingProvider` protocol (not awaitable).
+    """
 
 
 # --- checkout and order hooks ------------------------------------------------------------------------------
 
 
 @hookspec
-def tax_lines(checkout: Any, lines: list[Any], address: dict[str, Any] | None) -> Any:
+def tax_lines(
+    checkout: Checkout, lines: list[PricedLine], address: dict[str, Any] | None
+) -> list[LineTax] | Awaitable[list[LineTax] | None] | None:
     """Taxes for a checkout, to replace the brand's own tax rates (a tax service plugin).
+
+    :param checkout: the `core.checkout.models.Checkout` being priced (read it; do not save it).
+    :param lines: its priced lines (`core.checkout.totals.PricedLine`), after discounts, in order.
+    :param address: the checkout's shipping address as stored (a dict), or None before one is given.
 
     :return: None to leave taxes to core, or a list of `core.taxes.calculator.LineTax` (one per line, in
         order); may be an awaitable. The first plugin returning a list wins; the others are not asked.
@@ -104,7 +185,7 @@ def tax_lines(checkout: Any, lines: list[Any], address: dict[str, Any] | None) -
 
 
 @hookspec
-def price_adjustments(line: Any, context: Any) -> Any:
+def price_adjustments(line: GarmentLine, context: PriceContext) -> list[Adjustment] | Awaitable[list[Adjustment]]:
     """Surcharges and discounts on a made-to-measure garment, each time one is priced: `customGarmentQuote`
     and every pricing of a checkout holding the line (totals, payment, completion), so both agree.
 
@@ -120,26 +201,43 @@ def price_adjustments(line: Any, context: Any) -> Any:
 
 
 @hookspec
-def validate_checkout(checkout: Any) -> Any:
-    """Veto a checkout's completion: return a list of `core.errors.DomainError` (empty: no objection)."""
+def validate_checkout(checkout: Checkout) -> list[DomainError] | Awaitable[list[DomainError]]:
+    """Veto a checkout's completion: return a list of `core.errors.DomainError` (empty: no objection).
+
+    :param checkout: the `core.checkout.models.Checkout` about to be completed, before payment starts.
+    :return: the objections (each reaches the client as a typed error); may be an awaitable.
+    """
 
 
 @hookspec
-def order_transitions() -> Any:
-    """Extra order states and transitions: return a dict {from_state: [to_state, ...]} merged into core's."""
+def order_transitions() -> dict[str, list[str]]:
+    """Extra order transitions: return a dict {from_state: [to_state, ...]} merged into core's.
+
+    States are `core.orders.models.OrderStatus` values; a plugin adds edges between them, not new states.
+    """
 
 
 @hookspec
-def order_transition_veto(order: Any, from_state: str, to_state: str, actor: Any) -> Any:
-    """Refuse an order transition: return a `DomainError` (or a message) to stop it, None to allow it."""
+def order_transition_veto(
+    order: Order, from_state: str, to_state: str, actor: Actor
+) -> DomainError | str | Awaitable[DomainError | str | None] | None:
+    """Refuse an order transition: return a `DomainError` (or a message) to stop it, None to allow it.
+
+    :param order: the `core.orders.models.Order`, locked, still in `from_state`.
+    :param from_state: its current `OrderStatus` value.
+    :param to_state: the `OrderStatus` value asked for.
+    :param actor: who asks (`core.context.Actor`; `SYSTEM` for Lini's own moves such as a webhook's payment).
+    """
 
 
 @hookspec
-def order_event(event: dict[str, Any]) -> Any:
-    """Called after an order change has committed, with a stable payload:
+def order_event(event: OrderEvent) -> Awaitable[None] | None:
+    """Called after an order change has committed, with a stable payload (`OrderEvent`):
     {"type": "ORDER_CREATED" | "ORDER_PAID" | ..., "brand": slug, "order": {"id", "number", "status",
     "paymentStatus", "total": {"amount", "currency"}}, "data": {...}, "occurredAt": ISO 8601}.
     Errors are logged and never undo the change. May be `async def`.
+
+    :param event: the payload; `id` is the outbox event id (delivered at least once: key on it).
     """
 
 
@@ -147,9 +245,9 @@ def order_event(event: dict[str, Any]) -> Any:
 
 
 @hookspec
-def production_event(event: dict[str, Any]) -> Any:
+def production_event(event: ProductionEvent) -> Awaitable[None] | None:
     """Called after a production change has committed (a made-to-measure garment's job moved a stage, or was
-    inspected), with a stable payload:
+    inspected), with a stable payload (`ProductionEvent`):
     {"id": <outbox event id>, "type": "PRODUCTION_STAGE_CHANGED" | "PRODUCTION_QC_REPORTED", "brand": slug,
     "job": {"id", "orderId", "orderNumber", "orderLineId", "garmentIndex", "garmentType", "stage", "tailorId",
     "readyBy", "remakeOf"}, "data": {...}, "occurredAt": ISO 8601}.
@@ -158,6 +256,8 @@ def production_event(event: dict[str, Any]) -> Any:
     {"inspectionId", "passed", "checklist", "defects", "inspector"}. Internal notes are never included.
     Delivered at least once (key on `id`); errors are logged and retried, never undo the change. May be
     `async def`.
+
+    :param event: the payload.
     """
 
 
@@ -165,12 +265,13 @@ def production_event(event: dict[str, Any]) -> Any:
 
 
 @hookspec
-def seed_demo(brands: list[Any], host: PluginHost) -> Any:
+def seed_demo(brands: list[Brand], host: PluginHost) -> Awaitable[None] | None:
     """Add the plugin's demo data for the demo brands (`python server.py seed-demo`, `make run`).
 
     Called once, after core's demo brands and catalog are written and inside the same transaction, so a
     failure leaves the database empty rather than half-seeded. Write with the ORM only (no network calls).
 
     :param brands: the demo `core.actors.models.Brand` rows, approved, with `ships_to` and `currencies` set.
+    :param host: the plugin host.
     :return: ignored; may be an awaitable, which is awaited. An exception stops the seeding.
     """

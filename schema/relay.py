@@ -56,6 +56,11 @@ def connection(page: Page[N], to_node: Callable[[N], T]) -> Connection[T]:
     )
 
 
+def encode_id(type_name: str, id: int) -> relay.GlobalID:
+    """The global ID of a row, as `decode_id` reads it back: for plugins that return their own node types."""
+    return relay.GlobalID(type_name, str(id))
+
+
 def decode_id(id: relay.GlobalID, type_name: str, field: str = "id") -> int:
     """The database id inside a global ID, refusing an ID of another type (a user error, not a crash)."""
     if id.type_name != type_name or not id.node_id.isdigit():

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from core.actors.models import Brand
-from core.catalog import services as catalog
-from core.catalog.models import Product
-from core.money import quantize
+from lini.plugin import Brand, Product, prices_by_variant, quantize, storefront_products, variants_by_product
 
 GOOGLE_NS = "http://base.google.com/ns/1.0"
 
@@ -17,9 +14,9 @@ def feed_path(slug: str) -> str:
 
 
 async def render_feed(brand: Brand, *, public_url: str, currency: str, max_items: int) -> str:
-    products = await catalog.storefront_products(brand).order_by("name", "id").limit(max_items)
-    variants = await catalog.variants_by_product([p.id for p in products])
-    prices = await catalog.prices_by_variant([v.id for vs in variants.values() for v in vs])
+    products = await storefront_products(brand).order_by("name", "id").limit(max_items)
+    variants = await variants_by_product([p.id for p in products])
+    prices = await prices_by_variant([v.id for vs in variants.values() for v in vs])
     items = []
     for product in products:
         for variant in variants.get(product.id, []):

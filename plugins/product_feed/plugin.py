@@ -8,11 +8,8 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from strawberry.types import Info
 
-from core.actors.services import storefront_by_slug
-from core.errors import DomainError
-from core.plugins import PluginHost, SchemaExtension, hookimpl
+from lini.plugin import PUBLIC, DomainError, PluginHost, SchemaExtension, guard, hookimpl, storefront_by_slug
 from plugins.product_feed.feed import feed_path, render_feed
-from schema.permissions import PUBLIC, guard
 
 NAME = "product_feed"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from core.actors.models import Brand
+from lini.plugin import Brand
 from plugins.shipping_rates.models import ShippingFreeThreshold, ShippingMethod, ShippingMethodRate, ShippingZone
 
 # Each bracket: bottom and top in grams (None: no limit), the price in IDR, the price in MYR.

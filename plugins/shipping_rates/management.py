@@ -14,12 +14,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.actors.models import Brand
-from core.auth.permissions import Permission
-from core.catalog.validation import Problems
-from core.context import Actor
-from core.errors import DomainError
-from core.events import emit
+from lini.plugin import Actor, Brand, DomainError, Permission, Problems, emit
 from plugins.shipping_rates import validation
 from plugins.shipping_rates.models import ShippingFreeThreshold, ShippingMethod, ShippingMethodRate, ShippingZone
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.plugins import PluginHost, SchemaExtension, hookimpl
+from lini.plugin import PluginHost, SchemaExtension, hookimpl
 from plugins.shipping_rates import demo
 from plugins.shipping_rates.provider import ShippingRatesProvider
 from plugins.shipping_rates.schema import ShippingRatesMutation, ShippingRatesQuery

@@ -11,8 +11,7 @@ from decimal import Decimal
 
 from tortoise.expressions import Q
 
-from core.money import Money, quantize
-from core.shipping.providers import ShippingRate, ShippingRequest
+from lini.plugin import Money, ShippingRate, ShippingRequest, quantize
 from plugins.shipping_rates.models import ShippingFreeThreshold, ShippingMethodRate, ShippingZone
 from plugins.shipping_rates.provinces import INDONESIA, province_code
 

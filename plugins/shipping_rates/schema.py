@@ -13,17 +13,22 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from core.actors import brands
-from core.actors.models import Brand
+from lini.plugin import (
+    Brand,
+    BrandPermission,
+    MoneyType,
+    UserError,
+    attempt,
+    changes,
+    decode_id,
+    guard,
+    managed_brand,
+    plain,
+)
 from plugins.shipping_rates import management
 from plugins.shipping_rates.management import PERMISSION, MethodView, ZoneView
 from plugins.shipping_rates.models import ShippingMethod as MethodModel
 from plugins.shipping_rates.models import ShippingZone as ZoneModel
-from schema.catalog.management_types import changes, plain
-from schema.errors import UserError, attempt
-from schema.permissions import BrandPermission, guard
-from schema.relay import decode_id
-from schema.scalars import Money
 
 MANAGE_STOREFRONT = BrandPermission(PERMISSION)
 
@@ -32,7 +37,7 @@ MANAGE_STOREFRONT = BrandPermission(PERMISSION)
 class ShippingMethodRate:
     min_weight_grams: int
     max_weight_grams: int | None = strawberry.field(description="Null: no upper limit.")
-    price: Money
+    price: MoneyType
 
 
 @strawberry.type(description="One way to ship in a zone, e.g. JNE REG: prices by weight, free above an amount.")
@@ -45,7 +50,7 @@ class ShippingMethod:
     active: bool
     position: int
     rates: list[ShippingMethodRate]
-    free_shipping_thresholds: list[Money] = strawberry.field(
+    free_shipping_thresholds: list[MoneyType] = strawberry.field(
         description="Per currency, the order subtotal from which this method is free."
     )
 
@@ -64,11 +69,11 @@ class ShippingMethod:
                 ShippingMethodRate(
                     min_weight_grams=r.min_weight_grams,
                     max_weight_grams=r.max_weight_grams,
-                    price=Money.of(r.price, r.currency),
+                    price=MoneyType.of(r.price, r.currency),
                 )
                 for r in view.rates
             ],
-            free_shipping_thresholds=[Money.of(t.amount, t.currency) for t in view.thresholds],
+            free_shipping_thresholds=[MoneyType.of(t.amount, t.currency) for t in view.thresholds],
         )
 
 
@@ -185,7 +190,7 @@ class ShippingRatesQuery:
     )
     async def shipping_zones(self, info: Info, brand: str | None = None) -> list[ShippingZone]:
         actor = await info.context.actor()
-        found = await brands.managed_brand(actor, await info.context.brand_slug(brand), PERMISSION)
+        found = await managed_brand(actor, await info.context.brand_slug(brand), PERMISSION)
         return [ShippingZone.from_view(view) for view in await management.zones_of(actor, found)]
 
 
@@ -200,7 +205,7 @@ class ShippingRatesMutation:
         actor = await info.context.actor()
 
         async def run() -> ZoneModel:
-            found = await brands.managed_brand(actor, await info.context.brand_slug(brand), PERMISSION)
+            found = await managed_brand(actor, await info.context.brand_slug(brand), PERMISSION)
             return await management.create_zone(actor, found, plain(input))
 
         zone, errors = await attempt(run)

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from core.actors.models import Brand
-from core.catalog.validation import MAX_AMOUNT, Problems, optional_text, required_text
-from core.money import quantize
+from lini.plugin import MAX_AMOUNT, Brand, Problems, optional_text, quantize, required_text
 from plugins.shipping_rates.provinces import INDONESIA, canonical_province
 
 MAX_NAME = 100

@@ -1,0 +1,1 @@
+"""Lini's public import names: `lini.plugin` is what a plugin may use."""

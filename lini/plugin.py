@@ -1,0 +1,97 @@
+"""What a plugin may use from Lini, in one import: `from lini.plugin import hookimpl, Money, guard, ...`.
+
+Everything a plugin needs is re-exported here; anything else in `core` or `schema` is internal and may change.
+A payment gateway starts payments (`PaymentContext` → `PaymentStart`) and answers `refund` (`RefundResult`).
+
+Brand-side plugins (shipping tables, feeds, admin screens) use the catalog and brand lookups, `Problems` for
+validation that reports every mistake at once, `emit` for outbox events, and the schema helpers below to add
+GraphQL fields that look like Lini's own: `UserError`/`attempt` for typed mutation errors, `MoneyType` (the
+GraphQL `Money` object), `decode_id`/`encode_id` for global IDs, `guard` with `PUBLIC`/`BrandPermission` for
+permissions, `Connection`/`connection`/`paginate` for Relay lists, `changes`/`plain` for reading inputs.
+"""
+
+from __future__ import annotations
+
+from core.actors.brands import managed_brand, member_brand
+from core.actors.models import Brand
+from core.actors.services import storefront_by_slug
+from core.auth.permissions import Permission
+from core.catalog.models import Product, Variant, VariantPrice
+from core.catalog.services import prices_by_variant, storefront_product, storefront_products, variants_by_product
+from core.catalog.validation import MAX_AMOUNT, Problems, optional_text, required_text
+from core.context import ANONYMOUS, SYSTEM, Actor
+from core.errors import DomainError, DomainErrors, PermissionDenied
+from core.events import emit
+from core.hookspecs import OrderEvent, ProductionEvent
+from core.money import Money, exponent, is_currency, parse_amount, quantize
+from core.pagination import Page, PageRequest, paginate
+from core.payments.gateways import PaymentContext, PaymentGateway, PaymentStart, RefundResult
+from core.payments.models import PaymentState
+from core.plugins import PluginError, PluginHost, SchemaExtension, hookimpl
+from core.shipping.providers import ShippingProvider, ShippingRate, ShippingRequest
+from schema.catalog.management_types import changes, plain
+from schema.errors import UserError, attempt
+from schema.permissions import PUBLIC, BrandPermission, SignedIn, guard
+from schema.relay import Connection, connection, decode_id, encode_id
+from schema.scalars import Money as MoneyType
+
+__all__ = [
+    "ANONYMOUS",
+    "MAX_AMOUNT",
+    "PUBLIC",
+    "SYSTEM",
+    "Actor",
+    "Brand",
+    "BrandPermission",
+    "Connection",
+    "DomainError",
+    "DomainErrors",
+    "Money",
+    "MoneyType",
+    "OrderEvent",
+    "Page",
+    "PageRequest",
+    "PaymentContext",
+    "PaymentGateway",
+    "PaymentStart",
+    "PaymentState",
+    "Permission",
+    "PermissionDenied",
+    "PluginError",
+    "PluginHost",
+    "Problems",
+    "Product",
+    "ProductionEvent",
+    "RefundResult",
+    "SchemaExtension",
+    "ShippingProvider",
+    "ShippingRate",
+    "ShippingRequest",
+    "SignedIn",
+    "UserError",
+    "Variant",
+    "VariantPrice",
+    "attempt",
+    "changes",
+    "connection",
+    "decode_id",
+    "emit",
+    "encode_id",
+    "exponent",
+    "guard",
+    "hookimpl",
+    "is_currency",
+    "managed_brand",
+    "member_brand",
+    "optional_text",
+    "paginate",
+    "parse_amount",
+    "plain",
+    "prices_by_variant",
+    "quantize",
+    "required_text",
+    "storefront_by_slug",
+    "storefront_product",
+    "storefront_products",
+    "variants_by_product",
+]
