@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pycountry
 from tortoise.exceptions import IntegrityError
@@ -106,7 +106,10 @@ async def update_storefront(actor: Actor, brand: Brand, changes: dict[str, Any])
         if values:
             await Brand.filter(id=brand.id).update(**values)
         if domains is not None:
-            taken = await BrandDomain.filter(host__in=domains).exclude(brand_id=brand.id).values_list("host", flat=True)
+            taken = cast(
+                "list[str]",
+                await BrandDomain.filter(host__in=domains).exclude(brand_id=brand.id).values_list("host", flat=True),
+            )
             if taken:
                 raise DomainError("DOMAIN_TAKEN", f"{', '.join(taken)} is used by another brand.", "domains")
             await BrandDomain.filter(brand_id=brand.id).exclude(host__in=domains).delete()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -45,7 +46,7 @@ async def apply(
     """A signed-in user applies as a supplier; one live application per user (a rejected one may re-apply)."""
     user_id = actor.require_user()
     problems = validation.Problems()
-    values = {
+    values: dict[str, Any] = {
         "legal_name": problems.check(validation.text, legal_name, "legal_name", max_length=200),
         "country": problems.check(validation.country, country),
         "city": problems.check(validation.text, city, "city", max_length=100),

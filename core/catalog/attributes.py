@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -97,7 +97,8 @@ async def create_attribute(actor: Actor, brand: Brand, data: Mapping[str, Any]) 
 
 async def _holders(attribute_id: int) -> list[int]:
     """The products carrying a value of the attribute: their searchable labels change with it."""
-    return await ProductAttributeValue.filter(attribute_id=attribute_id).distinct().values_list("product_id", flat=True)
+    ids = await ProductAttributeValue.filter(attribute_id=attribute_id).distinct().values_list("product_id", flat=True)
+    return cast("list[int]", ids)
 
 
 async def _replace_choices(attribute_id: int, choices: list[dict[str, Any]]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -126,7 +126,8 @@ async def _existing(model: type[Product] | type[Variant], brand_id: int, column:
     ordered, found = sorted(values), set()
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
-        found.update(await model.filter(brand_id=brand_id, **{f"{column}__in": chunk}).values_list(column, flat=True))
+        taken = await model.filter(brand_id=brand_id, **{f"{column}__in": chunk}).values_list(column, flat=True)
+        found.update(cast("list[str]", taken))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -195,7 +195,8 @@ async def delete_variant(actor: Actor, variant_id: int) -> Variant:
 
 async def _set_stock(quantities: Mapping[int, int]) -> None:
     """Set quantities on hand, creating the `Stock` rows that are missing; call inside a transaction."""
-    existing = set(await Stock.filter(variant_id__in=list(quantities)).values_list("variant_id", flat=True))
+    stocked = await Stock.filter(variant_id__in=list(quantities)).values_list("variant_id", flat=True)
+    existing = set(cast("list[int]", stocked))
     for variant_id in sorted(existing):  # a fixed order, so two concurrent updates cannot deadlock
         await Stock.filter(variant_id=variant_id).update(quantity=quantities[variant_id], updated_at=_now())
     missing = [Stock(variant_id=v, quantity=q) for v, q in sorted(quantities.items()) if v not in existing]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import cast
 
 from tortoise.expressions import Q
 from tortoise.models import Model
@@ -52,7 +53,8 @@ async def taken_slugs(model: type[Model], brand_id: int, bases: Iterable[str]) -
     for start in range(0, len(unique), 100):
         chunk = unique[start : start + 100]
         condition = Q(*(Q(slug=base) | Q(slug__startswith=f"{base}-") for base in chunk), join_type="OR")
-        taken.update(await model.filter(condition, brand_id=brand_id).values_list("slug", flat=True))
+        slugs = cast("list[str]", await model.filter(condition, brand_id=brand_id).values_list("slug", flat=True))
+        taken.update(slugs)
     return taken
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeGuard, TypeVar, cast
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -137,7 +137,7 @@ def merge_translation(
     return merged
 
 
-def _decimal_in_range(value: Any, limit: Decimal) -> bool:
+def _decimal_in_range(value: Any, limit: Decimal) -> TypeGuard[Decimal]:
     return isinstance(value, Decimal) and value.is_finite() and Decimal(0) <= value < limit
 
 
@@ -258,7 +258,7 @@ def quantity(problems: Problems, value: int | None, field: str) -> int:
 
 async def next_position(query: QuerySet[Any]) -> int:
     """One past the highest `position` in `query`: new rows go last. Ties from a race only tie the order."""
-    positions = await query.order_by("-position").limit(1).values_list("position", flat=True)
+    positions = cast("list[int]", await query.order_by("-position").limit(1).values_list("position", flat=True))
     return int(positions[0]) + 1 if positions else 0
 
 

@@ -29,6 +29,7 @@ from core.plugins import PluginHost
 from core.shipping.providers import ShippingRate, ShippingRequest
 from core.taxes.calculator import tax_terms
 from core.vouchers import services as vouchers
+from core.vouchers.models import Voucher
 
 logger = logging.getLogger("lini.checkout")
 
@@ -191,7 +192,7 @@ async def quote(host: PluginHost, request: ShippingRequest) -> list[ShippingChoi
 async def _voucher(
     checkout: Checkout, brand: Brand, subtotal: Money, now: datetime
 ) -> tuple[VoucherTerms | None, DomainError | None]:
-    voucher = await checkout.voucher
+    voucher = await Voucher.get_or_none(id=checkout.voucher_id) if checkout.voucher_id is not None else None
     if voucher is None:
         return None, None
     try:

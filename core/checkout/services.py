@@ -437,7 +437,7 @@ async def _checked_lines(
                 )
             )
             continue
-        if line.variant_id not in visible:
+        if line.variant_id is None or line.variant_id not in visible:
             problems.append(DomainError("VARIANT_NOT_AVAILABLE", "This item is not for sale here.", f"{at}.variant_id"))
             continue
         if line.variant_id in custom:

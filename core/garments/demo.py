@@ -279,7 +279,12 @@ async def seed(brands: list[Brand], host: PluginHost | None) -> tuple[list[int],
     if sekar is not None and host is not None and _can_order(host):
         actor = await actor_for_user(customer)
         profile, _ = await profiles.create_profile(
-            actor, garment_type="GAMIS", brand_id=sekar.id, name="Gamis harian", values=SITI_GAMIS, notes="Longgar."
+            actor,
+            garment_type="GAMIS",
+            brand_id=sekar.id,
+            name="Gamis harian",
+            values=[(code, Decimal(cm)) for code, cm in SITI_GAMIS],
+            notes="Longgar.",
         )
         await BrandPluginConfig.create(
             brand_id=sekar.id,

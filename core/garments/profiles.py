@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import cast
 
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
@@ -87,7 +88,10 @@ async def update_profile(
         if new_version:
             # The increment is one statement: concurrent edits each get their own number.
             await MeasurementProfile.filter(id=profile.id).update(current_version=F("current_version") + 1)
-            number = (await MeasurementProfile.filter(id=profile.id).values_list("current_version", flat=True))[0]
+            numbers = cast(
+                "list[int]", await MeasurementProfile.filter(id=profile.id).values_list("current_version", flat=True)
+            )
+            number = numbers[0]
             # What is not given carries over from the version just before ours (a concurrent edit's, maybe).
             previous = await MeasurementProfileVersion.get(profile_id=profile.id, version=number - 1)
             current = await MeasurementProfileVersion.create(

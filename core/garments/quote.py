@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from core.actors.models import Brand
 from core.catalog.listing import visible_products
@@ -244,8 +244,7 @@ async def _price_one(
     if base_amount is None:
         raise DomainError("NOT_PRICED", f"This garment has no price in {currency}.", "currency")
     base = Money.of(base_amount, currency)
-    charges = [_charge(config, option, currency) for option in snapshot["options"]]
-    charges = [charge for group in charges for charge in group]
+    charges = [charge for option in snapshot["options"] for charge in _charge(config, option, currency)]
     allowed = config.fabric(int(snapshot["fabric"]["id"]))
     if allowed is None:
         raise DomainError("FABRIC_NOT_ALLOWED", "This product is no longer made from that fabric.", "fabric_id")
@@ -396,7 +395,10 @@ async def _other_products_groups(config: Config, brand: Brand, choices: Sequence
     missing = {(c.group or "").strip().upper() for c in choices} - {g.code for g in config.groups}
     if not missing:
         return set()
-    found = await OptionGroup.filter(product__brand_id=brand.id, code__in=list(missing)).values_list("code", flat=True)
+    found = cast(
+        "list[str]",
+        await OptionGroup.filter(product__brand_id=brand.id, code__in=list(missing)).values_list("code", flat=True),
+    )
     return set(found)
 
 

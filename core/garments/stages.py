@@ -121,7 +121,9 @@ def role_for(roles: set[Role], from_stage: JobStage | str, to_stage: JobStage | 
     """The role a move is made in: the one the machine allows if the actor holds it (an in-house tailor who
     is also staff accepts as the tailor and ships as staff), else any held role, so that `check` explains."""
     move = MOVES.get((JobStage(from_stage), JobStage(to_stage)))
-    allowed = [role for role in (Role.STAFF, Role.TAILOR) if role in roles and (move is None or role in move.roles)]
+    allowed: list[Role] = [
+        role for role in (Role.STAFF, Role.TAILOR) if role in roles and (move is None or role in move.roles)
+    ]
     return (allowed or sorted(roles))[0]
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -229,5 +229,5 @@ def _currencies(
     return rows
 
 
-def _amount(value: Any) -> bool:
+def _amount(value: Any) -> TypeGuard[Decimal]:
     return isinstance(value, Decimal) and value.is_finite() and Decimal(0) <= value < MAX_AMOUNT

@@ -78,7 +78,7 @@ async def terms(voucher: Voucher, currency: str) -> VoucherTerms:
         code=voucher.code,
         kind=voucher.kind,
         percentage=voucher.percentage if voucher.kind == VoucherKind.PERCENTAGE else None,
-        discount=Money.of(offer.discount_amount, currency) if fixed else None,
+        discount=Money.of(offer.discount_amount, currency) if fixed and offer.discount_amount is not None else None,
     )
 
 
