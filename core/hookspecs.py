@@ -213,7 +213,9 @@ def validate_checkout(checkout: Checkout) -> list[DomainError] | Awaitable[list[
 def order_transitions() -> dict[str, list[str]]:
     """Extra order transitions: return a dict {from_state: [to_state, ...]} merged into core's.
 
-    States are `core.orders.models.OrderStatus` values; a plugin adds edges between them, not new states.
+    States are strings of 1-32 characters: core's `OrderStatus` values, or a plugin's own (e.g. AWAITING_PICKUP),
+    which become states of the machine. A plugin only adds; it cannot remove a core transition (see
+    `order_transition_veto`). Must be a plain function.
     """
 
 

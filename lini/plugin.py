@@ -19,36 +19,52 @@ from core.auth.permissions import Permission
 from core.catalog.models import Product, Variant, VariantPrice
 from core.catalog.services import prices_by_variant, storefront_product, storefront_products, variants_by_product
 from core.catalog.validation import MAX_AMOUNT, Problems, optional_text, required_text
+from core.checkout.models import Checkout
+from core.checkout.totals import PricedLine
 from core.context import ANONYMOUS, SYSTEM, Actor
 from core.errors import DomainError, DomainErrors, PermissionDenied
 from core.events import emit
+from core.garments.quote import Adjustment, GarmentLine, PriceContext
 from core.hookspecs import OrderEvent, ProductionEvent
 from core.money import Money, exponent, is_currency, parse_amount, quantize
+from core.orders.models import Order, OrderStatus
 from core.pagination import Page, PageRequest, paginate
 from core.payments.gateways import PaymentContext, PaymentGateway, PaymentStart, RefundResult
 from core.payments.models import PaymentState
 from core.plugins import PluginError, PluginHost, SchemaExtension, hookimpl
 from core.shipping.providers import ShippingProvider, ShippingRate, ShippingRequest
+from core.taxes.calculator import LineTax
 from schema.catalog.management_types import changes, plain
 from schema.errors import UserError, attempt
-from schema.permissions import PUBLIC, BrandPermission, SignedIn, guard
+from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, PUBLIC, SIGNED_IN, SUPPLIER, TAILOR, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id, encode_id
 from schema.scalars import Money as MoneyType
 
 __all__ = [
     "ANONYMOUS",
+    "BRAND_MEMBER",
     "MAX_AMOUNT",
+    "PLATFORM_ADMIN",
     "PUBLIC",
+    "SIGNED_IN",
+    "SUPPLIER",
     "SYSTEM",
+    "TAILOR",
     "Actor",
+    "Adjustment",
     "Brand",
     "BrandPermission",
+    "Checkout",
     "Connection",
     "DomainError",
     "DomainErrors",
+    "GarmentLine",
+    "LineTax",
     "Money",
     "MoneyType",
+    "Order",
     "OrderEvent",
+    "OrderStatus",
     "Page",
     "PageRequest",
     "PaymentContext",
@@ -59,6 +75,8 @@ __all__ = [
     "PermissionDenied",
     "PluginError",
     "PluginHost",
+    "PriceContext",
+    "PricedLine",
     "Problems",
     "Product",
     "ProductionEvent",
@@ -67,7 +85,6 @@ __all__ = [
     "ShippingProvider",
     "ShippingRate",
     "ShippingRequest",
-    "SignedIn",
     "UserError",
     "Variant",
     "VariantPrice",
