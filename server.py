@@ -34,6 +34,7 @@ from strawberry.asgi import GraphQL
 from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
+import core.wiring  # noqa: F401  (garments subscribe to order events: the one place core is wired)
 from core.auth.services import AuthConfig
 from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError

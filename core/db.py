@@ -123,16 +123,3 @@ async def connected(url: str, apps: Mapping[str, dict[str, Any]] | None = None) 
         yield
     finally:
         await Tortoise.close_connections()
-
-
-def __getattr__(name: str) -> Any:
-    # `tortoise makemigrations` reads `core.db.TORTOISE_ORM` (pyproject [tool.tortoise]); settings and plugins
-    # are only loaded when it asks, so importing this module has no side effects. The enabled plugins' apps are
-    # included, so `tortoise makemigrations <plugin>` writes a plugin's migrations into its own package.
-    if name == "TORTOISE_ORM":
-        from core.plugins import load_plugins
-        from core.settings import load_settings
-
-        settings = load_settings()
-        return tortoise_config(settings.database.url, load_plugins(settings).database_apps())
-    raise AttributeError(name)

@@ -1,7 +1,9 @@
-"""What a plugin may use from Lini, in one import: `from lini.plugin import hookimpl, Money, guard, ...`.
+"""What a plugin may use from Lini, in one import: `from lini.plugin import hookimpl, PaymentCaptured, ...`.
 
 Everything a plugin needs is re-exported here; anything else in `core` or `schema` is internal and may change.
-A payment gateway starts payments (`PaymentContext` → `PaymentStart`) and answers `refund` (`RefundResult`).
+A payment gateway starts payments (`PaymentContext` → `PaymentStart`), answers `status` and `refund`, declares
+`pays_after_order`, and reports what its provider tells it later as typed updates applied by core
+(`apply_payment_update`); it reads payments with `find_payment` / `order_payments` and never writes Lini's tables.
 
 Brand-side plugins (shipping tables, feeds, admin screens) use the catalog and brand lookups, `Problems` for
 validation that reports every mistake at once, `emit` for outbox events, and the schema helpers below to add
@@ -29,8 +31,28 @@ from core.hookspecs import OrderEvent, ProductionEvent
 from core.money import Money, exponent, is_currency, parse_amount, quantize
 from core.orders.models import Order, OrderStatus
 from core.pagination import Page, PageRequest, paginate
-from core.payments.gateways import PaymentContext, PaymentGateway, PaymentStart, RefundResult
+from core.payments.gateways import (
+    RETRY_LATER,
+    PaymentContext,
+    PaymentGateway,
+    PaymentRef,
+    PaymentStart,
+    RefundResult,
+)
+from core.payments.lifecycle import apply as apply_payment_update
 from core.payments.models import PaymentState
+from core.payments.queries import find_payment, order_payments
+from core.payments.updates import (
+    Applied,
+    Outcome,
+    PaymentAuthorised,
+    PaymentCancelled,
+    PaymentCaptured,
+    PaymentDisputed,
+    PaymentFailed,
+    PaymentRefundedAtGateway,
+    PaymentUpdate,
+)
 from core.plugins import PluginError, PluginHost, SchemaExtension, hookimpl
 from core.shipping.providers import ShippingProvider, ShippingRate, ShippingRequest
 from core.taxes.calculator import LineTax
@@ -46,12 +68,14 @@ __all__ = [
     "MAX_AMOUNT",
     "PLATFORM_ADMIN",
     "PUBLIC",
+    "RETRY_LATER",
     "SIGNED_IN",
     "SUPPLIER",
     "SYSTEM",
     "TAILOR",
     "Actor",
     "Adjustment",
+    "Applied",
     "Brand",
     "BrandPermission",
     "Checkout",
@@ -65,12 +89,21 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderStatus",
+    "Outcome",
     "Page",
     "PageRequest",
+    "PaymentAuthorised",
+    "PaymentCancelled",
+    "PaymentCaptured",
     "PaymentContext",
+    "PaymentDisputed",
+    "PaymentFailed",
     "PaymentGateway",
+    "PaymentRef",
+    "PaymentRefundedAtGateway",
     "PaymentStart",
     "PaymentState",
+    "PaymentUpdate",
     "Permission",
     "PermissionDenied",
     "PluginError",
@@ -88,6 +121,7 @@ __all__ = [
     "UserError",
     "Variant",
     "VariantPrice",
+    "apply_payment_update",
     "attempt",
     "changes",
     "connection",
@@ -95,12 +129,14 @@ __all__ = [
     "emit",
     "encode_id",
     "exponent",
+    "find_payment",
     "guard",
     "hookimpl",
     "is_currency",
     "managed_brand",
     "member_brand",
     "optional_text",
+    "order_payments",
     "paginate",
     "parse_amount",
     "plain",

@@ -11,12 +11,14 @@ then writes the order in ONE transaction:
 2. the voucher's uses are counted by conditional updates too;
 3. the order number is the brand's counter raised in the same transaction, taken last so the counter's row
    lock is held briefly: a rolled-back completion gives its number back, so numbers are gapless;
-4. the order, its line snapshots (with the made-to-measure configuration), tax lines and history are
-   inserted, the payment linked, one production job per made-to-measure garment created
-   (`core.garments.production.create_jobs`) and the checkout deleted.
+4. the order, its line snapshots (with the made-to-measure configuration) and tax lines are placed through
+   the order lifecycle (`core.orders.lifecycle.place`: the payment linked, history, ORDER_CREATED, and
+   `OrderPlaced`, on which garments create one production job per made-to-measure garment) and the checkout
+   is deleted.
 
 The order's unique `checkout_token` makes a checkout complete at most once even when two requests race; a
-repeat with the same idempotency key returns the first order and changes nothing.
+repeat with the same idempotency key returns the first order and changes nothing, also while the first is
+still being written (a repeat that finds the checkout gone or its stock taken looks for that order first).
 """
 
 from __future__ import annotations
@@ -36,22 +38,13 @@ from core.checkout.pricing import CheckoutPricing, PricedCheckoutLine, customer_
 from core.checkout.services import open_for_change
 from core.context import SYSTEM, Actor
 from core.errors import DomainError, DomainErrors
+from core.events import deliver_all
 from core.garments import lines as garment_lines
-from core.garments import production, production_events
 from core.garments.models import Fabric
-from core.orders import events as order_events
-from core.orders import states
-from core.orders.models import (
-    Order,
-    OrderHistory,
-    OrderLine,
-    OrderNumber,
-    OrderStatus,
-    OrderTaxLine,
-    PaymentStatus,
-)
+from core.orders import lifecycle
+from core.orders.models import Order, OrderHistory, OrderLine, OrderNumber, OrderTaxLine
 from core.payments import registry
-from core.payments.gateways import PaymentContext
+from core.payments.gateways import PaymentContext, PaymentRef
 from core.payments.models import Payment, PaymentState
 from core.plugins import PluginHost
 from core.vouchers import services as vouchers
@@ -59,10 +52,12 @@ from core.vouchers import services as vouchers
 logger = logging.getLogger("lini.checkout")
 
 MAX_KEY = 100
-PAID_STATES = {PaymentState.SUCCEEDED, PaymentState.AUTHORIZED}
+PAID_STATES = lifecycle.PAID_STATES
 # A bank transfer is paid after the order exists: the order waits UNPAID until staff confirm the money.
 DEFERRED_STATES = {PaymentState.PENDING, PaymentState.ACTION_REQUIRED}
 DEFAULT_PAYMENT_WINDOW = timedelta(hours=24)
+# Payments a newer one replaced are handed to the gateway's `start` for this long, so it may release them.
+SUPERSEDED_WINDOW = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -109,6 +104,14 @@ async def payment_create(actor: Actor, brand: Brand, token: str, gateway_id: str
                 amount=total.amount,
                 currency=total.currency,
             )
+    superseded = await Payment.filter(
+        checkout_token=checkout.token,
+        gateway=gateway_id,
+        state=PaymentState.CANCELLED,
+        order_id=None,
+        psp_reference__not_isnull=True,
+        updated_at__gte=_now() - SUPERSEDED_WINDOW,
+    ).exclude(id=payment.id)
     context = PaymentContext(
         brand_id=brand.id,
         brand_slug=brand.slug,
@@ -118,6 +121,9 @@ async def payment_create(actor: Actor, brand: Brand, token: str, gateway_id: str
         currency=total.currency,
         payment_id=payment.id,
         config=config,
+        psp_reference=payment.psp_reference,
+        previous_action=dict(payment.action or {}),
+        superseded=tuple(PaymentRef(p.id, p.psp_reference or "", dict(p.action or {})) for p in superseded),
     )
     started = await gateway.start(context)  # outside any transaction: it may be a network call
     payment.state = started.state
@@ -167,6 +173,20 @@ async def complete(actor: Actor, brand: Brand, token: str, idempotency_key: str 
     earlier = await Order.get_or_none(checkout_token=token, brand_id=brand.id)
     if earlier is not None:
         return await _repeat(actor, earlier, key)
+    try:
+        order = await _complete(actor, brand, token, key, host)
+    except (DomainError, DomainErrors, IntegrityError):
+        # Another request completed this checkout meanwhile: its insert won the unique checkout token, or it
+        # committed before we looked (the checkout is gone, its payment unlinked, its last units taken).
+        earlier = await Order.get_or_none(checkout_token=token, brand_id=brand.id)
+        if earlier is None:
+            raise
+        return await _repeat(actor, earlier, key)
+    await deliver_all(host)
+    return Completion(order=order, created=True)
+
+
+async def _complete(actor: Actor, brand: Brand, token: str, key: str, host: PluginHost) -> Order:
     checkout = await open_for_change(actor, brand, token)
     pricing = await price_checkout(checkout, host, brand=brand)
     ready(pricing)
@@ -174,18 +194,7 @@ async def complete(actor: Actor, brand: Brand, token: str, idempotency_key: str 
     if vetoes:
         raise DomainErrors(vetoes) if len(vetoes) > 1 else vetoes[0]
     payment, state = await _payment_state(checkout, pricing, host)
-    try:
-        order = await _write_order(actor, pricing, payment, state, key, host)
-    except IntegrityError:
-        # Another request completed this checkout between our check and our insert.
-        earlier = await Order.get_or_none(checkout_token=token, brand_id=brand.id)
-        if earlier is None:
-            raise
-        return await _repeat(actor, earlier, key)
-    await order_events.deliver_pending(host)
-    if any(p.is_custom for p in pricing.lines):
-        await production_events.deliver_pending(host)
-    return Completion(order=order, created=True)
+    return await _write_order(actor, pricing, payment, state, key, host)
 
 
 async def _repeat(actor: Actor, order: Order, key: str) -> Completion:
@@ -231,7 +240,7 @@ async def _payment_state(
         raise DomainError("GATEWAY_NOT_AVAILABLE", "That payment method is no longer offered.", "payment")
     config = await registry.brand_config(checkout.brand_id, payment.gateway)
     state = await gateway.status(payment, config)  # outside any transaction
-    if state in PAID_STATES or (state in DEFERRED_STATES and getattr(gateway, "pays_after_order", False)):
+    if state in PAID_STATES or (state in DEFERRED_STATES and gateway.pays_after_order):
         return payment, state
     raise DomainError("PAYMENT_NOT_COMPLETED", "The payment has not gone through.", "payment")
 
@@ -240,7 +249,6 @@ async def _write_order(
     actor: Actor, pricing: CheckoutPricing, payment: Payment, state: PaymentState, key: str, host: PluginHost
 ) -> Order:
     checkout, brand, totals = pricing.checkout, pricing.brand, pricing.totals
-    paid = state in PAID_STATES
     line_totals = {t.key: t for t in totals.lines}
     async with in_transaction():
         await _take_stock(pricing)
@@ -248,82 +256,69 @@ async def _write_order(
         if checkout.voucher_id is not None:
             await vouchers.redeem(checkout.voucher_id, customer_key(checkout))
         number = await _next_number(brand.id)
-        now = _now()
-        order = await Order.create(
-            brand_id=brand.id,
-            number=number,
-            user_id=checkout.user_id,
-            email=checkout.email,
-            checkout_token=checkout.token,
-            idempotency_key=key,
-            status=OrderStatus.PAID if paid else OrderStatus.UNPAID,
-            payment_status=PaymentStatus.PAID if paid else PaymentStatus.PENDING,
-            currency=checkout.currency,
-            language=checkout.language,
-            prices_include_tax=brand.prices_include_tax,
-            shipping_address=checkout.shipping_address,
-            billing_address=checkout.billing_address or checkout.shipping_address,
-            delivery_method_id=checkout.delivery_method_id,
-            delivery_method_name=pricing.delivery.rate.name if pricing.delivery else "",
-            subtotal_amount=totals.subtotal.amount,
-            discount_amount=totals.discount_total.amount,
-            shipping_amount=totals.shipping_total.amount,
-            tax_amount=totals.tax_total.amount,
-            total_amount=totals.total.amount,
-            paid_amount=payment.amount if paid else 0,
-            voucher_id=checkout.voucher_id,
-            voucher_code=pricing.voucher.code if pricing.voucher else "",
-            customer_note=checkout.customer_note,
-            payment_due_at=None if paid else (payment.expires_at or now + DEFAULT_PAYMENT_WINDOW),
-        )
-        await OrderLine.bulk_create(
-            [
-                OrderLine(
-                    order_id=order.id,
-                    variant_id=p.variant.id,
-                    product_id=p.variant.product_id,
-                    product_name=p.variant.product.name,
-                    variant_name=_variant_name(p),
-                    sku=p.variant.sku,
-                    quantity=p.line.quantity,
-                    unit_price_net=t.unit_price_net.amount,
-                    unit_price_gross=t.unit_price_gross.amount,
-                    discount_amount=t.discount.amount,
-                    tax_rate=t.tax_rate,
-                    tax_amount=t.tax.amount,
-                    total_amount=t.total.amount,
-                    position=position,
-                    custom_garment=_garment_snapshot(p),
-                )
-                for position, p in enumerate(pricing.lines)
-                for t in [line_totals[str(p.line.id)]]
-            ]
-        )
-        await OrderTaxLine.bulk_create(
-            [
-                OrderTaxLine(
-                    order_id=order.id,
-                    name=t.name,
-                    country=t.country,
-                    rate=t.rate,
-                    base_amount=t.base.amount,
-                    amount=t.amount.amount,
-                )
-                for t in totals.tax_lines
-            ]
-        )
-        await Payment.filter(id=payment.id).update(
-            order_id=order.id,
+        values = {
+            "brand_id": brand.id,
+            "number": number,
+            "user_id": checkout.user_id,
+            "email": checkout.email,
+            "checkout_token": checkout.token,
+            "idempotency_key": key,
+            "currency": checkout.currency,
+            "language": checkout.language,
+            "prices_include_tax": brand.prices_include_tax,
+            "shipping_address": checkout.shipping_address,
+            "billing_address": checkout.billing_address or checkout.shipping_address,
+            "delivery_method_id": checkout.delivery_method_id,
+            "delivery_method_name": pricing.delivery.rate.name if pricing.delivery else "",
+            "subtotal_amount": totals.subtotal.amount,
+            "discount_amount": totals.discount_total.amount,
+            "shipping_amount": totals.shipping_total.amount,
+            "tax_amount": totals.tax_total.amount,
+            "total_amount": totals.total.amount,
+            "voucher_id": checkout.voucher_id,
+            "voucher_code": pricing.voucher.code if pricing.voucher else "",
+            "customer_note": checkout.customer_note,
+        }
+        lines = [
+            OrderLine(
+                variant_id=p.variant.id,
+                product_id=p.variant.product_id,
+                product_name=p.variant.product.name,
+                variant_name=_variant_name(p),
+                sku=p.variant.sku,
+                quantity=p.line.quantity,
+                unit_price_net=t.unit_price_net.amount,
+                unit_price_gross=t.unit_price_gross.amount,
+                discount_amount=t.discount.amount,
+                tax_rate=t.tax_rate,
+                tax_amount=t.tax.amount,
+                total_amount=t.total.amount,
+                position=position,
+                custom_garment=_garment_snapshot(p),
+            )
+            for position, p in enumerate(pricing.lines)
+            for t in [line_totals[str(p.line.id)]]
+        ]
+        tax_lines = [
+            OrderTaxLine(
+                name=t.name,
+                country=t.country,
+                rate=t.rate,
+                base_amount=t.base.amount,
+                amount=t.amount.amount,
+            )
+            for t in totals.tax_lines
+        ]
+        order = await lifecycle.place(
+            actor,
+            values=values,
+            lines=lines,
+            tax_lines=tax_lines,
+            payment=payment,
             state=state,
-            captured_amount=payment.amount if state == PaymentState.SUCCEEDED else 0,
+            due_at=payment.expires_at or _now() + DEFAULT_PAYMENT_WINDOW,
+            host=host,
         )
-        await states.record(
-            order, "PLACED", actor, f"Order placed, payment {state.value.lower()} via {payment.gateway}."
-        )
-        await order_events.order_changed(order, "ORDER_CREATED")
-        if any(p.is_custom for p in pricing.lines):
-            placed = await OrderLine.filter(order_id=order.id).order_by("position")
-            await production.create_jobs(order, [line for line in placed if line.custom_garment], host=host)
         await Checkout.filter(id=checkout.id).delete()
     return await Order.get(id=order.id)  # as stored: defaults and amounts come back as the database keeps them
 

@@ -24,10 +24,9 @@ from core.errors import DomainError, DomainErrors
 from core.garments import stages
 from core.garments.models import Fabric, JobStage, ProductionJob
 from core.garments.stages import DONE, GONE, Operation, Role
+from core.orders import lifecycle
 from core.orders.access import locked
-from core.orders.events import order_changed
 from core.orders.models import Order, OrderStatus
-from core.orders.states import transition
 from core.plugins import PluginHost
 
 MANAGE = Permission.MANAGE_ORDERS
@@ -158,8 +157,7 @@ async def follow_order(order_id: int, actor: Actor, *, host: PluginHost | None) 
     found: Iterable[str] = await ProductionJob.filter(order_id=order_id).values_list("stage", flat=True)
     live = [JobStage(stage) for stage in found if JobStage(stage) not in GONE]
     if live and all(stage in DONE for stage in live):
-        await transition(order, OrderStatus.READY_TO_SHIP, actor, host=host, message="Every garment is ready.")
-        await order_changed(order, "ORDER_READY_TO_SHIP")
+        await lifecycle.ready_to_ship(order, actor, host=host)
 
 
 # --- shipping ---------------------------------------------------------------------------------------------

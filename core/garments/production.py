@@ -1,5 +1,6 @@
 """Production jobs and their order: jobs come into being when a made-to-measure order is placed, the order goes
-IN_PRODUCTION once paid, and cancelling the order calls its jobs off and puts uncut fabric back in stock.
+IN_PRODUCTION once paid, and cancelling the order calls its jobs off and puts uncut fabric back in stock. These
+run on the order's domain events (`core.garments.subscribers`), inside the order's transaction.
 
 Moving jobs is in `core.garments.jobs` (advance), `assignment` (tailors) and `qc` (inspections), all checked by
 the one stage machine in `core.garments.stages`.
@@ -16,28 +17,21 @@ from core.garments import production_events, stages
 from core.garments.jobs import give_back, release_for
 from core.garments.models import JobStage, ProductionJob, ProductionStageChange
 from core.garments.stages import GONE, OPEN, Operation, Remark, Role
-from core.orders.events import order_changed
+from core.orders import lifecycle
 from core.orders.models import Order, OrderLine, OrderStatus
-from core.orders.states import transition
 from core.plugins import PluginHost
 
 CANCELLED_NOTE = "The order was cancelled."
 
 
-async def on_order_paid(order: Order, actor: Actor = SYSTEM, *, host: PluginHost | None = None) -> bool:
-    """Inside the transaction that made `order` PAID: with live jobs it goes IN_PRODUCTION (returns True).
-
-    `core.orders.states.transition` calls this on every move to PAID (a bank transfer marked received, a
-    gateway's webhook), and `create_jobs` for an order that was paid when it was placed.
-    """
+async def start_if_paid(order: Order, actor: Actor = SYSTEM, *, host: PluginHost | None = None) -> bool:
+    """Inside the transaction that placed or paid `order`: a PAID order with live jobs goes IN_PRODUCTION
+    (returns True)."""
     if order.status != OrderStatus.PAID:
         return False
     if not await ProductionJob.filter(order_id=order.id).exclude(stage__in=list(GONE)).exists():
         return False
-    await transition(
-        order, OrderStatus.IN_PRODUCTION, actor, host=host, message="Made-to-measure garments go into production."
-    )
-    await order_changed(order, "ORDER_IN_PRODUCTION")
+    await lifecycle.start_production(order, actor, host=host)
     return True
 
 
@@ -65,13 +59,10 @@ async def cancel_jobs(order: Order, actor: Actor) -> dict[int, Decimal]:
     return released
 
 
-async def create_jobs(
-    order: Order, order_lines: Sequence[OrderLine], *, actor: Actor = SYSTEM, host: PluginHost | None = None
-) -> list[ProductionJob]:
+async def create_jobs(order: Order, order_lines: Sequence[OrderLine]) -> list[ProductionJob]:
     """Inside the transaction that places `order`: one QUEUED job per made-to-measure garment (a line of
     quantity 3 makes jobs 1..3), each with the line's fabric, its metres per garment and its ready-by date, and
-    a first history row ("" → QUEUED by the system). Ready-made lines make none. An order already PAID when it
-    was placed goes IN_PRODUCTION at once."""
+    a first history row ("" → QUEUED by the system). Ready-made lines make none."""
     jobs: list[ProductionJob] = []
     for line in order_lines:
         garment = line.custom_garment
@@ -101,6 +92,4 @@ async def create_jobs(
             )
             await production_events.stage_changed(job, change, None)
             jobs.append(job)
-    if jobs:
-        await on_order_paid(order, actor, host=host)
     return jobs

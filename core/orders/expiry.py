@@ -19,10 +19,9 @@ from tortoise.transactions import in_transaction
 from core.checkout.services import delete_expired as delete_expired_checkouts
 from core.context import SYSTEM
 from core.errors import DomainError
-from core.garments import production_events
+from core.events import deliver_all
 from core.orders.access import locked
 from core.orders.cancellation import cancel_locked
-from core.orders.events import deliver_pending
 from core.orders.models import Order, OrderStatus
 from core.plugins import PluginHost
 
@@ -56,8 +55,7 @@ async def run_once(host: PluginHost) -> None:
     if cancelled:
         logger.info("cancelled %d unpaid orders past their payment deadline", cancelled)
     await delete_expired_checkouts()
-    await deliver_pending(host)
-    await production_events.deliver_pending(host)
+    await deliver_all(host)
 
 
 async def _loop(host: PluginHost, interval: float) -> None:

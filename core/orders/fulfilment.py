@@ -3,9 +3,10 @@
 A shipment names lines and quantities; each line's `quantity_shipped` is raised by a conditional UPDATE on
 the value just read, so two staff shipping the same line at once cannot both ship the last unit.
 
-A made-to-measure line ships only garments that passed quality control: it needs as many READY production
-jobs as units shipped (GARMENT_NOT_READY otherwise, nothing written), and shipping moves those jobs to SHIPPED
-through the production stage machine in the same transaction (`core.garments.jobs.ship_ready`).
+A made-to-measure line ships only garments that passed quality control. Orders do not know garments: the
+shipment announces itself in its transaction (`ShipmentCreating`), and garments refuse it (GARMENT_NOT_READY:
+the line needs as many READY production jobs as units shipped; the transaction rolls back, nothing is written)
+or move those jobs to SHIPPED through the production stage machine (`core.garments.subscribers`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from dataclasses import dataclass
 from tortoise.transactions import in_transaction
 
 from core.context import Actor
+from core.domain_events import ShipmentCreating, publish
 from core.errors import DomainError, DomainErrors
-from core.garments import jobs as production_jobs
-from core.garments import production_events
+from core.events import deliver_all
+from core.orders import lifecycle
 from core.orders.access import load_order, locked
-from core.orders.events import order_changed
 from core.orders.models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
-from core.orders.states import check_transition, record, transition
+from core.orders.states import check_transition
 from core.plugins import PluginHost
 
 SHIPPABLE = frozenset({OrderStatus.PAID, OrderStatus.READY_TO_SHIP, OrderStatus.PARTIALLY_SHIPPED})
@@ -96,7 +97,6 @@ async def shipment_create(
             raise DomainError("INVALID_TRANSITION", f"A {order.status} order cannot be shipped.", None)
         current = {line.id: line for line in await OrderLine.filter(order_id=order.id)}
         _checked_items(current, lines)
-        garments = await production_jobs.ready_to_ship(order.id, [(i.order_line_id, i.quantity) for i in lines])
         for item in lines:
             shipped = current[item.order_line_id].quantity_shipped
             raised = await OrderLine.filter(id=item.order_line_id, quantity_shipped=shipped).update(
@@ -112,21 +112,18 @@ async def shipment_create(
             [ShipmentLine(shipment_id=shipment.id, order_line_id=i.order_line_id, quantity=i.quantity) for i in lines]
         )
         sent = f"Sent with {carrier} {tracking_number}".strip() + "."
-        await production_jobs.ship_ready(garments, actor, note=sent, data={"shipmentId": shipment.id})
-        done = all(line.quantity_shipped >= line.quantity for line in current.values())
-        target = OrderStatus.SHIPPED if done else OrderStatus.PARTIALLY_SHIPPED
-        if order.status != target:
-            await transition(order, target, actor, host=host)
+        items = tuple((i.order_line_id, i.quantity) for i in lines)
+        await publish(ShipmentCreating(order=order, shipment_id=shipment.id, items=items, actor=actor, note=sent))
         data = {
             "shipmentId": shipment.id,
             "carrier": carrier,
             "trackingNumber": tracking_number,
             "lines": [{"orderLineId": i.order_line_id, "quantity": i.quantity} for i in lines],
         }
-        await record(order, "SHIPMENT", actor, f"{carrier} {tracking_number}".strip(), data)
-        await order_changed(order, "ORDER_SHIPPED" if done else "ORDER_PARTIALLY_SHIPPED", data)
-    if garments:
-        await production_events.deliver_pending(host)
+        done = all(line.quantity_shipped >= line.quantity for line in current.values())
+        message = f"{carrier} {tracking_number}".strip()
+        await lifecycle.shipped(order, actor, host=host, complete=done, data=data, message=message)
+    await deliver_all(host)
     return shipment
 
 
@@ -136,6 +133,5 @@ async def mark_delivered(actor: Actor, order_id: int, *, host: PluginHost | None
     check_transition(order, OrderStatus.DELIVERED, host=host)
     async with in_transaction():
         order = await locked(order.id)
-        await transition(order, OrderStatus.DELIVERED, actor, host=host)
-        await order_changed(order, "ORDER_DELIVERED")
+        await lifecycle.delivered(order, actor, host=host)
     return order

@@ -2,9 +2,10 @@
 
 `status` follows the fulfilment of an order (UNPAID → PAID → … → DELIVERED, or CANCELLED); `payment_status`
 follows the money (PENDING → PAID → PARTIALLY_REFUNDED → REFUNDED). Every change goes through `transition`
-or `set_payment_status`, which refuse a move the machine does not allow, let plugins add states
-(`order_transitions`) and veto moves (`order_transition_veto`), save with a conditional UPDATE (so two staff
-changing one order at once cannot both win) and write an `OrderHistory` row with the actor and the time.
+or `set_payment_status`, called by the order lifecycle alone (`core.orders.lifecycle`, `core.orders.ledger`);
+they refuse a move the machine does not allow, let plugins add states (`order_transitions`) and veto moves
+(`order_transition_veto`), save with a conditional UPDATE (so two staff changing one order at once cannot both
+win) and write an `OrderHistory` row with the actor and the time.
 Call them inside the service's transaction.
 """
 
@@ -22,7 +23,7 @@ S = OrderStatus
 ORDER_TRANSITIONS: Mapping[str, frozenset[str]] = {
     S.UNPAID: frozenset({S.PAID, S.CANCELLED}),
     S.PAID: frozenset({S.IN_PRODUCTION, S.READY_TO_SHIP, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
-    # Made-to-measure: paid and being made, until every garment passed QC (core.garments.production).
+    # Made-to-measure: paid and being made, until every garment passed QC (garments follow `OrderPaid`).
     S.IN_PRODUCTION: frozenset({S.READY_TO_SHIP, S.CANCELLED}),
     S.READY_TO_SHIP: frozenset({S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
     S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED}),
@@ -93,32 +94,16 @@ async def record(
     )
 
 
-async def transition(
-    order: Order,
-    to_state: str,
-    actor: Actor,
-    *,
-    host: PluginHost | None,
-    message: str = "",
-    produce: bool = True,
-) -> None:
+async def transition(order: Order, to_state: str, actor: Actor, *, host: PluginHost | None, message: str = "") -> None:
     """Move `order.status` to `to_state`: checked, vetoable, saved only if nobody changed it meanwhile.
 
-    `produce=False`: a caller that announces the payment itself (ORDER_PAID) sends a paid made-to-measure order
-    into production afterwards (`core.garments.production.on_order_paid`), so subscribers hear of it in order.
+    Only the order lifecycle (`core.orders.lifecycle`) calls this: it adds the event and tells the rest of core.
     """
     from_state = order.status
     check_transition(order, to_state, host=host)
     await _veto(order, from_state, to_state, actor, host)
     await _save(order, "status", from_state, to_state)
     await record(order, "STATUS", actor, message, from_state=from_state, to_state=to_state)
-    if to_state == S.PAID and produce:
-        # Every way an order gets paid passes here (a transfer marked received, a gateway's webhook); one with
-        # made-to-measure garments goes on into production. Imported here: production moves orders through
-        # this module.
-        from core.garments.production import on_order_paid
-
-        await on_order_paid(order, actor, host=host)
 
 
 async def set_payment_status(order: Order, to_state: PaymentStatus | str, actor: Actor, *, message: str = "") -> None:

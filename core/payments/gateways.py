@@ -1,7 +1,9 @@
 """The payment gateway contract: plugins take the money, core records what happened.
 
 Core calls a gateway outside any database transaction (network calls never hold a transaction open) and
-applies the result in the next one. A gateway never writes Lini's tables itself.
+applies the result in the next one. A gateway never writes Lini's tables itself: what it learns later (a
+webhook, a capture it made) it reports as a typed update (`core.payments.updates`) to
+`core.payments.lifecycle.apply`.
 """
 
 from __future__ import annotations
@@ -12,6 +14,25 @@ from decimal import Decimal
 from typing import Any, Protocol, runtime_checkable
 
 from core.payments.models import PaymentState
+
+# The codes a gateway raises (as `core.errors.DomainError`) when its provider is busy or unreachable: the
+# operation may succeed if tried again later, so a webhook answers "retry" instead of giving the money back.
+RETRY_LATER = frozenset({"PAYMENT_GATEWAY_BUSY", "PAYMENT_GATEWAY_UNAVAILABLE"})
+
+
+def gateway_label(gateway_id: str) -> str:
+    """How history and review messages name a gateway: `stripe` → "Stripe", `bank_transfer` → "Bank Transfer"."""
+    return gateway_id.replace("_", " ").title()
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentRef:
+    """An earlier payment of the same checkout, as a gateway may need it: its id, its reference at the
+    gateway and the action its `start` returned (which may name the provider account it lives on)."""
+
+    id: int
+    psp_reference: str
+    action: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +47,12 @@ class PaymentContext:
     currency: str
     payment_id: int
     config: dict[str, Any] = field(default_factory=dict)  # the brand's settings for this gateway
+    # Resuming a payment started before (same payment id): its reference and action from that start.
+    psp_reference: str | None = None
+    previous_action: dict[str, Any] = field(default_factory=dict)
+    # This checkout's payments through this gateway that a newer one replaced in the last 30 minutes (the
+    # checkout changed): a gateway may release them, so an old browser tab cannot pay for the old checkout.
+    superseded: tuple[PaymentRef, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,9 +81,10 @@ class PaymentGateway(Protocol):
     id: str  # e.g. "bank_transfer", "stripe"
     name: str
     currencies: frozenset[str] | None  # None: any currency
-    # Optional: True when an order is placed before the money arrives (a bank transfer), so completion accepts
-    # a PENDING / ACTION_REQUIRED payment and the order waits UNPAID until `payment_due_at`.
-    # pays_after_order: bool = False
+    # True when an order is placed before the money arrives (a bank transfer): completion accepts a PENDING /
+    # ACTION_REQUIRED payment and the order waits UNPAID until `payment_due_at` (or until the gateway reports
+    # the money with `core.payments.lifecycle.apply`). False: the payment must be SUCCEEDED or AUTHORIZED.
+    pays_after_order: bool
 
     async def start(self, context: PaymentContext) -> PaymentStart:
         """Begin (or resume, for the same payment id) a payment for the context's amount."""
@@ -69,3 +97,9 @@ class PaymentGateway(Protocol):
     async def refund(self, payment: Any, amount: Decimal, idempotency_key: str, config: dict[str, Any]) -> RefundResult:
         """Return `amount` (in the payment's currency) of a received payment to the customer."""
         ...
+
+
+def missing_members(gateway: object) -> list[str]:
+    """The attributes and methods of `PaymentGateway` that `gateway` lacks, for a start-up error naming them."""
+    members = [*PaymentGateway.__annotations__, "start", "status", "refund"]
+    return [name for name in members if not hasattr(gateway, name)]

@@ -87,3 +87,23 @@ class Refund(Model):
     class Meta:
         table = "refund"
         unique_together = (("order", "idempotency_key"),)
+
+
+class PaymentEvent(Model):
+    """A gateway's event that changed a payment, by the gateway's own event id: applied once, however often it
+    is delivered (`core.payments.lifecycle.apply`); written in the transaction of the change it made."""
+
+    id = fields.BigIntField(primary_key=True)
+    gateway = fields.CharField(max_length=50)
+    event_id = fields.CharField(max_length=255)
+    payment: fields.ForeignKeyNullableRelation[Payment] = fields.ForeignKeyField(
+        "lini.Payment", related_name="events", on_delete=fields.SET_NULL, null=True
+    )
+    payment_id: int | None
+    kind = fields.CharField(max_length=50)
+    outcome = fields.CharField(max_length=64, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "payment_event"
+        unique_together = (("gateway", "event_id"),)

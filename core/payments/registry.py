@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from core.brand_plugins.models import BrandPluginConfig
 from core.brand_plugins.services import brand_settings_model
-from core.payments.gateways import PaymentGateway
+from core.payments.gateways import PaymentGateway, missing_members
 from core.plugins import PluginError, PluginHost
 
 
@@ -26,7 +26,10 @@ def gateways_by_plugin(host: PluginHost) -> list[tuple[str, PaymentGateway]]:
         result = impl.function(*({"host": host}[name] for name in impl.argnames))
         for gateway in result or []:
             if not isinstance(gateway, PaymentGateway):
-                raise PluginError(f"plugin {impl.plugin_name!r}: {gateway!r} is not a PaymentGateway")
+                missing = ", ".join(missing_members(gateway)) or "?"
+                raise PluginError(
+                    f"plugin {impl.plugin_name!r}: {gateway!r} is not a PaymentGateway (missing: {missing})"
+                )
             if gateway.id in seen:
                 raise PluginError(
                     f"payment gateway {gateway.id!r} is provided by {seen[gateway.id]} and {impl.plugin_name}"

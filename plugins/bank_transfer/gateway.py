@@ -8,10 +8,16 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from core.money import quantize
-from core.payments.gateways import PaymentContext, PaymentGateway, PaymentStart, RefundResult
-from core.payments.models import PaymentState
-from core.plugins import PluginHost, hookimpl
+from lini.plugin import (
+    PaymentContext,
+    PaymentGateway,
+    PaymentStart,
+    PaymentState,
+    PluginHost,
+    RefundResult,
+    hookimpl,
+    quantize,
+)
 
 GATEWAY_ID = "bank_transfer"
 # No 0/O or 1/I: references are read off a phone and typed into a banking app.
@@ -29,7 +35,8 @@ class BankTransferGateway:
     id = GATEWAY_ID
     name = "Bank transfer"
     currencies: frozenset[str] | None = None  # whatever the brand's account takes
-    # The order is placed first and waits UNPAID for the transfer; staff confirm it with paymentMarkReceived.
+    # The order is placed first and waits UNPAID for the transfer; staff confirm it with paymentMarkReceived,
+    # which core applies as this gateway's report of the money taken (a PaymentCaptured).
     pays_after_order = True
 
     async def start(self, context: PaymentContext) -> PaymentStart:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.errors import DomainError
+from lini.plugin import DomainError
 
 ZERO_DECIMAL = frozenset(
     {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "VND", "VUV", "XAF", "XOF", "XPF"}

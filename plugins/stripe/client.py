@@ -18,12 +18,12 @@ from typing import Any
 
 import stripe
 
-from core.errors import DomainError
+from lini.plugin import RETRY_LATER, DomainError
 
 logger = logging.getLogger("lini.plugins.stripe")
 
 # Codes of the errors a storefront may simply retry; a webhook answers 500 to them, so Stripe retries too.
-RETRYABLE = frozenset({"PAYMENT_GATEWAY_BUSY", "PAYMENT_GATEWAY_UNAVAILABLE"})
+RETRYABLE = RETRY_LATER
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,15 +12,12 @@ settings changed since.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import stripe
 
-from core.errors import DomainError
-from core.payments.gateways import PaymentContext, PaymentStart, RefundResult
-from core.payments.models import Payment, PaymentState
+from lini.plugin import DomainError, PaymentContext, PaymentRef, PaymentStart, PaymentState, RefundResult
 from plugins.stripe.amounts import to_stripe
 from plugins.stripe.client import StripeApi, domain_error, request_options
 from plugins.stripe.settings import BrandSettings
@@ -40,8 +37,6 @@ STATES = {
 # An intent in these states can still be paid, or was paid: a repeated checkoutPaymentCreate resumes it.
 RESUMABLE = {"requires_payment_method", "requires_confirmation", "requires_action", "processing"}
 PAID = {"succeeded", "requires_capture"}
-# Superseded intents (the checkout changed and a new payment was started) are released at Stripe for this long.
-SUPERSEDED_WINDOW = timedelta(minutes=30)
 
 
 def state_of(intent: Any) -> PaymentState:
@@ -71,6 +66,7 @@ class StripeGateway:
     id = GATEWAY_ID
     name = "Card and wallets (Stripe)"
     currencies: frozenset[str] | None = None  # Stripe takes 135+ currencies; amounts.py knows their units
+    pays_after_order = False  # an order needs the card's money taken or held first
 
     def __init__(self, api: StripeApi) -> None:
         self.api = api
@@ -85,11 +81,11 @@ class StripeGateway:
         units = to_stripe(context.amount, context.currency)
         capture_method = "manual" if brand.capture_mode == "manual" else "automatic"
         key = intent_key(context, units, capture_method)
-        payment = await Payment.get_or_none(id=context.payment_id)
         intent = None
-        if payment is not None and payment.psp_reference:
+        if context.psp_reference:
+            previous = PaymentRef(context.payment_id, context.psp_reference, context.previous_action)
             earlier = await self._call(
-                client.v1.payment_intents.retrieve_async(payment.psp_reference, options=options_for(payment))
+                client.v1.payment_intents.retrieve_async(context.psp_reference, options=options_for(previous))
             )
             if self._resumable(earlier, units, context.currency, capture_method):
                 intent = earlier
@@ -142,18 +138,9 @@ class StripeGateway:
 
     async def _release_superseded(self, context: PaymentContext) -> None:
         """Cancel at Stripe the intents of this checkout's payments that a newer one replaced (core cancelled
-        them a moment ago), so an old browser tab cannot pay for a checkout that changed. Best effort: an
-        intent paid meanwhile is refunded by the webhook instead."""
-        since = datetime.now(UTC) - SUPERSEDED_WINDOW
-        superseded = await Payment.filter(
-            checkout_token=context.checkout_token,
-            gateway=GATEWAY_ID,
-            state=PaymentState.CANCELLED,
-            order_id=None,
-            psp_reference__not_isnull=True,
-            updated_at__gte=since,
-        ).exclude(id=context.payment_id)
-        for payment in superseded:
+        them and hands them over in `context.superseded`), so an old browser tab cannot pay for a checkout that
+        changed. Best effort: an intent paid meanwhile is refunded by the webhook instead."""
+        for payment in context.superseded:
             try:
                 await self.api.client().v1.payment_intents.cancel_async(
                     payment.psp_reference,

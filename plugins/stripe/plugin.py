@@ -3,7 +3,7 @@ closing the HTTP pool at shutdown.
 
 One gateway per plugin host (a process has one; the test suite builds many), built on first use from the
 host's `[plugins.stripe]` settings and the environment. `order_event` has no host argument, so it uses the
-gateway of the host that started last.
+gateway and host that started last.
 """
 
 from __future__ import annotations
@@ -17,14 +17,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from core.errors import DomainError
-from core.payments.gateways import PaymentGateway
-from core.payments.models import Payment, PaymentState
-from core.plugins import PluginHost, hookimpl
-from plugins.stripe import records
+from lini.plugin import (
+    DomainError,
+    Money,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentGateway,
+    PaymentState,
+    PluginHost,
+    apply_payment_update,
+    hookimpl,
+    order_payments,
+)
 from plugins.stripe.amounts import from_stripe
 from plugins.stripe.client import RETRYABLE, StripeApi, read_keys
-from plugins.stripe.gateway import GATEWAY_ID, StripeGateway, check_amount
+from plugins.stripe.gateway import GATEWAY_ID, StripeGateway
 from plugins.stripe.webhook import PATH, receive
 
 NAME = "stripe"
@@ -33,7 +40,7 @@ logger = logging.getLogger("lini.plugins.stripe")
 CAPTURE_ON = frozenset({"ORDER_IN_PRODUCTION", "ORDER_PARTIALLY_SHIPPED", "ORDER_SHIPPED"})
 
 _gateways: weakref.WeakKeyDictionary[PluginHost, StripeGateway] = weakref.WeakKeyDictionary()
-_latest: list[StripeGateway] = []
+_latest: list[tuple[StripeGateway, PluginHost]] = []
 
 
 def gateway_for(host: PluginHost) -> StripeGateway:
@@ -47,7 +54,7 @@ def gateway_for(host: PluginHost) -> StripeGateway:
 @hookimpl
 def startup(app: Starlette, host: PluginHost) -> None:
     gateway = gateway_for(host)
-    _latest[:] = [gateway]
+    _latest[:] = [(gateway, host)]
     if not gateway.api.configured:
         logger.info("Stripe is off: %s is not set", gateway.api.config.secret_key_env)
     elif not gateway.api.keys.webhook_secret:
@@ -78,43 +85,37 @@ async def order_event(event: dict[str, Any]) -> None:
     """Capture a held card payment once the order's work begins; release it when the order is cancelled."""
     if not _latest or event.get("type") not in CAPTURE_ON | {"ORDER_CANCELLED"}:
         return
-    gateway = _latest[0]
+    gateway, host = _latest[0]
     order_id = int(event["order"]["id"])
     if event["type"] == "ORDER_CANCELLED":
         await _release(gateway, order_id)
         return
-    for payment in await Payment.filter(order_id=order_id, gateway=GATEWAY_ID, state=PaymentState.AUTHORIZED):
-        await _capture(gateway, payment)
+    for payment in await order_payments(order_id, gateway=GATEWAY_ID):
+        if payment.state == PaymentState.AUTHORIZED:
+            await _capture(gateway, host, payment)
 
 
-async def _capture(gateway: StripeGateway, payment: Payment) -> None:
-    assert payment.order_id is not None
+async def _capture(gateway: StripeGateway, host: PluginHost, payment: Any) -> None:
+    """Take the held money and tell core what Stripe took (core flags an amount that does not match)."""
+    common = {"gateway": GATEWAY_ID, "reference": payment.psp_reference}
     try:
         intent = await gateway.capture(payment)
     except DomainError as error:
         if error.code in RETRYABLE:
             raise  # the event stays undelivered and is tried again; the capture's key makes that safe
-        await records.flag(payment.order_id, f"Stripe could not capture payment {payment.id}: {error.message}")
+        held = Money(payment.amount, payment.currency)
+        await apply_payment_update(PaymentFailed(**common, amount=held, capture=True, message=error.message), host=host)
         return
-    try:
-        check_amount(intent, payment)
-    except DomainError:
-        received = from_stripe(intent.get("amount_received") or 0, intent["currency"])
-        await records.flag(
-            payment.order_id, f"Stripe captured {received} for payment {payment.id} of {payment.amount}."
-        )
-        return
-    await records.mark_captured(
-        payment, payment.amount, f"{payment.amount} {payment.currency} captured through Stripe."
-    )
+    received = Money(from_stripe(intent.get("amount_received") or 0, intent["currency"]), intent["currency"].upper())
+    message = f"{payment.amount} {payment.currency} captured through Stripe."
+    await apply_payment_update(PaymentCaptured(**common, amount=received, message=message), host=host)
 
 
 async def _release(gateway: StripeGateway, order_id: int) -> None:
     """The order was cancelled while its card payment was only authorised (core marked it CANCELLED)."""
-    held = Payment.filter(
-        order_id=order_id, gateway=GATEWAY_ID, state=PaymentState.CANCELLED, captured_amount=0
-    ).exclude(psp_reference=None)
-    for payment in await held:
+    payments = await order_payments(order_id, gateway=GATEWAY_ID)
+    held = [p for p in payments if p.state == PaymentState.CANCELLED and p.captured_amount == 0 and p.psp_reference]
+    for payment in held:
         try:
             await gateway.cancel(payment, reason="requested_by_customer")
         except DomainError as error:

@@ -5,8 +5,9 @@
 2. The event id is claimed in the `stripe_event` table (unique): a replay or duplicate of a handled event
    is answered 200 and changes nothing; one being handled by another request right now is answered 409,
    so Stripe delivers it again later rather than believing it handled.
-3. The handler runs (`handlers.py`), outside any transaction of its own: it may call Stripe (a refund of
-   money that cannot become an order) and core's completion, which keep their own transactions.
+3. The handler runs (`handlers.py`), outside any transaction of its own: it turns the event into a typed
+   payment update that core applies (in core's own transaction) and may call Stripe (a refund of money that
+   cannot become an order).
 4. The event is marked DONE with its outcome. A handler that failed releases the claim and answers 5xx,
    so Stripe's retry applies the event again; every handler is safe to run again.
 """
@@ -24,8 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from tortoise.exceptions import IntegrityError
 
-from core.errors import DomainError
-from core.plugins import PluginHost
+from lini.plugin import DomainError, PluginHost
 from plugins.stripe import handlers
 from plugins.stripe.client import RETRYABLE
 from plugins.stripe.gateway import StripeGateway

@@ -33,6 +33,7 @@ class Wallet:
     id = "wallet"
     name = "Dompet"
     currencies = frozenset({"MYR"})
+    pays_after_order = False
 
     async def start(self, context: Any) -> Any:
         raise AssertionError("this gateway only shows up in listings; paying through it is not part of these tests")

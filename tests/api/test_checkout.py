@@ -48,6 +48,7 @@ class InstantGateway:
     id = "instant"
     name = "Instant card"
     currencies = None
+    pays_after_order = False
 
     async def start(self, context: PaymentContext) -> PaymentStart:
         return PaymentStart(state=PaymentState.SUCCEEDED, psp_reference=f"inst-{context.payment_id}")

@@ -38,6 +38,7 @@ class SlowGateway:
     id = "slow"
     name = "Slow"
     currencies = None
+    pays_after_order = False
     calls: list[str] = []
 
     async def start(self, context: Any) -> Any:
