@@ -7,20 +7,13 @@ matters, because PostgreSQL's jsonb does not keep key order.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, TypedDict
+from typing import Any
 
 from tortoise import fields
 from tortoise.models import Model
 
+from core.columns import MONEY, Digits
 
-class Digits(TypedDict):
-    """A DecimalField's precision, typed so `DecimalField(**MONEY)` type-checks."""
-
-    max_digits: int
-    decimal_places: int
-
-
-MONEY: Digits = {"max_digits": 16, "decimal_places": 3}
 CM: Digits = {"max_digits": 7, "decimal_places": 2}
 METRES: Digits = {"max_digits": 12, "decimal_places": 2}
 
