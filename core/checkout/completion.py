@@ -43,8 +43,8 @@ from core.garments import lines as garment_lines
 from core.garments.models import Fabric
 from core.orders import lifecycle
 from core.orders.models import Order, OrderHistory, OrderLine, OrderNumber, OrderTaxLine
-from core.payments import registry
-from core.payments.gateways import PaymentContext, PaymentRef
+from core.payments import attempts, registry
+from core.payments.gateways import PaymentContext
 from core.payments.models import Payment, PaymentState
 from core.plugins import PluginHost
 from core.vouchers import services as vouchers
@@ -56,8 +56,6 @@ PAID_STATES = lifecycle.PAID_STATES
 # A bank transfer is paid after the order exists: the order waits UNPAID until staff confirm the money.
 DEFERRED_STATES = {PaymentState.PENDING, PaymentState.ACTION_REQUIRED}
 DEFAULT_PAYMENT_WINDOW = timedelta(hours=24)
-# Payments a newer one replaced are handed to the gateway's `start` for this long, so it may release them.
-SUPERSEDED_WINDOW = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -89,29 +87,9 @@ async def payment_create(actor: Actor, brand: Brand, token: str, gateway_id: str
         raise DomainError("GATEWAY_NOT_AVAILABLE", "That payment method is not offered here.", "gateway")
     gateway, config = offered[gateway_id]
     total = pricing.totals.total
-    async with in_transaction():
-        open_payments = Payment.filter(
-            checkout_id=checkout.id, state__in=[PaymentState.PENDING, PaymentState.ACTION_REQUIRED]
-        )
-        payment = await open_payments.filter(gateway=gateway_id, amount=total.amount, currency=total.currency).first()
-        await open_payments.exclude(id=payment.id if payment else 0).update(state=PaymentState.CANCELLED)
-        if payment is None:
-            payment = await Payment.create(
-                brand_id=brand.id,
-                checkout_id=checkout.id,
-                checkout_token=checkout.token,
-                gateway=gateway_id,
-                amount=total.amount,
-                currency=total.currency,
-            )
-    superseded = await Payment.filter(
-        checkout_token=checkout.token,
-        gateway=gateway_id,
-        state=PaymentState.CANCELLED,
-        order_id=None,
-        psp_reference__not_isnull=True,
-        updated_at__gte=_now() - SUPERSEDED_WINDOW,
-    ).exclude(id=payment.id)
+    payment = await attempts.open_payment(
+        brand_id=brand.id, checkout_id=checkout.id, checkout_token=checkout.token, gateway=gateway_id, total=total
+    )
     context = PaymentContext(
         brand_id=brand.id,
         brand_slug=brand.slug,
@@ -123,15 +101,10 @@ async def payment_create(actor: Actor, brand: Brand, token: str, gateway_id: str
         config=config,
         psp_reference=payment.psp_reference,
         previous_action=dict(payment.action or {}),
-        superseded=tuple(PaymentRef(p.id, p.psp_reference or "", dict(p.action or {})) for p in superseded),
+        superseded=await attempts.superseded(payment),
     )
     started = await gateway.start(context)  # outside any transaction: it may be a network call
-    payment.state = started.state
-    payment.psp_reference = started.psp_reference or payment.psp_reference
-    payment.action = started.action
-    payment.expires_at = started.expires_at
-    await payment.save(update_fields=["state", "psp_reference", "action", "expires_at", "updated_at"])
-    return payment
+    return await attempts.started(payment, started)
 
 
 # -- completion ---------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ the shopper's own completion would have made it; when it cannot (the checkout ch
 money was refunded already) the update's result says `give_back`, and the gateway releases or refunds the money
 and reports that too. Reports about a payment without an order yet (a refund, a dispute) are kept with it and
 applied when its order is placed. The outbox is delivered after the commit, as after any order mutation.
+
+Before any of this, a payment is opened for a checkout and started at its gateway (`core.payments.attempts`).
 """
 
 from __future__ import annotations
