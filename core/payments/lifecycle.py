@@ -113,7 +113,7 @@ async def _apply_locked(
     order and the update needs one (the caller completes its checkout, outside this transaction)."""
     for _ in range(3):
         async with in_transaction():
-            order_id = await Payment.filter(id=payment_id).first().values_list("order_id", flat=True)
+            order_id = (await Payment.get(id=payment_id)).order_id
             order = await locked(order_id) if order_id is not None else None
             payment = await Payment.filter(id=payment_id).select_for_update().get()
             if payment.order_id != order_id:

@@ -85,7 +85,10 @@ class StripeGateway:
         if context.psp_reference:
             previous = PaymentRef(context.payment_id, context.psp_reference, context.previous_action)
             earlier = await self._call(
-                client.v1.payment_intents.retrieve_async(context.psp_reference, options=options_for(previous))
+                client.v1.payment_intents.retrieve_async(
+                    context.psp_reference,
+                    options=options_for(previous),  # type: ignore[arg-type]
+                )
             )
             if self._resumable(earlier, units, context.currency, capture_method):
                 intent = earlier
