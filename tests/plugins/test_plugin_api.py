@@ -8,11 +8,13 @@ library (pydantic, starlette, strawberry, tortoise, ...).
 from __future__ import annotations
 
 import ast
+import inspect
 from pathlib import Path
 
 import pytest
 
 import lini.plugin
+from core import hookspecs
 
 ROOT = Path(__file__).resolve().parents[2]
 PLUGINS = ROOT / "plugins"
@@ -60,3 +62,23 @@ def test_the_check_sees_what_it_should(tmp_path: Path) -> None:
 def test_every_exported_name_exists() -> None:
     missing = [name for name in lini.plugin.__all__ if not hasattr(lini.plugin, name)]
     assert missing == []
+
+
+def test_every_hookspec_parameter_has_a_param_doc() -> None:
+    """Each hook says what every argument is (`:param name:`), and none is typed `Any` at the top level."""
+    marker = f"{hookspecs.PROJECT}_spec"
+    specs = {name: value for name, value in vars(hookspecs).items() if callable(value) and hasattr(value, marker)}
+    undocumented = [
+        f"{name}({parameter})"
+        for name, spec in specs.items()
+        for parameter in inspect.signature(spec).parameters
+        if f":param {parameter}:" not in (spec.__doc__ or "")
+    ]
+    loose = [
+        f"{name}({parameter})"
+        for name, spec in specs.items()
+        for parameter, annotation in {**spec.__annotations__}.items()
+        if annotation == "Any"
+    ]
+    assert undocumented == []
+    assert loose == []
