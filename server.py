@@ -4,6 +4,7 @@ python server.py serve [--host H] [--port P] [--workers N] [--reload]
 python server.py migrate
 python server.py makemigrations APP [--name NAME]
 python server.py seed-demo
+python server.py documents add|list [FILE.graphql ...] [--manifest FILE]
 python server.py export-schema [--output schema.graphql]
 """
 
@@ -24,9 +25,11 @@ import strawberry
 from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware import Middleware
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -38,30 +41,50 @@ import core.wiring  # noqa: F401  (garments subscribe to order events: the one p
 from core.auth.services import AuthConfig
 from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError
+from core.forwarded import ProxyHeadersMiddleware
 from core.orders.expiry import housekeeping
 from core.plugins import PluginError, PluginHost, load_plugins
+from core.ratelimits import LimitClass, RateLimits, address_key
 from core.settings import Settings, SettingsError, load_settings
-from schema import build_schema
-from schema.context import LiniContext
+from schema import build_schema, documents
+from schema.context import LiniContext, rate_limit_key
+from schema.rate_limits import error_body
+from schema.request_body import RequestRefused
+from schema.request_id import RequestIdMiddleware, configure_logging
+from schema.view import HardenedView, refusal_response, starlette_http_error
 
 logger = logging.getLogger("lini")
 RESERVED_PATHS = {"/graphql", "/health", "/media"}
 
 
-class LiniGraphQL(GraphQL):
-    def __init__(self, schema: strawberry.Schema, settings: Settings, host: PluginHost, auth: AuthConfig) -> None:
+class LiniGraphQL(HardenedView, GraphQL):
+    def __init__(
+        self, schema: strawberry.Schema, settings: Settings, host: PluginHost, auth: AuthConfig, rate_limits: RateLimits
+    ) -> None:
         ide = "graphiql" if settings.development and settings.graphql.graphiql else None
         # Uploads are safe from CSRF here: changing anything needs a bearer token, never a cookie.
         super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False, multipart_uploads_enabled=True)
         self.settings = settings
         self.host = host
         self.auth = auth
+        self.rate_limits = rate_limits
+        graphql = settings.graphql
+        self.documents = documents.load(
+            graphql.trusted_documents, automatic=graphql.persisted_queries, trusted_only=graphql.trusted_documents_only
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)  # ~10× faster than json.dumps on a catalog page; same JSON
 
     async def get_context(self, request: Any, response: Any = None) -> LiniContext:
-        return LiniContext(request=request, response=response, settings=self.settings, host=self.host, auth=self.auth)
+        return LiniContext(
+            request=request,
+            response=response,
+            settings=self.settings,
+            host=self.host,
+            auth=self.auth,
+            rate_limits=self.rate_limits,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Multipart requests (file uploads) get room for one upload plus the operations; everything else keeps
@@ -78,12 +101,25 @@ class LiniGraphQL(GraphQL):
         request = Request(scope=scope, receive=receive)
         try:
             try:
-                response = await self.run(request)
-            except HTTPException as exc:
-                response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+                exceeded = await self._request_limits(request)
+                response = await self.run(request) if exceeded is None else exceeded
+            except (HTTPException, RequestRefused) as exc:
+                response = refusal_response(exc)  # JSON with a code, like every other error
             await response(scope, receive, send)
         finally:
             await request.close()  # closes the spooled temporary files of a parsed multipart form
+
+    async def _request_limits(self, request: Request) -> Response | None:
+        """Every request counts against its address and its bearer token before its body is even read."""
+        address = address_key(request.client.host if request.client else "")
+        client = rate_limit_key(request)
+        hits = {LimitClass.PER_IP: (address, 1)}
+        if client != address:
+            hits[LimitClass.PER_TOKEN] = (client, 1)
+        exceeded = await self.rate_limits.hit_all(hits)
+        if exceeded is None:
+            return None
+        return JSONResponse(error_body(exceeded), status_code=429, headers={"Retry-After": str(exceeded.retry_after)})
 
 
 def create_app(settings: Settings | None = None, *, host: PluginHost | None = None) -> Starlette:
@@ -93,6 +129,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     if host.settings is not settings:
         raise ValueError("create_app: the plugin host was loaded with other settings than the app's")
     auth = AuthConfig.from_settings(settings)
+    rate_limits = RateLimits.from_settings(settings.rate_limits)
     schema = build_schema(host)
 
     @asynccontextmanager
@@ -116,18 +153,32 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
             finally:
                 # also after a failed start-up: plugins that did start get to clean up
                 await host.call("shutdown", app=app, on_error="log")
+                await rate_limits.close()
 
     app = Starlette(
         routes=[
-            Route("/graphql", LiniGraphQL(schema, settings, host, auth)),
+            Route("/graphql", LiniGraphQL(schema, settings, host, auth, rate_limits)),
             Route("/health", health, methods=["GET"]),
             Mount("/media", app=StaticFiles(directory=settings.media.root, check_dir=False), name="media"),
             *plugin_routes(host),
         ],
         lifespan=lifespan,
-        max_body_size=settings.server.max_body_size,
+        exception_handlers={StarletteHTTPException: starlette_http_error},
+        middleware=[
+            # outermost: the request id is in every answer and log line, and an unhandled error is answered as JSON
+            Middleware(RequestIdMiddleware),
+            # inside it (not Starlette's max_body_size, which answers before any middleware), so 413 is JSON too
+            Middleware(RequestBodyLimitMiddleware, max_body_size=settings.server.max_body_size),
+            # then, so that everything after it sees the real client (limits, sign-in throttling, logs)
+            Middleware(
+                ProxyHeadersMiddleware,
+                trusted=settings.server.trusted_proxies,
+                header=settings.server.proxy_header,
+            ),
+        ],
     )
     app.state.settings = settings
+    app.state.rate_limits = rate_limits
     app.state.plugins = host
     app.state.schema = schema
     return app
@@ -169,6 +220,7 @@ async def health(request: Request) -> Response:
 
 def app_factory() -> Starlette:
     """Entry for `uvicorn --factory`: every worker process builds its own app."""
+    configure_logging()
     app = create_app()
     app.state.tune_gc = True  # a serving process, not a test: see tune_gc()
     return app
@@ -196,11 +248,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     admin = commands.add_parser("create-admin", help="create a platform administrator (or promote an account)")
     admin.add_argument("--email", required=True)
     admin.add_argument("--password", help="default: asked for on the terminal, or LINI_ADMIN_PASSWORD")
+    documents = commands.add_parser(
+        "documents", help="register trusted documents in the manifest of [graphql] trusted_documents, or list them"
+    )
+    documents.add_argument("action", choices=("add", "list"))
+    documents.add_argument("files", nargs="*", type=Path, help="`add`: .graphql files (one document each) or manifests")
+    documents.add_argument("--manifest", type=Path, help="the manifest (default: [graphql] trusted_documents)")
     export = commands.add_parser("export-schema", help="write the GraphQL SDL of the live schema")
     export.add_argument("--output", default="schema.graphql", help="file to write ('-' for stdout)")
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    configure_logging()
     try:
         settings = load_settings()
         return COMMANDS[args.command](settings, args)
@@ -214,8 +273,20 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     load_plugins(settings)  # fail here, with the message, rather than once per worker
     workers = args.workers or settings.server.workers
-    if workers > 1 and settings.database.url.startswith("sqlite"):
-        print("warning: SQLite serialises writes per process; use 1 worker or PostgreSQL", file=sys.stderr)
+    if workers > 1 and settings.database.url.startswith("sqlite") and not args.reload:
+        print(
+            f"error: {workers} workers on SQLite ({settings.database.url}): each process would lock the one file "
+            "for its writes, and concurrent requests would fail with 'database is locked'. Serve with --workers 1, "
+            "or set [database] url to PostgreSQL for more processes.",
+            file=sys.stderr,
+        )
+        return 2
+    if workers > 1 and not settings.rate_limits.redis_url_env and settings.rate_limits.enabled:
+        print(
+            f"warning: rate limits are counted in each of the {workers} processes' memory, so each limit allows "
+            f"{workers} times its number; set [rate_limits] redis_url_env to count them in Redis",
+            file=sys.stderr,
+        )
     uvicorn.run(
         "server:app_factory",
         factory=True,
@@ -223,7 +294,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port or settings.server.port,
         workers=None if args.reload else workers,
         reload=args.reload,
-        proxy_headers=True,
+        # Forwarded headers are read by the app (core.forwarded), from [server] trusted_proxies only: uvicorn's own
+        # reading would believe any process on loopback.
+        proxy_headers=False,
         timeout_graceful_shutdown=20,
         log_level="info",
     )
@@ -280,6 +353,22 @@ def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _documents(settings: Settings, args: argparse.Namespace) -> int:
+    configured = settings.graphql.trusted_documents
+    manifest = args.manifest or (Path(configured) if configured else None)
+    if manifest is None:
+        raise SettingsError("say which manifest: --manifest FILE, or set [graphql] trusted_documents")
+    if args.action == "list":
+        for registered in documents.read_manifest(manifest) if manifest.exists() else []:
+            print(f"{registered.id}  {registered.type or '-':8}  {registered.name}")
+        return 0
+    found = [registered for path in args.files for registered in documents.documents_in(path)]
+    documents.check_against(build_schema(load_plugins(settings))._schema, settings, found)
+    for registered, new in documents.add_to_manifest(manifest, found):
+        print(f"{'registered' if new else 'already registered'} {registered.id} {registered.name}")
+    return 0
+
+
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     sdl = export_sdl(settings)
     if args.output == "-":
@@ -300,6 +389,7 @@ COMMANDS = {
     "makemigrations": _makemigrations,
     "seed-demo": _seed_demo,
     "create-admin": _create_admin,
+    "documents": _documents,
     "export-schema": _export_schema,
 }
 

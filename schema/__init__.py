@@ -19,9 +19,10 @@ from schema.catalog import products as catalog_products
 from schema.errors import MaskInternalErrors
 from schema.garments import fabrics, garment_types, production
 from schema.garments import products as garment_products
-from schema.limits import limit_extensions
+from schema.limits import QueryLimiter
 from schema.orders import management as order_management
 from schema.orders import types as orders
+from schema.rate_limits import RateLimitExtension
 
 # schema/ mirrors core/: a package per domain (schema/catalog/, schema/orders/, schema/garments/, ...), one module
 # per part of its API. Each module below exposes QUERIES, MUTATIONS and TYPES; the root types are merged from all.
@@ -63,12 +64,16 @@ def build_schema(host: PluginHost) -> strawberry.Schema:
             raise PluginError(f"schema_extensions returned {extension!r}, not a core.plugins.SchemaExtension")
     queries = _checked("Query", CORE_QUERIES, [e.query for e in extensions if e.query])
     mutations = _checked("Mutation", CORE_MUTATIONS, [e.mutation for e in extensions if e.mutation])
-    return LiniSchema(
+    limiter = QueryLimiter(host.settings)
+    schema = LiniSchema(
         query=merge_types("Query", queries),
         mutation=merge_types("Mutation", mutations) if mutations else None,
         types=[*CORE_TYPES, *(t for e in extensions for t in e.types)],
-        extensions=[*limit_extensions(host.settings.graphql), MaskInternalErrors],
+        # rate limits count a document only once the limits have found it valid
+        extensions=[*limiter.extensions(), RateLimitExtension, MaskInternalErrors],
     )
+    limiter.bind(schema)  # the list maxima are read from the built schema's types
+    return schema
 
 
 def _checked(root: str, core: tuple[type, ...], contributed: list[type]) -> tuple[type, ...]:

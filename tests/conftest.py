@@ -214,6 +214,9 @@ def settings(database_url: str) -> Settings:
             "server": base.server.model_copy(update={"environment": "test"}),
             # argon2 at its cheapest: the suite hashes hundreds of passwords.
             "auth": base.auth.model_copy(update={"argon2_time_cost": 1, "argon2_memory_kib": 8}),
+            # Rate limits would make tests that sign in a dozen times depend on them: tests/api/test_rate_limits.py
+            # turns them on.
+            "rate_limits": base.rate_limits.model_copy(update={"enabled": False}),
         }
     )
 
