@@ -125,7 +125,7 @@ class RateLimitSettings(_Section):
     redis_url_env: str = ""
     # Prefix of every key written to Redis.
     key_prefix: str = Field("lini", min_length=1, max_length=40)
-    strategy: Literal["fixed-window", "moving-window", "sliding-window-counter"] = "sliding-window-counter"
+    strategy: Literal["fixed-window", "moving-window", "sliding-window-counter"] = "fixed-window"
     per_ip: str = "600/minute"
     per_token: str = "1200/minute"
     login: str = "10/minute;60/hour"
