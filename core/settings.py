@@ -61,13 +61,21 @@ class DatabaseSettings(_Section):
 
 class GraphQLSettings(_Section):
     graphiql: bool = True
-    introspection: bool = True
-    max_depth: int = Field(12, ge=2)
+    # "auto": on, except when [server] environment = "production"; see Settings.introspection.
+    introspection: Literal["auto"] | bool = "auto"
+    max_depth: int = Field(12, ge=2, le=64)
     max_aliases: int = Field(30, ge=1)
-    max_tokens: int = Field(5000, ge=10)
-    max_cost: int = Field(10_000, ge=1)
+    max_tokens: int = Field(2000, ge=10)
+    max_document_length: int = Field(65_536, ge=256)
+    max_repeated_fields: int = Field(50, ge=1)
+    max_cost: int = Field(50_000, ge=1)
     default_page_size: int = Field(20, ge=1)
     max_page_size: int = Field(100, ge=1)
+    max_json_depth: int = Field(32, ge=4, le=256)
+    max_json_items: int = Field(1000, ge=10)
+    persisted_queries: bool = True
+    trusted_documents: str = ""
+    trusted_documents_only: bool = False
 
 
 class AuthSettings(_Section):
@@ -169,6 +177,13 @@ class Settings(_Section):
     @property
     def development(self) -> bool:
         return self.server.environment == "development"
+
+    @property
+    def introspection(self) -> bool:
+        """Whether `__schema`/`__type` are answered: `[graphql] introspection`, where "auto" means everywhere
+        but production (a production schema is published on purpose, not by default)."""
+        chosen = self.graphql.introspection
+        return self.server.environment != "production" if chosen == "auto" else chosen
 
 
 _SECTIONS: dict[str, type[_Section]] = {
