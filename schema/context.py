@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from dataclasses import dataclass, field
 
 from starlette.requests import Request
@@ -20,6 +19,7 @@ from core.ratelimits import RateLimits, address_key, token_key
 from core.settings import Settings
 from schema.errors import ApiError
 from schema.loaders import Loaders
+from schema.request_id import current_request_id
 
 STOREFRONT_HEADER = "lini-storefront"
 
@@ -32,7 +32,7 @@ class LiniContext:
     host: PluginHost
     auth: AuthConfig
     rate_limits: RateLimits | None = None
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    request_id: str = field(default_factory=current_request_id)  # the X-Request-Id of the response
     loaders: Loaders = field(default_factory=Loaders)
     _storefronts: dict[str, asyncio.Future[Brand]] = field(default_factory=dict)
     _host_slug: asyncio.Future[str | None] | None = None

@@ -14,7 +14,10 @@ from typing import Any, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import SchemaExtension
+from strawberry.relay.types import GlobalIDValueError, InvalidGlobalIDError
+from tortoise.exceptions import ValidationError as FieldValueError
 
 from core.errors import DomainError, DomainErrors, PermissionDenied
 
@@ -79,8 +82,26 @@ class MaskInternalErrors(SchemaExtension):
 
     def _process(self, error: GraphQLError, request_id: str) -> GraphQLError:
         original = error.original_error
+        if (error.extensions or {}).get("code") and (original is None or isinstance(original, GraphQLError)):
+            return error  # syntax, validation, limits, or an ApiError raised on purpose
+        if error.path is None:
+            # before execution: the variables (graphql-core's coercion) or the choice of operation
+            return _coded(error, "BAD_USER_INPUT", _without_exception_text(error))
+        if isinstance(error, InvalidGlobalIDError) or isinstance(original, InvalidGlobalIDError | GlobalIDValueError):
+            return _coded(error, "INVALID_ID", "Not a valid ID.")
+        if isinstance(error, StrawberryInputCoercionError) or isinstance(original, StrawberryInputCoercionError):
+            return _coded(error, "BAD_USER_INPUT", error.message)  # an argument strawberry could not convert
         if original is None or isinstance(original, GraphQLError):
-            return error  # syntax, validation, or an ApiError raised on purpose
+            # graphql-core's own, during execution (a null for a non-null field, say): a bug, with a safe message
+            logger.error("GraphQL error in request %s at %s: %s", request_id, _path(error), error.message)
+            return _coded(error, "INTERNAL_SERVER_ERROR", error.message, requestId=request_id)
+        if isinstance(original, FieldValueError):
+            # a value no column can hold (too long, out of range), caught by the ORM before any SQL: the input's
+            # fault, though a service should have said which field (the log names where, for whoever fixes it)
+            logger.warning(
+                "unvalidated input reached the ORM in request %s at %s: %s", request_id, _path(error), original
+            )
+            return _coded(error, "INVALID_VALUE", "A value is too long or out of range for what it is stored in.")
         if isinstance(original, PermissionDenied):
             code = "FORBIDDEN" if original.authenticated else "UNAUTHENTICATED"
             return GraphQLError(original.message, nodes=error.nodes, path=error.path, extensions={"code": code})
@@ -91,15 +112,29 @@ class MaskInternalErrors(SchemaExtension):
                 path=error.path,
                 extensions={"code": original.code, "field": _camel(original.field)},
             )
-        logger.error(
-            "internal error in request %s at %s",
-            request_id,
-            ".".join(str(p) for p in error.path or ()),
-            exc_info=original,
-        )
+        logger.error("internal error in request %s at %s", request_id, _path(error), exc_info=original)
         return GraphQLError(
             f"Internal server error (request {request_id}).",
             nodes=error.nodes,
             path=error.path,
             extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
         )
+
+
+def _coded(error: GraphQLError, code: str, message: str, **extensions: Any) -> GraphQLError:
+    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code, **extensions})
+
+
+def _without_exception_text(error: GraphQLError) -> str:
+    """graphql-core appends a scalar parser's exception to its message (`...; [<class 'decimal.Conversion...'>]`):
+    the client is told what was wrong, not how Python said so."""
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError) and "; " in error.message:
+        head, _, rest = error.message.partition("; ")
+        expected = rest.split(". ", 1)[0]
+        return f"{head}; {expected}." if expected.startswith("Expected") else f"{head}."
+    return error.message
+
+
+def _path(error: GraphQLError) -> str:
+    return ".".join(str(p) for p in error.path or ())

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.types import Info
 
 from core.errors import DomainError
@@ -61,11 +63,42 @@ def encode_id(type_name: str, id: int) -> relay.GlobalID:
     return relay.GlobalID(type_name, str(id))
 
 
+MAX_ROW_ID = 2**63 - 1  # every table's key is a BIGINT
+
+
+def row_id(node_id: str) -> int | None:
+    """The row id a global ID's node part names, or None: ASCII digits only (`"²".isdigit()` is true and
+    `int("²")` fails), and within BIGINT, so no out-of-range number ever reaches the database."""
+    if not (0 < len(node_id) <= 19 and node_id.isascii() and node_id.isdigit()):
+        return None
+    value = int(node_id)
+    return value if 0 < value <= MAX_ROW_ID else None
+
+
 def decode_id(id: relay.GlobalID, type_name: str, field: str = "id") -> int:
     """The database id inside a global ID, refusing an ID of another type (a user error, not a crash)."""
-    if id.type_name != type_name or not id.node_id.isdigit():
+    value = row_id(id.node_id) if id.type_name == type_name else None
+    if value is None:
         raise DomainError("INVALID_ID", f"Expected the ID of a {type_name}.", field)
-    return int(id.node_id)
+    return value
+
+
+def _invalid(field: str) -> DomainError:
+    return DomainError("INVALID_ID", "Not the ID of an object of this API.", field)
+
+
+def _node_type(info: Info, id: relay.GlobalID) -> type[relay.Node] | None:
+    try:
+        return id.resolve_type(info)
+    except GlobalIDValueError:
+        return None  # no such type: nothing can have this ID
+
+
+async def _resolve(info: Info, node_type: type[relay.Node], node_ids: list[str]) -> list[relay.Node | None]:
+    found = node_type.resolve_nodes(info=info, node_ids=node_ids, required=False)
+    if inspect.isawaitable(found):
+        found = await found
+    return list(found)
 
 
 @strawberry.type
@@ -73,14 +106,29 @@ class NodeQuery:
     # Plain resolvers rather than `relay.node()`, whose field extension cannot be shared by two schemas.
     @strawberry.field(**guard("Any object by its global ID; null if it does not exist or is not visible.", PUBLIC))
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
-        return await id.resolve_node(info, required=False)
+        if row_id(id.node_id) is None:
+            raise _invalid("id")
+        node_type = _node_type(info, id)
+        return (await _resolve(info, node_type, [id.node_id]))[0] if node_type else None
 
     @strawberry.field(**guard("Objects by their global IDs, in the order asked; null where not found.", PUBLIC))
     async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
         max_size = info.context.settings.graphql.max_page_size
         if len(ids) > max_size:
             raise DomainError("PAGE_SIZE_EXCEEDED", f"At most {max_size} ids can be asked for at once.", "ids")
-        return [await global_id.resolve_node(info, required=False) for global_id in ids]
+        if any(row_id(global_id.node_id) is None for global_id in ids):
+            raise _invalid("ids")
+        # one lookup per type asked for, not one per id
+        wanted: dict[str, list[str]] = {}
+        for global_id in ids:
+            wanted.setdefault(global_id.type_name, []).append(global_id.node_id)
+        found: dict[tuple[str, str], relay.Node | None] = {}
+        for type_name, node_ids in wanted.items():
+            node_type = _node_type(info, relay.GlobalID(type_name, node_ids[0]))
+            unique = list(dict.fromkeys(node_ids))
+            nodes = await _resolve(info, node_type, unique) if node_type else [None] * len(unique)
+            found.update(((type_name, node_id), node) for node_id, node in zip(unique, nodes, strict=True))
+        return [found[(global_id.type_name, global_id.node_id)] for global_id in ids]
 
 
 QUERIES = (NodeQuery,)
