@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run migrate seed test lint format bench bench-checkout bench-garments schema clean
+.PHONY: install run migrate seed test lint format bench bench-checkout bench-garments bench-hostile schema clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench-checkout: install
 # Made-to-measure pricing (quote, checkout totals with 1 and 10 garments); BENCH_ARGS="--backend postgres".
 bench-garments: install
 	$(PY) -m bench.garments $(BENCH_ARGS)
+
+# Issue #12's hostile requests against uvicorn --workers 2 on PostgreSQL, with /health timed meanwhile;
+# BENCH_ARGS="--repo DIR" serves another checkout (before/after), "--markdown" prints the table for bench/README.md.
+bench-hostile: install
+	$(PY) -m bench.hostile $(BENCH_ARGS)
 
 schema: install
 	$(PY) server.py export-schema --output schema.graphql
