@@ -1,13 +1,13 @@
 """Orders over GraphQL: the `Order` type, and a customer's own orders (`order(number:)`, `me { orders }`).
 
-An order is rendered from a fixed set of queries whatever its size or the page's: `render_orders` loads the
-lines, taxes, shipments, payments, refunds and history of a whole page at once (one query each), so a staff
-list of 100 orders costs what a list of 10 does. Staff fields and mutations are in `schema.orders.management`.
+An order is rendered from a fixed set of queries whatever its size or the page's: `render_orders` has
+`core.orders.queries.order_details` load the lines, taxes, shipments, payments, refunds and history of a whole
+page at once (one query each), so a staff list of 100 orders costs what a list of 10 does. Who sees which order
+(and which history entries) is decided there too. Staff fields and mutations are in `schema.orders.management`.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -18,11 +18,10 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from core.auth.permissions import Permission
+from core.orders import queries
 from core.orders.models import Order as OrderModel
 from core.orders.models import OrderHistory, PaymentStatus
 from core.orders.models import OrderLine as OrderLineModel
-from core.orders.models import OrderTaxLine as OrderTaxLineModel
 from core.orders.models import Shipment as ShipmentModel
 from core.orders.models import ShipmentLine as ShipmentLineModel
 from core.pagination import PageRequest, paginate
@@ -35,7 +34,6 @@ from schema.relay import Connection, connection
 from schema.scalars import Money
 
 PaymentStatusEnum = strawberry.enum(PaymentStatus, name="PaymentStatus", description="Where an order's money is.")
-CUSTOMER_HIDDEN_HISTORY = frozenset({"NOTE", "NEEDS_REVIEW"})  # staff's own remarks
 
 
 @strawberry.type(description="A price with and without tax.")
@@ -310,41 +308,15 @@ class Order(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Order | None]:
         """Visible to its customer and to staff who manage the brand's orders."""
         actor = await info.context.actor()
-        ids = [int(i) for i in node_ids if str(i).isdigit()]
-        rows = [
-            row
-            for row in await OrderModel.filter(id__in=ids)
-            if (actor.user_id is not None and row.user_id == actor.user_id)
-            or actor.can(row.brand_id, Permission.MANAGE_ORDERS)
-        ]
-        staff = {row.id for row in rows if actor.can(row.brand_id, Permission.MANAGE_ORDERS)}
-        rendered = {o.id: o for o in await render_orders(rows, staff=lambda row: row.id in staff)}
+        rows = await queries.visible_orders(actor, [int(i) for i in node_ids if str(i).isdigit()])
+        rendered = {o.id: o for o in await render_orders(rows, staff=lambda row: queries.sees_staff_view(actor, row))}
         return [rendered.get(int(i)) if str(i).isdigit() else None for i in node_ids]
-
-
-def _grouped(rows: Iterable[Any], key: str) -> dict[int, list[Any]]:
-    grouped: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        grouped[getattr(row, key)].append(row)
-    return grouped
 
 
 async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> list[Order]:
     """GraphQL orders for model rows, in seven queries for the lot. `staff` (a bool, or a function of the row)
     says whether staff-only history (notes, review remarks) is shown."""
-    ids = [row.id for row in rows]
-    if not ids:
-        return []
-    lines = _grouped(await OrderLineModel.filter(order_id__in=ids).order_by("position", "id"), "order_id")
-    taxes = _grouped(await OrderTaxLineModel.filter(order_id__in=ids).order_by("id"), "order_id")
-    shipments = await ShipmentModel.filter(order_id__in=ids).order_by("id")
-    shipment_lines = _grouped(
-        await ShipmentLineModel.filter(shipment_id__in=[s.id for s in shipments]).order_by("id"), "shipment_id"
-    )
-    by_order_shipments = _grouped(shipments, "order_id")
-    payments = _grouped(await PaymentModel.filter(order_id__in=ids).order_by("id"), "order_id")
-    refunds = _grouped(await RefundModel.filter(order_id__in=ids).order_by("id"), "order_id")
-    history = _grouped(await OrderHistory.filter(order_id__in=ids).order_by("id"), "order_id")
+    details = await queries.order_details([row.id for row in rows])
     rendered = []
     for row in rows:
         shows_all = staff(row) if callable(staff) else bool(staff)
@@ -358,7 +330,7 @@ async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> li
                 email=row.email,
                 currency=c,
                 language=row.language,
-                lines=[OrderLine.of(line, c) for line in lines[row.id]],
+                lines=[OrderLine.of(line, c) for line in details.lines.get(row.id, [])],
                 subtotal=Money.of(row.subtotal_amount, c),
                 discount_total=Money.of(row.discount_amount, c),
                 shipping_total=Money.of(row.shipping_amount, c),
@@ -375,19 +347,20 @@ async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> li
                         base=Money.of(t.base_amount, c),
                         amount=Money.of(t.amount, c),
                     )
-                    for t in taxes[row.id]
+                    for t in details.taxes.get(row.id, [])
                 ],
                 shipping_address=PostalAddress.of(row.shipping_address),
                 billing_address=PostalAddress.of(row.billing_address),
                 delivery_method_name=row.delivery_method_name,
                 customer_note=row.customer_note,
-                shipments=[Shipment.of(s, shipment_lines[s.id]) for s in by_order_shipments[row.id]],
-                payments=[OrderPayment.of(p) for p in payments[row.id]],
-                refunds=[Refund.of(r) for r in refunds[row.id]],
+                shipments=[
+                    Shipment.of(s, details.shipment_lines.get(s.id, [])) for s in details.shipments.get(row.id, [])
+                ],
+                payments=[OrderPayment.of(p) for p in details.payments.get(row.id, [])],
+                refunds=[Refund.of(r) for r in details.refunds.get(row.id, [])],
                 history=[
                     OrderHistoryEntry.of(h)
-                    for h in history[row.id]
-                    if shows_all or h.kind not in CUSTOMER_HIDDEN_HISTORY
+                    for h in queries.shown_history(details.history.get(row.id, []), staff=shows_all)
                 ],
                 payment_due_at=row.payment_due_at,
                 needs_review=row.needs_review,
@@ -408,9 +381,8 @@ async def account_orders(
 ) -> Connection[Order]:
     """The signed-in account's orders, newest first; `storefront` narrows them to one brand."""
     actor = await info.context.actor()
-    queryset = OrderModel.filter(user_id=actor.user_id if actor.user_id == root.id else -1)
-    if storefront:
-        queryset = queryset.filter(brand_id=(await info.context.storefront(storefront)).id)
+    brand_id = (await info.context.storefront(storefront)).id if storefront else None
+    queryset = queries.account_orders(actor, root.id, brand_id=brand_id)
     limits = info.context.settings.graphql
     page = await paginate(
         queryset,
@@ -435,8 +407,7 @@ class OrderQuery:
     async def order(self, info: Info, number: int, storefront: str | None = None) -> Order | None:
         actor = await info.context.actor()
         brand = await info.context.storefront(storefront)
-        row = await OrderModel.get_or_none(brand_id=brand.id, number=number, user_id=actor.user_id)
-        return await render_order(row)
+        return await render_order(await queries.visible_order(actor, brand.id, number))
 
 
 QUERIES = (OrderQuery,)
