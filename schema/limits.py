@@ -140,7 +140,7 @@ class QueryLimiter:
         limits = query_limits(self.settings, schema._schema)
         self.checks = DocumentChecks(self.settings, limits, introspection=self.settings.introspection)
         schema.execution_context_class = bounded_executor(
-            schema.execution_context_class, limits.list_sizes, limits.max_page_size
+            schema.execution_context_class, limits.list_sizes, limits.max_page_size, limits
         )
 
 
@@ -159,6 +159,16 @@ class CheckedDocument(SchemaExtension):
         if context.query is not None and context.graphql_document is None:
             context.graphql_document = self.checks.parse(context.query)
         yield
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        # an operation stopped for its cost answers that alone: no partial data, one error for the lists cut
+        result = self.execution_context.result
+        errors = getattr(result, "errors", None) or []
+        costly = [e for e in errors if e.path is not None and (e.extensions or {}).get("code") == "QUERY_TOO_COSTLY"]
+        if costly and result is not None:
+            result.data = None
+            result.errors = [max(costly, key=lambda e: (e.extensions or {}).get("cost", 0))]
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context

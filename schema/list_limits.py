@@ -16,12 +16,12 @@ import logging
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import Any
 
-from graphql import GraphQLList, GraphQLOutputType, GraphQLResolveInfo
+from graphql import GraphQLList, GraphQLObjectType, GraphQLOutputType, GraphQLResolveInfo, get_named_type
 from graphql.execution import Executor
 from graphql.pyutils import AwaitableOrValue, Path
 
 from core.settings import Settings
-from schema.query_analysis import ListSize
+from schema.query_analysis import ExecutionCost, ListSize, QueryLimits
 
 logger = logging.getLogger("lini.graphql")
 
@@ -143,11 +143,30 @@ def list_sizes(settings: Settings, type_fields: Iterable[tuple[str, str, bool]])
     return sizes
 
 
-def bounded_executor(base: type[Executor], sizes: Mapping[str, ListSize], default: int) -> type[Executor]:
-    """The schema's executor (`base`), cutting any list longer than its field's maximum, and saying so in the log."""
+def bounded_executor(
+    base: type[Executor], sizes: Mapping[str, ListSize], default: int, limits: QueryLimits | None = None
+) -> type[Executor]:
+    """The schema's executor (`base`), cutting any list longer than its field's maximum, and saying so in the log.
+    With `limits`, it also counts each plain list's real length in the operation's cost and refuses the rest of
+    the operation (QUERY_TOO_COSTLY) once the cost passes `limits.max_cost`."""
     maxima = {key: size if isinstance(size, int) else default for key, size in sizes.items()}
 
     class BoundedListExecutor(base):  # type: ignore[valid-type,misc]
+        cost: ExecutionCost | None = None
+
+        def _count(self, field_details_list: Any, info: GraphQLResolveInfo, item_type: Any, length: int) -> bool:
+            assert limits is not None
+            if not isinstance(info.parent_type, GraphQLObjectType):
+                return True
+            if self.cost is None:
+                self.cost = ExecutionCost(self.schema, self.fragments, self.operation, limits)
+            if self.cost.exceeded:
+                return False
+            if not self.cost.counts(info.parent_type, info.field_name):
+                return True
+            nodes = [details.node for details in field_details_list]
+            return self.cost.add_list(nodes, get_named_type(item_type), length)
+
         def complete_list_value(
             self,
             return_type: GraphQLList[GraphQLOutputType],
@@ -163,6 +182,9 @@ def bounded_executor(base: type[Executor], sizes: Mapping[str, ListSize], defaul
                 if len(result) > maximum:
                     logger.warning("%s returned %d items, more than its maximum of %d: cut", key, len(result), maximum)
                     result = result[:maximum]
+                if limits is not None and not self._count(field_details_list, info, return_type.of_type, len(result)):
+                    assert self.cost is not None
+                    raise self.cost.error([details.node for details in field_details_list])
             return super().complete_list_value(return_type, field_details_list, info, path, result, position_context)
 
     return BoundedListExecutor

@@ -7,10 +7,15 @@ wherever it is spread: a chain of fragments that spreads the next one twice (2^2
 hostile document cannot raise `RecursionError`, and every count saturates at `CAP`, so a reported cost always fits
 a JSON number.
 
-The cost estimates the fields the server may produce: each field costs 1, and a field that returns many things
-multiplies what is under it by how many it may return: a Relay connection by its page size (`first`/`last`, a
-variable counting as the largest page, none as the default page), any other list by its declared maximum length
-(`schema.list_limits`), which for `nodes(ids:)` is the number of ids given. A list of scalars costs one per item.
+The cost counts the fields the server produces: each field costs 1, and a field that returns many things
+multiplies what is under it by how many it returns. What the document fixes is counted before execution: a Relay
+connection by its page size (`first`/`last`, a variable counting as the largest page, none as the default page)
+and `nodes(ids:)` by the ids given. Any other list is counted by its real length as it is completed
+(`ExecutionCost`), which `schema.list_limits` bounds: the estimate before execution counts one item, and execution
+adds the rest and stops the request once the total passes the limit. Counting such lists at their maximum instead
+refused ordinary pages (an account page of measurement profiles with their versions "may cost" ten million at the
+maxima, and is a few hundred fields in fact), and the real length is what a hostile client cannot inflate beyond
+the data there is.
 """
 
 from __future__ import annotations
@@ -105,13 +110,16 @@ class _Analysis:
         self.measured: dict[str, _Measure] = {}
 
     def run(self) -> None:
+        self.measure_fragments()
+        for definition in self.document.definitions:
+            if isinstance(definition, OperationDefinitionNode):
+                self._operation(definition)
+
+    def measure_fragments(self) -> None:
         for name in _dependency_order(self.fragments):
             fragment = self.fragments[name]
             self.measured[name] = self._selection_set(fragment.selection_set, self._type(fragment), 0)
             self._check_repeats([fragment.selection_set])
-        for definition in self.document.definitions:
-            if isinstance(definition, OperationDefinitionNode):
-                self._operation(definition)
 
     def _operation(self, operation: OperationDefinitionNode) -> None:
         self._check_values(operation.variable_definitions or ())
@@ -205,13 +213,12 @@ class _Analysis:
         unwrapped = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
         if _is_connection(get_named_type(return_type)):
             return self._page_size(node), False
-        if not isinstance(unwrapped, GraphQLList) or (_is_connection(parent) and node.name.value == "edges"):
-            return 1, isinstance(unwrapped, GraphQLList)  # a connection's edges: counted by its page size
+        if not isinstance(unwrapped, GraphQLList):
             return 1, False
-        size = self.limits.list_sizes.get(f"{parent.name}.{node.name.value}", self.limits.max_page_size)
+        size = self.limits.list_sizes.get(f"{parent.name}.{node.name.value}")
         if isinstance(size, str):
             return self._argument_length(node, size), True
-        return size, True
+        return 1, True  # a connection's edges count by its page size; other lists by their length, at execution
 
     def _page_size(self, node: FieldNode) -> int:
         for argument in node.arguments or ():
@@ -258,6 +265,57 @@ class _Analysis:
 
     def _refuse(self, node: Node, code: str, message: str, **extensions: int) -> None:
         raise Refused(GraphQLError(message, node, extensions={"code": code, **extensions}))
+
+
+class ExecutionCost:
+    """The cost of one execution as it runs: the estimate made before it, plus what each plain list's real
+    length adds to it (`(length - 1) ×` the cost of one item, which the estimate counted once)."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        operation: OperationDefinitionNode,
+        limits: QueryLimits,
+    ) -> None:
+        self.limits = limits
+        self.analysis = _Analysis(schema, DocumentNode(definitions=tuple(fragments.values())), limits)
+        self.analysis.measure_fragments()
+        root = schema.get_root_type(operation.operation)
+        self.total = self.analysis._selection_set(operation.selection_set, root, 0).cost
+        self.item_costs: dict[int, int] = {}
+        self.exceeded = False
+
+    def counts(self, parent: GraphQLObjectType, field_name: str) -> bool:
+        """Whether the estimate left this list's length to execution (not a page's edges, not `nodes(ids:)`)."""
+        if field_name == "edges" and _is_connection(parent):
+            return False
+        return not isinstance(self.limits.list_sizes.get(f"{parent.name}.{field_name}"), str)
+
+    def add_list(self, nodes: list[FieldNode], item_type: GraphQLNamedType, length: int) -> bool:
+        """Counts a completed list of `length` items; False once the execution costs more than the limit."""
+        if length > 1:
+            key = id(nodes[0])
+            each = self.item_costs.get(key)
+            if each is None:
+                each = 0
+                for node in nodes:
+                    if node.selection_set is None:
+                        each = add(each, 1)
+                    else:
+                        each = add(each, self.analysis._selection_set(node.selection_set, item_type, 0).cost)
+                self.item_costs[key] = each
+            self.total = add(self.total, mul(length - 1, each))
+        self.exceeded = self.exceeded or self.total > self.limits.max_cost
+        return not self.exceeded
+
+    def error(self, nodes: list[FieldNode]) -> GraphQLError:
+        return GraphQLError(
+            f"The operation cost more than the limit of {self.limits.max_cost} as its lists were filled: ask for "
+            "fewer items per page or fewer nested lists.",
+            nodes,
+            extensions={"code": "QUERY_TOO_COSTLY", "cost": self.total, "maxCost": self.limits.max_cost},
+        )
 
 
 def _is_connection(type_: GraphQLNamedType | None) -> bool:

@@ -106,44 +106,71 @@ async def test_costs_saturate_and_always_fit_json(gql):
     assert (await gql.error(query, storefront="sekar"))["extensions"]["cost"] == 2**53 - 1
 
 
-async def test_nodes_counts_its_ids_in_the_cost(gql):
+PRODUCT_FIELDS = (
+    "id slug name description seoTitle seoDescription madeToMeasure createdAt publishedAt isAvailable "
+    "pricing { onSale priceRange { start { amount currency } stop { amount currency } } } "
+    "category { id name slug } thumbnail { url alt } variants { sku price { amount currency } }"
+)
+
+
+async def test_nodes_counts_its_ids_in_the_cost(gql, sql_counter):
     # issue #12, 2: 28 aliases of nodes(ids: [100 ids]) were accepted (36 s, 10.8 MB)
     brand = await make_brand("sekar")
     product = await make_product(brand, "Gamis")
     ids = [gid("Product", product.id)] * 100
-    selection = "... on Product { id name variants { sku price { amount currency } } media { url alt } }"
+    selection = "... on Product { " + PRODUCT_FIELDS + " }"
     query = "query($ids: [ID!]!) { " + " ".join(f"n{i}: nodes(ids: $ids) {{ {selection} }}" for i in range(28)) + " }"
-    error = await gql.error(query, {"ids": ids}, storefront="sekar")
+    with sql_counter.counting() as statements:
+        error = await gql.error(query, {"ids": ids}, storefront="sekar")
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert error["extensions"]["cost"] > 28 * 100 * 20
+    assert not [s for s in statements if '"product"' in s], "refused before any product was read"
     # a literal list counts its length: 3 ids are cheap
     literal = "{ nodes(ids: [" + ", ".join(f'"{i}"' for i in ids[:3]) + "]) { " + selection + " } }"
     assert [n["name"] for n in (await gql(literal, storefront="sekar"))["nodes"]] == ["Gamis"] * 3
 
 
-async def test_plain_lists_count_their_maximum_length(gql):
-    await make_brand("sekar")
-    # 100 products × 100 variants × 20 prices: each level alone is allowed, together they are not
-    query = "{ products(first: 100) { edges { node { variants { prices { amount currency } } } } } }"
-    error = await gql.error(query, storefront="sekar")
+async def _served(settings, **graphql: object):
+    """An app like the suite's, with other query limits."""
+    changed = settings.model_copy(update={"graphql": settings.graphql.model_copy(update=graphql)})
+    return create_app(changed, host=load_plugins(changed, env={}))
+
+
+async def test_plain_lists_count_their_real_length_as_they_are_filled(gql, settings):
+    # variants and prices are counted by what the products hold: two variants are cheap, sixty are not
+    brand = await make_brand("sekar")
+    small = await make_product(brand, "Gamis", sizes=("M", "L"))
+    large = await make_product(brand, "Abaya", sizes=tuple(f"S{i}" for i in range(60)))
+    app = await _served(settings, max_cost=200)
+    query = "query($slug: String!) { product(slug: $slug) { name variants { sku prices { amount currency } } } }"
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        headers = {"Lini-Storefront": "sekar"}
+        cheap = await c.post("/graphql", headers=headers, json={"query": query, "variables": {"slug": small.slug}})
+        costly = await c.post("/graphql", headers=headers, json={"query": query, "variables": {"slug": large.slug}})
+    assert cheap.status_code == 200 and cheap.json()["data"]["product"]["name"] == "Gamis"
+    body = costly.json()
+    assert costly.status_code == 200 and body["data"] is None, "no partial data once the cost is passed"
+    [error] = body["errors"]
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
+    assert error["extensions"]["cost"] > error["extensions"]["maxCost"] == 200
 
 
 async def test_cost_limit_counts_nested_pages(gql):
     await make_brand("sekar")
-    # 20 lists × 100 products × (edges + node + fields + 100 variants): above 50,000 though each list is allowed.
-    query = """
-    fragment P on ProductConnection { edges { node { name slug description madeToMeasure variants { sku } } } }
-    { a: products(first: 100) { ...P } b: products(first: 100) { ...P } c: products(first: 100) { ...P }
-      d: products(first: 100) { ...P } e: products(first: 100) { ...P } f: products(first: 100) { ...P }
-      g: products(first: 100) { ...P } h: products(first: 100) { ...P } i: products(first: 100) { ...P }
-      j: products(first: 100) { ...P } k: products(first: 100) { ...P } l: products(first: 100) { ...P }
-      m: products(first: 100) { ...P } n: products(first: 100) { ...P } o: products(first: 100) { ...P }
-      p: products(first: 100) { ...P } q: products(first: 100) { ...P } r: products(first: 100) { ...P }
-      s: products(first: 100) { ...P } t: products(first: 100) { ...P } }
-    """
+    # 25 lists × 100 products × (edges + node + 30 fields): above 50,000 though each list is allowed, and refused
+    # from the document alone, before any product is read
+    query = (
+        "fragment P on ProductConnection { edges { node { "
+        + PRODUCT_FIELDS
+        + " } } } { "
+        + " ".join(f"p{i}: products(first: 100) {{ ...P }}" for i in range(25))
+        + " }"
+    )
     error = await gql.error(query, storefront="sekar")
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert error["extensions"]["cost"] > error["extensions"]["maxCost"] == 50_000
+    assert error.get("path") is None
 
 
 async def test_a_normal_catalog_page_is_well_under_the_cost_limit(gql):
