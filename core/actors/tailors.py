@@ -22,7 +22,8 @@ from tortoise.functions import Function
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from core.actors import validation
+from core.actors import certificates, validation
+from core.actors.certificates import today
 from core.actors.models import ActorStatus, Certification, CertificationStatus, Tailor, TailorKind
 from core.actors.selection import transition
 from core.auth.models import User
@@ -61,15 +62,6 @@ CERTIFICATION_TRANSITIONS = {
     CertificationStatus.VERIFIED: (CertificationStatus.PENDING,),
     CertificationStatus.REJECTED: (CertificationStatus.PENDING,),
 }
-
-
-def today() -> date:
-    """The date certificates are judged against (UTC, like every stored time)."""
-    return datetime.now(UTC).date()
-
-
-def is_valid(certification: Certification, on: date | None = None) -> bool:
-    return certification.status == CertificationStatus.VERIFIED and certification.valid_until >= (on or today())
 
 
 # --- applying and deciding -------------------------------------------------------------------------------
@@ -319,7 +311,7 @@ def listing(
             garment_types_text__contains=f'"{code}"'
         )
     if certified is not None:
-        valid = Certification.filter(status=CertificationStatus.VERIFIED, valid_until__gte=today()).values("tailor_id")
+        valid = certificates.certified_tailor_ids()
         queryset = queryset.filter(id__in=Subquery(valid)) if certified else queryset.exclude(id__in=Subquery(valid))
     if city and city.strip():
         queryset = queryset.filter(city__iexact=city.strip())

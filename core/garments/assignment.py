@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
-from core.actors.models import ActorStatus, Certification, CertificationStatus, Tailor
-from core.actors.tailors import today
+from core.actors import certificates
+from core.actors.models import ActorStatus, Tailor
 from core.context import Actor
 from core.errors import DomainError
 from core.garments import stages
@@ -67,10 +67,7 @@ async def assign(
 async def _qualified(tailor: Tailor, job: ProductionJob) -> None:
     if tailor.status != ActorStatus.APPROVED:
         raise DomainError("TAILOR_NOT_APPROVED", f"{tailor.display_name} is not an approved tailor.", FIELD)
-    certified = await Certification.exists(
-        tailor_id=tailor.id, status=CertificationStatus.VERIFIED, valid_until__gte=today()
-    )
-    if not certified:
+    if not await certificates.is_certified(tailor.id):
         raise DomainError(
             "TAILOR_NOT_CERTIFIED", f"{tailor.display_name} holds no verified certificate valid today.", FIELD
         )

@@ -21,7 +21,7 @@ from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.actors import validation
-from core.actors.tailors import today
+from core.actors.certificates import today
 from core.context import Actor
 from core.errors import DomainError
 from core.garments import production_events, stages

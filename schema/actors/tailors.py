@@ -14,7 +14,7 @@ from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
-from core.actors import tailors
+from core.actors import certificates, tailors
 from core.actors.models import ActorStatus, CertificationStatus, TailorKind
 from core.actors.models import Certification as CertificationModel
 from core.actors.models import Tailor as TailorModel
@@ -81,7 +81,7 @@ class Certification(relay.Node):
             status=row.status,
             status_reason=row.status_reason,
             verified_at=row.verified_at,
-            is_valid=tailors.is_valid(row),
+            is_valid=certificates.is_valid(row),
         )
 
     @classmethod
@@ -141,7 +141,7 @@ class Tailor(relay.Node):
 
     @strawberry.field(description="Holds at least one verified certificate that has not expired.")
     async def is_certified(self, info: Info) -> bool:
-        return any(tailors.is_valid(row) for row in await _certifications(info).load(self.id))
+        return certificates.holds_valid(await _certifications(info).load(self.id))
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Tailor | None]:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.actors import tailors, validation
+from core.actors import certificates, tailors, validation
 from core.actors.models import Certification, CertificationStatus
 from core.errors import DomainError, DomainErrors
 
@@ -138,7 +138,9 @@ def test_a_certificate_is_valid_only_verified_and_until_its_last_day():
     certificate = Certification(
         status=CertificationStatus.VERIFIED, issued_on=today - timedelta(days=10), valid_until=today
     )
-    assert tailors.is_valid(certificate, today)
-    assert not tailors.is_valid(certificate, today + timedelta(days=1))
+    assert certificates.is_valid(certificate, today)
+    assert certificates.holds_valid([certificate], today)
+    assert not certificates.is_valid(certificate, today + timedelta(days=1))
     certificate.status = CertificationStatus.PENDING
-    assert not tailors.is_valid(certificate, today)
+    assert not certificates.is_valid(certificate, today)
+    assert not certificates.holds_valid([certificate], today)
