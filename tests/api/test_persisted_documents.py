@@ -164,6 +164,8 @@ def test_operators_register_documents_from_the_command_line(tmp_path, monkeypatc
     assert main(["documents", "add", str(wrong)]) == 2
     assert "noSuchField" in capsys.readouterr().err
     costly = tmp_path / "Costly.graphql"
-    costly.write_text("{ products(first: 100) { edges { node { variants { prices { amount } } } } } }", "utf-8")
+    fields = "id slug name description seoTitle seoDescription madeToMeasure createdAt publishedAt isAvailable"
+    pages = " ".join(f"p{i}: products(first: 100) {{ edges {{ node {{ {fields} }} }} }}" for i in range(30))
+    costly.write_text("{ " + pages + " }", "utf-8")  # 30 × 100 × 12 fields: above max_cost
     assert main(["documents", "add", str(costly)]) == 2
     assert "may cost" in capsys.readouterr().err
