@@ -164,8 +164,11 @@ def test_operators_register_documents_from_the_command_line(tmp_path, monkeypatc
     assert main(["documents", "add", str(wrong)]) == 2
     assert "noSuchField" in capsys.readouterr().err
     costly = tmp_path / "Costly.graphql"
-    fields = "id slug name description seoTitle seoDescription madeToMeasure createdAt publishedAt isAvailable"
+    fields = (
+        "id slug name description seoTitle seoDescription madeToMeasure createdAt publishedAt isAvailable "
+        "pricing { onSale priceRange { start { amount currency } stop { amount currency } } }"
+    )
     pages = " ".join(f"p{i}: products(first: 100) {{ edges {{ node {{ {fields} }} }} }}" for i in range(30))
-    costly.write_text("{ " + pages + " }", "utf-8")  # 30 × 100 × 12 fields: above max_cost
+    costly.write_text("{ " + pages + " }", "utf-8")  # 30 pages × 100 × 21 fields: above max_cost
     assert main(["documents", "add", str(costly)]) == 2
     assert "may cost" in capsys.readouterr().err
