@@ -4,19 +4,19 @@ A supplier's fabric is reached only through that supplier's account: someone els
 one are both NOT_FOUND, so IDs cannot be probed. Every price change appends to the price history in the same
 transaction. Metres in stock are set by the supplier after a stocktake (`stock_metres`) or moved by an
 atomic adjustment (`stock_adjustment`, never below zero), the same conditional UPDATE orders reserve with.
+Who sees which fabric, and the lists brands browse, are read in core.garments.fabric_queries.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
-from tortoise.queryset import QuerySet
+from tortoise.expressions import F
 from tortoise.transactions import in_transaction
 
 from core.actors.models import ActorStatus, Supplier
@@ -38,59 +38,6 @@ FIELDS = (
     "sku", "name", "composition", "weight_gsm", "width_cm", "colour", "pattern", "price_per_metre", "currency",
     "stock_metres", "min_order_metres", "lead_time_days", "images",
 )  # fmt: skip
-
-
-def available() -> QuerySet[Fabric]:
-    """Fabrics a brand may use: ACTIVE, from a supplier the platform has APPROVED (and not since suspended)."""
-    return Fabric.filter(status=FabricStatus.ACTIVE, supplier__status=ActorStatus.APPROVED)
-
-
-def catalogue(
-    *,
-    search: str | None = None,
-    supplier_id: int | None = None,
-    colour: str | None = None,
-    pattern: str | None = None,
-    in_stock: bool | None = None,
-) -> QuerySet[Fabric]:
-    """The fabrics brands and storefronts browse."""
-    queryset = _searched(available(), search)
-    if supplier_id is not None:
-        queryset = queryset.filter(supplier_id=supplier_id)
-    if colour:
-        queryset = queryset.filter(colour__iexact=colour.strip())
-    if pattern:
-        queryset = queryset.filter(pattern__iexact=pattern.strip())
-    if in_stock is True:
-        queryset = queryset.filter(stock_metres__gt=0)
-    elif in_stock is False:
-        queryset = queryset.filter(stock_metres__lte=0)
-    return queryset
-
-
-def own(actor: Actor, *, status: FabricStatus | None = None, search: str | None = None) -> QuerySet[Fabric]:
-    """The caller's suppliers' fabrics, archived ones too (whatever the supplier's status: they stay theirs)."""
-    actor.require_user()
-    if not actor.supplier_ids:
-        raise PermissionDenied("Only a supplier has fabrics of its own.", authenticated=True)
-    queryset = _searched(Fabric.filter(supplier_id__in=list(actor.supplier_ids)), search)
-    return queryset.filter(status=status) if status else queryset
-
-
-def can_view(actor: Actor, fabric: Fabric, supplier_status: str) -> bool:
-    return (
-        fabric.supplier_id in actor.supplier_ids
-        or actor.is_platform_admin
-        or (fabric.status == FabricStatus.ACTIVE and supplier_status == ActorStatus.APPROVED)
-    )
-
-
-async def price_histories(fabric_ids: Sequence[int]) -> dict[int, list[FabricPrice]]:
-    """Each fabric's prices, oldest first, in one query."""
-    grouped: dict[int, list[FabricPrice]] = {fabric_id: [] for fabric_id in fabric_ids}
-    for row in await FabricPrice.filter(fabric_id__in=list(fabric_ids)).order_by("created_at", "id"):
-        grouped[row.fabric_id].append(row)
-    return grouped
 
 
 # --- the supplier's operations ------------------------------------------------------------------------------
@@ -181,15 +128,6 @@ async def _record_price(fabric: Fabric, actor: Actor) -> None:
 
 def _sku_taken(sku: str) -> DomainError:
     return DomainError("SKU_TAKEN", f"You already have a fabric with SKU {sku}.", "sku")
-
-
-def _searched(queryset: QuerySet[Fabric], search: str | None) -> QuerySet[Fabric]:
-    text = (search or "").strip()
-    if not text:
-        return queryset
-    if len(text) > 200:
-        raise DomainError("INVALID_FILTER", "A search is at most 200 characters.", "filter.search")
-    return queryset.filter(Q(name__icontains=text) | Q(sku__icontains=text) | Q(composition__icontains=text))
 
 
 # --- checks ---------------------------------------------------------------------------------------------------

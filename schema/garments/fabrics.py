@@ -16,16 +16,12 @@ import strawberry
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
-from tortoise.expressions import Subquery
 
-from core.actors.models import Supplier as SupplierModel
-from core.catalog.models import Product
-from core.errors import DomainError
-from core.garments import fabrics, rates
+from core.garments import fabric_queries, fabrics, rates
 from core.garments.models import ExchangeRate as RateModel
 from core.garments.models import Fabric as FabricModel
 from core.garments.models import FabricPrice as FabricPriceModel
-from core.garments.models import FabricStatus, ProductFabric
+from core.garments.models import FabricStatus
 from core.pagination import PageRequest, paginate
 from schema.errors import UserError, attempt
 from schema.permissions import PLATFORM_ADMIN, PUBLIC, SUPPLIER, guard
@@ -95,7 +91,7 @@ class Fabric(relay.Node):
         if loader is None:
 
             async def load(keys: list[int]) -> list[list[FabricPriceModel]]:
-                found = await fabrics.price_histories(keys)
+                found = await fabric_queries.price_histories(keys)
                 return [found.get(key, []) for key in keys]
 
             loader = info.context.loaders.extra["fabric_price_history"] = DataLoader(load_fn=load)
@@ -105,8 +101,7 @@ class Fabric(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Fabric | None]:
         actor = await info.context.actor()
         ids = [int(i) for i in node_ids if i.isdigit()]
-        rows = await FabricModel.filter(id__in=ids).select_related("supplier")
-        visible = {r.id: r for r in rows if fabrics.can_view(actor, r, r.supplier.status)}
+        visible = await fabric_queries.visible_fabrics(actor, ids)
         return [
             cls.from_model(visible[int(i)], visible[int(i)].supplier.legal_name)
             if i.isdigit() and int(i) in visible
@@ -116,7 +111,7 @@ class Fabric(relay.Node):
 
 
 async def _fabric_nodes(rows: list[FabricModel]) -> dict[int, Fabric]:
-    names = dict(await SupplierModel.filter(id__in=list({r.supplier_id for r in rows})).values_list("id", "legal_name"))
+    names = await fabric_queries.supplier_names(rows)
     return {r.id: Fabric.from_model(r, names.get(r.supplier_id, "")) for r in rows}
 
 
@@ -252,28 +247,21 @@ class FabricQuery:
         actor = await info.context.actor()
         wanted = filter or FabricFilter()
         supplier_id = decode_id(wanted.supplier_id, "Supplier", "filter.supplierId") if wanted.supplier_id else None
-        if wanted.mine:
-            queryset = fabrics.own(actor, status=wanted.status, search=wanted.search)
-            if supplier_id is not None:
-                queryset = queryset.filter(supplier_id=supplier_id)
-            queryset = _refined(queryset, wanted)
-        else:
-            if wanted.status not in (None, FabricStatus.ACTIVE):
-                raise DomainError("INVALID_FILTER", "Only a supplier's own list shows other statuses.", "filter.status")
-            queryset = fabrics.catalogue(
-                search=wanted.search,
-                supplier_id=supplier_id,
-                colour=wanted.colour,
-                pattern=wanted.pattern,
-                in_stock=wanted.in_stock,
-            )
+        queryset = fabric_queries.listing(
+            actor,
+            mine=wanted.mine,
+            status=wanted.status,
+            search=wanted.search,
+            supplier_id=supplier_id,
+            colour=wanted.colour,
+            pattern=wanted.pattern,
+            in_stock=wanted.in_stock,
+        )
         if product_id is not None:
             brand = await info.context.storefront()
-            product = await Product.get_or_none(id=decode_id(product_id, "Product", "productId"), brand_id=brand.id)
-            if product is None:
-                raise DomainError("NOT_FOUND", "There is no such product in this storefront.", "productId")
-            allowed = Subquery(ProductFabric.filter(product_id=product.id).values("fabric_id"))
-            queryset = queryset.filter(id__in=allowed)
+            queryset = await fabric_queries.allowed_by_product(
+                queryset, brand_id=brand.id, product_id=decode_id(product_id, "Product", "productId")
+            )
         limits = info.context.settings.graphql
         page = await paginate(
             queryset,
@@ -306,18 +294,6 @@ class FabricQuery:
             max_size=limits.max_page_size,
         )
         return connection(page, ExchangeRate.from_model)
-
-
-def _refined(queryset: Any, wanted: FabricFilter) -> Any:
-    if wanted.colour:
-        queryset = queryset.filter(colour__iexact=wanted.colour.strip())
-    if wanted.pattern:
-        queryset = queryset.filter(pattern__iexact=wanted.pattern.strip())
-    if wanted.in_stock is True:
-        queryset = queryset.filter(stock_metres__gt=0)
-    elif wanted.in_stock is False:
-        queryset = queryset.filter(stock_metres__lte=0)
-    return queryset
 
 
 @strawberry.type
