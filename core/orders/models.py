@@ -8,6 +8,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from core.columns import MONEY
+
 
 class OrderStatus(StrEnum):
     UNPAID = "UNPAID"
@@ -25,9 +27,6 @@ class PaymentStatus(StrEnum):
     PAID = "PAID"
     PARTIALLY_REFUNDED = "PARTIALLY_REFUNDED"
     REFUNDED = "REFUNDED"
-
-
-MONEY = {"max_digits": 16, "decimal_places": 3}
 
 
 class Order(Model):
