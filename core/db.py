@@ -106,6 +106,7 @@ async def make_migrations(apps: Mapping[str, dict[str, Any]], app_label: str, *,
         raise ValueError(f"no database app named {app_label!r} (apps: {', '.join(config['apps'])})")
     async with TortoiseContext() as context:
         await context.init(config=config, init_connections=False)
+        assert context.apps is not None, "init() builds the apps registry (None only before it or after close)"
         writers = await MigrationAutodetector(context.apps, config["apps"]).changes()
     written: list[str] = []
     for writer in (w for w in writers if w.app_label == app_label):

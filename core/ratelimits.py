@@ -15,7 +15,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -33,6 +33,9 @@ REDIS_TIMEOUT = 0.5
 WARN_EVERY = 60.0
 # Seconds nothing is counted after the storage failed, before it is tried again.
 PAUSE_AFTER_FAILURE = 5.0
+# limits' STRATEGIES holds concrete classes, but its inferred type says `type[RateLimiter]`, which mypy refuses
+# to instantiate (the class is abstract); what is used of it is a constructor from a storage to a limiter.
+STRATEGY: Mapping[str, Callable[[Storage], RateLimiter]] = STRATEGIES
 
 
 class LimitClass(StrEnum):
@@ -85,7 +88,7 @@ class RateLimits:
             if redis_url
             else MemoryStorage(wrap_exceptions=True)
         )
-        self.strategy: RateLimiter = STRATEGIES[settings.strategy](self.storage)
+        self.strategy: RateLimiter = STRATEGY[settings.strategy](self.storage)
         self.rules: dict[LimitClass, list[RateLimitItem]] = {
             limit: parse_many(value) for limit in LimitClass if (value := getattr(settings, limit.value))
         }

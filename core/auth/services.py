@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from email_validator import EmailNotValidError, validate_email
 from tortoise.exceptions import IntegrityError
@@ -195,8 +196,9 @@ async def actor_for_token(config: AuthConfig, bearer: str) -> Actor:
 
 async def actor_for_user(user: User) -> Actor:
     roles = dict(await StaffMember.filter(user_id=user.id).values_list("brand_id", "role"))
-    suppliers = await Supplier.filter(user_id=user.id).values_list("id", flat=True)
-    tailors = await Tailor.filter(user_id=user.id).values_list("id", flat=True)
+    # tortoise types values_list(flat=True) as tuples; with one field it returns that field's values
+    suppliers = cast("list[int]", await Supplier.filter(user_id=user.id).values_list("id", flat=True))
+    tailors = cast("list[int]", await Tailor.filter(user_id=user.id).values_list("id", flat=True))
     return Actor(
         kind=ActorKind.USER,
         user_id=user.id,

@@ -11,8 +11,9 @@ all were ready.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import cast
 
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
@@ -141,9 +142,9 @@ def release_for(job: ProductionJob) -> Decimal:
     return Decimal(job.fabric_metres)
 
 
-async def give_back(metres: dict[int | None, Decimal]) -> None:
+async def give_back(metres: Mapping[int, Decimal]) -> None:
     """Relative updates in fabric id order (the order completion reserves in), never overwriting a sale."""
-    for fabric_id in sorted(f for f in metres if f is not None):
+    for fabric_id in sorted(metres):
         if metres[fabric_id] > 0:
             await Fabric.filter(id=fabric_id).update(stock_metres=F("stock_metres") + metres[fabric_id])
 
@@ -154,7 +155,7 @@ async def follow_order(order_id: int, actor: Actor, *, host: PluginHost | None) 
     order = await Order.get(id=order_id)
     if order.status != OrderStatus.IN_PRODUCTION:
         return
-    found: Iterable[str] = await ProductionJob.filter(order_id=order_id).values_list("stage", flat=True)
+    found = cast("list[str]", await ProductionJob.filter(order_id=order_id).values_list("stage", flat=True))
     live = [JobStage(stage) for stage in found if JobStage(stage) not in GONE]
     if live and all(stage in DONE for stage in live):
         await lifecycle.ready_to_ship(order, actor, host=host)

@@ -55,7 +55,7 @@ async def cancel_jobs(order: Order, actor: Actor) -> dict[int, Decimal]:
         )
         if metres and job.fabric_id is not None:
             released[job.fabric_id] = released.get(job.fabric_id, Decimal(0)) + metres
-    await give_back(dict(released))
+    await give_back(released)
     return released
 
 

@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
+from typing import cast
 
 from tortoise.transactions import in_transaction
 
@@ -31,10 +32,11 @@ EXPIRED = "expired"
 
 async def cancel_expired_unpaid(now: datetime, host: PluginHost | None) -> int:
     """Cancel every UNPAID order whose `payment_due_at` is before `now`; returns how many were cancelled."""
-    ids = (
+    ids = cast(
+        "list[int]",  # tortoise types values_list(flat=True) as tuples; one field gives its values
         await Order.filter(status=OrderStatus.UNPAID, payment_due_at__lt=now)
         .order_by("id")
-        .values_list("id", flat=True)
+        .values_list("id", flat=True),
     )
     cancelled = 0
     for order_id in ids:

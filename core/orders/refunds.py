@@ -122,8 +122,7 @@ async def _refund(
 
 
 async def _call_gateway(host: PluginHost | None, order: Order, payment: Payment, refund_row: Refund) -> RefundResult:
-    gateway = registry.gateways(host).get(payment.gateway) if host is not None else None
-    if gateway is None:
+    if host is None or (gateway := registry.gateways(host).get(payment.gateway)) is None:
         return RefundResult(succeeded=False, message=f"The {payment.gateway} gateway is not installed.")
     config = await registry.brand_config(order.brand_id, registry.plugin_of(host, payment.gateway) or "")
     try:

@@ -86,11 +86,24 @@ async def _veto(order: Order, from_state: str, to_state: str, actor: Actor, host
 
 
 async def record(
-    order: Order, kind: str, actor: Actor, message: str = "", data: dict[str, Any] | None = None, **states: str
+    order: Order,
+    kind: str,
+    actor: Actor,
+    message: str = "",
+    data: dict[str, Any] | None = None,
+    *,
+    from_state: str = "",
+    to_state: str = "",
 ) -> OrderHistory:
-    """One history entry (`from_state`/`to_state` may be given for state changes)."""
+    """One history entry (`from_state`/`to_state` are given for state changes; "" is the columns' default)."""
     return await OrderHistory.create(
-        order_id=order.id, kind=kind, actor=actor.label, message=message, data=data or {}, **states
+        order_id=order.id,
+        kind=kind,
+        actor=actor.label,
+        message=message,
+        data=data or {},
+        from_state=from_state,
+        to_state=to_state,
     )
 
 

@@ -8,7 +8,7 @@ the brand switched its plugin off.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -23,7 +23,8 @@ def gateways_by_plugin(host: PluginHost) -> list[tuple[str, PaymentGateway]]:
     found: list[tuple[str, PaymentGateway]] = []
     seen: dict[str, str] = {}
     for impl in reversed(host.manager.hook.payment_gateways.get_hookimpls()):
-        result = impl.function(*({"host": host}[name] for name in impl.argnames))
+        # pluggy types a result as object; the hookspec promises a list, whose items are checked one by one here
+        result = cast("list[object] | None", impl.function(*({"host": host}[name] for name in impl.argnames)))
         for gateway in result or []:
             if not isinstance(gateway, PaymentGateway):
                 missing = ", ".join(missing_members(gateway)) or "?"

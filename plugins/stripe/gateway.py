@@ -49,8 +49,8 @@ def account_of(payment: Any) -> str | None:
     return instructions.get("stripeAccount") or None
 
 
-def options_for(payment: Any, *, idempotency_key: str | None = None) -> dict[str, Any]:
-    options: dict[str, Any] = {"idempotency_key": idempotency_key} if idempotency_key else {}
+def options_for(payment: Any, *, idempotency_key: str | None = None) -> stripe.RequestOptions:
+    options: stripe.RequestOptions = {"idempotency_key": idempotency_key} if idempotency_key else {}
     account = account_of(payment)
     if account:
         options["stripe_account"] = account
@@ -87,7 +87,7 @@ class StripeGateway:
             earlier = await self._call(
                 client.v1.payment_intents.retrieve_async(
                     context.psp_reference,
-                    options=options_for(previous),  # type: ignore[arg-type]
+                    options=options_for(previous),
                 )
             )
             if self._resumable(earlier, units, context.currency, capture_method):
@@ -147,7 +147,7 @@ class StripeGateway:
             try:
                 await self.api.client().v1.payment_intents.cancel_async(
                     payment.psp_reference,
-                    options=options_for(payment, idempotency_key=f"lini-release:{payment.psp_reference}"),  # type: ignore[arg-type]
+                    options=options_for(payment, idempotency_key=f"lini-release:{payment.psp_reference}"),
                 )
             except stripe.StripeError as error:  # already cancelled, or paid: nothing more to do here
                 logger.info("superseded intent %s not cancelled: %s", payment.psp_reference, error)
@@ -180,7 +180,7 @@ class StripeGateway:
             self.api.client().v1.payment_intents.retrieve_async(
                 payment.psp_reference,
                 params,
-                options=options_for(payment),  # type: ignore[arg-type]
+                options=options_for(payment),
             )
         )
 
@@ -194,7 +194,7 @@ class StripeGateway:
                     "amount": to_stripe(amount, payment.currency),
                     "metadata": {"lini_payment_id": str(payment.id), "lini_refund": idempotency_key},
                 },
-                options=options_for(payment, idempotency_key=idempotency_key),  # type: ignore[arg-type]
+                options=options_for(payment, idempotency_key=idempotency_key),
             )
         except stripe.StripeError as error:
             logger.warning("refund %s of %s failed at Stripe: %s", idempotency_key, payment.psp_reference, error)
@@ -211,7 +211,7 @@ class StripeGateway:
         return await self._call(
             self.api.client().v1.payment_intents.capture_async(
                 payment.psp_reference,
-                options=options_for(payment, idempotency_key=f"lini-capture:{payment.id}"),  # type: ignore[arg-type]
+                options=options_for(payment, idempotency_key=f"lini-capture:{payment.id}"),
             )
         )
 
@@ -220,8 +220,8 @@ class StripeGateway:
         return await self._call(
             self.api.client().v1.payment_intents.cancel_async(
                 payment.psp_reference,
-                {"cancellation_reason": reason},  # type: ignore[arg-type]
-                options=options_for(payment, idempotency_key=f"lini-cancel:{payment.id}"),  # type: ignore[arg-type]
+                {"cancellation_reason": reason},
+                options=options_for(payment, idempotency_key=f"lini-cancel:{payment.id}"),
             )
         )
 
@@ -233,7 +233,7 @@ class StripeGateway:
                     "payment_intent": payment.psp_reference,
                     "metadata": {"lini_payment_id": str(payment.id), "lini_reason": reason},
                 },
-                options=options_for(payment, idempotency_key=f"lini-unmatched:{payment.psp_reference}"),  # type: ignore[arg-type]
+                options=options_for(payment, idempotency_key=f"lini-unmatched:{payment.psp_reference}"),
             )
         )
 
