@@ -29,6 +29,7 @@ test: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy core plugins lini
 
 format: install
 	$(VENV)/bin/ruff format .
