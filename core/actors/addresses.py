@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -95,7 +95,13 @@ def snapshot(values: Mapping[str, Any], field: str) -> dict[str, Any]:
 
 
 def can_view(actor: Actor, address: Address) -> bool:
+    """Its own account alone; for anyone else it is missing."""
     return actor.user_id is not None and address.user_id == actor.user_id
+
+
+async def visible_addresses(actor: Actor, address_ids: Iterable[int]) -> dict[int, Address]:
+    """The caller's own addresses among `address_ids`, by id, in one query."""
+    return {row.id: row for row in await Address.filter(id__in=list(address_ids)) if can_view(actor, row)}
 
 
 async def _take_defaults(user_id: int, cleaned: Mapping[str, Any], *, keep: int | None) -> None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any, cast
 
 import pycountry
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.actors.models import Brand, BrandDomain, BrandStatus, StaffMember, StaffRole
@@ -79,6 +81,33 @@ async def decide(actor: Actor, brand_id: int, target: BrandStatus, *, reason: st
             brand_id=brand.id,
         )
     return brand
+
+
+def listing(actor: Actor, *, status: BrandStatus | None = None, search: str | None = None) -> QuerySet[Brand]:
+    """Every brand, for the platform's administrators."""
+    actor.require_platform_admin()
+    queryset = Brand.all()
+    if status:
+        queryset = queryset.filter(status=status)
+    if search:
+        queryset = queryset.filter(name__icontains=search.strip())
+    return queryset
+
+
+def can_view(actor: Actor, brand: Brand) -> bool:
+    """The people and apps working for it, and the platform's administrators."""
+    return actor.is_platform_admin or brand.id in actor.brand_permissions
+
+
+async def visible_brands(actor: Actor, brand_ids: Iterable[int]) -> dict[int, Brand]:
+    """The brands of `brand_ids` the actor may see, by id (others left out as missing ones are), in one query."""
+    return {row.id: row for row in await Brand.filter(id__in=list(brand_ids)) if can_view(actor, row)}
+
+
+async def domains(brand_id: int) -> list[str]:
+    """The custom host names that select the brand's storefront, in order."""
+    hosts = await BrandDomain.filter(brand_id=brand_id).order_by("host").values_list("host", flat=True)
+    return [str(host) for host in hosts]
 
 
 async def managed_brand(actor: Actor, slug: str, permission: Permission) -> Brand:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
@@ -70,6 +71,28 @@ async def accept_invite(actor: Actor, *, token: str) -> StaffMember:
     except IntegrityError:
         raise DomainError("ALREADY_STAFF", "You already work for this brand.", "token") from None
     return member
+
+
+async def join(actor: Actor, *, token: str) -> Brand:
+    """Accept an invitation and answer the brand joined."""
+    member = await accept_invite(actor, token=token)
+    return await Brand.get(id=member.brand_id)
+
+
+async def members(brand: Brand) -> list[StaffMember]:
+    """The brand's staff, their accounts loaded, earliest first; the caller has checked MANAGE_STAFF."""
+    return await StaffMember.filter(brand_id=brand.id).select_related("user").order_by("created_at", "id")
+
+
+async def apps(brand: Brand) -> list[AppToken]:
+    """The brand's app tokens, newest first; the caller has checked MANAGE_APPS."""
+    return await AppToken.filter(brand_id=brand.id).order_by("-id")
+
+
+async def visible_apps(actor: Actor, app_ids: Iterable[int]) -> dict[int, AppToken]:
+    """The app tokens of `app_ids` at brands whose apps the actor manages, by id, in one query."""
+    rows = await AppToken.filter(id__in=list(app_ids))
+    return {row.id: row for row in rows if actor.can(row.brand_id, Permission.MANAGE_APPS)}
 
 
 async def create_app(actor: Actor, brand: Brand, *, name: str, permissions: list[Permission]) -> tuple[AppToken, str]:

@@ -328,6 +328,17 @@ async def own(actor: Actor) -> Tailor | None:
     return await Tailor.filter(user_id=user_id).order_by("-id").first()
 
 
+async def visible_tailors(actor: Actor, tailor_ids: Iterable[int]) -> dict[int, Tailor]:
+    """The tailors of `tailor_ids` the actor may see, by id (others left out as missing ones are), in one query."""
+    return {row.id: row for row in await Tailor.filter(id__in=list(tailor_ids)) if can_view(actor, row)}
+
+
+async def visible_certifications(actor: Actor, certification_ids: Iterable[int]) -> dict[int, Certification]:
+    """The certificates of tailors the actor may see, by id, in one query (the tailor's visibility decides)."""
+    rows = await Certification.filter(id__in=list(certification_ids)).select_related("tailor")
+    return {row.id: row for row in rows if can_view(actor, row.tailor)}
+
+
 async def certifications_by_tailor(tailor_ids: Iterable[int]) -> dict[int, list[Certification]]:
     """Certificates of many tailors in one query (for a page of tailors), newest first."""
     grouped: dict[int, list[Certification]] = defaultdict(list)

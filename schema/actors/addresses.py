@@ -58,7 +58,7 @@ class Address(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Address | None]:
         actor = await info.context.actor()
         ids = [int(i) for i in node_ids if i.isdigit()]
-        visible = {a.id: a for a in await AddressModel.filter(id__in=ids) if addresses.can_view(actor, a)}
+        visible = await addresses.visible_addresses(actor, ids)
         return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 

@@ -10,7 +10,7 @@ from strawberry.types import Info
 
 from core.actors import brands, staff
 from core.actors.models import Brand as BrandModel
-from core.actors.models import BrandDomain, BrandStatus, StaffMember, StaffRole
+from core.actors.models import BrandStatus, StaffRole
 from core.auth.models import AppToken
 from core.auth.permissions import Permission
 from core.pagination import PageRequest, paginate
@@ -61,17 +61,13 @@ class Brand(relay.Node):
 
     @strawberry.field(description="Custom host names that select this brand's storefront.")
     async def domains(self) -> list[str]:
-        return list(await BrandDomain.filter(brand_id=self.id).order_by("host").values_list("host", flat=True))
+        return await brands.domains(self.id)
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Brand | None]:
         actor = await info.context.actor()
         ids = [int(i) for i in node_ids if i.isdigit()]
-        visible = {
-            b.id: b
-            for b in await BrandModel.filter(id__in=ids)
-            if actor.is_platform_admin or b.id in actor.brand_permissions
-        }
+        visible = await brands.visible_brands(actor, ids)
         return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 
@@ -116,7 +112,7 @@ class App(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[App | None]:
         actor = await info.context.actor()
         ids = [int(i) for i in node_ids if i.isdigit()]
-        visible = {a.id: a for a in await AppToken.filter(id__in=ids) if actor.can(a.brand_id, Permission.MANAGE_APPS)}
+        visible = await staff.visible_apps(actor, ids)
         return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 
@@ -221,12 +217,11 @@ class BrandQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Brand]:
-        (await info.context.actor()).require_platform_admin()
-        queryset = BrandModel.all()
-        if filter and filter.status:
-            queryset = queryset.filter(status=filter.status)
-        if filter and filter.search:
-            queryset = queryset.filter(name__icontains=filter.search.strip())
+        queryset = brands.listing(
+            await info.context.actor(),
+            status=filter.status if filter else None,
+            search=filter.search if filter else None,
+        )
         limits = info.context.settings.graphql
         page = await paginate(
             queryset,
@@ -247,7 +242,7 @@ class BrandQuery:
     async def staff_members(self, info: Info, brand: str | None = None) -> list[StaffMemberType]:
         actor = await info.context.actor()
         found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_STAFF)
-        rows = await StaffMember.filter(brand_id=found.id).select_related("user").order_by("created_at", "id")
+        rows = await staff.members(found)
         return [
             StaffMemberType(email=r.user.email, full_name=r.user.full_name, role=r.role, joined_at=r.created_at)
             for r in rows
@@ -257,7 +252,7 @@ class BrandQuery:
     async def apps(self, info: Info, brand: str | None = None) -> list[App]:
         actor = await info.context.actor()
         found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_APPS)
-        return [App.from_model(a) for a in await AppToken.filter(brand_id=found.id).order_by("-id")]
+        return [App.from_model(a) for a in await staff.apps(found)]
 
 
 @strawberry.type
@@ -324,12 +319,7 @@ class BrandMutation:
     @strawberry.mutation(**guard("Join a brand's staff with an invitation token.", SIGNED_IN))
     async def staff_invite_accept(self, info: Info, input: StaffInviteAcceptInput) -> StaffInviteAcceptPayload:
         actor = await info.context.actor()
-
-        async def run() -> BrandModel:
-            member = await staff.accept_invite(actor, token=input.token)
-            return await BrandModel.get(id=member.brand_id)
-
-        found, errors = await attempt(run)
+        found, errors = await attempt(lambda: staff.join(actor, token=input.token))
         return StaffInviteAcceptPayload(brand=Brand.from_model(found) if found else None, errors=errors)
 
     @strawberry.mutation(**guard("Create an API token for an integration.", MANAGE_APPS))

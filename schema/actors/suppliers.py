@@ -60,7 +60,7 @@ class Supplier(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Supplier | None]:
         actor = await info.context.actor()
         ids = [int(i) for i in node_ids if i.isdigit()]
-        visible = {s.id: s for s in await SupplierModel.filter(id__in=ids) if suppliers.can_view(actor, s)}
+        visible = await suppliers.visible_suppliers(actor, ids)
         return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 

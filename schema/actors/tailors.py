@@ -90,8 +90,7 @@ class Certification(relay.Node):
     ) -> list[Certification | None]:
         actor = await info.context.actor()
         ids = [int(i) for i in node_ids if i.isdigit()]
-        rows = await CertificationModel.filter(id__in=ids).select_related("tailor")
-        visible = {c.id: c for c in rows if tailors.can_view(actor, c.tailor)}
+        visible = await tailors.visible_certifications(actor, ids)
         return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 
@@ -147,7 +146,7 @@ class Tailor(relay.Node):
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Tailor | None]:
         actor = await info.context.actor()
         ids = [int(i) for i in node_ids if i.isdigit()]
-        visible = {t.id: t for t in await TailorModel.filter(id__in=ids) if tailors.can_view(actor, t)}
+        visible = await tailors.visible_tailors(actor, ids)
         return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 
