@@ -1,6 +1,7 @@
 """Lini's application factory and command line.
 
 python server.py serve [--host H] [--port P] [--workers N] [--reload]
+python server.py worker [--concurrency N]
 python server.py migrate
 python server.py makemigrations APP [--name NAME]
 python server.py seed-demo
@@ -42,7 +43,9 @@ from core.auth.services import AuthConfig
 from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError
 from core.forwarded import ProxyHeadersMiddleware
-from core.orders.expiry import housekeeping
+from core.jobs import schema as job_schema
+from core.jobs import worker as job_worker
+from core.jobs.queue import is_postgres
 from core.plugins import PluginError, PluginHost, load_plugins
 from core.ratelimits import LimitClass, RateLimits, address_key
 from core.settings import Settings, SettingsError, load_settings
@@ -147,8 +150,9 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
                 await host.call("startup", app=app)
                 if getattr(app.state, "tune_gc", False):
                     tune_gc()
-                async with housekeeping(host, interval=settings.orders.housekeeping_seconds) as task:
-                    app.state.order_housekeeping = task
+                # the queue is open for requests to defer jobs; its worker runs here only on SQLite ([jobs] worker)
+                async with job_worker.serving(settings, host) as jobs:
+                    app.state.jobs = jobs
                     yield
             finally:
                 # also after a failed start-up: plugins that did start get to clean up
@@ -237,7 +241,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--port", type=int, help="port (default: [server] port)")
     serve.add_argument("--workers", type=int, help="worker processes (default: [server] workers)")
     serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
-    commands.add_parser("migrate", help="apply pending database migrations (Lini's and the enabled plugins')")
+    worker = commands.add_parser("worker", help="run the job queue's tasks (PostgreSQL; as many processes as wanted)")
+    worker.add_argument("--concurrency", type=int, help="jobs run at once (default: [jobs] concurrency)")
+    commands.add_parser(
+        "migrate", help="apply pending database migrations (Lini's, the enabled plugins' and the job queue's)"
+    )
     makemigrations = commands.add_parser(
         "makemigrations", help="write the migration for model changes of one app: `lini` or a plugin's name"
     )
@@ -303,8 +311,25 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    if not is_postgres(settings.database.url):
+        print(
+            f"error: the database is SQLite ({settings.database.url}): its job queue lives in the server's memory and "
+            "the server runs it (`server.py serve`). Workers of their own need [database] url on PostgreSQL.",
+            file=sys.stderr,
+        )
+        return 2
+    if args.concurrency is not None and args.concurrency < 1:
+        print("error: --concurrency must be 1 or more", file=sys.stderr)
+        return 2
+    asyncio.run(job_worker.run(settings, load_plugins(settings), concurrency=args.concurrency))
+    return 0
+
+
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     applied = asyncio.run(migrate(settings.database.url, load_plugins(settings).database_apps()))
+    if asyncio.run(job_schema.install(settings.database.url)):
+        applied.append("procrastinate (the job queue's schema)")
     print("\n".join(f"applied {name}" for name in applied) or "nothing to apply: the database is up to date")
     return 0
 
@@ -385,6 +410,7 @@ def export_sdl(settings: Settings) -> str:
 
 COMMANDS = {
     "serve": _serve,
+    "worker": _worker,
     "migrate": _migrate,
     "makemigrations": _makemigrations,
     "seed-demo": _seed_demo,

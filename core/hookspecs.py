@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, NotRequired, TypedDict
 import pluggy
 
 if TYPE_CHECKING:
+    from procrastinate import Blueprint
     from starlette.applications import Starlette
     from starlette.routing import BaseRoute
 
@@ -112,6 +113,27 @@ def shutdown(app: Starlette, host: PluginHost) -> Awaitable[None] | None:
     :param host: the plugin host.
 
     :return: ignored; may be an awaitable, which is awaited. Exceptions are logged, not raised.
+    """
+
+
+# --- background work -------------------------------------------------------------------------------------
+
+
+@hookspec
+def job_blueprints(host: PluginHost) -> list[Blueprint]:
+    """Tasks and periodic tasks the plugin runs on Lini's job queue (procrastinate), e.g. a supplier feed
+    fetched every hour or a reminder sent a day after an order.
+
+    Called once per process when the queue is built (the server's start-up and `server.py worker`). Each
+    Blueprint's tasks are added under the plugin's name as namespace, so a task `fetch_feed` of plugin `feeds`
+    is `feeds:fetch_feed`; the plugin's module-level Blueprint is copied, never changed, so it may be returned
+    again. A task reaches the plugin host with `task_host()` (from `lini.plugin`). Periodic runs happen once
+    per period across all workers; give each periodic task a `queueing_lock` (prefixed with the plugin's
+    name) so a slow run never piles up, and a `retry` (`RetryStrategy`) if a failure should run it again.
+
+    :param host: the plugin host; `host.config(name)` for settings that shape the tasks.
+    :return: a list of `procrastinate.Blueprint` objects (not awaitable); a plugin named `lini` or `builtin`
+        cannot register tasks (those namespaces are core's and procrastinate's).
     """
 
 

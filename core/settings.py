@@ -119,9 +119,16 @@ class CheckoutSettings(_Section):
     max_lines: int = Field(100, ge=1, le=1_000)
 
 
-class OrdersSettings(_Section):
-    # Seconds between runs of the in-process housekeeping task (expired unpaid orders, undelivered events).
-    housekeeping_seconds: int = Field(60, ge=1, le=24 * 3600)
+class JobsSettings(_Section):
+    """The job queue (procrastinate): which process runs the tasks (core.jobs)."""
+
+    # "auto": a worker inside the server process on SQLite (one process, the in-memory queue), none on PostgreSQL
+    # (run `server.py worker`); "in-process" or "external" decide everywhere.
+    worker: Literal["auto", "in-process", "external"] = "auto"
+    # Jobs one worker runs at once (`server.py worker --concurrency` overrides it).
+    concurrency: int = Field(4, ge=1, le=256)
+    # Seconds a stopping worker waits for running jobs before aborting them (they are retried).
+    shutdown_grace_seconds: int = Field(20, ge=0, le=3600)
 
 
 class RateLimitSettings(_Section):
@@ -170,7 +177,7 @@ class Settings(_Section):
     catalog: CatalogSettings = CatalogSettings()
     media: MediaSettings = MediaSettings()
     checkout: CheckoutSettings = CheckoutSettings()
-    orders: OrdersSettings = OrdersSettings()
+    jobs: JobsSettings = JobsSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
     plugins: PluginsSettings = PluginsSettings()
 
@@ -194,7 +201,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "catalog": CatalogSettings,
     "media": MediaSettings,
     "checkout": CheckoutSettings,
-    "orders": OrdersSettings,
+    "jobs": JobsSettings,
     "rate_limits": RateLimitSettings,
     "plugins": PluginsSettings,
 }

@@ -10,9 +10,15 @@ validation that reports every mistake at once, `emit` for outbox events, and the
 GraphQL fields that look like Lini's own: `UserError`/`attempt` for typed mutation errors, `MoneyType` (the
 GraphQL `Money` object), `decode_id`/`encode_id` for global IDs, `guard` with `PUBLIC`/`BrandPermission` for
 permissions, `Connection`/`connection`/`paginate` for Relay lists, `changes`/`plain` for reading inputs.
+
+Background work: `Blueprint` (procrastinate's) for the tasks and periodic tasks a plugin returns from
+`job_blueprints`, `RetryStrategy` for their retries, `JobContext` for a task declared with `pass_context=True`,
+and `task_host()` for the plugin host inside a running task.
 """
 
 from __future__ import annotations
+
+from procrastinate import Blueprint, JobContext, RetryStrategy
 
 from core.actors.brands import managed_brand, member_brand
 from core.actors.models import Brand
@@ -20,7 +26,7 @@ from core.actors.services import storefront_by_slug
 from core.auth.permissions import Permission
 from core.catalog.models import Product, Variant, VariantPrice
 from core.catalog.services import prices_by_variant, storefront_product, storefront_products, variants_by_product
-from core.catalog.validation import MAX_AMOUNT, Problems, optional_text, required_text
+from core.catalog.validation import MAX_AMOUNT, optional_text, required_text
 from core.checkout.models import Checkout
 from core.checkout.totals import PricedLine
 from core.context import ANONYMOUS, SYSTEM, Actor
@@ -28,6 +34,7 @@ from core.errors import DomainError, DomainErrors, PermissionDenied
 from core.events import emit
 from core.garments.quote import Adjustment, GarmentLine, PriceContext
 from core.hookspecs import OrderEvent, ProductionEvent
+from core.jobs.runtime import task_host
 from core.money import Money, exponent, is_currency, parse_amount, quantize
 from core.orders.models import Order, OrderStatus
 from core.pagination import Page, PageRequest, paginate
@@ -56,6 +63,7 @@ from core.payments.updates import (
 from core.plugins import PluginError, PluginHost, SchemaExtension, hookimpl
 from core.shipping.providers import ShippingProvider, ShippingRate, ShippingRequest
 from core.taxes.calculator import LineTax
+from core.validation import Problems
 from schema.catalog.management_types import changes, plain
 from schema.errors import UserError, attempt
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, PUBLIC, SIGNED_IN, SUPPLIER, TAILOR, BrandPermission, guard
@@ -76,6 +84,7 @@ __all__ = [
     "Actor",
     "Adjustment",
     "Applied",
+    "Blueprint",
     "Brand",
     "BrandPermission",
     "Checkout",
@@ -83,6 +92,7 @@ __all__ = [
     "DomainError",
     "DomainErrors",
     "GarmentLine",
+    "JobContext",
     "LineTax",
     "Money",
     "MoneyType",
@@ -114,6 +124,7 @@ __all__ = [
     "Product",
     "ProductionEvent",
     "RefundResult",
+    "RetryStrategy",
     "SchemaExtension",
     "ShippingProvider",
     "ShippingRate",
@@ -146,5 +157,6 @@ __all__ = [
     "storefront_by_slug",
     "storefront_product",
     "storefront_products",
+    "task_host",
     "variants_by_product",
 ]

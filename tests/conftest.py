@@ -217,6 +217,9 @@ def settings(database_url: str) -> Settings:
             # Rate limits would make tests that sign in a dozen times depend on them: tests/api/test_rate_limits.py
             # turns them on.
             "rate_limits": base.rate_limits.model_copy(update={"enabled": False}),
+            # No worker in the served app: its periodic tasks (expiry, event sweeps) would run beside the test,
+            # at start-up and every few seconds. tests/jobs/ turns it on.
+            "jobs": base.jobs.model_copy(update={"worker": "external"}),
         }
     )
 

@@ -1,9 +1,9 @@
-"""Unpaid orders past their payment deadline: cancelled with their stock released, by a function the
-server's housekeeping task runs periodically (and which this file also drives directly)."""
+"""Unpaid orders past their payment deadline: cancelled with their stock released, by a function the job
+queue's `lini:expire_unpaid_orders` runs every minute (tests/jobs/ runs it through a worker; this file drives
+it directly)."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 from core.catalog.models import Stock
@@ -11,8 +11,6 @@ from core.events import Event
 from core.orders.expiry import EXPIRED, cancel_expired_unpaid
 from core.orders.models import Order, OrderHistory, OrderLine
 from core.payments.models import Payment
-from core.plugins import load_plugins
-from server import create_app
 from tests.factories import make_brand, make_order
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -46,19 +44,3 @@ async def test_only_unpaid_orders_past_their_deadline_are_cancelled(app):
     # a second pass finds nothing more and releases nothing twice
     assert await cancel_expired_unpaid(NOW + timedelta(days=1), app.state.plugins) == 1  # `not_yet` now
     assert await stock_of(expired) == [5, 4]
-
-
-async def test_housekeeping_task_runs_with_the_server_and_stops_with_it(settings):
-    settings = settings.model_copy(update={"orders": settings.orders.model_copy(update={"housekeeping_seconds": 1})})
-    app = create_app(settings, host=load_plugins(settings, env={}))
-    async with app.router.lifespan_context(app):
-        task = app.state.order_housekeeping
-        assert not task.done()
-        order = await make_order(await make_brand(), payment_due_at=datetime.now(UTC) - timedelta(seconds=1))
-        for _ in range(40):
-            await asyncio.sleep(0.1)
-            if (await Order.get(id=order.id)).status == "CANCELLED":
-                break
-        assert (await Order.get(id=order.id)).status == "CANCELLED"
-        assert await Event.filter(type="ORDER_CANCELLED", delivered_at=None).count() == 0  # delivered too
-    assert task.done()
