@@ -84,13 +84,14 @@ def fresh_copy(blueprint: Blueprint) -> Blueprint:
     copies = {id(task): copy.copy(task) for task in blueprint.tasks.values()}
     fresh.tasks = {name: copies[id(task)] for name, task in blueprint.tasks.items()}
     for periodic in blueprint.periodic_registry.periodic_tasks.values():
-        options = dict(periodic.configure_kwargs)
-        if options.get("task_kwargs") is not None:  # the deferrer writes each run's timestamp into it
-            options["task_kwargs"] = dict(options["task_kwargs"])  # type: ignore[arg-type]
+        options = copy.copy(periodic.configure_kwargs)
+        task_kwargs = options.get("task_kwargs")
+        if task_kwargs is not None:  # the deferrer writes each run's timestamp into it
+            options["task_kwargs"] = dict(task_kwargs)
         fresh.periodic_registry.register_task(
             task=copies[id(periodic.task)],
             cron=periodic.cron,
             periodic_id=periodic.periodic_id,
-            configure_kwargs=options,  # type: ignore[arg-type]
+            configure_kwargs=options,
         )
     return fresh
