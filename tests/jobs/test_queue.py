@@ -105,3 +105,28 @@ def test_a_plugin_must_return_a_list_of_blueprints(settings: Settings) -> None:
     host = load_plugins(settings, extra={"bad": Bad()}, env={})
     with pytest.raises(PluginError, match="job_blueprints hook of bad"):
         build_app(settings, host)
+
+
+def test_server_py_worker_refuses_sqlite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from server import main
+
+    monkeypatch.setenv("LINI_DATABASE_URL", f"sqlite://{tmp_path}/lini.db")
+    assert main(["worker"]) == 2
+    assert "the server runs it" in capsys.readouterr().err
+
+
+@pytest.mark.sqlite_only
+async def test_a_job_deferred_through_the_served_queue_runs(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = tmp_path / "ticks.log"
+    monkeypatch.setenv(job_plugin.LOG_ENV, str(log))
+    settings = with_worker(settings, "auto")
+    app = create_app(settings, host=load_plugins(settings, extra={job_plugin.NAME: job_plugin}, env={}))
+    async with app.router.lifespan_context(app):
+        await app.state.jobs.configure_task("job_plugin:tick").defer_async(timestamp=7)
+
+        async def ran() -> bool:
+            return log.exists() and any(line.startswith("7 ") for line in log.read_text().splitlines())
+
+        assert await eventually(ran, seconds=10)
