@@ -13,6 +13,7 @@ from core.auth.models import User
 from core.context import Actor
 from core.errors import DomainError, DomainErrors
 from core.events import emit
+from core.validation import Problems
 
 MAX_ADDRESSES = 50
 # field -> (maximum length, required)
@@ -112,21 +113,21 @@ async def _take_defaults(user_id: int, cleaned: Mapping[str, Any], *, keep: int 
 
 def _validated(changes: Mapping[str, Any], *, current: Address | None) -> dict[str, Any]:
     """The cleaned values of the fields given (all of them when creating, `current` is None)."""
-    problems = validation.Problems()
+    problems = Problems()
     cleaned: dict[str, Any] = {}
     for name, (max_length, required) in TEXT_FIELDS.items():
         if name in changes or current is None:
-            cleaned[name] = problems.check(
+            cleaned[name] = problems.collect(
                 validation.text, changes.get(name), name, max_length=max_length, required=required
             )
     country = current.country if current is not None else ""
     if "country" in changes or current is None:
-        country = problems.check(validation.country, changes.get("country")) or ""
+        country = problems.collect(validation.country, changes.get("country")) or ""
         cleaned["country"] = country
     # A national number is read in the country's plan; with the country wrong, only the country is reported.
     if ("phone" in changes or "country" in changes or current is None) and not problems.has("country"):
         raw = changes.get("phone") if "phone" in changes or current is None else current.phone
-        given = problems.check(validation.phone, raw, country or None, "phone")
+        given = problems.collect(validation.phone, raw, country or None, "phone")
         if given is not None:
             cleaned["phone"], cleaned["phone_e164"] = given
     for flag in DEFAULT_FLAGS:

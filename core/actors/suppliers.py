@@ -17,6 +17,7 @@ from core.auth.services import normalize_email
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
+from core.validation import Problems
 
 
 class SupplyKind(StrEnum):
@@ -46,18 +47,20 @@ async def apply(
 ) -> Supplier:
     """A signed-in user applies as a supplier; one live application per user (a rejected one may re-apply)."""
     user_id = actor.require_user()
-    problems = validation.Problems()
+    problems = Problems()
     values: dict[str, Any] = {
-        "legal_name": problems.check(validation.text, legal_name, "legal_name", max_length=200),
-        "country": problems.check(validation.country, country),
-        "city": problems.check(validation.text, city, "city", max_length=100),
-        "contact_name": problems.check(validation.text, contact_name, "contact_name", max_length=200),
-        "contact_email": problems.check(normalize_email, contact_email, "contact_email"),
+        "legal_name": problems.collect(validation.text, legal_name, "legal_name", max_length=200),
+        "country": problems.collect(validation.country, country),
+        "city": problems.collect(validation.text, city, "city", max_length=100),
+        "contact_name": problems.collect(validation.text, contact_name, "contact_name", max_length=200),
+        "contact_email": problems.collect(normalize_email, contact_email, "contact_email"),
     }
     # A national number is read in the country's plan; with the country wrong, only the country is reported.
     given_phone = None
     if values["country"]:
-        given_phone = problems.check(validation.phone, contact_phone, values["country"], "contact_phone", required=True)
+        given_phone = problems.collect(
+            validation.phone, contact_phone, values["country"], "contact_phone", required=True
+        )
     kinds = list(dict.fromkeys(supplies))
     if not kinds or any(kind not in SupplyKind.__members__ for kind in kinds):
         problems.add("INVALID_SUPPLIES", f"Choose one or more of {', '.join(SupplyKind)}.", "supplies")

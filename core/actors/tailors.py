@@ -31,6 +31,7 @@ from core.auth.permissions import Permission
 from core.context import Actor
 from core.errors import DomainError, PermissionDenied
 from core.events import emit
+from core.validation import Problems
 
 # Garment type codes shared with made-to-measure.
 GARMENT_TYPES = (
@@ -84,15 +85,15 @@ async def apply(
 ) -> Tailor:
     """A signed-in user applies as a tailor or workshop; one live application per user."""
     user_id = actor.require_user()
-    problems = validation.Problems()
+    problems = Problems()
     values: dict[str, Any] = {
-        "display_name": problems.check(validation.text, display_name, "display_name", max_length=200),
-        "city": problems.check(validation.text, city, "city", max_length=100),
-        "province": problems.check(validation.text, province, "province", max_length=100, required=False),
-        "country": problems.check(validation.country, country),
-        "latitude": problems.check(_coordinate, latitude, "latitude", 90),
-        "longitude": problems.check(_coordinate, longitude, "longitude", 180),
-        "garment_types": problems.check(_garment_types, garment_types),
+        "display_name": problems.collect(validation.text, display_name, "display_name", max_length=200),
+        "city": problems.collect(validation.text, city, "city", max_length=100),
+        "province": problems.collect(validation.text, province, "province", max_length=100, required=False),
+        "country": problems.collect(validation.country, country),
+        "latitude": problems.collect(_coordinate, latitude, "latitude", 90),
+        "longitude": problems.collect(_coordinate, longitude, "longitude", 180),
+        "garment_types": problems.collect(_garment_types, garment_types),
     }
     if (latitude is None) != (longitude is None):
         missing = "latitude" if latitude is None else "longitude"
@@ -104,7 +105,7 @@ async def apply(
     # A national number is read in the country's plan; with the country wrong, only the country is reported.
     given_phone = None
     if values["country"]:
-        given_phone = problems.check(validation.phone, phone, values["country"], "phone", required=True)
+        given_phone = problems.collect(validation.phone, phone, values["country"], "phone", required=True)
     problems.raise_any()
     assert given_phone is not None
     async with in_transaction():
@@ -171,13 +172,13 @@ async def add_certification(
 ) -> Certification:
     """Adds a certificate, PENDING until an administrator checks it, to the caller's own tailor profile."""
     tailor = await _own_profile(actor)
-    problems = validation.Problems()
+    problems = Problems()
     values: dict[str, Any] = {
-        "scheme": problems.check(validation.text, scheme, "scheme", max_length=100),
-        "certificate_number": problems.check(_certificate_number, certificate_number),
-        "lsp": problems.check(validation.text, lsp, "lsp", max_length=200),
-        "document_url": problems.check(validation.http_url, document_url, "document_url"),
-        "competency_units": problems.check(_competency_units, competency_units),
+        "scheme": problems.collect(validation.text, scheme, "scheme", max_length=100),
+        "certificate_number": problems.collect(_certificate_number, certificate_number),
+        "lsp": problems.collect(validation.text, lsp, "lsp", max_length=200),
+        "document_url": problems.collect(validation.http_url, document_url, "document_url"),
+        "competency_units": problems.collect(_competency_units, competency_units),
     }
     if kkni_level is not None and not 1 <= kkni_level <= 9:
         problems.add("INVALID_KKNI_LEVEL", "KKNI levels run from 1 to 9.", "kkni_level")

@@ -1,49 +1,22 @@
 """Input checks shared by the actor services (suppliers, tailors, address books).
 
-Each check returns the cleaned value or raises a `DomainError` naming its field; `Problems` collects them so a
-form can show every bad field at once instead of one per submit.
+Each check returns the cleaned value or raises a `DomainError` naming its field; `core.validation.Problems`
+collects them (`Problems.collect`) so a form can show every bad field at once instead of one per submit.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 import phonenumbers
 import pycountry
 
-from core.errors import DomainError, DomainErrors
+from core.errors import DomainError
 
 T = TypeVar("T")
 ALPHA_2 = re.compile(r"^[A-Z]{2}$")
-
-
-class Problems:
-    """Runs checks without stopping at the first failure; `raise_any()` reports them together."""
-
-    def __init__(self) -> None:
-        self.errors: list[DomainError] = []
-
-    def check(self, check: Callable[..., T], *args: object, **kwargs: object) -> T | None:
-        try:
-            return check(*args, **kwargs)
-        except DomainError as error:
-            self.errors.append(error)
-            return None
-
-    def add(self, code: str, message: str, field: str | None) -> None:
-        self.errors.append(DomainError(code, message, field))
-
-    def has(self, field: str) -> bool:
-        return any(error.field == field for error in self.errors)
-
-    def raise_any(self) -> None:
-        if len(self.errors) == 1:
-            raise self.errors[0]
-        if self.errors:
-            raise DomainErrors(self.errors)
 
 
 def text(value: str | None, field: str, *, max_length: int, required: bool = True) -> str:

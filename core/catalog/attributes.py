@@ -19,10 +19,11 @@ from core.actors.models import Brand
 from core.auth.permissions import Permission
 from core.catalog import validation
 from core.catalog.models import Attribute, AttributeChoice, AttributeType, Product, ProductAttributeValue
-from core.catalog.validation import Problems, load_owned, next_position
+from core.catalog.validation import load_owned, next_position
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
+from core.validation import Problems
 
 CODE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 TEXTS = {"name": 200}

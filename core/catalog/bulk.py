@@ -22,10 +22,11 @@ from core.catalog import validation
 from core.catalog.models import Category, Product, Stock, Variant, VariantPrice
 from core.catalog.prices import refresh_price_ranges
 from core.catalog.slugs import slugify, unique_slugs
-from core.catalog.validation import PriceRow, Problems
+from core.catalog.validation import PriceRow
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
+from core.validation import Problems
 
 MAX_PRODUCTS = 100
 MAX_VARIANTS = 100

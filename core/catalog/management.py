@@ -20,10 +20,11 @@ from core.auth.permissions import Permission
 from core.catalog import bulk, validation
 from core.catalog.models import Category, Product, Stock, Variant, VariantPrice
 from core.catalog.prices import refresh_price_ranges
-from core.catalog.validation import PRODUCT_TEXTS, PriceRow, Problems, load_owned, next_position
+from core.catalog.validation import PRODUCT_TEXTS, PriceRow, load_owned, next_position
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
+from core.validation import Problems
 
 MAX_STOCK_ITEMS = 100
 

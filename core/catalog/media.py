@@ -19,11 +19,12 @@ from tortoise.transactions import in_transaction
 
 from core.catalog import validation
 from core.catalog.models import Product, ProductMedia
-from core.catalog.validation import Problems, load_owned, next_position
+from core.catalog.validation import load_owned, next_position
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
 from core.settings import Settings
+from core.validation import Problems
 
 TEXTS = {"alt": 250}
 URL = re.compile(r"^https?://[^\s/]+\S*$")

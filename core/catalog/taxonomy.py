@@ -20,10 +20,11 @@ from core.auth.permissions import Permission
 from core.catalog import validation
 from core.catalog.models import Category, Collection, CollectionProduct, Product
 from core.catalog.slugs import unique_slug
-from core.catalog.validation import Problems, load_owned, next_position
+from core.catalog.validation import load_owned, next_position
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
+from core.validation import Problems
 
 TEXTS = {"name": 200, "description": 5000}
 MAX_PATH = 500  # Category.path's column size

@@ -1,8 +1,7 @@
 """Checks shared by the catalog's management services.
 
-Input checks are pure functions that collect every problem (`Problems`) instead of raising at the first, so a
-form — or one row of a bulk import — shows all its mistakes at once. Field names are snake_case paths relative
-to what is being checked; a caller nests them (`products.3.variants.0.sku`) with `Problems.at`.
+Input checks are pure functions that collect every problem (`core.validation.Problems`) instead of raising at
+the first, so a form — or one row of a bulk import — shows all its mistakes at once.
 """
 
 from __future__ import annotations
@@ -22,8 +21,9 @@ from core.catalog.models import ProductStatus
 from core.catalog.slugs import is_valid_slug
 from core.catalog.translations import SUPPORTED
 from core.context import Actor
-from core.errors import DomainError, DomainErrors
+from core.errors import DomainError
 from core.money import quantize
+from core.validation import Problems
 
 M = TypeVar("M", bound=Model)
 
@@ -32,24 +32,6 @@ PRODUCT_TEXTS = {"name": 250, "description": 20_000, "seo_title": 250, "seo_desc
 SKU = re.compile(r"^\S{1,64}$")
 # DecimalField(max_digits=16, decimal_places=3): anything from 10^13 up would not fit the column.
 MAX_AMOUNT = Decimal(10) ** 13
-
-
-class Problems:
-    """Collects `DomainError`s under a field prefix; `at()` views share one list, so nesting costs nothing."""
-
-    def __init__(self, prefix: str = "", errors: list[DomainError] | None = None) -> None:
-        self.prefix = prefix
-        self.errors: list[DomainError] = [] if errors is None else errors
-
-    def add(self, code: str, message: str, field: str) -> None:
-        self.errors.append(DomainError(code, message, f"{self.prefix}{field}"))
-
-    def at(self, path: str) -> Problems:
-        return Problems(f"{self.prefix}{path}.", self.errors)
-
-    def check(self) -> None:
-        if self.errors:
-            raise DomainErrors(list(self.errors))
 
 
 async def load_owned(

@@ -21,12 +21,12 @@ from tortoise.transactions import in_transaction
 
 from core.actors.models import ActorStatus, Supplier
 from core.actors.validation import http_url
-from core.catalog.validation import Problems
 from core.context import Actor
 from core.errors import DomainError, PermissionDenied
 from core.events import emit
 from core.garments.models import Fabric, FabricPrice, FabricStatus
 from core.money import decimal_or_none, exponent, is_currency
+from core.validation import Problems
 
 SKU = re.compile(r"^\S{1,64}$")
 TEXTS = {"composition": 200, "colour": 64, "pattern": 64}

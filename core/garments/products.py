@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from core.actors.models import ActorStatus, Brand
 from core.catalog.models import Product, Variant
 from core.catalog.translations import SUPPORTED
-from core.catalog.validation import Problems, load_owned, products_changed
+from core.catalog.validation import load_owned, products_changed
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
@@ -38,6 +38,7 @@ from core.garments.models import (
     ProductFabric,
 )
 from core.money import decimal_or_none, exponent, is_currency
+from core.validation import Problems
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
 MAX_GROUPS = 30

@@ -16,12 +16,12 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from core.catalog.validation import Problems
 from core.context import Actor
 from core.errors import DomainError, DomainErrors
 from core.events import emit
 from core.garments import measurements, types
 from core.garments.models import MeasuredBy, MeasurementProfile, MeasurementProfileVersion
+from core.validation import Problems
 
 MAX_NAME = 100
 MAX_NOTES = 2000

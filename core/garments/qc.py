@@ -39,6 +39,7 @@ from core.garments.stages import Operation, Remark, Role
 from core.orders.access import locked
 from core.orders.models import OrderLine
 from core.plugins import PluginHost
+from core.validation import Problems
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,39}$")
 MAX_ITEMS = 50
@@ -128,11 +129,11 @@ async def report(
 
 
 def _validated(verdict: Report) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
-    problems = validation.Problems()
+    problems = Problems()
     checklist: list[dict[str, object]] = []
     for i, entry in enumerate(verdict.checklist[:MAX_ITEMS]):
         item = _code(problems, entry.item, f"checklist.{i}.item")
-        note = problems.check(
+        note = problems.collect(
             validation.text, entry.note, f"checklist.{i}.note", max_length=MAX_ITEM_NOTE, required=False
         )
         if item and any(seen["item"] == item for seen in checklist):
@@ -141,7 +142,7 @@ def _validated(verdict: Report) -> tuple[list[dict[str, object]], list[dict[str,
     defects: list[dict[str, object]] = []
     for i, defect in enumerate(verdict.defects[:MAX_ITEMS]):
         code = _code(problems, defect.code, f"defects.{i}.code")
-        note = problems.check(
+        note = problems.collect(
             validation.text, defect.note, f"defects.{i}.note", max_length=MAX_ITEM_NOTE, required=False
         )
         defects.append({"code": code, "severity": DefectSeverity(defect.severity).value, "note": note or ""})
@@ -169,7 +170,7 @@ def _validated(verdict: Report) -> tuple[list[dict[str, object]], list[dict[str,
     return checklist, defects
 
 
-def _code(problems: validation.Problems, raw: str, field: str) -> str:
+def _code(problems: Problems, raw: str, field: str) -> str:
     code = (raw or "").strip().upper()
     if not CODE.match(code):
         problems.add("INVALID_CODE", "Use a code of letters, digits and _ (up to 40), like UNEVEN_HEM.", field)

@@ -30,7 +30,6 @@ from typing import Any, cast
 
 from core.actors.models import Brand
 from core.catalog.listing import visible_products
-from core.catalog.validation import Problems
 from core.context import Actor
 from core.errors import DomainError, DomainErrors, PermissionDenied
 from core.garments import measurements, profiles, rates
@@ -38,6 +37,7 @@ from core.garments.models import OptionGroup, OptionKind, OptionValue
 from core.garments.products import Config, band_for, load_configs, orderable, price_in
 from core.money import Money, quantize
 from core.plugins import PluginHost
+from core.validation import Problems
 
 
 @dataclass(frozen=True, slots=True)

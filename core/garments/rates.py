@@ -13,12 +13,12 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from core.catalog.validation import Problems
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
 from core.garments.models import ExchangeRate
 from core.money import is_currency
+from core.validation import Problems
 
 RATE_PLACES = Decimal("0.00000001")  # the column's 8 decimal places
 MAX_RATE = Decimal(10) ** 12  # max_digits 20 − 8 decimals

@@ -26,6 +26,7 @@ from core.actors import validation
 from core.errors import DomainError
 from core.garments import production_events
 from core.garments.models import JobStage, ProductionJob, ProductionStageChange
+from core.validation import Problems
 
 
 class Role(StrEnum):
@@ -138,16 +139,16 @@ class Remark:
 
 def validated_remark(note: str, internal_note: str, photo_urls: Sequence[str], *, prefix: str = "") -> Remark:
     """Trimmed notes of at most MAX_NOTE characters and up to MAX_PHOTOS http(s) photo URLs."""
-    problems = validation.Problems()
-    cleaned_note = problems.check(validation.text, note, f"{prefix}note", max_length=MAX_NOTE, required=False)
-    cleaned_internal = problems.check(
+    problems = Problems()
+    cleaned_note = problems.collect(validation.text, note, f"{prefix}note", max_length=MAX_NOTE, required=False)
+    cleaned_internal = problems.collect(
         validation.text, internal_note, f"{prefix}internal_note", max_length=MAX_NOTE, required=False
     )
     if len(photo_urls) > MAX_PHOTOS:
         problems.add("TOO_MANY_PHOTOS", f"At most {MAX_PHOTOS} photos per step.", f"{prefix}photo_urls")
     photos = []
     for i, url in enumerate(photo_urls[:MAX_PHOTOS]):
-        checked = problems.check(validation.http_url, url, f"{prefix}photo_urls.{i}")
+        checked = problems.collect(validation.http_url, url, f"{prefix}photo_urls.{i}")
         if checked == "" and not problems.has(f"{prefix}photo_urls.{i}"):
             problems.add("REQUIRED", "A photo URL cannot be empty.", f"{prefix}photo_urls.{i}")
         elif checked:

@@ -21,11 +21,11 @@ from tortoise.transactions import in_transaction
 
 from core.auth.permissions import Permission
 from core.catalog.translations import SUPPORTED
-from core.catalog.validation import Problems
 from core.context import Actor, ActorKind
 from core.errors import DomainError, PermissionDenied
 from core.events import emit
 from core.garments.models import GarmentType, MadeToMeasure, MeasurementField, MeasurementProfile
+from core.validation import Problems
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,39}$")
 MAX_FIELDS = 40

@@ -18,12 +18,13 @@ from tortoise.transactions import in_transaction
 
 from core.actors.models import Brand
 from core.auth.permissions import Permission
-from core.catalog.validation import Problems, required_text
+from core.catalog.validation import required_text
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
 from core.pagination import Page, PageRequest, paginate
 from core.taxes.models import TaxRate
+from core.validation import Problems
 
 MAX_DENOMINATOR = 1000
 

@@ -19,12 +19,13 @@ from tortoise.transactions import in_transaction
 
 from core.actors.models import Brand
 from core.auth.permissions import Permission
-from core.catalog.validation import MAX_AMOUNT, Problems, optional_text
+from core.catalog.validation import MAX_AMOUNT, optional_text
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
 from core.money import quantize
 from core.pagination import Page, PageRequest, paginate
+from core.validation import Problems
 from core.vouchers.models import Voucher, VoucherCurrency, VoucherKind
 from core.vouchers.services import CODE_LENGTH, normalise_code
 

@@ -12,6 +12,7 @@ import pytest
 from core.actors import certificates, tailors, validation
 from core.actors.models import Certification, CertificationStatus
 from core.errors import DomainError, DomainErrors
+from core.validation import Problems
 
 
 @contextmanager
@@ -95,9 +96,9 @@ def test_text_trims_and_checks_length():
 
 
 def test_problems_reports_every_bad_field_together():
-    problems = validation.Problems()
-    assert problems.check(validation.country, "ID") == "ID"
-    assert problems.check(validation.country, "XX") is None
+    problems = Problems()
+    assert problems.collect(validation.country, "ID") == "ID"
+    assert problems.collect(validation.country, "XX") is None
     problems.add("INVALID_CAPACITY", "no", "capacity")
     assert problems.has("country") and not problems.has("phone")
     with pytest.raises(DomainErrors) as raised:
@@ -106,11 +107,11 @@ def test_problems_reports_every_bad_field_together():
         ("INVALID_COUNTRY", "country"),
         ("INVALID_CAPACITY", "capacity"),
     ]
-    single = validation.Problems()
+    single = Problems()
     single.add("REQUIRED", "no", "city")
     with fails("REQUIRED", "city"):
         single.raise_any()
-    validation.Problems().raise_any()  # nothing to report
+    Problems().raise_any()  # nothing to report
 
 
 @pytest.mark.parametrize("code", ["GAR.CM02.003.01", "TIK.JP02.001.01", "C.141100.001.01", "M.702090.001.1"])
