@@ -96,11 +96,17 @@ async def serving(settings: Settings, host: PluginHost) -> AsyncIterator[App]:
             worker = new_worker(app, settings, name="in-process", concurrency=concurrency, in_server=True)
             task = asyncio.create_task(worker.run(), name="lini-jobs-worker")
             await asyncio.sleep(0)  # let run() begin: it clears the stop flag, so a stop() before it would be lost
+            task.add_done_callback(_report_end)
             try:
                 yield app
             finally:
                 worker.stop()
-                await task
+                await asyncio.gather(task, return_exceptions=True)  # a crash was logged when it happened
+
+
+def _report_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("the in-process job worker stopped: no job runs in this process", exc_info=task.exception())
 
 
 async def run(settings: Settings, host: PluginHost, *, concurrency: int | None = None) -> None:
