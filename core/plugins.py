@@ -127,6 +127,20 @@ class PluginHost:
             raise failures[0]
         return [value for value in values if value is not None]
 
+    def implementers(self, hook: str) -> list[str]:
+        """The plugins implementing a hook, in the order `call` calls them."""
+        return [impl.plugin_name for impl in reversed(getattr(self.manager.hook, hook).get_hookimpls())]
+
+    async def call_one(self, hook: str, plugin: str, **kwargs: Any) -> Any:
+        """Call one plugin's implementation of a hook (the outbox retries a plugin that failed alone)."""
+        arguments = {"host": self, **kwargs}
+        for impl in getattr(self.manager.hook, hook).get_hookimpls():
+            if impl.plugin_name == plugin:
+                if self.tracing:
+                    logger.info("hook %s [%s]", hook, plugin)
+                return await await_me_maybe(impl.function(*(arguments[a] for a in impl.argnames)))
+        raise KeyError(f"plugin {plugin!r} does not implement {hook}")
+
 
 def discover() -> dict[str, Any]:
     """Installed plugins by entry-point name (not loaded)."""

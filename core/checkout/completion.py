@@ -38,11 +38,11 @@ from core.checkout.pricing import CheckoutPricing, PricedCheckoutLine, customer_
 from core.checkout.services import open_for_change
 from core.context import SYSTEM, Actor
 from core.errors import DomainError, DomainErrors
-from core.events import deliver_all
 from core.garments import lines as garment_lines
 from core.garments.models import Fabric
 from core.orders import lifecycle
 from core.orders.models import Order, OrderHistory, OrderLine, OrderNumber, OrderTaxLine
+from core.outbox import after_commit
 from core.payments import attempts, registry
 from core.payments.gateways import PaymentContext
 from core.payments.models import Payment, PaymentState
@@ -155,7 +155,7 @@ async def complete(actor: Actor, brand: Brand, token: str, idempotency_key: str 
         if earlier is None:
             raise
         return await _repeat(actor, earlier, key)
-    await deliver_all(host)
+    await after_commit(host)
     return Completion(order=order, created=True)
 
 

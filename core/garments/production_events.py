@@ -2,10 +2,9 @@
 the commit, exactly as order events are (`core.orders.events`).
 
 Every stage change writes a `PRODUCTION_STAGE_CHANGED` event and every inspection a `PRODUCTION_QC_REPORTED`
-one. `deliver_pending` runs after the commit (the API calls it after each production mutation and after an
-order cancellation, the periodic housekeeping task picks up leftovers) and calls every plugin's
-`production_event`; a failing plugin is logged and the event offered again on the next pass (at least once: a
-plugin keys on the event's `id`). Payloads carry no internal notes and nothing about the customer.
+one. `core.outbox` delivers them after the commit to every plugin's `production_event`, a job's events in
+order; a failing plugin is logged and retried alone (at least once: a plugin keys on the event's `id`).
+Payloads carry no internal notes and nothing about the customer.
 """
 
 from __future__ import annotations
@@ -13,15 +12,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from core.events import Event, deliver, emit
+from core.events import Event, emit
 from core.garments.models import ProductionJob, ProductionStageChange, QcInspection
 from core.orders.models import Order
-from core.plugins import PluginHost
 
 PREFIX = "PRODUCTION_"
 STAGE_CHANGED = "PRODUCTION_STAGE_CHANGED"
 QC_REPORTED = "PRODUCTION_QC_REPORTED"
-BATCH = 100
 
 
 def job_summary(job: ProductionJob, order_number: int | None) -> dict[str, Any]:
@@ -49,7 +46,7 @@ async def _emit(job: ProductionJob, type: str, data: dict[str, Any]) -> Event:
         "data": data,
         "occurredAt": datetime.now(UTC).isoformat(),
     }
-    return await emit(type, payload, brand_id=job.brand_id)
+    return await emit(type, payload, brand_id=job.brand_id, object_key=f"job:{job.id}")
 
 
 async def stage_changed(job: ProductionJob, change: ProductionStageChange, extra: dict[str, Any] | None) -> Event:
@@ -75,10 +72,3 @@ async def qc_reported(job: ProductionJob, inspection: QcInspection) -> Event:
         "inspector": inspection.inspector,
     }
     return await _emit(job, QC_REPORTED, data)
-
-
-async def deliver_pending(host: PluginHost | None, *, limit: int = BATCH) -> int:
-    """Deliver undelivered production events to `production_event`, oldest first; returns how many."""
-    if host is None:
-        return 0
-    return await deliver(host, "production_event", PREFIX, limit=limit)

@@ -11,13 +11,13 @@ from __future__ import annotations
 from tortoise.transactions import in_transaction
 
 from core.context import Actor
-from core.events import deliver_all
 from core.orders import lifecycle
 from core.orders.access import load_order, locked
 from core.orders.lifecycle import release_stock
 from core.orders.models import Order, OrderStatus
 from core.orders.refunds import refund_outstanding
 from core.orders.states import check_transition
+from core.outbox import after_commit
 from core.plugins import PluginHost
 
 __all__ = ["cancel", "cancel_locked", "release_stock"]
@@ -35,6 +35,6 @@ async def cancel(actor: Actor, order_id: int, *, host: PluginHost | None, reason
     async with in_transaction():
         order = await locked(order.id)
         await cancel_locked(order, actor, host=host, message=reason or "Cancelled by staff.")
-    await deliver_all(host)
+    await after_commit(host)
     await refund_outstanding(order, actor, host=host, key=f"cancel:{order.id}", reason="Order cancelled.")
     return await Order.get(id=order.id)

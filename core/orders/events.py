@@ -1,11 +1,10 @@
 """Order events: written to the outbox inside the change's transaction, handed to `order_event` after commit.
 
 `order_changed` adds an `ORDER_*` event to the outbox (`core.events`) in the caller's transaction, so the event
-exists exactly when the change does: a rolled-back change delivers nothing. `deliver_pending` runs after the
-commit (the API calls it after each order mutation, the periodic housekeeping task picks up leftovers) and
-calls every plugin's `order_event` with the stored payload. A failing plugin is logged and the event stays
-undelivered, to be tried again on the next pass; it never undoes the change. Delivery is at least once: a
-plugin that must not act twice keys on the event's `id`.
+exists exactly when the change does: a rolled-back change delivers nothing. `core.outbox` delivers it after the
+commit (services call `after_commit`, the job queue's sweep picks up what is left) to every plugin's
+`order_event` with the stored payload, an order's events in order. A failing plugin is logged and retried alone;
+it never undoes the change. Delivery is at least once: a plugin that must not act twice keys on the event's `id`.
 """
 
 from __future__ import annotations
@@ -14,14 +13,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.actors.models import Brand
-from core.events import Event, deliver, emit
+from core.events import Event, emit
 from core.money import quantize
 from core.orders.models import Order
-from core.plugins import PluginHost
 
 PREFIX = "ORDER_"
-BATCH = 100
-# One delivery pass at a time per event loop: the periodic task and a request would otherwise deliver twice.
 
 
 def order_summary(order: Order) -> dict[str, Any]:
@@ -46,9 +42,4 @@ async def order_changed(order: Order, type: str, data: dict[str, Any] | None = N
         "data": data or {},
         "occurredAt": datetime.now(UTC).isoformat(),
     }
-    return await emit(type, payload, brand_id=order.brand_id)
-
-
-async def deliver_pending(host: PluginHost, *, limit: int = BATCH) -> int:
-    """Deliver undelivered order events to `order_event`, oldest first; returns how many were delivered."""
-    return await deliver(host, "order_event", PREFIX, limit=limit)
+    return await emit(type, payload, brand_id=order.brand_id, object_key=f"order:{order.id}")

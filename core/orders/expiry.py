@@ -20,10 +20,10 @@ from tortoise.transactions import in_transaction
 from core.checkout.services import delete_expired as delete_expired_checkouts
 from core.context import SYSTEM
 from core.errors import DomainError
-from core.events import deliver_all
 from core.orders.access import locked
 from core.orders.cancellation import cancel_locked
 from core.orders.models import Order, OrderStatus
+from core.outbox import dispatch
 from core.plugins import PluginHost
 
 logger = logging.getLogger("lini.orders.expiry")
@@ -57,7 +57,7 @@ async def run_once(host: PluginHost) -> None:
     if cancelled:
         logger.info("cancelled %d unpaid orders past their payment deadline", cancelled)
     await delete_expired_checkouts()
-    await deliver_all(host)
+    await dispatch(host)
 
 
 async def _loop(host: PluginHost, interval: float) -> None:

@@ -19,11 +19,11 @@ from tortoise.transactions import in_transaction
 from core.context import Actor
 from core.domain_events import ShipmentCreating, publish
 from core.errors import DomainError, DomainErrors
-from core.events import deliver_all
 from core.orders import lifecycle
 from core.orders.access import load_order, locked
 from core.orders.models import Order, OrderLine, OrderStatus, Shipment, ShipmentLine
 from core.orders.states import check_transition
+from core.outbox import after_commit
 from core.plugins import PluginHost
 
 SHIPPABLE = frozenset({OrderStatus.PAID, OrderStatus.READY_TO_SHIP, OrderStatus.PARTIALLY_SHIPPED})
@@ -123,7 +123,7 @@ async def shipment_create(
         done = all(line.quantity_shipped >= line.quantity for line in current.values())
         message = f"{carrier} {tracking_number}".strip()
         await lifecycle.shipped(order, actor, host=host, complete=done, data=data, message=message)
-    await deliver_all(host)
+    await after_commit(host)
     return shipment
 
 

@@ -2,7 +2,7 @@
 
 Each operation loads the order, checks the actor may manage its brand's orders, and changes it in one
 transaction through the order lifecycle (`core.orders.lifecycle`), with history and an `ORDER_*` event; the
-API delivers the events after the commit (`core.orders.events.deliver_pending`). Cancelling, shipping and
+API delivers the events after the commit (`core.outbox.after_commit`). Cancelling, shipping and
 refunding live in their own modules and are gathered here; a transfer marked received is applied as any
 gateway's report of money taken (`core.payments.lifecycle`).
 """

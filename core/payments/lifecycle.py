@@ -33,10 +33,10 @@ from core.checkout import completion
 from core.checkout.models import Checkout
 from core.context import SYSTEM, Actor, ActorKind
 from core.errors import DomainError, DomainErrors
-from core.events import deliver_all
 from core.orders import ledger, lifecycle, review
 from core.orders.access import locked
 from core.orders.models import Order, OrderStatus
+from core.outbox import after_commit
 from core.payments.gateways import RETRY_LATER, gateway_label
 from core.payments.models import Payment, PaymentEvent, PaymentState
 from core.payments.updates import (
@@ -80,7 +80,7 @@ async def apply_to(payment_id: int, update: PaymentUpdate, *, host: PluginHost |
         applied = await _without_order(payment_id, update, host)
         if applied.outcome not in NOT_RECORDED:
             await _remember_event(update, payment_id, applied)
-    await deliver_all(host)
+    await after_commit(host)
     return applied
 
 

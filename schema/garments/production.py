@@ -23,10 +23,10 @@ from strawberry.types import Info
 from core.actors import brands
 from core.auth.permissions import Permission
 from core.context import Actor
-from core.garments import assignment, jobs, production_events, qc, stages
+from core.garments import assignment, jobs, qc, stages
 from core.garments.models import DefectSeverity, JobStage, ProductionStageChange, QcInspection, RemakeCause
 from core.garments.models import ProductionJob as JobModel
-from core.orders.events import deliver_pending
+from core.outbox import after_commit
 from core.pagination import PageRequest, paginate
 from schema.errors import UserError, attempt
 from schema.permissions import TAILOR, BrandPermission, guard
@@ -398,8 +398,7 @@ async def _run(info: Info, operation: Callable[[], Awaitable[T]]) -> tuple[T | N
     """The service through `attempt`, then the events its transaction wrote delivered (after the commit)."""
     result, errors = await attempt(operation)
     if result is not None:
-        await production_events.deliver_pending(info.context.host)
-        await deliver_pending(info.context.host)
+        await after_commit(info.context.host)
     return result, errors
 
 

@@ -3,7 +3,7 @@ shipping, delivery, refunds, notes, and confirming bank transfers.
 
 Resolvers translate only: IDs are decoded inside `attempt` (a wrong ID is a user error) and the brand check
 happens in the core service, on the order the ID names. After every mutation the order events its
-transaction wrote are delivered to plugins (`deliver_pending`), after the commit.
+transaction wrote are delivered to plugins (`core.outbox.after_commit`), after the commit.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from core.actors import brands
 from core.auth.models import User as UserModel
 from core.auth.permissions import Permission
 from core.orders import customers, services
-from core.orders.events import deliver_pending
 from core.orders.models import Order as OrderModel
 from core.orders.models import PaymentStatus
 from core.orders.models import Shipment as ShipmentModel
+from core.outbox import after_commit
 from core.pagination import PageRequest, paginate
 from core.payments.models import Refund as RefundModel
 from schema.errors import UserError, attempt
@@ -110,7 +110,7 @@ async def _run(info: Info, operation: Callable[[], Awaitable[T]]) -> tuple[T | N
     """The service through `attempt`, then the events it wrote delivered (after its commit)."""
     result, errors = await attempt(operation)
     if result is not None:
-        await deliver_pending(info.context.host)
+        await after_commit(info.context.host)
     return result, errors
 
 

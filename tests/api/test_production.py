@@ -16,7 +16,7 @@ import pytest
 
 from core.actors.models import ActorStatus, Certification, CertificationStatus, Supplier, Tailor, TailorKind
 from core.auth.models import User
-from core.events import Event
+from core.events import DeliveryStatus, Event, EventDelivery
 from core.garments.models import Fabric, JobStage, ProductionJob, ProductionStageChange, QcInspection
 from core.orders.expiry import cancel_expired_unpaid
 from core.orders.models import Order, OrderHistory, OrderLine
@@ -560,7 +560,9 @@ async def test_cancelling_the_order_calls_off_its_jobs_and_returns_uncut_fabric(
     assert (await Fabric.get(id=shop.fabric.id)).stock_metres.quantize(Decimal("0.01")) == Decimal("6.50")
     cancelled = await Event.get(type="ORDER_CANCELLED")
     assert cancelled.payload["data"]["releasedFabric"] == [{"fabricId": shop.fabric.id, "metres": "5.50"}]
-    assert await Event.filter(type="PRODUCTION_STAGE_CHANGED", delivered_at=None).count() == 0
+    assert not await EventDelivery.filter(
+        event__type="PRODUCTION_STAGE_CHANGED", status=DeliveryStatus.PENDING
+    ).exists()
     # Nothing is returned twice.
     assert (await gql(CANCEL, {"id": gid("Order", order.id)}))["orderCancel"]["errors"] == [
         {"code": "INVALID_TRANSITION"}
@@ -656,4 +658,4 @@ async def test_hook_production_event(listener, shop, gql):
         "photoUrls": [],
     }
     assert "rahasia" not in str(listener.events)
-    assert await Event.filter(type__startswith="PRODUCTION_", delivered_at=None).count() == 0
+    assert not await EventDelivery.filter(event__type__startswith="PRODUCTION_", status=DeliveryStatus.PENDING).exists()

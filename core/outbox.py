@@ -1,0 +1,266 @@
+"""The one dispatcher of the outbox: hands each event's deliveries to their subscribers after the commit.
+
+Safe with many processes: a subscriber's rows are delivered by one dispatcher at a time, the one holding its
+lease (`EventSubscriber`, taken with `SELECT … FOR UPDATE SKIP LOCKED` and a conditional update, so two
+processes never take it together), in event order. A dispatcher that dies mid-delivery loses its lease when it
+runs out and another one delivers the rows it had not marked: delivery is at least once, and a subscriber that
+must not act twice keys on the event's `id`.
+
+Subscribers fail alone. A hook's delivery ("order_event") calls each plugin's implementation in turn; a plugin
+that fails gets a row of its own ("order_event:stripe") retried with exponential backoff and jitter, while the
+others go on. A later event of the same object for that plugin waits behind the failed one (order per object),
+and after `MAX_ATTEMPTS` the row is FAILED: the dead letter, kept with its last error.
+
+Called right after a service's commit (`after_commit`, so plugins hear of a change before the request answers)
+and periodically by the job queue (`dispatch`), which retries what is due and picks up what a crash left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import socket
+import weakref
+from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from tortoise.expressions import Q
+from tortoise.functions import Min
+from tortoise.transactions import in_transaction
+
+from core.events import DeliveryStatus, Event, EventDelivery, EventSubscriber
+from core.plugins import PluginHost
+
+logger = logging.getLogger("lini.outbox")
+
+MAX_ATTEMPTS = 12  # 5 s doubling to the 1 h cap: about seven hours of retries before the dead letter
+FIRST_RETRY = timedelta(seconds=5)
+LONGEST_RETRY = timedelta(hours=1)
+LEASE = timedelta(seconds=60)  # renewed after every delivery; a delivery must not take longer
+BATCH = 100
+ERROR_KEPT = 2000  # characters of the last error kept on a row
+
+HOLDER = f"{socket.gethostname()}:{os.getpid()}"
+# The subscribers whose delivery runs in this context: a plugin's hook that changes an order (a gateway capturing
+# on ORDER_SHIPPED) commits and calls `after_commit` from inside that delivery, which must not wait for itself.
+_delivering: ContextVar[frozenset[str]] = ContextVar("lini_outbox_delivering", default=frozenset())
+# Within one process, a request's pass waits for the sweep's (rather than skipping the subscriber as it does for
+# another process's lease): the event its commit wrote is then delivered when the request answers.
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = weakref.WeakKeyDictionary()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long a subscriber rests after its `attempts`-th failure: doubling from 5 s to 1 h, with half of it
+    jittered so the retries of many rows (a receiver that was down) do not arrive together."""
+    base = min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    return base * (0.5 + random.random() / 2)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    pending: int
+    oldest_age_seconds: float | None  # of the oldest delivery due and not yet made
+
+
+async def backlog() -> Backlog:
+    """What is waiting for delivery, for /health and operators."""
+    due = EventDelivery.filter(status=DeliveryStatus.PENDING)
+    pending = await due.count()
+    oldest = await due.annotate(first=Min("created_at")).first().values_list("first", flat=True) if pending else None
+    age = (_now() - oldest).total_seconds() if isinstance(oldest, datetime) else None
+    return Backlog(pending=pending, oldest_age_seconds=age)
+
+
+async def after_commit(host: PluginHost | None, *, limit: int = BATCH) -> int:
+    """Deliver what a commit just made due, before the request answers; returns how many deliveries were made."""
+    return await dispatch(host, limit=limit)
+
+
+async def dispatch(host: PluginHost | None, *, limit: int = BATCH) -> int:
+    """Deliver every due delivery of every subscriber whose lease this process can take; returns how many were
+    made. Subscribers another process is delivering are left to it."""
+    if host is None:
+        return 0
+    now = _now()
+    found = await (
+        EventDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+        .distinct()
+        .values_list("subscriber", flat=True)
+    )
+    delivered = 0
+    for subscriber in sorted({str(name) for name in found}, key=_hooks_first):
+        if subscriber in _delivering.get():
+            continue
+        lock = _locks.setdefault(asyncio.get_running_loop(), {}).setdefault(subscriber, asyncio.Lock())
+        async with lock:
+            if not await _lease(subscriber):
+                continue
+            entered = _delivering.set(_delivering.get() | {subscriber})
+            try:
+                delivered += await _deliver_rows(host, subscriber, limit)
+            finally:
+                _delivering.reset(entered)
+                await _release(subscriber)
+    return delivered
+
+
+def _hooks_first(subscriber: str) -> tuple[int, str]:
+    return (":" in subscriber, subscriber)
+
+
+async def _lease(subscriber: str) -> bool:
+    """Take the subscriber's lease if nobody holds it (or the holder's has run out)."""
+    await EventSubscriber.get_or_create(name=subscriber)
+    now = _now()
+    async with in_transaction():
+        free = (
+            await EventSubscriber.filter(Q(leased_until=None) | Q(leased_until__lt=now), name=subscriber)
+            .select_for_update(skip_locked=True)
+            .values_list("name", flat=True)
+        )
+        if not free:
+            return False
+        taken = await EventSubscriber.filter(Q(leased_until=None) | Q(leased_until__lt=now), name=subscriber).update(
+            leased_until=now + LEASE, leased_by=HOLDER
+        )
+    return taken == 1
+
+
+async def _renew(subscriber: str) -> None:
+    await EventSubscriber.filter(name=subscriber, leased_by=HOLDER).update(leased_until=_now() + LEASE)
+
+
+async def _release(subscriber: str) -> None:
+    await EventSubscriber.filter(name=subscriber, leased_by=HOLDER).update(leased_until=None, leased_by="")
+
+
+async def _deliver_rows(host: PluginHost, subscriber: str, limit: int) -> int:
+    """One pass over the subscriber's due rows in event order, skipping those that wait behind a retry."""
+    delivered = 0
+    after = 0
+    waiting = await _waiting_keys(subscriber)
+    while delivered < limit:
+        rows = (
+            await EventDelivery.filter(
+                subscriber=subscriber, status=DeliveryStatus.PENDING, next_attempt_at__lte=_now(), id__gt=after
+            )
+            .order_by("id")
+            .limit(limit)
+            .prefetch_related("event")
+        )
+        if not rows:
+            break
+        for row in rows:
+            after = row.id
+            first_waiting = waiting.get(row.object_key) if row.object_key else None
+            if first_waiting is not None and first_waiting < row.id:
+                continue  # an earlier event of this object is being retried: this one follows it
+            if await _deliver(host, row):
+                delivered += 1
+            elif row.object_key:
+                waiting.setdefault(row.object_key, row.id)
+            await _renew(subscriber)
+    return delivered
+
+
+async def _waiting_keys(subscriber: str) -> dict[str, int]:
+    """The objects whose earliest pending row is resting before a retry, with that row's id."""
+    rows = (
+        await EventDelivery.filter(subscriber=subscriber, status=DeliveryStatus.PENDING, next_attempt_at__gt=_now())
+        .exclude(object_key="")
+        .group_by("object_key")
+        .annotate(first=Min("id"))
+        .values_list("object_key", "first")
+    )
+    return {str(key): int(first) for key, first in rows}
+
+
+async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
+    """Deliver one row; True when it is done (delivered, or handed on to per-plugin rows)."""
+    event: Event = row.event
+    hook, _, plugin = row.subscriber.partition(":")
+    payload = {**event.payload, "id": event.id}
+    if plugin:
+        if plugin not in host.implementers(hook):
+            await _failed(row, f"plugin {plugin!r} is not loaded (or no longer implements {hook})", final=True)
+            return False
+        try:
+            await host.call_one(hook, plugin, event=payload)
+        except Exception as error:
+            logger.exception("%s of plugin %s for event %s (%s) failed", hook, plugin, event.id, event.type)
+            await _failed(row, _describe(error))
+            return False
+        await _delivered(row)
+        return True
+    # a hook: each plugin on its own; one that fails (or has an earlier event of this object waiting) gets a row
+    behind = await _plugins_behind(hook, row.object_key, host.implementers(hook))
+    for name in host.implementers(hook):
+        if name in behind:
+            await _hand_on(row, f"{hook}:{name}", "")
+            continue
+        try:
+            await host.call_one(hook, name, event=payload)
+        except Exception as error:
+            logger.exception(
+                "%s of plugin %s for event %s (%s) failed; retried alone", hook, name, event.id, event.type
+            )
+            await _hand_on(row, f"{hook}:{name}", _describe(error))
+    await _delivered(row)
+    return True
+
+
+async def _plugins_behind(hook: str, object_key: str, plugins: Iterable[str]) -> set[str]:
+    """The plugins that still have an earlier event of this object to receive."""
+    if not object_key:
+        return set()
+    names = [f"{hook}:{name}" for name in plugins]
+    found = await EventDelivery.filter(
+        subscriber__in=names, object_key=object_key, status=DeliveryStatus.PENDING
+    ).values_list("subscriber", flat=True)
+    return {str(name).partition(":")[2] for name in found}
+
+
+async def _hand_on(row: EventDelivery, subscriber: str, error: str) -> None:
+    """A plugin's own row for this event: retried after a rest when it failed, at once when it only waits."""
+    attempts = 1 if error else 0
+    await EventDelivery.get_or_create(
+        event_id=row.event_id,
+        subscriber=subscriber,
+        defaults={
+            "object_key": row.object_key,
+            "attempts": attempts,
+            "last_error": error[:ERROR_KEPT],
+            "next_attempt_at": _now() + (retry_delay(attempts) if error else timedelta(0)),
+        },
+    )
+
+
+async def _delivered(row: EventDelivery) -> None:
+    await EventDelivery.filter(id=row.id, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.DELIVERED, delivered_at=_now(), attempts=row.attempts + 1
+    )
+
+
+async def _failed(row: EventDelivery, error: str, *, final: bool = False) -> None:
+    attempts = row.attempts + 1
+    if final or attempts >= MAX_ATTEMPTS:
+        logger.error("delivery %s of event %s to %s failed for good: %s", row.id, row.event_id, row.subscriber, error)
+        await EventDelivery.filter(id=row.id).update(
+            status=DeliveryStatus.FAILED, attempts=attempts, last_error=error[:ERROR_KEPT]
+        )
+        return
+    await EventDelivery.filter(id=row.id).update(
+        attempts=attempts, last_error=error[:ERROR_KEPT], next_attempt_at=_now() + retry_delay(attempts)
+    )
+
+
+def _describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
