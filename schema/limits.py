@@ -195,6 +195,7 @@ def query_limits(settings: Settings, schema: GraphQLSchema) -> QueryLimits:
         default_page_size=graphql.default_page_size,
         max_page_size=graphql.max_page_size,
         max_value_depth=graphql.max_json_depth,
+        assumed_list_length=graphql.assumed_list_length,
         list_sizes=list_sizes(settings, fields),
     )
 

@@ -165,7 +165,7 @@ def bounded_executor(
             if not self.cost.counts(info.parent_type, info.field_name):
                 return True
             nodes = [details.node for details in field_details_list]
-            return self.cost.add_list(nodes, get_named_type(item_type), length)
+            return self.cost.add_list(nodes, info.parent_type, get_named_type(item_type), length)
 
         def complete_list_value(
             self,

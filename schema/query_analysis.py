@@ -11,8 +11,9 @@ The cost counts the fields the server produces: each field costs 1, and a field 
 multiplies what is under it by how many it returns. What the document fixes is counted before execution: a Relay
 connection by its page size (`first`/`last`, a variable counting as the largest page, none as the default page)
 and `nodes(ids:)` by the ids given. Any other list is counted by its real length as it is completed
-(`ExecutionCost`), which `schema.list_limits` bounds: the estimate before execution counts one item, and execution
-adds the rest and stops the request once the total passes the limit. Counting such lists at their maximum instead
+(`ExecutionCost`), which `schema.list_limits` bounds: the estimate before execution takes such a list to be
+`assumed_list_length` long (10, or its maximum if that is less), and execution adds what a longer list holds
+beyond it and stops the request once the total passes the limit. Counting such lists at their maximum instead
 refused ordinary pages (an account page of measurement profiles with their versions "may cost" ten million at the
 maxima, and is a few hundred fields in fact), and the real length is what a hostile client cannot inflate beyond
 the data there is.
@@ -72,6 +73,8 @@ class QueryLimits:
     default_page_size: int
     max_page_size: int
     max_value_depth: int
+    # How long the estimate takes a plain list to be (at most its maximum); execution counts the real length.
+    assumed_list_length: int = 10
     # "Type.field" → maximum length; a list field not named here may return up to `max_page_size` items.
     list_sizes: Mapping[str, ListSize] = field(default_factory=dict)
 
@@ -218,7 +221,13 @@ class _Analysis:
         size = self.limits.list_sizes.get(f"{parent.name}.{node.name.value}")
         if isinstance(size, str):
             return self._argument_length(node, size), True
-        return 1, True  # a connection's edges count by its page size; other lists by their length, at execution
+        if _is_connection(parent) and node.name.value == "edges":
+            return 1, True  # counted by the connection's page size
+        return self.assumed(size), True  # the rest of its real length is counted at execution
+
+    def assumed(self, maximum: int | None) -> int:
+        """The length the estimate gives a plain list: the typical length, or its maximum if that is less."""
+        return min(self.limits.assumed_list_length, maximum or self.limits.max_page_size)
 
     def _page_size(self, node: FieldNode) -> int:
         for argument in node.arguments or ():
@@ -269,7 +278,7 @@ class _Analysis:
 
 class ExecutionCost:
     """The cost of one execution as it runs: the estimate made before it, plus what each plain list's real
-    length adds to it (`(length - 1) ×` the cost of one item, which the estimate counted once)."""
+    length adds to it (`(length - assumed) ×` the cost of one item, for a list longer than the estimate took)."""
 
     def __init__(
         self,
@@ -292,9 +301,13 @@ class ExecutionCost:
             return False
         return not isinstance(self.limits.list_sizes.get(f"{parent.name}.{field_name}"), str)
 
-    def add_list(self, nodes: list[FieldNode], item_type: GraphQLNamedType, length: int) -> bool:
+    def add_list(
+        self, nodes: list[FieldNode], parent: GraphQLObjectType, item_type: GraphQLNamedType, length: int
+    ) -> bool:
         """Counts a completed list of `length` items; False once the execution costs more than the limit."""
-        if length > 1:
+        size = self.limits.list_sizes.get(f"{parent.name}.{nodes[0].name.value}")
+        counted = self.analysis.assumed(size if isinstance(size, int) else None)
+        if length > counted:
             key = id(nodes[0])
             each = self.item_costs.get(key)
             if each is None:
@@ -305,7 +318,7 @@ class ExecutionCost:
                     else:
                         each = add(each, self.analysis._selection_set(node.selection_set, item_type, 0).cost)
                 self.item_costs[key] = each
-            self.total = add(self.total, mul(length - 1, each))
+            self.total = add(self.total, mul(length - counted, each))
         self.exceeded = self.exceeded or self.total > self.limits.max_cost
         return not self.exceeded
 
