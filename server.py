@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 import strawberry
 from cross_web import HTTPException
+from procrastinate import App
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -39,6 +40,7 @@ from tortoise.connection import get_connection
 from tortoise.contrib.starlette import RegisterTortoise
 
 import core.wiring  # noqa: F401  (garments subscribe to order events: the one place core is wired)
+from core import outbox
 from core.auth.services import AuthConfig
 from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError
@@ -219,7 +221,29 @@ async def health(request: Request) -> Response:
     except Exception as exc:
         logger.warning("health check failed: %r", exc)
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
+    events = await outbox.backlog()
+    age = None if events.oldest_age_seconds is None else round(events.oldest_age_seconds, 3)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "database": "ok",
+            # what waits for delivery, and for how long the oldest has: a growing age means no sweep runs
+            "events": {"pending": events.pending, "oldestPendingSeconds": age},
+            "jobs": await _job_counts(getattr(request.app.state, "jobs", None)),
+        }
+    )
+
+
+async def _job_counts(jobs: App | None) -> dict[str, int] | None:
+    """The queue's jobs waiting and running (all queues), or None when the queue cannot say."""
+    if jobs is None:
+        return None
+    try:
+        queues = await jobs.job_manager.list_queues_async()
+    except Exception as exc:  # the queue's own database trouble shows here, not as a failed health check
+        logger.warning("job queue counts unavailable: %r", exc)
+        return None
+    return {status: sum(int(q[status]) for q in queues) for status in ("todo", "doing", "failed")}
 
 
 def app_factory() -> Starlette:

@@ -5,22 +5,43 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from core.db import DatabaseNotMigrated
+from core.events import EventDelivery
+from core.orders.events import order_changed
 from core.plugins import discover, load_plugins
 from server import create_app, export_sdl, main
+from tests.factories import make_brand, make_order
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-async def test_health_reports_the_database(client):
+async def test_health_reports_the_database_the_event_backlog_and_the_queue(client, backend):
     response = await client.get("/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    # the suite's PostgreSQL databases are migrated without the queue's tables (tests/jobs installs them): there
+    # the queue cannot say, and health still answers
+    jobs = {"todo": 0, "doing": 0, "failed": 0} if backend == "sqlite" else None
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "events": {"pending": 0, "oldestPendingSeconds": None},
+        "jobs": jobs,
+    }
+
+
+async def test_health_shows_an_undelivered_event_and_its_age(client):
+    brand = await make_brand("sekar")
+    order = await make_order(brand)
+    await order_changed(order, "ORDER_PAID")  # written, not yet delivered: nothing dispatched it
+    await EventDelivery.all().update(created_at=datetime.now(UTC) - timedelta(seconds=90))
+    events = (await client.get("/health")).json()["events"]
+    assert events["pending"] == 1 and 90 <= events["oldestPendingSeconds"] < 120
 
 
 async def test_graphiql_is_not_served_outside_development(client):
