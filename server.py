@@ -44,6 +44,7 @@ from core import outbox
 from core.auth.services import AuthConfig
 from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError
+from core.events import DeliveryStatus, EventDelivery
 from core.forwarded import ProxyHeadersMiddleware
 from core.jobs import schema as job_schema
 from core.jobs import worker as job_worker
@@ -286,6 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     documents.add_argument("action", choices=("add", "list"))
     documents.add_argument("files", nargs="*", type=Path, help="`add`: .graphql files (one document each) or manifests")
     documents.add_argument("--manifest", type=Path, help="the manifest (default: [graphql] trusted_documents)")
+    events = commands.add_parser(
+        "events", help="the outbox: what waits for delivery, the dead letters (--failed), and redelivering them"
+    )
+    events.add_argument("--failed", action="store_true", help="list the deliveries given up on, newest first")
+    events.add_argument("--redeliver", type=int, nargs="+", metavar="ID", help="try these dead deliveries again")
+    events.add_argument("--limit", type=int, default=100, help="at most this many lines (default 100)")
     export = commands.add_parser("export-schema", help="write the GraphQL SDL of the live schema")
     export.add_argument("--output", default="schema.graphql", help="file to write ('-' for stdout)")
     args = parser.parse_args(argv)
@@ -418,6 +425,28 @@ def _documents(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _events(settings: Settings, args: argparse.Namespace) -> int:
+    async def run() -> None:
+        async with connected(settings.database.url):
+            if args.redeliver:
+                print(f"{await outbox.redeliver(args.redeliver)} of {len(args.redeliver)} put back for delivery")
+            elif args.failed:
+                for row in await outbox.dead_letters(limit=args.limit):
+                    error = " ".join(row.last_error.split())[:120]
+                    print(
+                        f"{row.id}\t{row.subscriber}\tevent {row.event_id} {row.event.type}\t"
+                        f"{row.attempts} attempts\t{row.created_at:%Y-%m-%d %H:%M:%S}\t{error}"
+                    )
+            else:
+                backlog = await outbox.backlog()
+                age = "-" if backlog.oldest_age_seconds is None else f"{backlog.oldest_age_seconds:.1f} s"
+                dead = await EventDelivery.filter(status=DeliveryStatus.FAILED).count()
+                print(f"pending {backlog.pending} (oldest {age}), failed {dead}")
+
+    asyncio.run(run())
+    return 0
+
+
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     sdl = export_sdl(settings)
     if args.output == "-":
@@ -440,6 +469,7 @@ COMMANDS = {
     "seed-demo": _seed_demo,
     "create-admin": _create_admin,
     "documents": _documents,
+    "events": _events,
     "export-schema": _export_schema,
 }
 

@@ -264,3 +264,17 @@ async def _failed(row: EventDelivery, error: str, *, final: bool = False) -> Non
 
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+async def dead_letters(*, limit: int = 100) -> list[EventDelivery]:
+    """The deliveries given up on, newest first, each with its event: what `server.py events --failed` lists."""
+    return await (
+        EventDelivery.filter(status=DeliveryStatus.FAILED).order_by("-id").limit(limit).prefetch_related("event")
+    )
+
+
+async def redeliver(delivery_ids: Iterable[int]) -> int:
+    """Put dead deliveries back to be tried again at once, with their attempts counted afresh; returns how many."""
+    return await EventDelivery.filter(id__in=list(delivery_ids), status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=_now()
+    )

@@ -150,3 +150,40 @@ async def test_uploads_get_their_own_body_limit_and_other_requests_keep_the_smal
         assert fits.status_code == 200 and fits.json() == {"data": {"__typename": "Query"}}
         too_big = await client.post("/graphql", data=form, files={"0": ("a.png", b"\x00" * 40_000, "image/png")})
         assert too_big.status_code == 413
+
+
+def test_cli_events_lists_the_dead_letters_and_redelivers_them(tmp_path, monkeypatch, capsys):
+    import asyncio
+
+    from core.db import connected
+    from core.events import DeliveryStatus, Event
+
+    url = f"sqlite://{tmp_path}/events.db"
+    monkeypatch.setenv("LINI_DATABASE_URL", url)
+    assert main(["migrate"]) == 0
+
+    async def dead_delivery() -> int:
+        async with connected(url):
+            event = await Event.create(type="ORDER_PAID", payload={"type": "ORDER_PAID"})
+            row = await EventDelivery.create(
+                event=event,
+                subscriber="order_event:erp",
+                status=DeliveryStatus.FAILED,
+                attempts=12,
+                last_error="ConnectError: erp.example unreachable\n(traceback)",
+                next_attempt_at=datetime.now(UTC),
+            )
+            return row.id
+
+    delivery = asyncio.run(dead_delivery())
+    capsys.readouterr()
+    assert main(["events"]) == 0
+    assert capsys.readouterr().out.strip() == "pending 0 (oldest -), failed 1"
+    assert main(["events", "--failed"]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    assert line.startswith(f"{delivery}\torder_event:erp\tevent ") and "ORDER_PAID\t12 attempts" in line
+    assert line.endswith("ConnectError: erp.example unreachable (traceback)")
+    assert main(["events", "--redeliver", str(delivery), "999999"]) == 0
+    assert capsys.readouterr().out.strip() == "1 of 2 put back for delivery"
+    assert main(["events"]) == 0
+    assert capsys.readouterr().out.startswith("pending 1 (oldest "), "due again, attempts counted afresh"
