@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "core.brand_plugins.models",
     "core.garments.models",
     "core.events",
+    "core.webhooks.models",
 ]
 
 

@@ -15,6 +15,8 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from core.webhooks.models import listening
+
 # Which hook hears which events, by type prefix (core.orders.events, core.garments.production_events).
 STREAMS = {"ORDER_": "order_event", "PRODUCTION_": "production_event"}
 
@@ -57,6 +59,10 @@ class EventDelivery(Model):
     last_error = fields.TextField(default="")
     delivered_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # a webhook's last answer (status, the start of its body, how long it took), for the delivery log
+    response_status = fields.IntField(null=True)
+    response_body = fields.TextField(default="")
+    duration_ms = fields.IntField(null=True)
 
     class Meta:
         table = "event_delivery"
@@ -89,9 +95,15 @@ async def emit(type: str, payload: dict[str, Any], *, brand_id: int | None = Non
     """Record an event, and its deliveries; call inside the service's transaction. `object_key` names the object
     it is about ("order:12") when its subscribers must hear of that object's events in order."""
     event = await Event.create(type=type, payload=payload, brand_id=brand_id)
-    hook = stream_hook(type)
-    if hook is not None:
-        await EventDelivery.create(
-            event=event, subscriber=hook, object_key=object_key, next_attempt_at=datetime.now(UTC)
+    now = datetime.now(UTC)
+    subscribers = [hook] if (hook := stream_hook(type)) is not None else []
+    if brand_id is not None:
+        subscribers += [f"webhook:{webhook.id}" for webhook in await listening(brand_id, type)]
+    if subscribers:
+        await EventDelivery.bulk_create(
+            [
+                EventDelivery(event=event, subscriber=name, object_key=object_key, next_attempt_at=now)
+                for name in subscribers
+            ]
         )
     return event

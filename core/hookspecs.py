@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from core.checkout.totals import PricedLine
     from core.context import Actor
     from core.errors import DomainError
+    from core.event_types import EventType
     from core.garments.quote import Adjustment, GarmentLine, PriceContext
     from core.orders.models import Order
     from core.payments.gateways import PaymentGateway
@@ -117,6 +118,16 @@ def shutdown(app: Starlette, host: PluginHost) -> Awaitable[None] | None:
 
 
 # --- background work -------------------------------------------------------------------------------------
+
+
+@hookspec
+def event_types(host: PluginHost) -> list[EventType]:
+    """The types of the events the plugin writes with `emit`, so brands' webhooks can subscribe to them and
+    docs list them (a webhook naming a type no one declares is refused).
+
+    :param host: the plugin host.
+    :return: a list of `EventType(name, description, object)`; a name core already has is refused at start.
+    """
 
 
 @hookspec

@@ -32,8 +32,10 @@ from tortoise.expressions import Q
 from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
-from core.events import DeliveryStatus, Event, EventDelivery, EventSubscriber
+from core.events import DeliveryStatus, Event, EventDelivery, EventSubscriber, emit
 from core.plugins import PluginHost
+from core.webhooks import delivery
+from core.webhooks.models import Webhook
 
 logger = logging.getLogger("lini.outbox")
 
@@ -42,6 +44,7 @@ FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(hours=1)
 LEASE = timedelta(seconds=60)  # renewed after every delivery; a delivery must not take longer
 BATCH = 100
+WEBHOOK = "webhook:"  # a webhook's subscriber name is "webhook:<id>"
 ERROR_KEPT = 2000  # characters of the last error kept on a row
 
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
@@ -80,21 +83,21 @@ async def backlog() -> Backlog:
 
 
 async def after_commit(host: PluginHost | None, *, limit: int = BATCH) -> int:
-    """Deliver what a commit just made due, before the request answers; returns how many deliveries were made."""
-    return await dispatch(host, limit=limit)
+    """Deliver to plugins what a commit just made due, before the request answers; returns how many deliveries
+    were made. Webhooks are left to the job queue's sweep: a request never waits on a brand's receiver."""
+    return await dispatch(host, limit=limit, webhooks=False)
 
 
-async def dispatch(host: PluginHost | None, *, limit: int = BATCH) -> int:
+async def dispatch(host: PluginHost | None, *, limit: int = BATCH, webhooks: bool = True) -> int:
     """Deliver every due delivery of every subscriber whose lease this process can take; returns how many were
     made. Subscribers another process is delivering are left to it."""
     if host is None:
         return 0
     now = _now()
-    found = await (
-        EventDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-        .distinct()
-        .values_list("subscriber", flat=True)
-    )
+    due = EventDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    if not webhooks:
+        due = due.exclude(subscriber__startswith=WEBHOOK)
+    found = await due.distinct().values_list("subscriber", flat=True)
     delivered = 0
     for subscriber in sorted({str(name) for name in found}, key=_hooks_first):
         if subscriber in _delivering.get():
@@ -188,6 +191,8 @@ async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
     event: Event = row.event
     hook, _, plugin = row.subscriber.partition(":")
     payload = {**event.payload, "id": event.id}
+    if hook == WEBHOOK.rstrip(":"):
+        return await _post(host, row, int(plugin) if plugin.isdigit() else -1)
     if plugin:
         if plugin not in host.implementers(hook):
             await _failed(row, f"plugin {plugin!r} is not loaded (or no longer implements {hook})", final=True)
@@ -215,6 +220,34 @@ async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
             await _hand_on(row, f"{hook}:{name}", _describe(error))
     await _delivered(row)
     return True
+
+
+async def _post(host: PluginHost, row: EventDelivery, webhook_id: int) -> bool:
+    webhook = await Webhook.get_or_none(id=webhook_id)
+    if webhook is None or not webhook.is_active:
+        await _failed(row, "the webhook was deleted or switched off", final=True)
+        return False
+    try:
+        answer = await delivery.post(webhook, row.event, host.settings)
+    except delivery.DeliveryFailed as failure:
+        await _answered(row, failure.answer)
+        final = await _failed(row, str(failure))
+        if final:
+            await emit(
+                "webhook.delivery_failed",
+                {"webhook_id": webhook.id, "delivery_id": row.id, "event_id": row.event_id, "error": str(failure)},
+                brand_id=webhook.brand_id,
+            )
+        return False
+    await _answered(row, answer)
+    await _delivered(row)
+    return True
+
+
+async def _answered(row: EventDelivery, answer: delivery.Answer) -> None:
+    await EventDelivery.filter(id=row.id).update(
+        response_status=answer.status, response_body=answer.body, duration_ms=answer.duration_ms
+    )
 
 
 async def _plugins_behind(hook: str, object_key: str, plugins: Iterable[str]) -> set[str]:
@@ -249,17 +282,19 @@ async def _delivered(row: EventDelivery) -> None:
     )
 
 
-async def _failed(row: EventDelivery, error: str, *, final: bool = False) -> None:
+async def _failed(row: EventDelivery, error: str, *, final: bool = False) -> bool:
+    """Record a failed attempt; True when it was the last (the row is the dead letter now)."""
     attempts = row.attempts + 1
     if final or attempts >= MAX_ATTEMPTS:
         logger.error("delivery %s of event %s to %s failed for good: %s", row.id, row.event_id, row.subscriber, error)
         await EventDelivery.filter(id=row.id).update(
             status=DeliveryStatus.FAILED, attempts=attempts, last_error=error[:ERROR_KEPT]
         )
-        return
+        return True
     await EventDelivery.filter(id=row.id).update(
         attempts=attempts, last_error=error[:ERROR_KEPT], next_attempt_at=_now() + retry_delay(attempts)
     )
+    return False
 
 
 def _describe(error: BaseException) -> str:

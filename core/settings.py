@@ -161,6 +161,16 @@ class RateLimitSettings(_Section):
         return value.strip()
 
 
+class WebhooksSettings(_Section):
+    # Most webhooks one brand may have.
+    max_per_brand: int = Field(100, ge=1, le=10_000)
+    # Post to private, loopback and link-local addresses too (a receiver on the same network; tests). Off:
+    # a brand's URL could otherwise reach the platform's own services (SSRF).
+    allow_private_addresses: bool = False
+    # A receiver answering later than this has failed the delivery.
+    timeout_seconds: float = Field(10, gt=0, le=60)
+
+
 class PluginsSettings(_Section):
     enabled: list[str] = ["*"]
     # The raw `[plugins.<name>]` tables; each is validated by its plugin's own model when it loads.
@@ -180,6 +190,7 @@ class Settings(_Section):
     checkout: CheckoutSettings = CheckoutSettings()
     jobs: JobsSettings = JobsSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
+    webhooks: WebhooksSettings = WebhooksSettings()
     plugins: PluginsSettings = PluginsSettings()
 
     @property
@@ -198,6 +209,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "server": ServerSettings,
     "database": DatabaseSettings,
     "graphql": GraphQLSettings,
+    "webhooks": WebhooksSettings,
     "auth": AuthSettings,
     "catalog": CatalogSettings,
     "media": MediaSettings,

@@ -11,6 +11,10 @@ GraphQL fields that look like Lini's own: `UserError`/`attempt` for typed mutati
 GraphQL `Money` object), `decode_id`/`encode_id` for global IDs, `guard` with `PUBLIC`/`BrandPermission` for
 permissions, `Connection`/`connection`/`paginate` for Relay lists, `changes`/`plain` for reading inputs.
 
+Supplier-side plugins (catalog feeds) act for the caller's approved supplier (`approved_supplier`) through
+core's fabric service (`create_fabric`, `update_fabric`, `archive_fabric`: validated, evented, price history
+kept) and read the supplier's own fabrics with `own_fabrics`; they never write the `fabric` table themselves.
+
 Background work: `Blueprint` (procrastinate's) for the tasks and periodic tasks a plugin returns from
 `job_blueprints`, `RetryStrategy` for their retries, `JobContext` for a task declared with `pass_context=True`,
 and `task_host()` for the plugin host inside a running task.
@@ -31,7 +35,11 @@ from core.checkout.models import Checkout
 from core.checkout.totals import PricedLine
 from core.context import ANONYMOUS, SYSTEM, Actor
 from core.errors import DomainError, DomainErrors, PermissionDenied
+from core.event_types import EventType
 from core.events import emit
+from core.garments.fabric_queries import own as own_fabrics
+from core.garments.fabrics import approved_supplier, archive_fabric, create_fabric, update_fabric
+from core.garments.models import Fabric, FabricStatus
 from core.garments.quote import Adjustment, GarmentLine, PriceContext
 from core.hookspecs import OrderEvent, ProductionEvent
 from core.jobs.runtime import task_host
@@ -91,6 +99,9 @@ __all__ = [
     "Connection",
     "DomainError",
     "DomainErrors",
+    "EventType",
+    "Fabric",
+    "FabricStatus",
     "GarmentLine",
     "JobContext",
     "LineTax",
@@ -133,9 +144,12 @@ __all__ = [
     "Variant",
     "VariantPrice",
     "apply_payment_update",
+    "approved_supplier",
+    "archive_fabric",
     "attempt",
     "changes",
     "connection",
+    "create_fabric",
     "decode_id",
     "emit",
     "encode_id",
@@ -148,6 +162,7 @@ __all__ = [
     "member_brand",
     "optional_text",
     "order_payments",
+    "own_fabrics",
     "paginate",
     "parse_amount",
     "plain",
@@ -158,5 +173,6 @@ __all__ = [
     "storefront_product",
     "storefront_products",
     "task_host",
+    "update_fabric",
     "variants_by_product",
 ]

@@ -11,7 +11,7 @@ from strawberry.types import ExecutionContext
 from strawberry.utils.str_converters import to_camel_case
 
 from core.plugins import PluginError, PluginHost, SchemaExtension
-from schema import brand_plugins, checkout, relay, taxes, vouchers
+from schema import brand_plugins, checkout, relay, taxes, vouchers, webhooks
 from schema.actors import addresses, brands, storefront, suppliers, tailors
 from schema.auth import accounts
 from schema.catalog import management as catalog_management
@@ -46,6 +46,7 @@ DOMAINS = (
     taxes,
     vouchers,
     checkout,
+    webhooks,
 )
 CORE_QUERIES: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "QUERIES", ()))
 CORE_MUTATIONS: tuple[type, ...] = tuple(t for d in DOMAINS for t in getattr(d, "MUTATIONS", ()))

@@ -118,6 +118,8 @@ STATIC: dict[str, ListSize] = {
     "User.measurementProfiles": 100,
     "User.staffMemberships": 50,
     "Voucher.currencies": CURRENCIES,
+    "Query.webhookEventTypes": 500,
+    "Webhook.events": 200,  # core.webhooks.services.MAX_EVENTS
 }
 
 

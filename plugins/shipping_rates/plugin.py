@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lini.plugin import PluginHost, SchemaExtension, hookimpl
+from lini.plugin import EventType, PluginHost, SchemaExtension, hookimpl
 from plugins.shipping_rates import demo
 from plugins.shipping_rates.provider import ShippingRatesProvider
 from plugins.shipping_rates.schema import ShippingRatesMutation, ShippingRatesQuery
@@ -25,3 +25,12 @@ def schema_extensions(host: PluginHost) -> list[SchemaExtension]:
 @hookimpl
 async def seed_demo(brands: list[Any]) -> None:
     await demo.seed(brands)
+
+
+@hookimpl
+def event_types(host: PluginHost) -> list[EventType]:
+    return [
+        EventType(f"shipping_{kind}.{change}", f"A shipping {kind} was {change}.", f"shipping{kind.title()}")
+        for kind in ("zone", "method")
+        for change in ("created", "updated", "deleted")
+    ]

@@ -1,0 +1,56 @@
+"""Where a webhook may post: an absolute http(s) URL (https in production) whose host resolves only to public
+addresses, unless `[webhooks] allow_private_addresses` says otherwise.
+
+Checked when the URL is saved (a clear error for the brand) and again before every post (the name may have been
+pointed at 127.0.0.1 since: DNS rebinding), so a brand's webhook can never reach the platform's own network.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from core.errors import DomainError
+from core.settings import Settings
+
+MAX_URL = 2000
+
+
+def checked_url(url: str, settings: Settings) -> str:
+    """The URL, stripped, if its form is acceptable (resolution is `check_resolves`)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if len(url) > MAX_URL:
+        raise DomainError("URL_TOO_LONG", f"Use at most {MAX_URL} characters.", "url")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DomainError("INVALID_URL", "Give an absolute http or https URL.", "url")
+    if parts.username or parts.password:
+        raise DomainError("INVALID_URL", "Put no credentials in the URL: receivers verify the signature.", "url")
+    if settings.server.environment == "production" and parts.scheme != "https":
+        raise DomainError("INSECURE_URL", "Webhook URLs must use https.", "url")
+    return url
+
+
+async def check_resolves(url: str, settings: Settings) -> None:
+    """Refuse a URL whose host is, or resolves to, a private, loopback, link-local or otherwise reserved address."""
+    if settings.webhooks.allow_private_addresses:
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        literal = ipaddress.ip_address(host)
+        found = [literal]
+    except ValueError:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            raise DomainError("UNRESOLVABLE_URL", f"{host} does not resolve to an address.", "url") from None
+        found = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    private = [address for address in found if not address.is_global or address.is_multicast]
+    if private or not found:
+        raise DomainError(
+            "PRIVATE_ADDRESS",
+            f"{host} resolves to an address that is not public ({private[0] if private else '-'}).",
+            "url",
+        )

@@ -1,0 +1,38 @@
+"""A brand's webhook: where its events go, which ones, and the secret they are signed with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Webhook(Model):
+    id = fields.BigIntField(primary_key=True)
+    brand: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
+        "lini.Brand", related_name="webhooks", on_delete=fields.CASCADE
+    )
+    brand_id: int
+    name = fields.CharField(max_length=100, default="")
+    url = fields.CharField(max_length=2000)
+    # event type names (core.event_types); ["*"] for every type the brand has
+    events: fields.Field[list[str]] = fields.JSONField(default=list)
+    # HMAC key for Lini-Signature: shown once, when the webhook is created or its secret is rotated
+    secret = fields.CharField(max_length=200)
+    is_active = fields.BooleanField(default=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "webhook"
+
+    def listens_to(self, event_type: str) -> bool:
+        return self.is_active and ("*" in self.events or event_type in self.events)
+
+
+async def listening(brand_id: int, event_type: str) -> list[Webhook]:
+    """The brand's active webhooks that want this type of event (`core.events.emit` asks, in its transaction)."""
+    if event_type.startswith("webhook."):
+        return []  # a webhook's own changes never go to webhooks: a failing receiver could otherwise feed itself
+    return [w for w in await Webhook.filter(brand_id=brand_id, is_active=True) if w.listens_to(event_type)]

@@ -1,0 +1,277 @@
+"""Brands' webhooks over GraphQL (permission MANAGE_APPS): `webhooks`, `webhookDeliveries`, `webhookEventTypes`,
+`webhookCreate`, `webhookUpdate`, `webhookDelete`, `webhookRedeliver`. The signing secret is shown once, when it
+is made (create, or update with `rotateSecret`); how to verify it is in docs/webhooks.md."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from core.actors import brands
+from core.auth.permissions import Permission
+from core.event_types import EventType as EventTypeRecord
+from core.event_types import registry
+from core.events import DeliveryStatus, EventDelivery
+from core.pagination import PageRequest
+from core.webhooks import services
+from core.webhooks.models import Webhook as WebhookModel
+from schema.errors import UserError, attempt
+from schema.permissions import BrandPermission, guard
+from schema.relay import Connection, connection, decode_id
+
+MANAGE_APPS = BrandPermission(Permission.MANAGE_APPS)
+
+WebhookDeliveryStatus = strawberry.enum(
+    DeliveryStatus,
+    name="WebhookDeliveryStatus",
+    description="PENDING: waiting (or resting before a retry); DELIVERED: the receiver answered 2xx; FAILED: "
+    "given up after the last attempt (send it again with webhookRedeliver).",
+)
+
+
+def _types(info: Info) -> dict[str, EventTypeRecord]:
+    return registry(tuple(info.context.host.collect("event_types")))
+
+
+@strawberry.type(description="A type of event a webhook may listen to.")
+class WebhookEventType:
+    name: str = strawberry.field(description="As in `events` of webhookCreate, e.g. ORDER_PAID or product.updated.")
+    object: str = strawberry.field(description="What the payload's `data` describes.")
+    description: str
+
+
+@strawberry.type(description="Where a brand's events are posted, signed (Lini-Signature) with the webhook's secret.")
+class Webhook(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    url: str
+    events: list[str] = strawberry.field(description="The event types it receives; `*` for all of the brand's.")
+    is_active: bool = strawberry.field(description="Switched off, it receives nothing (nothing is queued for it).")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, row: WebhookModel) -> Webhook:
+        return cls(
+            id=row.id,
+            name=row.name,
+            url=row.url,
+            events=list(row.events),
+            is_active=row.is_active,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Webhook | None]:
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {
+            w.id: cls.of(w)
+            for w in await WebhookModel.filter(id__in=ids)
+            if actor.can(w.brand_id, Permission.MANAGE_APPS)
+        }
+        return [rows.get(int(i)) if i.isdigit() else None for i in node_ids]
+
+
+@strawberry.type(description="One event posted (or to be posted) to one webhook, with the receiver's last answer.")
+class WebhookDelivery(relay.Node):
+    id: relay.NodeID[int]
+    event_id: str = strawberry.field(description="The Lini-Event-Id header: the same on every retry.")
+    event_type: str
+    status: WebhookDeliveryStatus  # type: ignore[valid-type]
+    attempts: int
+    next_attempt_at: datetime | None = strawberry.field(description="When it is tried next, while PENDING.")
+    last_error: str = strawberry.field(description="Why the last attempt failed; empty after a success.")
+    response_status: int | None = strawberry.field(description="The HTTP status of the last answer, if any came.")
+    response_body: str = strawberry.field(description="The start (2,000 characters) of the last answer's body.")
+    duration_ms: int | None = strawberry.field(description="How long the last attempt took, in milliseconds.")
+    delivered_at: datetime | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: EventDelivery) -> WebhookDelivery:
+        return cls(
+            id=row.id,
+            event_id=str(row.event_id),
+            event_type=row.event.type,
+            status=DeliveryStatus(row.status),
+            attempts=row.attempts,
+            next_attempt_at=row.next_attempt_at if row.status == DeliveryStatus.PENDING else None,
+            last_error=row.last_error,
+            response_status=row.response_status,
+            response_body=row.response_body,
+            duration_ms=row.duration_ms,
+            delivered_at=row.delivered_at,
+            created_at=row.created_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[WebhookDelivery | None]:
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = await EventDelivery.filter(id__in=ids, subscriber__startswith="webhook:").prefetch_related("event")
+        hooks = {
+            w.id: w.brand_id
+            for w in await WebhookModel.filter(id__in=[int(r.subscriber.partition(":")[2]) for r in rows])
+        }
+        found = {
+            r.id: cls.of(r)
+            for r in rows
+            if actor.can(hooks.get(int(r.subscriber.partition(":")[2]), -1), Permission.MANAGE_APPS)
+        }
+        return [found.get(int(i)) if i.isdigit() else None for i in node_ids]
+
+
+@strawberry.input
+class WebhookCreateInput:
+    url: str = strawberry.field(description="https in production; never a private or loopback address.")
+    events: list[str] = strawberry.field(description="Event types (see webhookEventTypes), or ['*'] for all.")
+    name: str = ""
+    secret: str | None = strawberry.field(
+        default=None, description="16–200 printable characters; left out, Lini makes one (shown once, below)."
+    )
+    is_active: bool = True
+
+
+@strawberry.input(description="Only what is given changes.")
+class WebhookUpdateInput:
+    url: str | None = None
+    events: list[str] | None = None
+    name: str | None = None
+    is_active: bool | None = None
+    rotate_secret: bool = strawberry.field(
+        default=False, description="Make a new secret (shown once, in the payload); the old one stops at once."
+    )
+
+
+@strawberry.type
+class WebhookPayload:
+    webhook: Webhook | None = None
+    secret: str | None = strawberry.field(
+        default=None, description="The signing secret, only when it was just made: keep it, it is not shown again."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class WebhookRedeliverPayload:
+    delivery: WebhookDelivery | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class WebhookQuery:
+    @strawberry.field(**guard("The brand's webhooks, newest first.", MANAGE_APPS))
+    async def webhooks(
+        self, info: Info, brand: str | None = None, first: int | None = None, after: str | None = None
+    ) -> Connection[Webhook]:
+        actor = await info.context.actor()
+        found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_APPS)
+        limits = info.context.settings.graphql
+        page = await services.page(
+            actor,
+            found,
+            PageRequest(first=first, after=after),
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        return connection(page, Webhook.of)
+
+    @strawberry.field(**guard("A webhook's delivery log, newest first.", MANAGE_APPS))
+    async def webhook_deliveries(
+        self,
+        info: Info,
+        webhook_id: relay.GlobalID,
+        status: WebhookDeliveryStatus | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[WebhookDelivery]:
+        actor = await info.context.actor()
+        limits = info.context.settings.graphql
+        page = await services.deliveries(
+            actor,
+            decode_id(webhook_id, "Webhook"),
+            PageRequest(first=first, after=after),
+            status=status,
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        return connection(page, WebhookDelivery.of)
+
+    @strawberry.field(description="Every event type a webhook may listen to (core's and the plugins'). Public.")
+    def webhook_event_types(self, info: Info) -> list[WebhookEventType]:
+        return [
+            WebhookEventType(name=t.name, object=t.object, description=t.description) for t in _types(info).values()
+        ]
+
+
+@strawberry.type
+class WebhookMutation:
+    @strawberry.mutation(
+        **guard("Add a webhook: the brand's events of the given types are posted to its URL.", MANAGE_APPS)
+    )
+    async def webhook_create(self, info: Info, input: WebhookCreateInput, brand: str | None = None) -> WebhookPayload:
+        actor = await info.context.actor()
+
+        async def run() -> WebhookModel:
+            found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_APPS)
+            data = {"url": input.url, "events": input.events, "name": input.name, "is_active": input.is_active}
+            if input.secret is not None:
+                data["secret"] = input.secret
+            return await services.create(
+                actor, found, data, settings=info.context.settings, extra_types=_types(info).values()
+            )
+
+        row, errors = await attempt(run)
+        return WebhookPayload(
+            webhook=Webhook.of(row) if row else None, secret=row.secret if row else None, errors=errors
+        )
+
+    @strawberry.mutation(**guard("Change a webhook (URL, events, name, on/off) or rotate its secret.", MANAGE_APPS))
+    async def webhook_update(self, info: Info, id: relay.GlobalID, input: WebhookUpdateInput) -> WebhookPayload:
+        actor = await info.context.actor()
+        data = {
+            key: value
+            for key, value in {
+                "url": input.url,
+                "events": input.events,
+                "name": input.name,
+                "is_active": input.is_active,
+            }.items()
+            if value is not None
+        }
+        data["rotate_secret"] = input.rotate_secret
+
+        async def run() -> WebhookModel:
+            return await services.update(
+                actor, decode_id(id, "Webhook"), data, settings=info.context.settings, extra_types=_types(info).values()
+            )
+
+        row, errors = await attempt(run)
+        secret = row.secret if row is not None and input.rotate_secret else None
+        return WebhookPayload(webhook=Webhook.of(row) if row else None, secret=secret, errors=errors)
+
+    @strawberry.mutation(**guard("Remove a webhook; what it had not yet received is dropped.", MANAGE_APPS))
+    async def webhook_delete(self, info: Info, id: relay.GlobalID) -> WebhookPayload:
+        actor = await info.context.actor()
+        row, errors = await attempt(lambda: services.delete(actor, decode_id(id, "Webhook")))
+        return WebhookPayload(webhook=Webhook.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(
+        **guard("Post a delivery again (failed, or lost by the receiver), as soon as possible.", MANAGE_APPS)
+    )
+    async def webhook_redeliver(self, info: Info, delivery_id: relay.GlobalID) -> WebhookRedeliverPayload:
+        actor = await info.context.actor()
+        row, errors = await attempt(lambda: services.redeliver(actor, decode_id(delivery_id, "WebhookDelivery")))
+        return WebhookRedeliverPayload(delivery=WebhookDelivery.of(row) if row else None, errors=errors)
+
+
+QUERIES = (WebhookQuery,)
+MUTATIONS = (WebhookMutation,)
+TYPES = (Webhook, WebhookDelivery)
