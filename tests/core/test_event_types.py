@@ -84,3 +84,31 @@ def test_the_node_snippet_verifies_a_signature_and_refuses_a_tampered_body():
     )
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=30, check=True).stdout
     assert out.split() == ["true", "false"]
+
+
+@pytest.fixture
+def loyalty(use_plugin):
+    from types import SimpleNamespace
+
+    from core.plugins import hookimpl
+    from lini.plugin import EventType
+
+    declared = [EventType("loyalty.points_added", "Points were added.", "member")]
+    use_plugin(SimpleNamespace(event_types=hookimpl(lambda: declared)), name="loyalty")
+
+
+async def test_hook_event_types(loyalty, gql):
+    """A plugin's declared type is listed, and a webhook may listen to it; an undeclared one is refused."""
+    from tests.factories import make_brand, make_staff
+
+    listed = (await gql("{ webhookEventTypes { name object } }"))["webhookEventTypes"]
+    assert {"name": "loyalty.points_added", "object": "member"} in listed
+    brand = await make_brand("sekar")
+    staff = {"storefront": "sekar", "token": (await make_staff(brand))[1]}
+    create = (
+        'mutation($e: [String!]!) { webhookCreate(input: {url: "https://93.184.215.14/x", events: $e}) '
+        "{ errors { code } } }"
+    )
+    assert (await gql(create, {"e": ["loyalty.points_added"]}, **staff))["webhookCreate"]["errors"] == []
+    refused = (await gql(create, {"e": ["loyalty.points_removed"]}, **staff))["webhookCreate"]["errors"]
+    assert refused == [{"code": "UNKNOWN_EVENT_TYPE"}]
