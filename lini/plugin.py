@@ -15,6 +15,11 @@ Supplier-side plugins (catalog feeds) act for the caller's approved supplier (`a
 core's fabric service (`create_fabric`, `update_fabric`, `archive_fabric`: validated, evented, price history
 kept) and read the supplier's own fabrics with `own_fabrics`; they never write the `fabric` table themselves.
 
+Production dispatch: `candidates` (every approved tailor judged against a queued job by the one set of rules
+staff assignment uses: approval, the certificate rule, garment type, capacity, plus region and lead time),
+`track_records` (QC first-pass, remakes, on-time over a tailor's last jobs) and `assign_job` (staff
+assignment itself, capacity taken under the tailor's row lock).
+
 Background work: `Blueprint` (procrastinate's) for the tasks and periodic tasks a plugin returns from
 `job_blueprints`, `RetryStrategy` for their retries, `JobContext` for a task declared with `pass_context=True`,
 and `task_host()` for the plugin host inside a running task.
@@ -25,7 +30,7 @@ from __future__ import annotations
 from procrastinate import Blueprint, JobContext, RetryStrategy
 
 from core.actors.brands import managed_brand, member_brand
-from core.actors.models import Brand
+from core.actors.models import Brand, Tailor
 from core.actors.services import storefront_by_slug
 from core.auth.permissions import Permission
 from core.catalog.models import Product, Variant, VariantPrice
@@ -37,9 +42,11 @@ from core.context import ANONYMOUS, SYSTEM, Actor
 from core.errors import DomainError, DomainErrors, PermissionDenied
 from core.event_types import EventType
 from core.events import emit
+from core.garments.assignment import assign as assign_job
+from core.garments.candidates import Candidate, Check, Pool, TrackRecord, Verdict, candidates, track_records
 from core.garments.fabric_queries import own as own_fabrics
 from core.garments.fabrics import approved_supplier, archive_fabric, create_fabric, update_fabric
-from core.garments.models import Fabric, FabricStatus
+from core.garments.models import Fabric, FabricStatus, JobStage, ProductionJob
 from core.garments.quote import Adjustment, GarmentLine, PriceContext
 from core.hookspecs import OrderEvent, ProductionEvent
 from core.jobs.runtime import task_host
@@ -95,6 +102,8 @@ __all__ = [
     "Blueprint",
     "Brand",
     "BrandPermission",
+    "Candidate",
+    "Check",
     "Checkout",
     "Connection",
     "DomainError",
@@ -104,6 +113,7 @@ __all__ = [
     "FabricStatus",
     "GarmentLine",
     "JobContext",
+    "JobStage",
     "LineTax",
     "Money",
     "MoneyType",
@@ -129,24 +139,31 @@ __all__ = [
     "PermissionDenied",
     "PluginError",
     "PluginHost",
+    "Pool",
     "PriceContext",
     "PricedLine",
     "Problems",
     "Product",
     "ProductionEvent",
+    "ProductionJob",
     "RefundResult",
     "RetryStrategy",
     "SchemaExtension",
     "ShippingProvider",
     "ShippingRate",
     "ShippingRequest",
+    "Tailor",
+    "TrackRecord",
     "UserError",
     "Variant",
     "VariantPrice",
+    "Verdict",
     "apply_payment_update",
     "approved_supplier",
     "archive_fabric",
+    "assign_job",
     "attempt",
+    "candidates",
     "changes",
     "connection",
     "create_fabric",
@@ -173,6 +190,7 @@ __all__ = [
     "storefront_product",
     "storefront_products",
     "task_host",
+    "track_records",
     "update_fabric",
     "variants_by_product",
 ]

@@ -1,10 +1,11 @@
 """Brand staff giving a queued job to a tailor (`productionJobAssign`).
 
 Only an APPROVED tailor holding a VERIFIED certificate valid today, who makes the job's garment type and has a
-free place (jobs in ASSIGNED..ALTERATION below its capacity), may be given a job. The capacity check and the
-assignment run under the tailor's row lock (PostgreSQL; SQLite runs one transaction at a time), so two staff
-giving a tailor its last place at once cannot both succeed; the job itself moves by a conditional update,
-so two staff assigning one job cannot both succeed either.
+free place (jobs in ASSIGNED..ALTERATION below its capacity), may be given a job: the rules of
+`core.garments.candidates`, shared with dispatch plugins (which reach `assign` as `lini.plugin.assign_job`).
+The capacity check and the assignment run under the tailor's row lock (PostgreSQL; SQLite runs one
+transaction at a time), so two staff giving a tailor its last place at once cannot both succeed; the job
+itself moves by a conditional update, so two staff assigning one job cannot both succeed either.
 """
 
 from __future__ import annotations
@@ -13,14 +14,13 @@ from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
-from core.actors import certificates
-from core.actors.models import ActorStatus, Tailor
+from core.actors.models import Tailor
 from core.context import Actor
 from core.errors import DomainError
-from core.garments import stages
+from core.garments import candidates, stages
 from core.garments.jobs import load_job
 from core.garments.models import JobStage, ProductionJob
-from core.garments.stages import ACTIVE, Operation, Role
+from core.garments.stages import Operation, Role
 from core.orders.models import Order, OrderStatus
 
 FIELD = "tailor_id"
@@ -42,10 +42,10 @@ async def assign(
     tailor = await Tailor.get_or_none(id=tailor_id)
     if tailor is None:
         raise DomainError("NOT_FOUND", "There is no such tailor.", FIELD)
-    await _qualified(tailor, job)
+    await candidates.qualify(tailor, job)  # the certificate judged today: valid today is enough
     async with in_transaction():
         tailor = await Tailor.filter(id=tailor.id).select_for_update().get()
-        busy = await ProductionJob.filter(tailor_id=tailor.id, stage__in=list(ACTIVE)).count()
+        busy = (await candidates.active_jobs([tailor.id])).get(tailor.id, 0)
         if busy >= tailor.capacity:
             raise DomainError(
                 "TAILOR_AT_CAPACITY", f"{tailor.display_name} already has {busy} of {tailor.capacity} jobs.", FIELD
@@ -62,16 +62,3 @@ async def assign(
             assigned_at=datetime.now(UTC),
         )
     return job
-
-
-async def _qualified(tailor: Tailor, job: ProductionJob) -> None:
-    if tailor.status != ActorStatus.APPROVED:
-        raise DomainError("TAILOR_NOT_APPROVED", f"{tailor.display_name} is not an approved tailor.", FIELD)
-    if not await certificates.is_certified(tailor.id):
-        raise DomainError(
-            "TAILOR_NOT_CERTIFIED", f"{tailor.display_name} holds no verified certificate valid today.", FIELD
-        )
-    if job.garment_type_code not in (tailor.garment_types or []):
-        raise DomainError(
-            "TAILOR_GARMENT_TYPE", f"{tailor.display_name} does not make {job.garment_type_code} garments.", FIELD
-        )

@@ -1,0 +1,76 @@
+"""A brand's dispatch settings, read and changed by its staff with MANAGE_ORDERS (the permission production
+assignment asks for): the ranking a dispatcher makes is a way of assigning, so the same people decide it.
+
+A brand that never saved settings has the defaults (not a row); the first change writes its row. Every mistake
+in one change is reported together and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from lini.plugin import Actor, Brand, Permission, Problems
+from plugins.tailor_dispatch.models import DispatchSettings
+
+PERMISSION = Permission.MANAGE_ORDERS
+WEIGHTS = ("quality_weight", "on_time_weight", "load_weight", "distance_weight", "rotation_weight")
+MAX_WEIGHT = Decimal(100)
+CENT = Decimal("0.01")
+MAX_HISTORY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    quality: float
+    on_time: float
+    load: float
+    distance: float
+    rotation: float
+
+
+def weights_of(row: DispatchSettings) -> Weights:
+    return Weights(
+        quality=float(row.quality_weight),
+        on_time=float(row.on_time_weight),
+        load=float(row.load_weight),
+        distance=float(row.distance_weight),
+        rotation=float(row.rotation_weight),
+    )
+
+
+async def settings_of(brand_id: int) -> DispatchSettings:
+    """The brand's settings, or unsaved defaults (no permission check: callers have made theirs)."""
+    return await DispatchSettings.get_or_none(brand_id=brand_id) or DispatchSettings(brand_id=brand_id)
+
+
+async def read(actor: Actor, brand: Brand) -> DispatchSettings:
+    actor.require(brand.id, PERMISSION)
+    return await settings_of(brand.id)
+
+
+async def update(actor: Actor, brand: Brand, given: Mapping[str, Any]) -> DispatchSettings:
+    actor.require(brand.id, PERMISSION)
+    row = await settings_of(brand.id)
+    problems = Problems()
+    for name in WEIGHTS:
+        value = given.get(name)
+        if value is not None and (not Decimal(0) <= value <= MAX_WEIGHT or value != value.quantize(CENT)):
+            problems.add("INVALID_WEIGHT", f"A weight is from 0 to {MAX_WEIGHT}, with at most 2 decimals.", name)
+    if "history_jobs" in given and not 1 <= given["history_jobs"] <= MAX_HISTORY:
+        problems.add("INVALID_HISTORY", f"Judge tailors on 1 to {MAX_HISTORY} of their last jobs.", "history_jobs")
+    for name, limit in (("origin_latitude", 90), ("origin_longitude", 180)):
+        value = given.get(name)
+        if value is not None and not -limit <= Decimal(value) <= limit:
+            problems.add("INVALID_COORDINATE", f"Give a value from -{limit} to {limit}.", name)
+    merged = {name: given.get(name, getattr(row, name)) for name in ("origin_latitude", "origin_longitude")}
+    if (merged["origin_latitude"] is None) != (merged["origin_longitude"] is None):
+        problems.add("INVALID_COORDINATE", "Give both the latitude and the longitude, or neither.", "origin_latitude")
+    problems.raise_any()
+    for name, value in given.items():
+        setattr(row, name, value)
+    row.updated_by = actor.label
+    await row.save()
+    return row
