@@ -1,0 +1,16 @@
+"""Supplier catalogs: suppliers load their fabrics and trims from feed files instead of typing each one.
+
+A feed is CSV (UTF-8, with or without BOM, `;` or `,`), XLSX or JSON Lines with the column set documented in
+`columns.py`. `catalogImport` upserts it by (supplier, SKU), FULL or DELTA, atomic or row by row; fabrics go
+through core's fabric service, trims (buttons, zips, lace, interlining, thread) into this plugin's own tables.
+`catalogImports` is the supplier's log with counts and rejected rows; `trims` is what brands browse.
+"""
+
+from __future__ import annotations
+
+from plugins.supplier_catalogs.plugin import Settings, event_types, schema_extensions
+
+MODELS = "plugins.supplier_catalogs.models"
+MIGRATIONS = "plugins.supplier_catalogs.migrations"
+
+__all__ = ["MIGRATIONS", "MODELS", "Settings", "event_types", "schema_extensions"]
