@@ -105,6 +105,8 @@ async def run_import(
         if len(upload.data) > max_bytes:
             raise FeedError("FILE_TOO_LARGE", f"A feed file is at most {max_bytes} bytes.")
         feed = read_feed(upload.data, file_format, limits)
+        if upload.mode == ImportMode.FULL and not feed.rows and not feed.problems:
+            raise FeedError("EMPTY_FILE", "A FULL feed without rows would archive the whole catalog: nothing done.")
     except FeedError as error:
         tally.problems.append(RowProblem(0, None, error.code, error.message))
         return await _record(log, tally, ImportStatus.FAILED)
@@ -130,7 +132,14 @@ async def run_import(
             return await _record(log, tally, ImportStatus.FAILED)
     else:
         await writer.write(good, archive=_archives(upload.mode, stock_only), named=named)
+    if writer.restored:
+        log.warnings = [*log.warnings, _still_archived(writer.restored)]
     return await _record(log, tally, ImportStatus.PARTIAL if tally.problems else ImportStatus.SUCCEEDED)
+
+
+def _still_archived(skus: list[str]) -> str:
+    shown = ", ".join(skus[:10]) + (f" and {len(skus) - 10} more" if len(skus) > 10 else "")
+    return f"Archived fabrics stay archived (updated, not offered again): {shown}."
 
 
 def _archives(mode: ImportMode, stock_only: bool) -> bool:
@@ -174,6 +183,7 @@ class _Writer:
         self.tally = tally
         self.fabrics: dict[str, Fabric] = {}
         self.trims: dict[str, Trim] = {}
+        self.restored: list[str] = []  # archived fabrics a feed names again: core cannot make them active yet
 
     async def load(self) -> None:
         self.fabrics = {f.sku: f for f in await own_fabrics(self.actor).filter(supplier_id=self.supplier_id)}
@@ -228,6 +238,8 @@ class _Writer:
             self.fabrics[row.sku] = await create_fabric(self.actor, {"sku": row.sku, **row.values})
             self.tally.created += 1
             return None
+        if existing.status == FabricStatus.ARCHIVED:
+            self.restored.append(row.sku)
         changes = _changes(existing, row.values, price="price_per_metre")
         if not changes:
             self.tally.unchanged += 1

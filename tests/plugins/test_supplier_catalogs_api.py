@@ -131,6 +131,11 @@ async def test_a_price_change_is_kept_what_disappeared_is_archived_and_stock_onl
     assert (fabric.stock_metres, fabric.name, fabric.price_per_metre) == (Decimal("12"), "Wolfis Hitam", Decimal(41000))
     assert (await Trim.get(id=trim.id)).stock == Decimal("40")
 
+    # Core cannot offer an archived fabric again yet: a feed naming it updates it and says it stays archived.
+    back = (await upload(client, token, FEED.replace("Wolfis Navy", "Wolfis Navy Baru")))["catalogImport"]
+    assert back["warnings"] == ["Archived fabrics stay archived (updated, not offered again): WOL-NVY."]
+    assert (await Fabric.get(supplier=supplier, sku="WOL-NVY")).status == FabricStatus.ARCHIVED
+
 
 async def test_delta_rows_upsert_and_delete(client):
     supplier, token = await make_supplier()
@@ -202,8 +207,9 @@ async def test_a_failure_inside_core_rolls_an_atomic_import_back(client):
         (b"sku,price,currency\nA,1000,IDR\n", "MISSING_COLUMN"),
         (b"sku,name,price,currency\n" + b"A,Kain,1000,IDR\n" * 800, "FILE_TOO_LARGE"),
         (b"PK\x03\x04 not really a workbook", "INVALID_FILE"),
+        (b"sku,name,price,currency\n", "EMPTY_FILE"),  # a FULL feed without rows would archive everything
     ],
-    ids=["encoding", "missing-column", "too-large", "bad-xlsx"],
+    ids=["encoding", "missing-column", "too-large", "bad-xlsx", "full-without-rows"],
 )
 async def test_a_bad_file_is_refused_with_a_typed_error_and_changes_nothing(client, data, code):
     _, token = await make_supplier()
