@@ -8,6 +8,9 @@ those rows after the commit, at least once, in order per object, each subscriber
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -15,7 +18,10 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from core.webhooks.models import listening
+from core.webhooks.models import Webhook, active, listening
+
+# Set by `webhooks_read_once`: the brand's webhooks, read once for the many events of one operation.
+_webhooks: ContextVar[dict[int, list[Webhook]] | None] = ContextVar("lini_event_webhooks", default=None)
 
 # Which hook hears which events, by type prefix (core.orders.events, core.garments.production_events).
 STREAMS = {"ORDER_": "order_event", "PRODUCTION_": "production_event"}
@@ -83,6 +89,26 @@ class EventSubscriber(Model):
         table = "event_subscriber"
 
 
+@contextmanager
+def webhooks_read_once() -> Iterator[None]:
+    """Within this block (one transaction writing many events, e.g. a bulk import), each brand's webhooks are
+    read once instead of once per event; a webhook saved meanwhile gets the events of later operations."""
+    token = _webhooks.set({})
+    try:
+        yield
+    finally:
+        _webhooks.reset(token)
+
+
+async def _brand_webhooks(brand_id: int) -> list[Webhook]:
+    memo = _webhooks.get()
+    if memo is None:
+        return await active(brand_id)
+    if brand_id not in memo:
+        memo[brand_id] = await active(brand_id)
+    return memo[brand_id]
+
+
 def stream_hook(type: str) -> str | None:
     """The hook an event type is delivered to, if any."""
     for prefix, hook in STREAMS.items():
@@ -98,7 +124,7 @@ async def emit(type: str, payload: dict[str, Any], *, brand_id: int | None = Non
     now = datetime.now(UTC)
     subscribers = [hook] if (hook := stream_hook(type)) is not None else []
     if brand_id is not None:
-        subscribers += [f"webhook:{webhook.id}" for webhook in await listening(brand_id, type)]
+        subscribers += [f"webhook:{webhook.id}" for webhook in listening(await _brand_webhooks(brand_id), type)]
     if subscribers:
         await EventDelivery.bulk_create(
             [

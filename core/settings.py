@@ -69,7 +69,7 @@ class GraphQLSettings(_Section):
     max_document_length: int = Field(65_536, ge=256)
     max_repeated_fields: int = Field(50, ge=1)
     max_cost: int = Field(50_000, ge=1)
-    assumed_list_length: int = Field(10, ge=1, le=1000)
+    assumed_list_length: int = Field(5, ge=1, le=1000)
     default_page_size: int = Field(20, ge=1)
     max_page_size: int = Field(100, ge=1)
     max_json_depth: int = Field(32, ge=4, le=256)

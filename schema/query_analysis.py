@@ -12,7 +12,7 @@ multiplies what is under it by how many it returns. What the document fixes is c
 connection by its page size (`first`/`last`, a variable counting as the largest page, none as the default page)
 and `nodes(ids:)` by the ids given. Any other list is counted by its real length as it is completed
 (`ExecutionCost`), which `schema.list_limits` bounds: the estimate before execution takes such a list to be
-`assumed_list_length` long (10, or its maximum if that is less), and execution adds what a longer list holds
+`assumed_list_length` long (5, or its maximum if that is less), and execution adds what a longer list holds
 beyond it and stops the request once the total passes the limit. Counting such lists at their maximum instead
 refused ordinary pages (an account page of measurement profiles with their versions "may cost" ten million at the
 maxima, and is a few hundred fields in fact), and the real length is what a hostile client cannot inflate beyond
@@ -74,7 +74,7 @@ class QueryLimits:
     max_page_size: int
     max_value_depth: int
     # How long the estimate takes a plain list to be (at most its maximum); execution counts the real length.
-    assumed_list_length: int = 10
+    assumed_list_length: int = 5
     # "Type.field" → maximum length; a list field not named here may return up to `max_page_size` items.
     list_sizes: Mapping[str, ListSize] = field(default_factory=dict)
 

@@ -19,7 +19,7 @@ from core.pagination import PageRequest
 from core.webhooks import services
 from core.webhooks.models import Webhook as WebhookModel
 from schema.errors import UserError, attempt
-from schema.permissions import BrandPermission, guard
+from schema.permissions import PUBLIC, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id
 
 MANAGE_APPS = BrandPermission(Permission.MANAGE_APPS)
@@ -204,7 +204,7 @@ class WebhookQuery:
         )
         return connection(page, WebhookDelivery.of)
 
-    @strawberry.field(description="Every event type a webhook may listen to (core's and the plugins'). Public.")
+    @strawberry.field(**guard("Every event type a webhook may listen to (core's and the plugins').", PUBLIC))
     def webhook_event_types(self, info: Info) -> list[WebhookEventType]:
         return [
             WebhookEventType(name=t.name, object=t.object, description=t.description) for t in _types(info).values()

@@ -24,15 +24,15 @@ ROOT = Path(__file__).resolve().parents[1]
 async def test_health_reports_the_database_the_event_backlog_and_the_queue(client, backend):
     response = await client.get("/health")
     assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["events"] == {"pending": 0, "oldestPendingSeconds": None}
     # the suite's PostgreSQL databases are migrated without the queue's tables (tests/jobs installs them): there
-    # the queue cannot say, and health still answers
-    jobs = {"todo": 0, "doing": 0, "failed": 0} if backend == "sqlite" else None
-    assert response.json() == {
-        "status": "ok",
-        "database": "ok",
-        "events": {"pending": 0, "oldestPendingSeconds": None},
-        "jobs": jobs,
-    }
+    # the queue cannot say, and health still answers; on SQLite the in-memory queue counts its periodic jobs
+    if backend == "sqlite":
+        assert set(body["jobs"]) == {"todo", "doing", "failed"} and body["jobs"]["failed"] == 0
+    else:
+        assert body["jobs"] is None
 
 
 async def test_health_shows_an_undelivered_event_and_its_age(client):

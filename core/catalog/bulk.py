@@ -25,7 +25,7 @@ from core.catalog.slugs import slugify, unique_slugs
 from core.catalog.validation import PriceRow
 from core.context import Actor
 from core.errors import DomainError
-from core.events import emit
+from core.events import emit, webhooks_read_once
 from core.validation import Problems
 
 MAX_PRODUCTS = 100
@@ -172,8 +172,9 @@ async def _write(brand: Brand, planned: list[PlannedProduct]) -> list[Product]:
             )
         await refresh_price_ranges(product_ids.values())
         await validation.products_changed(product_ids.values())
-        for slug in slugs:
-            await emit("product.created", {"product_id": product_ids[slug], "slug": slug}, brand_id=brand.id)
+        with webhooks_read_once():
+            for slug in slugs:
+                await emit("product.created", {"product_id": product_ids[slug], "slug": slug}, brand_id=brand.id)
     found = {p.id: p for p in await Product.filter(id__in=list(product_ids.values()))}
     return [found[product_ids[slug]] for slug in slugs]
 

@@ -31,8 +31,12 @@ class Webhook(Model):
         return self.is_active and ("*" in self.events or event_type in self.events)
 
 
-async def listening(brand_id: int, event_type: str) -> list[Webhook]:
-    """The brand's active webhooks that want this type of event (`core.events.emit` asks, in its transaction)."""
+def listening(webhooks: list[Webhook], event_type: str) -> list[Webhook]:
+    """Those of the brand's active webhooks that want this type of event (`core.events.emit` asks)."""
     if event_type.startswith("webhook."):
         return []  # a webhook's own changes never go to webhooks: a failing receiver could otherwise feed itself
-    return [w for w in await Webhook.filter(brand_id=brand_id, is_active=True) if w.listens_to(event_type)]
+    return [w for w in webhooks if w.listens_to(event_type)]
+
+
+async def active(brand_id: int) -> list[Webhook]:
+    return await Webhook.filter(brand_id=brand_id, is_active=True)

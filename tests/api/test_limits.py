@@ -137,7 +137,7 @@ async def _served(settings, **graphql: object):
 
 
 async def test_plain_lists_count_their_real_length_as_they_are_filled(gql, settings):
-    # variants are estimated at 10 (223 before execution) and counted as they are: two are cheap, sixty are not
+    # variants are estimated at 5 (63 before execution) and counted as they are: two are cheap, sixty are not
     brand = await make_brand("sekar")
     small = await make_product(brand, "Gamis", sizes=("M", "L"))
     large = await make_product(brand, "Abaya", sizes=tuple(f"S{i}" for i in range(60)))
