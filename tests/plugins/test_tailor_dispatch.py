@@ -296,3 +296,16 @@ async def test_anonymous_and_tailors_are_refused(shop, gql):
     refused = await gql.error(EXPLAIN, {"job": gid("ProductionJob", shop.job)}, token=tailor_token)
     assert refused["extensions"]["code"] == "FORBIDDEN"
     assert Permission.MANAGE_ORDERS  # the permission production assignment asks for
+
+
+async def test_explain_costs_the_same_for_3_and_30_tailors(shop, gql, sql_counter):
+    counts = []
+    for size in (3, 30):
+        made = [await tailor(f"T{size}-{i}") for i in range(size - len(counts) * 3)]
+        for one in made[:2]:
+            await finished_job(shop, one, first_pass=True)
+        with sql_counter.counting() as statements:
+            found = await explain(gql, shop.job)
+        assert len(found["candidates"]) == size
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
