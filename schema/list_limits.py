@@ -118,6 +118,13 @@ STATIC: dict[str, ListSize] = {
     "User.measurementProfiles": 100,
     "User.staffMemberships": 50,
     "Voucher.currencies": CURRENCIES,
+    # the built-in plugins' lists (a third-party plugin's default to [graphql] max_page_size)
+    "DispatchExplanation.candidates": 10_000,  # every approved tailor, judged
+    "DispatchCandidate.filters": 20,
+    "DispatchCandidate.terms": 20,
+    "CatalogImport.warnings": 1000,
+    "Trim.images": 20,
+    "Trim.priceHistory": HISTORY,
     "Query.webhookEventTypes": 500,
     "Webhook.events": 200,  # core.webhooks.services.MAX_EVENTS
 }
