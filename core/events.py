@@ -18,7 +18,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
-from core.webhooks.models import Webhook, active, listening
+from core.webhooks.models import Webhook, active, listening, subscriber_name
 
 # Set by `webhooks_read_once`: the brand's webhooks, read once for the many events of one operation.
 _webhooks: ContextVar[dict[int, list[Webhook]] | None] = ContextVar("lini_event_webhooks", default=None)
@@ -124,7 +124,7 @@ async def emit(type: str, payload: dict[str, Any], *, brand_id: int | None = Non
     now = datetime.now(UTC)
     subscribers = [hook] if (hook := stream_hook(type)) is not None else []
     if brand_id is not None:
-        subscribers += [f"webhook:{webhook.id}" for webhook in listening(await _brand_webhooks(brand_id), type)]
+        subscribers += [subscriber_name(webhook.id) for webhook in listening(await _brand_webhooks(brand_id), type)]
     if subscribers:
         await EventDelivery.bulk_create(
             [

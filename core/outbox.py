@@ -35,7 +35,7 @@ from tortoise.transactions import in_transaction
 from core.events import DeliveryStatus, Event, EventDelivery, EventSubscriber, emit
 from core.plugins import PluginHost
 from core.webhooks import delivery
-from core.webhooks.models import Webhook
+from core.webhooks.models import SUBSCRIBER, Webhook, webhook_id_of
 
 logger = logging.getLogger("lini.outbox")
 
@@ -44,7 +44,6 @@ FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(hours=1)
 LEASE = timedelta(seconds=60)  # renewed after every delivery; a delivery must not take longer
 BATCH = 100
-WEBHOOK = "webhook:"  # a webhook's subscriber name is "webhook:<id>"
 ERROR_KEPT = 2000  # characters of the last error kept on a row
 
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
@@ -96,7 +95,7 @@ async def dispatch(host: PluginHost | None, *, limit: int = BATCH, webhooks: boo
     now = _now()
     due = EventDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
     if not webhooks:
-        due = due.exclude(subscriber__startswith=WEBHOOK)
+        due = due.exclude(subscriber__startswith=SUBSCRIBER)
     found = await due.distinct().values_list("subscriber", flat=True)
     delivered = 0
     for subscriber in sorted({str(name) for name in found}, key=_hooks_first):
@@ -191,8 +190,9 @@ async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
     event: Event = row.event
     hook, _, plugin = row.subscriber.partition(":")
     payload = {**event.payload, "id": event.id}
-    if hook == WEBHOOK.rstrip(":"):
-        return await _post(host, row, int(plugin) if plugin.isdigit() else -1)
+    webhook_id = webhook_id_of(row.subscriber)
+    if webhook_id is not None:
+        return await _post(host, row, webhook_id)
     if plugin:
         if plugin not in host.implementers(hook):
             await _failed(row, f"plugin {plugin!r} is not loaded (or no longer implements {hook})", final=True)
@@ -308,8 +308,10 @@ async def dead_letters(*, limit: int = 100) -> list[EventDelivery]:
     )
 
 
-async def redeliver(delivery_ids: Iterable[int]) -> int:
-    """Put dead deliveries back to be tried again at once, with their attempts counted afresh; returns how many."""
-    return await EventDelivery.filter(id__in=list(delivery_ids), status=DeliveryStatus.FAILED).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=_now()
-    )
+async def redeliver(delivery_ids: Iterable[int], *, only_failed: bool = True) -> int:
+    """Put deliveries back to be tried again at once, their attempts counted afresh (the dead letters, or with
+    `only_failed=False` a delivered one a receiver lost too); returns how many."""
+    rows = EventDelivery.filter(id__in=list(delivery_ids))
+    if only_failed:
+        rows = rows.filter(status=DeliveryStatus.FAILED)
+    return await rows.update(status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=_now(), last_error="")

@@ -17,6 +17,7 @@ from core.event_types import registry
 from core.events import DeliveryStatus, EventDelivery
 from core.pagination import PageRequest
 from core.webhooks import services
+from core.webhooks.models import SUBSCRIBER, webhook_id_of
 from core.webhooks.models import Webhook as WebhookModel
 from schema.errors import UserError, attempt
 from schema.permissions import PUBLIC, BrandPermission, guard
@@ -115,16 +116,10 @@ class WebhookDelivery(relay.Node):
     ) -> list[WebhookDelivery | None]:
         actor = await info.context.actor()
         ids = [int(i) for i in node_ids if i.isdigit()]
-        rows = await EventDelivery.filter(id__in=ids, subscriber__startswith="webhook:").prefetch_related("event")
-        hooks = {
-            w.id: w.brand_id
-            for w in await WebhookModel.filter(id__in=[int(r.subscriber.partition(":")[2]) for r in rows])
-        }
-        found = {
-            r.id: cls.of(r)
-            for r in rows
-            if actor.can(hooks.get(int(r.subscriber.partition(":")[2]), -1), Permission.MANAGE_APPS)
-        }
+        rows = await EventDelivery.filter(id__in=ids, subscriber__startswith=SUBSCRIBER).prefetch_related("event")
+        owners = {r.id: webhook_id_of(r.subscriber) for r in rows}
+        brands = {w.id: w.brand_id for w in await WebhookModel.filter(id__in=[o for o in owners.values() if o])}
+        found = {r.id: cls.of(r) for r in rows if actor.can(brands.get(owners[r.id] or -1, -1), Permission.MANAGE_APPS)}
         return [found.get(int(i)) if i.isdigit() else None for i in node_ids]
 
 

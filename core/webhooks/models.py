@@ -7,6 +7,18 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+SUBSCRIBER = "webhook:"  # a webhook's name among the outbox's subscribers is "webhook:<id>"
+
+
+def subscriber_name(webhook_id: int) -> str:
+    return f"{SUBSCRIBER}{webhook_id}"
+
+
+def webhook_id_of(subscriber: str) -> int | None:
+    """The webhook a subscriber name stands for, or None for any other subscriber."""
+    digits = subscriber.removeprefix(SUBSCRIBER)
+    return int(digits) if subscriber.startswith(SUBSCRIBER) and digits.isdigit() else None
+
 
 class Webhook(Model):
     id = fields.BigIntField(primary_key=True)

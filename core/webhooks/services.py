@@ -9,6 +9,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
+from core import outbox
 from core.actors.models import Brand
 from core.auth.permissions import Permission
 from core.context import Actor
@@ -18,16 +19,12 @@ from core.events import DeliveryStatus, EventDelivery, emit
 from core.pagination import Page, PageRequest, paginate
 from core.settings import Settings
 from core.webhooks import addresses, signing
-from core.webhooks.models import Webhook
+from core.webhooks.models import Webhook, subscriber_name, webhook_id_of
 
 MAX_EVENTS = 200
 MAX_NAME = 100
 MAX_SECRET = 200
 MIN_SECRET = 16
-
-
-def subscriber(webhook_id: int) -> str:
-    return f"webhook:{webhook_id}"
 
 
 async def _checked(data: Mapping[str, Any], settings: Settings, types: Mapping[str, EventType]) -> dict[str, Any]:
@@ -102,7 +99,7 @@ async def delete(actor: Actor, webhook_id: int) -> Webhook:
     """Its undelivered events are dropped with it; delivered ones stay in the log of the events."""
     webhook = await _load(actor, webhook_id)
     async with in_transaction():
-        await EventDelivery.filter(subscriber=subscriber(webhook.id), status=DeliveryStatus.PENDING).delete()
+        await EventDelivery.filter(subscriber=subscriber_name(webhook.id), status=DeliveryStatus.PENDING).delete()
         await Webhook.filter(id=webhook.id).delete()
         await emit("webhook.deleted", {"webhook_id": webhook.id, "url": webhook.url}, brand_id=webhook.brand_id)
     return webhook
@@ -131,7 +128,7 @@ async def deliveries(
 ) -> Page[EventDelivery]:
     """The webhook's delivery log, newest first."""
     webhook = await _load(actor, webhook_id)
-    query = EventDelivery.filter(subscriber=subscriber(webhook.id))
+    query = EventDelivery.filter(subscriber=subscriber_name(webhook.id))
     if status is not None:
         query = query.filter(status=status)
     return await paginate(
@@ -146,14 +143,11 @@ async def deliveries(
 
 async def redeliver(actor: Actor, delivery_id: int) -> EventDelivery:
     """Send a delivery again (a failed one, or a delivered one the receiver lost): due now, attempts afresh."""
-    row = await EventDelivery.get_or_none(id=delivery_id).prefetch_related("event")
-    webhook_id = int(row.subscriber.partition(":")[2]) if row and row.subscriber.startswith("webhook:") else -1
-    await _load(actor, webhook_id, field="deliveryId")
-    assert row is not None
-    await EventDelivery.filter(id=row.id).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=datetime.now(UTC), last_error=""
-    )
-    return await EventDelivery.get(id=row.id).prefetch_related("event")
+    row = await EventDelivery.get_or_none(id=delivery_id)
+    webhook_id = webhook_id_of(row.subscriber) if row is not None else None
+    await _load(actor, -1 if webhook_id is None else webhook_id, field="deliveryId")
+    await outbox.redeliver([delivery_id], only_failed=False)
+    return await EventDelivery.get(id=delivery_id).prefetch_related("event")
 
 
 async def _load(actor: Actor, webhook_id: int, *, field: str = "id") -> Webhook:
