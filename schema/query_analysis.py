@@ -221,8 +221,8 @@ class _Analysis:
         size = self.limits.list_sizes.get(f"{parent.name}.{node.name.value}")
         if isinstance(size, str):
             return self._argument_length(node, size), True
-        if _is_connection(parent) and node.name.value == "edges":
-            return 1, True  # counted by the connection's page size
+        if _sized_by_document(parent, node.name.value, self.limits):
+            return 1, True  # a page's edges: counted by the connection's page size
         return self.assumed(size), True  # the rest of its real length is counted at execution
 
     def assumed(self, maximum: int | None) -> int:
@@ -297,9 +297,7 @@ class ExecutionCost:
 
     def counts(self, parent: GraphQLObjectType, field_name: str) -> bool:
         """Whether the estimate left this list's length to execution (not a page's edges, not `nodes(ids:)`)."""
-        if field_name == "edges" and _is_connection(parent):
-            return False
-        return not isinstance(self.limits.list_sizes.get(f"{parent.name}.{field_name}"), str)
+        return not _sized_by_document(parent, field_name, self.limits)
 
     def add_list(
         self, nodes: list[FieldNode], parent: GraphQLObjectType, item_type: GraphQLNamedType, length: int
@@ -329,6 +327,14 @@ class ExecutionCost:
             nodes,
             extensions={"code": "QUERY_TOO_COSTLY", "cost": self.total, "maxCost": self.limits.max_cost},
         )
+
+
+def _sized_by_document(parent: GraphQLNamedType, field_name: str, limits: QueryLimits) -> bool:
+    """Whether a list's length is known from the document (a page's edges, a list the size of an argument),
+    rather than counted as execution fills it."""
+    if field_name == "edges" and _is_connection(parent):
+        return True
+    return isinstance(limits.list_sizes.get(f"{parent.name}.{field_name}"), str)
 
 
 def _is_connection(type_: GraphQLNamedType | None) -> bool:
