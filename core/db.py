@@ -31,6 +31,7 @@ MODEL_MODULES = [
     "core.garments.models",
     "core.events",
     "core.webhooks.models",
+    "core.jobs.models",
 ]
 
 
