@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from plugins.supplier_catalogs.plugin import Settings, event_types, schema_extensions
 
-MODELS = "plugins.supplier_catalogs.models"
+MODELS = ["plugins.supplier_catalogs.models", "plugins.supplier_catalogs.order_models"]
 MIGRATIONS = "plugins.supplier_catalogs.migrations"
 
 __all__ = ["MIGRATIONS", "MODELS", "Settings", "event_types", "schema_extensions"]
