@@ -1,7 +1,9 @@
 """The benchmark catalog: one approved brand, N products × 5 sizes, each variant priced in IDR and MYR.
 
 Each product also has a category (one per kind), two choice attributes (fabric: one value, motif: one or two)
-and two images; every seventh product is on sale (a compare-at price above its price).
+and two images; every seventh product is on sale (a compare-at price above its price). `variants=10` makes
+each size in two colours, and `stock=True` gives every variant a stock row (some sold out, some above the
+storefront's cap), as `bench.storefront`'s wide catalog has.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from core.catalog.models import (
     ProductAttributeValue,
     ProductMedia,
     ProductStatus,
+    Stock,
     Variant,
     VariantPrice,
 )
@@ -27,13 +30,16 @@ BRAND_SLUG = "bench-butik"
 SIZES = ("S", "M", "L", "XL", "XXL")
 KINDS = ("Gamis", "Tunik", "Kaftan", "Abaya", "Kemeja", "Rok", "Khimar")
 COLOURS = ("Sage", "Hitam", "Navy", "Dusty Pink", "Mocca")
+VARIANT_COLOURS = ("Sage", "Hitam")  # each size in the first colour, then (variants=10) in the second
 FABRICS = ("Ceruty", "Katun", "Linen", "Wolfis")
 MOTIFS = ("Polos", "Bunga", "Garis")
 BATCH = 500
 
 
-async def load_catalog(size: int, slug: str = BRAND_SLUG) -> Brand:
+async def load_catalog(size: int, slug: str = BRAND_SLUG, *, variants: int = 5, stock: bool = False) -> Brand:
     """Insert the catalog with bulk inserts; returns the brand (its slug is the storefront header)."""
+    if variants not in (5, 10):
+        raise ValueError("variants: 5 (one per size) or 10 (each size in two colours)")
     brand = await Brand.create(
         slug=slug,
         name="Bench Butik",
@@ -46,9 +52,11 @@ async def load_catalog(size: int, slug: str = BRAND_SLUG) -> Brand:
     categories = await _categories(brand)
     await Product.bulk_create(_products(brand, size, categories), batch_size=BATCH)
     product_ids: list[int] = await Product.filter(brand_id=brand.id).order_by("id").values_list("id", flat=True)
-    await Variant.bulk_create(_variants(brand, product_ids), batch_size=BATCH)
-    variants = await Variant.filter(brand_id=brand.id).order_by("id").values_list("id", "product_id", "position")
-    await VariantPrice.bulk_create(_prices(variants), batch_size=BATCH)
+    await Variant.bulk_create(_variants(brand, product_ids, variants // len(SIZES)), batch_size=BATCH)
+    rows = await Variant.filter(brand_id=brand.id).order_by("id").values_list("id", "product_id", "position")
+    await VariantPrice.bulk_create(_prices(rows), batch_size=BATCH)
+    if stock:
+        await Stock.bulk_create([Stock(variant_id=v, quantity=(v * 7) % 45) for v, _, _ in rows], batch_size=BATCH)
     await ProductMedia.bulk_create(_media(product_ids), batch_size=BATCH)
     await ProductAttributeValue.bulk_create(await _attribute_values(brand, product_ids), batch_size=BATCH)
     for start in range(0, len(product_ids), BATCH):
@@ -80,10 +88,18 @@ def _products(brand: Brand, size: int, categories: list[Category]) -> list[Produ
     return products
 
 
-def _variants(brand: Brand, product_ids: list[int]) -> list[Variant]:
+def _variants(brand: Brand, product_ids: list[int], colours: int) -> list[Variant]:
     return [
-        Variant(brand=brand, product_id=pid, sku=f"BB-{pid}-{size}", size=size, colour="Sage", position=position)
+        Variant(
+            brand=brand,
+            product_id=pid,
+            sku=f"BB-{pid}-{size}" if c == 0 else f"BB-{pid}-{size}-{colour}",
+            size=size,
+            colour=colour,
+            position=c * len(SIZES) + position,
+        )
         for pid in product_ids
+        for c, colour in enumerate(VARIANT_COLOURS[:colours])
         for position, size in enumerate(SIZES)
     ]
 
