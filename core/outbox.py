@@ -22,6 +22,7 @@ import logging
 import os
 import random
 import socket
+import time
 import weakref
 from collections.abc import Iterable
 from contextvars import ContextVar
@@ -42,8 +43,10 @@ logger = logging.getLogger("lini.outbox")
 MAX_ATTEMPTS = 12  # 5 s doubling to the 1 h cap: about seven hours of retries before the dead letter
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(hours=1)
-LEASE = timedelta(seconds=60)  # renewed after every delivery; a delivery must not take longer
+LEASE = timedelta(seconds=60)  # renewed as deliveries go on; one delivery must not take longer
+RENEW_AFTER = LEASE / 4
 BATCH = 100
+WEBHOOKS_AT_ONCE = 16  # receivers posted to at once by one dispatcher (each receiver's events stay in order)
 ERROR_KEPT = 2000  # characters of the last error kept on a row
 
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
@@ -87,35 +90,50 @@ async def after_commit(host: PluginHost | None, *, limit: int = BATCH) -> int:
     return await dispatch(host, limit=limit, webhooks=False)
 
 
-async def dispatch(host: PluginHost | None, *, limit: int = BATCH, webhooks: bool = True) -> int:
+async def dispatch(host: PluginHost | None, *, limit: int = BATCH, webhooks: bool = True, hooks: bool = True) -> int:
     """Deliver every due delivery of every subscriber whose lease this process can take; returns how many were
-    made. Subscribers another process is delivering are left to it."""
+    made. Subscribers another process is delivering are left to it. Plugins' hooks are called one subscriber
+    after another; webhooks are posted to several receivers at once (`WEBHOOKS_AT_ONCE`), each in its order."""
     if host is None:
         return 0
-    now = _now()
-    due = EventDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+    due = EventDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=_now())
     if not webhooks:
         due = due.exclude(subscriber__startswith=SUBSCRIBER)
-    found = await due.distinct().values_list("subscriber", flat=True)
+    if not hooks:
+        due = due.filter(subscriber__startswith=SUBSCRIBER)
+    found = sorted({str(name) for name in await due.distinct().values_list("subscriber", flat=True)})
     delivered = 0
-    for subscriber in sorted({str(name) for name in found}, key=_hooks_first):
-        if subscriber in _delivering.get():
-            continue
-        lock = _locks.setdefault(asyncio.get_running_loop(), {}).setdefault(subscriber, asyncio.Lock())
-        async with lock:
-            if not await _lease(subscriber):
-                continue
-            entered = _delivering.set(_delivering.get() | {subscriber})
-            try:
-                delivered += await _deliver_rows(host, subscriber, limit)
-            finally:
-                _delivering.reset(entered)
-                await _release(subscriber)
+    for subscriber in (name for name in found if webhook_id_of(name) is None):
+        delivered += await _deliver_subscriber(host, subscriber, limit)
+    receivers = [name for name in found if webhook_id_of(name) is not None]
+    if receivers:
+        gate = asyncio.Semaphore(WEBHOOKS_AT_ONCE)
+
+        async def one(subscriber: str) -> int:
+            async with gate:
+                return await _deliver_subscriber(host, subscriber, limit)
+
+        outcomes = await asyncio.gather(*(one(name) for name in receivers), return_exceptions=True)
+        errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        delivered += sum(outcome for outcome in outcomes if isinstance(outcome, int))
+        if errors:
+            raise errors[0]  # the others' deliveries are recorded; the sweep's retry logs this one
     return delivered
 
 
-def _hooks_first(subscriber: str) -> tuple[int, str]:
-    return (":" in subscriber, subscriber)
+async def _deliver_subscriber(host: PluginHost, subscriber: str, limit: int) -> int:
+    if subscriber in _delivering.get():
+        return 0
+    lock = _locks.setdefault(asyncio.get_running_loop(), {}).setdefault(subscriber, asyncio.Lock())
+    async with lock:
+        if not await _lease(subscriber):
+            return 0
+        entered = _delivering.set(_delivering.get() | {subscriber})
+        try:
+            return await _deliver_rows(host, subscriber, limit)
+        finally:
+            _delivering.reset(entered)
+            await _release(subscriber)
 
 
 async def _lease(subscriber: str) -> bool:
@@ -149,6 +167,8 @@ async def _deliver_rows(host: PluginHost, subscriber: str, limit: int) -> int:
     delivered = 0
     after = 0
     waiting = await _waiting_keys(subscriber)
+    receiver = await _Receiver.of(subscriber)
+    renewed = time.monotonic()
     while delivered < limit:
         rows = (
             await EventDelivery.filter(
@@ -165,12 +185,31 @@ async def _deliver_rows(host: PluginHost, subscriber: str, limit: int) -> int:
             first_waiting = waiting.get(row.object_key) if row.object_key else None
             if first_waiting is not None and first_waiting < row.id:
                 continue  # an earlier event of this object is being retried: this one follows it
-            if await _deliver(host, row):
+            done = await (_post(host, row, receiver) if receiver is not None else _deliver(host, row))
+            if done:
                 delivered += 1
             elif row.object_key:
                 waiting.setdefault(row.object_key, row.id)
-            await _renew(subscriber)
+            if time.monotonic() - renewed > RENEW_AFTER.total_seconds():
+                await _renew(subscriber)
+                renewed = time.monotonic()
     return delivered
+
+
+@dataclass(frozen=True)
+class _Receiver:
+    """A webhook subscriber's webhook and brand slug, read once per pass rather than once per delivery."""
+
+    webhook: Webhook | None  # None: deleted since its rows were written
+    brand: str | None
+
+    @classmethod
+    async def of(cls, subscriber: str) -> _Receiver | None:
+        webhook_id = webhook_id_of(subscriber)
+        if webhook_id is None:
+            return None
+        webhook = await Webhook.get_or_none(id=webhook_id)
+        return cls(webhook, await delivery.brand_slug(webhook.brand_id) if webhook is not None else None)
 
 
 async def _waiting_keys(subscriber: str) -> dict[str, int]:
@@ -190,9 +229,6 @@ async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
     event: Event = row.event
     hook, _, plugin = row.subscriber.partition(":")
     payload = {**event.payload, "id": event.id}
-    webhook_id = webhook_id_of(row.subscriber)
-    if webhook_id is not None:
-        return await _post(host, row, webhook_id)
     if plugin:
         if plugin not in host.implementers(hook):
             await _failed(row, f"plugin {plugin!r} is not loaded (or no longer implements {hook})", final=True)
@@ -222,16 +258,15 @@ async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
     return True
 
 
-async def _post(host: PluginHost, row: EventDelivery, webhook_id: int) -> bool:
-    webhook = await Webhook.get_or_none(id=webhook_id)
+async def _post(host: PluginHost, row: EventDelivery, receiver: _Receiver) -> bool:
+    webhook = receiver.webhook
     if webhook is None or not webhook.is_active:
         await _failed(row, "the webhook was deleted or switched off", final=True)
         return False
     try:
-        answer = await delivery.post(webhook, row.event, host.settings)
+        answer = await delivery.post(webhook, row.event, host.settings, brand=receiver.brand)
     except delivery.DeliveryFailed as failure:
-        await _answered(row, failure.answer)
-        final = await _failed(row, str(failure))
+        final = await _failed(row, str(failure), answer=failure.answer)
         if final:
             await emit(
                 "webhook.delivery_failed",
@@ -239,15 +274,14 @@ async def _post(host: PluginHost, row: EventDelivery, webhook_id: int) -> bool:
                 brand_id=webhook.brand_id,
             )
         return False
-    await _answered(row, answer)
-    await _delivered(row)
+    await _delivered(row, answer=answer)
     return True
 
 
-async def _answered(row: EventDelivery, answer: delivery.Answer) -> None:
-    await EventDelivery.filter(id=row.id).update(
-        response_status=answer.status, response_body=answer.body, duration_ms=answer.duration_ms
-    )
+def _answer_fields(answer: delivery.Answer | None) -> dict[str, object]:
+    if answer is None:
+        return {}
+    return {"response_status": answer.status, "response_body": answer.body, "duration_ms": answer.duration_ms}
 
 
 async def _plugins_behind(hook: str, object_key: str, plugins: Iterable[str]) -> set[str]:
@@ -276,24 +310,23 @@ async def _hand_on(row: EventDelivery, subscriber: str, error: str) -> None:
     )
 
 
-async def _delivered(row: EventDelivery) -> None:
+async def _delivered(row: EventDelivery, *, answer: delivery.Answer | None = None) -> None:
     await EventDelivery.filter(id=row.id, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.DELIVERED, delivered_at=_now(), attempts=row.attempts + 1
+        status=DeliveryStatus.DELIVERED, delivered_at=_now(), attempts=row.attempts + 1, **_answer_fields(answer)
     )
 
 
-async def _failed(row: EventDelivery, error: str, *, final: bool = False) -> bool:
-    """Record a failed attempt; True when it was the last (the row is the dead letter now)."""
+async def _failed(
+    row: EventDelivery, error: str, *, final: bool = False, answer: delivery.Answer | None = None
+) -> bool:
+    """Record a failed attempt (and the receiver's answer); True when it was the last (the dead letter now)."""
     attempts = row.attempts + 1
+    kept = {"attempts": attempts, "last_error": error[:ERROR_KEPT], **_answer_fields(answer)}
     if final or attempts >= MAX_ATTEMPTS:
         logger.error("delivery %s of event %s to %s failed for good: %s", row.id, row.event_id, row.subscriber, error)
-        await EventDelivery.filter(id=row.id).update(
-            status=DeliveryStatus.FAILED, attempts=attempts, last_error=error[:ERROR_KEPT]
-        )
+        await EventDelivery.filter(id=row.id).update(status=DeliveryStatus.FAILED, **kept)
         return True
-    await EventDelivery.filter(id=row.id).update(
-        attempts=attempts, last_error=error[:ERROR_KEPT], next_attempt_at=_now() + retry_delay(attempts)
-    )
+    await EventDelivery.filter(id=row.id).update(next_attempt_at=_now() + retry_delay(attempts), **kept)
     return False
 
 

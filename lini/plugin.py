@@ -14,6 +14,11 @@ permissions, `Connection`/`connection`/`paginate` for Relay lists, `changes`/`pl
 Supplier-side plugins (catalog feeds) act for the caller's approved supplier (`approved_supplier`) through
 core's fabric service (`create_fabric`, `update_fabric`, `archive_fabric`: validated, evented, price history
 kept) and read the supplier's own fabrics with `own_fabrics`; they never write the `fabric` table themselves.
+A plugin that sells raw material to buyers reads the catalogue brands choose from (`fabric_catalogue`: ACTIVE
+fabrics of APPROVED suppliers), converts prices with `exchange_factors` (every rate into one currency, one
+query), moves metres with `take_fabric_metres` (one conditional UPDATE, never below zero) and
+`give_back_fabric_metres`, and reads what a brand's uncut made-to-measure jobs hold of each fabric with
+`fabric_reservations`.
 
 Production dispatch: `candidates` (every approved tailor judged against a queued job by the one set of rules
 staff assignment uses: approval, the certificate rule, garment type, capacity, plus region and lead time),
@@ -30,7 +35,7 @@ from __future__ import annotations
 from procrastinate import Blueprint, JobContext, RetryStrategy
 
 from core.actors.brands import managed_brand, member_brand
-from core.actors.models import Brand, Tailor
+from core.actors.models import Brand, Supplier, Tailor
 from core.actors.services import storefront_by_slug
 from core.auth.permissions import Permission
 from core.catalog.models import Product, Variant, VariantPrice
@@ -44,10 +49,16 @@ from core.event_types import EventType
 from core.events import emit
 from core.garments.assignment import assign as assign_job
 from core.garments.candidates import Candidate, Check, Pool, TrackRecord, Verdict, candidates, track_records
+from core.garments.fabric_queries import available as fabric_catalogue
 from core.garments.fabric_queries import own as own_fabrics
+from core.garments.fabric_stock import Reservation as FabricReservation
+from core.garments.fabric_stock import give_back as give_back_fabric_metres
+from core.garments.fabric_stock import reservations as fabric_reservations
+from core.garments.fabric_stock import take as take_fabric_metres
 from core.garments.fabrics import approved_supplier, archive_fabric, create_fabric, update_fabric
 from core.garments.models import Fabric, FabricStatus, JobStage, ProductionJob
 from core.garments.quote import Adjustment, GarmentLine, PriceContext
+from core.garments.rates import factors_into as exchange_factors
 from core.hookspecs import OrderEvent, ProductionEvent
 from core.jobs.runtime import task_host
 from core.money import Money, exponent, is_currency, parse_amount, quantize
@@ -110,6 +121,7 @@ __all__ = [
     "DomainErrors",
     "EventType",
     "Fabric",
+    "FabricReservation",
     "FabricStatus",
     "GarmentLine",
     "JobContext",
@@ -152,6 +164,7 @@ __all__ = [
     "ShippingProvider",
     "ShippingRate",
     "ShippingRequest",
+    "Supplier",
     "Tailor",
     "TrackRecord",
     "UserError",
@@ -170,8 +183,12 @@ __all__ = [
     "decode_id",
     "emit",
     "encode_id",
+    "exchange_factors",
     "exponent",
+    "fabric_catalogue",
+    "fabric_reservations",
     "find_payment",
+    "give_back_fabric_metres",
     "guard",
     "hookimpl",
     "is_currency",
@@ -189,6 +206,7 @@ __all__ = [
     "storefront_by_slug",
     "storefront_product",
     "storefront_products",
+    "take_fabric_metres",
     "task_host",
     "track_records",
     "update_fabric",

@@ -27,6 +27,7 @@ from starlette.applications import Starlette
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from core.db import migrate
+from core.jobs import schema as job_schema
 from core.plugins import PluginHost, load_plugins
 from core.settings import Settings, load_settings
 from server import create_app
@@ -108,6 +109,7 @@ def postgres_url() -> Iterator[str]:
     url = admin.rsplit("/", 1)[0] + f"/{name}"
     try:
         run_sync(migrate(url, plugin_apps()))
+        run_sync(job_schema.install(url))  # as `server.py migrate` does: jobs are deferred in the ORM's transactions
         _PG_SEEDS[url] = run_sync(_snapshot_seed_rows(url))
         yield url
     finally:

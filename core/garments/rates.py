@@ -99,3 +99,20 @@ def _rate(problems: Problems, value: object) -> Decimal:
     elif rounded != number:
         problems.add("INVALID_RATE", "A rate has at most 8 decimals.", "rate")
     return rounded
+
+
+async def factors_into(currency: str) -> dict[str, Decimal]:
+    """What one unit of each currency that has a rate with `currency` is worth in it (`currency` itself: 1), in
+    one query: a list priced in many currencies converts every row without a look-up each. The direct rate is
+    preferred to the inverse of the reverse one, as `convert` does."""
+    rows = await ExchangeRate.filter(Q(base=currency) | Q(quote=currency))
+    factors = {currency: Decimal(1)}
+    with localcontext() as context:
+        context.prec = 50
+        for row in rows:
+            if row.base == currency and row.quote not in factors:
+                factors[row.quote] = 1 / Decimal(row.rate)
+        for row in rows:
+            if row.quote == currency:
+                factors[row.base] = Decimal(row.rate)
+    return factors

@@ -10,9 +10,30 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from procrastinate import App
+
 from core.plugins import PluginHost
 
 _HOST: ContextVar[PluginHost | None] = ContextVar("lini_job_host", default=None)
+# The queue of this process (a server's or a worker's), open while it serves: a process has one, and requests
+# reach it from tasks that do not inherit the lifespan's context, hence a module global and not a ContextVar.
+_app: App | None = None
+
+
+def current_app() -> App | None:
+    """The open queue of this process, if it has one (`defer_job` reads its tasks' declared options)."""
+    return _app
+
+
+@contextmanager
+def serving_app(app: App) -> Iterator[App]:
+    """Make `app` this process's queue while the block runs."""
+    global _app
+    previous, _app = _app, app
+    try:
+        yield app
+    finally:
+        _app = previous
 
 
 def task_host() -> PluginHost:

@@ -14,19 +14,25 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+import asyncpg
 from procrastinate import App, JobContext
 from procrastinate.exceptions import JobAborted
 from procrastinate.worker import Worker
 
 from core.db import DatabaseNotMigrated, connected, pending_migrations
-from core.jobs import schema
-from core.jobs.queue import build_app, is_postgres, runs_in_process
-from core.jobs.runtime import running_with
+from core.events import OUTBOX_CHANNEL
+from core.jobs import deferral, schema
+from core.jobs.queue import build_app, conninfo, is_postgres, runs_in_process
+from core.jobs.runtime import running_with, serving_app
+from core.outbox import dispatch
 from core.plugins import PluginHost
 from core.settings import Settings
+from core.webhooks.delivery import close_shared_client
 
 logger = logging.getLogger("lini.jobs")
 SIDE_CONNECTIONS = 3  # the worker's listener, heartbeat and periodic deferrer, beside one per running job
+RECONNECT_SECONDS = 5.0  # PostgreSQL: how often the outbox listener checks its connection
+HAND_OVER_SECONDS = 1.0  # SQLite: how soon a job deferred for now runs (its request is read once a second)
 
 
 def job_logger(*, success_level: int = logging.INFO) -> Callable[..., Awaitable[Any]]:
@@ -45,8 +51,7 @@ def job_logger(*, success_level: int = logging.INFO) -> Callable[..., Awaitable[
         try:
             result = await call_next()
         except BaseException as error:
-            task = worker.app.tasks.get(job.task_name)
-            retried = task is not None and task.get_retry_exception(exception=error, job=job) is not None
+            retried = _will_retry(worker, error, context)
             if isinstance(error, JobAborted | asyncio.CancelledError) and not retried:
                 log(logging.WARNING, "aborted")
             else:
@@ -59,8 +64,69 @@ def job_logger(*, success_level: int = logging.INFO) -> Callable[..., Awaitable[
     return log_job
 
 
+def _will_retry(worker: Worker, error: BaseException, context: JobContext) -> bool:
+    job = context.job
+    task = worker.app.tasks.get(job.task_name)
+    return task is not None and task.get_retry_exception(exception=error, job=job) is not None
+
+
+async def forget_requests(call_next: Callable[[], Awaitable[Any]], context: JobContext, worker: Worker) -> Any:
+    """SQLite: a job that ran to its end (not one to be retried) no longer needs its `JobRequest` row."""
+    ran = [context.job.id] if context.job.id is not None else []
+    try:
+        result = await call_next()
+    except BaseException as error:
+        if not _will_retry(worker, error, context):
+            await deferral.job_done(worker.app, ran)
+        raise
+    await deferral.job_done(worker.app, ran)
+    return result
+
+
+async def hand_over_requests(app: App, *, every: float = HAND_OVER_SECONDS) -> None:
+    """SQLite: give the in-memory queue the deferred jobs that fell due, for as long as the server runs."""
+    while True:
+        try:
+            await deferral.hand_over_due(app)
+        except Exception:
+            logger.exception("handing deferred jobs to the in-process queue failed; trying again")
+        await asyncio.sleep(every)
+
+
+async def follow_outbox(settings: Settings, host: PluginHost, *, every: float = RECONNECT_SECONDS) -> None:
+    """PostgreSQL: post webhooks as soon as a commit announces them (`LISTEN lini_outbox`), for as long as the
+    worker runs. Notices that arrive during a pass make one more pass; a lost connection is opened again, and
+    meanwhile the periodic sweep delivers. Every worker process listens: subscribers' leases share the work."""
+    wake = asyncio.Event()
+    while True:
+        try:
+            connection = await asyncpg.connect(conninfo(settings.database.url))
+        except (OSError, asyncpg.PostgresError) as error:
+            logger.warning("cannot listen for committed events (%r); trying again in %g s", error, every)
+            await asyncio.sleep(every)
+            continue
+        try:
+            await connection.add_listener(OUTBOX_CHANNEL, lambda *_: wake.set())
+            wake.set()  # what was committed before we listened
+            while not connection.is_closed():
+                try:
+                    await asyncio.wait_for(wake.wait(), timeout=every)
+                except TimeoutError:
+                    continue
+                wake.clear()
+                try:
+                    await dispatch(host, hooks=False)
+                except Exception:
+                    logger.exception("posting webhooks failed; the sweep tries again")
+        finally:
+            await connection.close()
+
+
 def new_worker(app: App, settings: Settings, *, name: str, concurrency: int, in_server: bool = False) -> Worker:
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
+    middleware = [job_logger(success_level=logging.DEBUG if in_server else logging.INFO)]
+    if not is_postgres(settings.database.url):
+        middleware.append(forget_requests)
     return Worker(
         app=app,
         name=name,
@@ -71,7 +137,7 @@ def new_worker(app: App, settings: Settings, *, name: str, concurrency: int, in_
         shutdown_graceful_timeout=settings.jobs.shutdown_grace_seconds,
         # in the server, uvicorn owns SIGTERM/SIGINT and the lifespan stops the worker
         install_signal_handlers=not in_server,
-        worker_middleware=[job_logger(success_level=logging.DEBUG if in_server else logging.INFO)],
+        worker_middleware=middleware,
     )
 
 
@@ -83,7 +149,7 @@ async def serving(settings: Settings, host: PluginHost) -> AsyncIterator[App]:
     concurrency = settings.jobs.concurrency
     app = build_app(settings, host, max_connections=concurrency + SIDE_CONNECTIONS if in_process else 2)
     async with app.open_async():
-        with running_with(host):
+        with running_with(host), serving_app(app):
             if not in_process:
                 if not is_postgres(settings.database.url):
                     logger.warning(
@@ -97,11 +163,17 @@ async def serving(settings: Settings, host: PluginHost) -> AsyncIterator[App]:
             task = asyncio.create_task(worker.run(), name="lini-jobs-worker")
             await asyncio.sleep(0)  # let run() begin: it clears the stop flag, so a stop() before it would be lost
             task.add_done_callback(_report_end)
+            if is_postgres(settings.database.url):
+                beside = asyncio.create_task(follow_outbox(settings, host), name="lini-outbox-listener")
+            else:
+                beside = asyncio.create_task(hand_over_requests(app), name="lini-jobs-hand-over")
             try:
                 yield app
             finally:
+                beside.cancel()
                 worker.stop()
-                await asyncio.gather(task, return_exceptions=True)  # a crash was logged when it happened
+                await asyncio.gather(task, beside, return_exceptions=True)
+                await close_shared_client()
 
 
 def _report_end(task: asyncio.Task[None]) -> None:
@@ -121,7 +193,13 @@ async def run(settings: Settings, host: PluginHost, *, concurrency: int | None =
         async with app.open_async():
             if is_postgres(settings.database.url) and not await schema.installed(app):
                 raise DatabaseNotMigrated("The job queue's tables are missing: run `python server.py migrate`.")
-            with running_with(host):
+            with running_with(host), serving_app(app):
                 logger.info("worker started: %d jobs at once, tasks %s", concurrency, ", ".join(sorted(app.tasks)))
-                await new_worker(app, settings, name="worker", concurrency=concurrency).run()
+                listener = asyncio.create_task(follow_outbox(settings, host), name="lini-outbox-listener")
+                try:
+                    await new_worker(app, settings, name="worker", concurrency=concurrency).run()
+                finally:
+                    listener.cancel()
+                    await asyncio.gather(listener, return_exceptions=True)
+                    await close_shared_client()
                 logger.info("worker stopped")

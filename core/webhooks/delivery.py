@@ -7,7 +7,9 @@ followed: a receiver that moved gets its URL updated by the brand, not rewritten
 
 from __future__ import annotations
 
+import asyncio
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -24,6 +26,9 @@ from core.webhooks.models import Webhook
 
 BODY_KEPT = 2000  # characters of a receiver's answer kept on the delivery
 USER_AGENT = "Lini-Webhooks/1"
+# One client per event loop, shared by every delivery of the process: its connections are kept alive between
+# posts to a receiver, and making a client (its TLS context above all) costs more than a loopback post.
+_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,31 @@ def envelope(event: Event, brand_slug: str | None) -> dict[str, Any]:
     }
 
 
-async def post(webhook: Webhook, event: Event, settings: Settings, client: httpx.AsyncClient | None = None) -> Answer:
-    """Post the event; returns the answer, or raises DeliveryFailed with it."""
+def shared_client() -> httpx.AsyncClient:
+    """This event loop's client for posting webhooks (redirects not followed; timeouts set per post)."""
+    loop = asyncio.get_running_loop()
+    client = _clients.get(loop)
+    if client is None or client.is_closed:
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+        client = _clients[loop] = httpx.AsyncClient(follow_redirects=False, limits=limits)
+    return client
+
+
+async def close_shared_client() -> None:
+    """Close this loop's client (a worker or server stopping)."""
+    client = _clients.pop(asyncio.get_running_loop(), None)
+    if client is not None:
+        await client.aclose()
+
+
+async def brand_slug(brand_id: int) -> str | None:
+    slug = await Brand.filter(id=brand_id).first().values_list("slug", flat=True)
+    return str(slug) if slug else None
+
+
+async def post(webhook: Webhook, event: Event, settings: Settings, *, brand: str | None = None) -> Answer:
+    """Post the event (`brand`: the brand's slug, when the caller read it already); returns the answer, or
+    raises DeliveryFailed with it."""
     started = time.monotonic()
 
     def answered(status: int | None, body: str) -> Answer:
@@ -64,8 +92,7 @@ async def post(webhook: Webhook, event: Event, settings: Settings, client: httpx
         await addresses.check_resolves(webhook.url, settings)
     except Exception as error:
         raise DeliveryFailed(str(error), answered(None, "")) from None
-    slug = await Brand.filter(id=webhook.brand_id).first().values_list("slug", flat=True)
-    body = orjson.dumps(envelope(event, str(slug) if slug else None))
+    body = orjson.dumps(envelope(event, brand if brand is not None else await brand_slug(webhook.brand_id)))
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
@@ -73,18 +100,30 @@ async def post(webhook: Webhook, event: Event, settings: Settings, client: httpx
         "Lini-Event-Type": event.type,
         "Lini-Signature": signing.signature(webhook.secret, int(time.time()), body),
     }
-    timeout = httpx.Timeout(settings.webhooks.timeout_seconds)
+    limit = settings.webhooks.timeout_seconds
     try:
-        if client is None:
-            async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as own:
-                response = await own.post(webhook.url, content=body, headers=headers)
-        else:
-            response = await client.post(webhook.url, content=body, headers=headers, timeout=timeout)
+        # the whole exchange within the limit: httpx's timeouts are per read, so a receiver dripping a byte a
+        # second would otherwise hold a delivery for ever
+        async with asyncio.timeout(limit):
+            status, text = await _exchange(webhook.url, body, headers, httpx.Timeout(limit))
+    except TimeoutError:
+        raise DeliveryFailed(f"no answer within {limit:g} s", answered(None, "")) from None
     except httpx.TimeoutException:
-        raise DeliveryFailed(f"no answer within {settings.webhooks.timeout_seconds:g} s", answered(None, "")) from None
+        raise DeliveryFailed(f"no answer within {limit:g} s", answered(None, "")) from None
     except httpx.HTTPError as error:
         raise DeliveryFailed(f"{type(error).__name__}: {error}", answered(None, "")) from None
-    answer = answered(response.status_code, response.text)
-    if not 200 <= response.status_code < 300:
-        raise DeliveryFailed(f"the receiver answered {response.status_code}", answer)
+    answer = answered(status, text)
+    if not 200 <= status < 300:
+        raise DeliveryFailed(f"the receiver answered {status}", answer)
     return answer
+
+
+async def _exchange(url: str, body: bytes, headers: dict[str, str], limits: httpx.Timeout) -> tuple[int, str]:
+    """Post, and read no more of the answer than the delivery log keeps (a receiver may answer gigabytes)."""
+    async with shared_client().stream("POST", url, content=body, headers=headers, timeout=limits) as response:
+        kept = bytearray()
+        async for chunk in response.aiter_bytes():
+            kept += chunk
+            if len(kept) >= BODY_KEPT * 4:  # UTF-8: at most four bytes a character
+                break
+        return response.status_code, kept.decode("utf-8", errors="replace")

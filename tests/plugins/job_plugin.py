@@ -19,6 +19,12 @@ async def tick(timestamp: int) -> None:
     _append(f"{timestamp} {os.getpid()}\n")
 
 
+@blueprint.task(name="note", retry=RetryStrategy(max_attempts=2, wait=1))
+async def note(text: str) -> None:
+    """A job deferred by a test (`defer_job("job_plugin:note", text=…)`): it writes its text to the log."""
+    _append(f"{text}\n")
+
+
 def _append(line: str) -> None:
     with open(os.environ[LOG_ENV], "a", encoding="utf-8") as log:
         log.write(line)
