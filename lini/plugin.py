@@ -27,7 +27,8 @@ assignment itself, capacity taken under the tailor's row lock).
 
 Background work: `Blueprint` (procrastinate's) for the tasks and periodic tasks a plugin returns from
 `job_blueprints`, `RetryStrategy` for their retries, `JobContext` for a task declared with `pass_context=True`,
-and `task_host()` for the plugin host inside a running task.
+`task_host()` for the plugin host inside a running task, and `defer_job` to queue a job (now or at a time) in
+the transaction of the change that asks for it.
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from core.garments.models import Fabric, FabricStatus, JobStage, ProductionJob
 from core.garments.quote import Adjustment, GarmentLine, PriceContext
 from core.garments.rates import factors_into as exchange_factors
 from core.hookspecs import OrderEvent, ProductionEvent
+from core.jobs.deferral import UnknownTask, defer_job
 from core.jobs.runtime import task_host
 from core.money import Money, exponent, is_currency, parse_amount, quantize
 from core.orders.models import Order, OrderStatus
@@ -167,6 +169,7 @@ __all__ = [
     "Supplier",
     "Tailor",
     "TrackRecord",
+    "UnknownTask",
     "UserError",
     "Variant",
     "VariantPrice",
@@ -181,6 +184,7 @@ __all__ = [
     "connection",
     "create_fabric",
     "decode_id",
+    "defer_job",
     "emit",
     "encode_id",
     "exchange_factors",
