@@ -22,8 +22,10 @@ query), moves metres with `take_fabric_metres` (one conditional UPDATE, never be
 
 Production dispatch: `candidates` (every approved tailor judged against a queued job by the one set of rules
 staff assignment uses: approval, the certificate rule, garment type, capacity, plus region and lead time),
-`track_records` (QC first-pass, remakes, on-time over a tailor's last jobs) and `assign_job` (staff
-assignment itself, capacity taken under the tailor's row lock).
+`judge` (the same rules for one job against tailors the caller chose: a batch judges one job per garment type and
+due date), `judging_date` (the day a dispatched job's certificate must still count on), `track_records` (QC
+first-pass, remakes, on-time over a tailor's last jobs) and `assign_job` (staff assignment itself, capacity
+taken under the tailor's row lock; a dispatcher passes `judged_on` and `accepted_by` for an accepted offer).
 
 Background work: `Blueprint` (procrastinate's) for the tasks and periodic tasks a plugin returns from
 `job_blueprints`, `RetryStrategy` for their retries, `JobContext` for a task declared with `pass_context=True`,
@@ -36,7 +38,7 @@ from __future__ import annotations
 from procrastinate import Blueprint, JobContext, RetryStrategy
 
 from core.actors.brands import managed_brand, member_brand
-from core.actors.models import Brand, Supplier, Tailor
+from core.actors.models import ActorStatus, Brand, Supplier, Tailor
 from core.actors.services import storefront_by_slug
 from core.auth.permissions import Permission
 from core.catalog.models import Product, Variant, VariantPrice
@@ -49,7 +51,17 @@ from core.errors import DomainError, DomainErrors, PermissionDenied
 from core.event_types import EventType
 from core.events import emit
 from core.garments.assignment import assign as assign_job
-from core.garments.candidates import Candidate, Check, Pool, TrackRecord, Verdict, candidates, track_records
+from core.garments.candidates import (
+    Candidate,
+    Check,
+    Pool,
+    TrackRecord,
+    Verdict,
+    candidates,
+    judge,
+    judging_date,
+    track_records,
+)
 from core.garments.fabric_queries import available as fabric_catalogue
 from core.garments.fabric_queries import own as own_fabrics
 from core.garments.fabric_stock import Reservation as FabricReservation
@@ -110,6 +122,7 @@ __all__ = [
     "SYSTEM",
     "TAILOR",
     "Actor",
+    "ActorStatus",
     "Adjustment",
     "Applied",
     "Blueprint",
@@ -196,6 +209,8 @@ __all__ = [
     "guard",
     "hookimpl",
     "is_currency",
+    "judge",
+    "judging_date",
     "managed_brand",
     "member_brand",
     "optional_text",

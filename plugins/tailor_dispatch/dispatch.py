@@ -28,11 +28,7 @@ async def explain(actor: Actor, job_id: int) -> Explanation:
     pool = await candidates(actor, job_id)
     settings = await weights.settings_of(pool.brand.id)
     chosen = weights.weights_of(settings)
-    origin = (
-        (settings.origin_latitude, settings.origin_longitude)
-        if settings.origin_latitude is not None and settings.origin_longitude is not None
-        else None
-    )
+    origin = scoring.origin_of(settings)
     records = await track_records([c.tailor.id for c in pool.candidates], last=settings.history_jobs)
     scored = []
     for candidate in pool.candidates:

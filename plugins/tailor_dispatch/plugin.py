@@ -1,13 +1,80 @@
-"""The hooks: the dispatch settings and explanation API."""
+"""The hooks: the dispatch API, the offer-expiry job, the offer events, and offering jobs as they become ready."""
 
 from __future__ import annotations
 
-from lini.plugin import PluginHost, SchemaExtension, hookimpl
+import logging
+from typing import Any
+
+from lini.plugin import (
+    Blueprint,
+    DomainError,
+    EventType,
+    JobStage,
+    PluginHost,
+    ProductionJob,
+    SchemaExtension,
+    hookimpl,
+)
+from plugins.tailor_dispatch import offers
+from plugins.tailor_dispatch.offer_schema import OfferMutation, OfferQuery
 from plugins.tailor_dispatch.schema import DispatchMutation, DispatchQuery
+from plugins.tailor_dispatch.tasks import blueprint
 
 NAME = "tailor_dispatch"
+logger = logging.getLogger("lini.tailor_dispatch")
+EVENTS = (
+    ("dispatch.offer_made", "A job was offered to a tailor (the payload names the tailor and the deadline)."),
+    ("dispatch.offer_accepted", "A tailor accepted an offer: the job is assigned to it and accepted."),
+    ("dispatch.offer_declined", "A tailor declined an offer (with its reason); the next candidate gets one."),
+    ("dispatch.offer_expired", "An offer ran out unanswered; the next candidate gets one."),
+    ("dispatch.offer_withdrawn", "An offer was withdrawn: the tailor can no longer take it, or staff assigned."),
+    ("dispatch.job_needs_staff", "No offer placed the job (too many misses, or no candidate): assign it by hand."),
+)
 
 
 @hookimpl
 def schema_extensions(host: PluginHost) -> list[SchemaExtension]:
-    return [SchemaExtension(query=DispatchQuery, mutation=DispatchMutation)]
+    return [
+        SchemaExtension(query=DispatchQuery, mutation=DispatchMutation),
+        SchemaExtension(query=OfferQuery, mutation=OfferMutation),
+    ]
+
+
+@hookimpl
+def job_blueprints(host: PluginHost) -> list[Blueprint]:
+    return [blueprint]
+
+
+@hookimpl
+def event_types(host: PluginHost) -> list[EventType]:
+    return [EventType(name, description, "dispatchOffer") for name, description in EVENTS]
+
+
+@hookimpl
+async def order_event(event: dict[str, Any]) -> None:
+    """A paid order's garments went into production: offer each queued one."""
+    if event["type"] != "ORDER_IN_PRODUCTION":
+        return
+    ids = await ProductionJob.filter(order_id=event["order"]["id"], stage=JobStage.QUEUED).order_by("id")
+    for job in ids:
+        await _offer(job.id)
+
+
+@hookimpl
+async def production_event(event: dict[str, Any]) -> None:
+    """A job back in the queue (created paid, declined, taken back) is offered; one that left the queue some
+    other way (staff assigned it by hand, the order was cancelled) has its open offer withdrawn."""
+    if event["type"] != "PRODUCTION_STAGE_CHANGED":
+        return
+    job_id, data = int(event["job"]["id"]), event["data"]
+    if data["toStage"] == JobStage.QUEUED:
+        await _offer(job_id)
+    elif data["fromStage"] == JobStage.QUEUED:
+        await offers.withdraw_for_job(job_id, f"The job is {data['toStage']} now.")
+
+
+async def _offer(job_id: int) -> None:
+    try:
+        await offers.offer_next(job_id)
+    except DomainError as error:  # the job moved meanwhile: whoever moved it decides
+        logger.info("job %s was not offered: %s", job_id, error.message)

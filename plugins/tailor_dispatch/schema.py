@@ -57,6 +57,10 @@ class DispatchSettings:
     history_jobs: int = strawberry.field(description="How many of a tailor's last finished jobs its record counts.")
     origin_latitude: Decimal | None = strawberry.field(description="Where the brand inspects garments.")
     origin_longitude: Decimal | None
+    offer_minutes: int = strawberry.field(description="How long an offer stays open for its tailor.")
+    max_misses: int = strawberry.field(
+        description="Offers declined, expired or withdrawn before the job waits for staff (DISPATCH_JOB_NEEDS_STAFF)."
+    )
     updated_at: datetime | None
 
     @classmethod
@@ -70,6 +74,8 @@ class DispatchSettings:
             history_jobs=row.history_jobs,
             origin_latitude=row.origin_latitude,
             origin_longitude=row.origin_longitude,
+            offer_minutes=row.offer_minutes,
+            max_misses=row.max_misses,
             updated_at=row.updated_at,
         )
 
@@ -84,6 +90,8 @@ class DispatchSettingsUpdateInput:
     history_jobs: int | None = strawberry.UNSET
     origin_latitude: Decimal | None = strawberry.UNSET
     origin_longitude: Decimal | None = strawberry.UNSET
+    offer_minutes: int | None = strawberry.UNSET
+    max_misses: int | None = strawberry.UNSET
 
 
 @strawberry.type

@@ -25,6 +25,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from lini.plugin import Candidate, Tailor, TrackRecord
+from plugins.tailor_dispatch.models import DispatchSettings
 from plugins.tailor_dispatch.weights import Weights
 
 PRIOR_JOBS = 5
@@ -73,6 +74,13 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_KM * math.asin(math.sqrt(a))
+
+
+def origin_of(settings: DispatchSettings) -> tuple[Decimal, Decimal] | None:
+    """The brand's workshop, when both coordinates are set."""
+    if settings.origin_latitude is None or settings.origin_longitude is None:
+        return None
+    return (settings.origin_latitude, settings.origin_longitude)
 
 
 def _distance(tailor: Tailor, origin: tuple[Decimal, Decimal] | None) -> tuple[float, str]:

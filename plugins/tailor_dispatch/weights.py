@@ -20,6 +20,8 @@ WEIGHTS = ("quality_weight", "on_time_weight", "load_weight", "distance_weight",
 MAX_WEIGHT = Decimal(100)
 CENT = Decimal("0.01")
 MAX_HISTORY = 200
+OFFER_MINUTES = (5, 7 * 24 * 60)  # from five minutes to a week
+MAX_MISSES = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +63,14 @@ async def update(actor: Actor, brand: Brand, given: Mapping[str, Any]) -> Dispat
             problems.add("INVALID_WEIGHT", f"A weight is from 0 to {MAX_WEIGHT}, with at most 2 decimals.", name)
     if "history_jobs" in given and not 1 <= given["history_jobs"] <= MAX_HISTORY:
         problems.add("INVALID_HISTORY", f"Judge tailors on 1 to {MAX_HISTORY} of their last jobs.", "history_jobs")
+    if "offer_minutes" in given and not OFFER_MINUTES[0] <= given["offer_minutes"] <= OFFER_MINUTES[1]:
+        problems.add(
+            "INVALID_OFFER_MINUTES",
+            f"An offer stays open {OFFER_MINUTES[0]} to {OFFER_MINUTES[1]} minutes.",
+            "offer_minutes",
+        )
+    if "max_misses" in given and not 1 <= given["max_misses"] <= MAX_MISSES:
+        problems.add("INVALID_MAX_MISSES", f"Tell staff after 1 to {MAX_MISSES} missed offers.", "max_misses")
     for name, limit in (("origin_latitude", 90), ("origin_longitude", 180)):
         value = given.get(name)
         if value is not None and not -limit <= Decimal(value) <= limit:
