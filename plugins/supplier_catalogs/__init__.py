@@ -8,9 +8,9 @@ through core's fabric service, trims (buttons, zips, lace, interlining, thread) 
 
 from __future__ import annotations
 
-from plugins.supplier_catalogs.plugin import Settings, event_types, schema_extensions
+from plugins.supplier_catalogs.plugin import Settings, event_types, schema_extensions, seed_demo
 
 MODELS = ["plugins.supplier_catalogs.models", "plugins.supplier_catalogs.order_models"]
 MIGRATIONS = "plugins.supplier_catalogs.migrations"
 
-__all__ = ["MIGRATIONS", "MODELS", "Settings", "event_types", "schema_extensions"]
+__all__ = ["MIGRATIONS", "MODELS", "Settings", "event_types", "schema_extensions", "seed_demo"]

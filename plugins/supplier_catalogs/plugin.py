@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lini.plugin import EventType, PluginHost, SchemaExtension, hookimpl
+from lini.plugin import Brand, EventType, PluginHost, SchemaExtension, hookimpl
+from plugins.supplier_catalogs import demo_orders, orders
+from plugins.supplier_catalogs.purchasing_schema import PurchasingMutation, PurchasingQuery
 from plugins.supplier_catalogs.schema import SupplierCatalogsMutation, SupplierCatalogsQuery
 
 NAME = "supplier_catalogs"
@@ -24,7 +26,10 @@ class Settings(BaseModel):
 
 @hookimpl
 def schema_extensions(host: PluginHost) -> list[SchemaExtension]:
-    return [SchemaExtension(query=SupplierCatalogsQuery, mutation=SupplierCatalogsMutation)]
+    return [
+        SchemaExtension(query=SupplierCatalogsQuery, mutation=SupplierCatalogsMutation),
+        SchemaExtension(query=PurchasingQuery, mutation=PurchasingMutation),
+    ]
 
 
 @hookimpl
@@ -33,4 +38,11 @@ def event_types(host: PluginHost) -> list[EventType]:
         EventType("trim.created", "A supplier listed a trim (from a catalog feed).", "supplier"),
         EventType("trim.updated", "A trim's fields, price or stock changed.", "supplier"),
         EventType("trim.archived", "A trim was archived.", "supplier"),
+        *orders.EVENT_TYPES,
     ]
+
+
+@hookimpl
+async def seed_demo(brands: list[Brand]) -> None:
+    """Demo purchase orders in each state (the demo suppliers' fabrics come from core's demo)."""
+    await demo_orders.seed(brands)
