@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from core.catalog import services as catalog
-from core.catalog.models import Category, ProductAttributeValue, ProductMedia, Stock, Variant, VariantPrice
+from core.catalog import rows
+from core.catalog.models import Category
+from core.catalog.rows import AttributeValueRow, MediaRow, PriceRow, VariantRow
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -33,27 +33,6 @@ def single_loader(fetch: Callable[[Iterable[K]], Awaitable[Mapping[K, V]]]) -> D
     return DataLoader(load_fn=load)
 
 
-async def _attribute_values(product_ids: Iterable[int]) -> dict[int, list[ProductAttributeValue]]:
-    grouped: dict[int, list[ProductAttributeValue]] = defaultdict(list)
-    rows = await ProductAttributeValue.filter(product_id__in=list(product_ids)).select_related("attribute", "choice")
-    for row in sorted(
-        rows, key=lambda r: (r.attribute.position, r.attribute.code, r.choice.position if r.choice else 0)
-    ):
-        grouped[row.product_id].append(row)
-    return grouped
-
-
-async def _media(product_ids: Iterable[int]) -> dict[int, list[ProductMedia]]:
-    grouped: dict[int, list[ProductMedia]] = defaultdict(list)
-    for row in await ProductMedia.filter(product_id__in=list(product_ids)).order_by("position", "id"):
-        grouped[row.product_id].append(row)
-    return grouped
-
-
-async def _stock(variant_ids: Iterable[int]) -> dict[int, int]:
-    return dict(await Stock.filter(variant_id__in=list(variant_ids)).values_list("variant_id", "quantity"))
-
-
 async def _categories(ids: Iterable[int]) -> dict[int, Category]:
     return {c.id: c for c in await Category.filter(id__in=list(ids))}
 
@@ -71,17 +50,17 @@ class Wanted:
 
 @dataclass
 class Preloaded:
-    """Rows a list field loaded for its whole page before the nested fields run, keyed by product or variant id.
+    """Rows a list field loaded for its whole page before the nested fields run, keyed by product id.
 
-    Nested fields read these synchronously (no coroutine, future or dataloader per field); a missing key means
-    "not loaded", and the field falls back to its dataloader.
+    Plain rows (core.catalog.rows), not model instances. The variants carry their prices and stock when the
+    page asks for them (one statement for all three). Nested fields read these synchronously (no coroutine,
+    future or dataloader per field); a missing key means "not loaded", and the field falls back to its
+    dataloader.
     """
 
-    variants: dict[int, list[Variant]] = field(default_factory=dict)
-    prices: dict[int, list[VariantPrice]] = field(default_factory=dict)
-    stock: dict[int, int | None] = field(default_factory=dict)
-    media: dict[int, list[ProductMedia]] = field(default_factory=dict)
-    attributes: dict[int, list[ProductAttributeValue]] = field(default_factory=dict)
+    variants: dict[int, list[VariantRow]] = field(default_factory=dict)
+    media: dict[int, list[MediaRow]] = field(default_factory=dict)
+    attributes: dict[int, list[AttributeValueRow]] = field(default_factory=dict)
 
     async def load(self, product_ids: list[int], wanted: Wanted) -> None:
         """One statement per wanted relation, whatever the page size; independent ones run concurrently."""
@@ -95,41 +74,28 @@ class Preloaded:
         await asyncio.gather(*jobs)
 
     async def _load_variants(self, product_ids: list[int], wanted: Wanted) -> None:
-        found = await catalog.variants_by_product(product_ids)
-        for product_id in product_ids:
-            self.variants[product_id] = found.get(product_id, [])
-        variant_ids = [v.id for product_id in product_ids for v in self.variants[product_id]]
-        jobs: list[Awaitable[None]] = []
-        if wanted.prices:
-            jobs.append(self._load_prices(variant_ids))
-        if wanted.stock:
-            jobs.append(self._load_stock(variant_ids))
-        await asyncio.gather(*jobs)
-
-    async def _load_prices(self, variant_ids: list[int]) -> None:
-        found = await catalog.prices_by_variant(variant_ids)
-        self.prices.update((variant_id, found.get(variant_id, [])) for variant_id in variant_ids)
-
-    async def _load_stock(self, variant_ids: list[int]) -> None:
-        found = await _stock(variant_ids)
-        self.stock.update((variant_id, found.get(variant_id)) for variant_id in variant_ids)
+        found = await rows.variants_by_product(product_ids, with_prices=wanted.prices, with_stock=wanted.stock)
+        self.variants.update((product_id, found.get(product_id, [])) for product_id in product_ids)
 
     async def _load_media(self, product_ids: list[int]) -> None:
-        found = await _media(product_ids)
+        found = await rows.media_by_product(product_ids)
         self.media.update((product_id, found.get(product_id, [])) for product_id in product_ids)
 
     async def _load_attributes(self, product_ids: list[int]) -> None:
-        found = await _attribute_values(product_ids)
+        found = await rows.attribute_values_by_product(product_ids)
         self.attributes.update((product_id, found.get(product_id, [])) for product_id in product_ids)
 
 
 class Loaders:
     def __init__(self) -> None:
         self.preloaded = Preloaded()
-        self.variants_by_product: DataLoader[int, list[Variant]] = grouped_loader(catalog.variants_by_product)
-        self.prices_by_variant: DataLoader[int, list[VariantPrice]] = grouped_loader(catalog.prices_by_variant)
-        self.attributes_by_product: DataLoader[int, list[ProductAttributeValue]] = grouped_loader(_attribute_values)
-        self.media_by_product: DataLoader[int, list[ProductMedia]] = grouped_loader(_media)
-        self.stock_by_variant: DataLoader[int, int | None] = single_loader(_stock)
+        # Outside a list (`product(slug)`, `node`): the same rows, batched per response.
+        self.variants_by_product: DataLoader[int, list[VariantRow]] = grouped_loader(rows.variants_by_product)
+        self.prices_by_variant: DataLoader[int, list[PriceRow]] = grouped_loader(rows.prices_by_variant)
+        self.attributes_by_product: DataLoader[int, list[AttributeValueRow]] = grouped_loader(
+            rows.attribute_values_by_product
+        )
+        self.media_by_product: DataLoader[int, list[MediaRow]] = grouped_loader(rows.media_by_product)
+        self.stock_by_variant: DataLoader[int, int | None] = single_loader(rows.stock_by_variant)
         self.category: DataLoader[int, Category | None] = single_loader(_categories)
         self.extra: dict[str, Any] = {}

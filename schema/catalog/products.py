@@ -21,13 +21,12 @@ from strawberry.types.nodes import SelectedField, Selection
 from core.actors.models import Brand
 from core.catalog import listing
 from core.catalog import services as catalog
-from core.catalog.models import AttributeType, ProductAttributeValue
+from core.catalog.models import AttributeType
 from core.catalog.models import Category as CategoryModel
 from core.catalog.models import Collection as CollectionModel
 from core.catalog.models import Product as ProductModel
-from core.catalog.models import ProductMedia as MediaModel
 from core.catalog.models import Variant as VariantModel
-from core.catalog.models import VariantPrice as VariantPriceModel
+from core.catalog.rows import AttributeValueRow, MediaRow, PriceRow, VariantRow
 from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
@@ -111,18 +110,34 @@ class ProductVariant(relay.Node):
     barcode: str
     weight_grams: int
     _locale: strawberry.Private[Locale]
+    # The variant's row; a list field's page fills in its prices and stock (core.catalog.rows).
+    _row: strawberry.Private[VariantRow]
+
+    @classmethod
+    def from_row(cls, row: VariantRow, locale: Locale) -> ProductVariant:
+        return cls(
+            id=row.id,
+            sku=row.sku,
+            size=row.size,
+            colour=row.colour,
+            barcode=row.barcode,
+            weight_grams=row.weight_grams,
+            _locale=locale,
+            _row=row,
+        )
 
     @classmethod
     def from_model(cls, variant: VariantModel, locale: Locale) -> ProductVariant:
-        return cls(
-            id=variant.id,
-            sku=variant.sku,
-            size=variant.size,
-            colour=variant.colour,
-            barcode=variant.barcode,
-            weight_grams=variant.weight_grams,
-            _locale=locale,
+        row = VariantRow(
+            variant.id,
+            variant.product_id,
+            variant.sku,
+            variant.barcode,
+            variant.size,
+            variant.colour,
+            variant.weight_grams,
         )
+        return cls.from_row(row, locale)
 
     # Each field reads the rows the list field preloaded when there are any (a plain call), and otherwise
     # returns a coroutine that goes through the dataloader; graphql-core awaits whichever it gets.
@@ -143,21 +158,19 @@ class ProductVariant(relay.Node):
     @strawberry.field(description="How many can be ordered now, capped so stock levels do not leak.")
     def quantity_available(self, info: Info) -> int:
         cap = info.context.settings.catalog.quantity_available_cap
-        return _now_or_later(self._stock(info), lambda quantity: max(0, min(quantity or 0, cap)))
+        if self._row.stock_read:
+            return max(0, min(self._row.quantity or 0, cap))
+        return _later(info.context.loaders.stock_by_variant.load(self.id), lambda q: max(0, min(q or 0, cap)))  # type: ignore[return-value]
 
     @strawberry.field
     def is_available(self, info: Info) -> bool:
-        return _now_or_later(self._stock(info), lambda quantity: (quantity or 0) > 0)
+        if self._row.stock_read:
+            return (self._row.quantity or 0) > 0
+        return _later(info.context.loaders.stock_by_variant.load(self.id), lambda q: (q or 0) > 0)  # type: ignore[return-value]
 
-    def _prices(self, info: Info) -> list[VariantPriceModel] | Awaitable[list[VariantPriceModel]]:
-        loaders = info.context.loaders
-        rows = loaders.preloaded.prices.get(self.id)
-        return loaders.prices_by_variant.load(self.id) if rows is None else rows
-
-    def _stock(self, info: Info) -> int | Awaitable[int | None] | None:
-        loaders = info.context.loaders
-        stock = loaders.preloaded.stock
-        return stock[self.id] if self.id in stock else loaders.stock_by_variant.load(self.id)
+    def _prices(self, info: Info) -> list[PriceRow] | Awaitable[list[PriceRow]]:
+        rows = self._row.prices
+        return info.context.loaders.prices_by_variant.load(self.id) if rows is None else rows
 
     @classmethod
     async def resolve_nodes(
@@ -220,9 +233,7 @@ class Product(relay.Node):
     @strawberry.field
     def variants(self, info: Info) -> list[ProductVariant]:
         locale = self._locale
-        return _now_or_later(
-            self._variants(info), lambda rows: [ProductVariant.from_model(row, locale) for row in rows]
-        )
+        return _now_or_later(self._variants(info), lambda rows: [ProductVariant.from_row(row, locale) for row in rows])
 
     @strawberry.field(description="Lowest and highest variant price in the storefront's currency.")
     def pricing(self, info: Info) -> ProductPricing:
@@ -274,20 +285,19 @@ class Product(relay.Node):
     def attributes(self, info: Info) -> list[ProductAttribute]:
         return _now_or_later(self._attribute_rows(info), lambda rows: _attributes(rows, self._locale))
 
-    def _variants(self, info: Info) -> list[VariantModel] | Awaitable[list[VariantModel]]:
+    def _variants(self, info: Info) -> list[VariantRow] | Awaitable[list[VariantRow]]:
         loaders = info.context.loaders
         rows = loaders.preloaded.variants.get(self.id)
         return loaders.variants_by_product.load(self.id) if rows is None else rows
 
-    def _price_rows(self, info: Info) -> list[VariantPriceModel] | Awaitable[list[VariantPriceModel]]:
+    def _price_rows(self, info: Info) -> list[PriceRow] | Awaitable[list[PriceRow]]:
         """Every price of every variant, in variant order."""
-        preloaded = info.context.loaders.preloaded
-        variants = preloaded.variants.get(self.id)
-        if variants is not None and all(v.id in preloaded.prices for v in variants):
-            return [price for v in variants for price in preloaded.prices[v.id]]
+        variants = info.context.loaders.preloaded.variants.get(self.id)
+        if variants is not None and all(v.prices is not None for v in variants):
+            return [price for v in variants for price in v.prices]  # type: ignore[union-attr]
         return self._load_price_rows(info)
 
-    async def _load_price_rows(self, info: Info) -> list[VariantPriceModel]:
+    async def _load_price_rows(self, info: Info) -> list[PriceRow]:
         loaders = info.context.loaders
         variants = await loaders.variants_by_product.load(self.id)
         price_lists = await loaders.prices_by_variant.load_many([v.id for v in variants])
@@ -295,10 +305,9 @@ class Product(relay.Node):
 
     def _stock(self, info: Info) -> list[int | None] | Awaitable[list[int | None]]:
         """The stock of each variant."""
-        preloaded = info.context.loaders.preloaded
-        variants = preloaded.variants.get(self.id)
-        if variants is not None and all(v.id in preloaded.stock for v in variants):
-            return [preloaded.stock[v.id] for v in variants]
+        variants = info.context.loaders.preloaded.variants.get(self.id)
+        if variants is not None and all(v.stock_read for v in variants):
+            return [v.quantity for v in variants]
         return self._load_stock(info)
 
     async def _load_stock(self, info: Info) -> list[int | None]:
@@ -306,12 +315,12 @@ class Product(relay.Node):
         variants = await loaders.variants_by_product.load(self.id)
         return await loaders.stock_by_variant.load_many([v.id for v in variants])
 
-    def _media(self, info: Info) -> list[MediaModel] | Awaitable[list[MediaModel]]:
+    def _media(self, info: Info) -> list[MediaRow] | Awaitable[list[MediaRow]]:
         loaders = info.context.loaders
         rows = loaders.preloaded.media.get(self.id)
         return loaders.media_by_product.load(self.id) if rows is None else rows
 
-    def _attribute_rows(self, info: Info) -> list[ProductAttributeValue] | Awaitable[list[ProductAttributeValue]]:
+    def _attribute_rows(self, info: Info) -> list[AttributeValueRow] | Awaitable[list[AttributeValueRow]]:
         loaders = info.context.loaders
         rows = loaders.preloaded.attributes.get(self.id)
         return loaders.attributes_by_product.load(self.id) if rows is None else rows
@@ -335,25 +344,25 @@ async def _later(value: Awaitable[T], then: Callable[[T], R]) -> R:
     return then(await value)
 
 
-def _money_list(rows: list[VariantPriceModel]) -> list[Money]:
+def _money_list(rows: list[PriceRow]) -> list[Money]:
     return [Money.of(row.amount, row.currency) for row in rows]
 
 
-def _price_in(rows: list[VariantPriceModel], currency: str) -> Money | None:
+def _price_in(rows: list[PriceRow], currency: str) -> Money | None:
     for row in rows:
         if row.currency == currency:
             return Money.of(row.amount, row.currency)
     return None
 
 
-def _compare_at_in(rows: list[VariantPriceModel], currency: str) -> Money | None:
+def _compare_at_in(rows: list[PriceRow], currency: str) -> Money | None:
     for row in rows:
         if row.currency == currency and row.compare_at_amount is not None:
             return Money.of(row.compare_at_amount, row.currency)
     return None
 
 
-def _pricing(rows: list[VariantPriceModel], currency: str) -> ProductPricing:
+def _pricing(rows: list[PriceRow], currency: str) -> ProductPricing:
     rows = [p for p in rows if p.currency == currency]
     if not rows:
         return ProductPricing(price_range=MoneyRange(start=None, stop=None), on_sale=False)
@@ -363,7 +372,7 @@ def _pricing(rows: list[VariantPriceModel], currency: str) -> ProductPricing:
     return ProductPricing(price_range=money_range, on_sale=on_sale)
 
 
-def _attributes(rows: list[ProductAttributeValue], locale: Locale) -> list[ProductAttribute]:
+def _attributes(rows: list[AttributeValueRow], locale: Locale) -> list[ProductAttribute]:
     grouped: dict[int, ProductAttribute] = {}
     for row in rows:
         entry = grouped.get(row.attribute_id)
@@ -373,18 +382,21 @@ def _attributes(rows: list[ProductAttributeValue], locale: Locale) -> list[Produ
     return list(grouped.values())
 
 
-def _media(row: MediaModel, locale: Locale) -> ProductMedia:
+def _media(row: MediaRow, locale: Locale) -> ProductMedia:
     return ProductMedia(url=row.url, alt=pick(row.translations, "alt", row.alt, locale.language))
 
 
-def _attribute(row: ProductAttributeValue, locale: Locale) -> AttributeInfo:
+def _attribute(row: AttributeValueRow, locale: Locale) -> AttributeInfo:
     a = row.attribute
     return AttributeInfo(
-        code=a.code, name=pick(a.translations, "name", a.name, locale.language), type=a.type, unit=a.unit
+        code=a.code,
+        name=pick(a.translations, "name", a.name, locale.language),
+        type=AttributeType(a.type),
+        unit=a.unit,
     )
 
 
-def _value(row: ProductAttributeValue, locale: Locale) -> AttributeValue:
+def _value(row: AttributeValueRow, locale: Locale) -> AttributeValue:
     if row.choice is not None:
         label = pick(row.choice.translations, "label", row.choice.label, locale.language)
         return AttributeValue(code=row.choice.code, label=label)

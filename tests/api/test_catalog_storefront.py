@@ -290,5 +290,6 @@ async def test_a_listed_product_answers_like_the_same_product_alone(gql, shop, s
         assert node == single["product"]
     card = next(e["node"] for e in page["products"]["edges"] if e["node"]["media"])
     assert card["isAvailable"] and card["pricing"]["onSale"] and card["attributes"][0]["values"][0]["label"] == "Ceruty"
-    # brand, page, variants, prices, stock, media, attributes, and the categories' parents
-    assert len(page_statements) == 8, page_statements
+    # brand, page, variants with their prices and stock (one statement), media, attributes, and the categories'
+    # parents
+    assert len(page_statements) == 6, page_statements
