@@ -470,19 +470,21 @@ async def seed_demo(*, only_if_empty: bool = False, host: PluginHost | None = No
         if only_if_empty:
             return "the database already has brands: demo data not loaded"
         raise DomainError("NOT_EMPTY", "the database already has brands; seed-demo only fills an empty one")
+    from core.catalog import search
+    from core.garments import demo as made_to_measure
+
     product_ids: list[int] = []
     async with in_transaction():
         for spec in BRANDS:
             product_ids += await _brand(spec)
         await refresh_price_ranges(product_ids)
+        makers = await made_to_measure.seed_makers()
         if host is not None:
             await host.call("seed_demo", brands=await Brand.filter(slug__in=[b.slug for b in BRANDS]).order_by("id"))
-    from core.catalog import search
-    from core.garments import demo as made_to_measure
 
     # After the catalog is committed: the orders go through checkout and production, each in its own transaction.
     brands = await Brand.filter(slug__in=[b.slug for b in BRANDS]).order_by("id")
-    custom, orders, password = await made_to_measure.seed(list(brands), host)
+    custom, orders, password = await made_to_measure.seed(list(brands), host, makers)
     product_ids += custom
     await search.reindex(product_ids)
     return (

@@ -303,8 +303,10 @@ def production_event(event: ProductionEvent) -> Awaitable[None] | None:
 def seed_demo(brands: list[Brand], host: PluginHost) -> Awaitable[None] | None:
     """Add the plugin's demo data for the demo brands (`python server.py seed-demo`, `make run`).
 
-    Called once, after core's demo brands and catalog are written and inside the same transaction, so a
-    failure leaves the database empty rather than half-seeded. Write with the ORM only (no network calls).
+    Called once, after core's demo brands, catalog, fabric suppliers (with their fabrics) and tailors are
+    written and inside the same transaction, so a failure leaves the database empty rather than half-seeded,
+    and a plugin's demo may trade with the demo suppliers and tailors (their staff accounts and made-to-measure
+    orders come after). Write with the ORM or through services (no network calls).
 
     :param brands: the demo `core.actors.models.Brand` rows, approved, with `ships_to` and `currencies` set.
     :param host: the plugin host.

@@ -252,17 +252,36 @@ ADDRESS = {
 STAGES = ("UNPAID", "QUEUED", "ASSIGNED", "SEWING", "ALTERATION", "READY", "SHIPPED")
 
 
-async def seed(brands: list[Brand], host: PluginHost | None) -> tuple[list[int], int, str]:
-    """Returns the ids of the products made, the number of orders placed and the demo accounts' password."""
+@dataclass(frozen=True)
+class Makers:
+    """The demo's suppliers (with their fabrics), tailors and exchange rate, and the accounts' password."""
+
+    password: str
+    hashed: str
+    fabric_ids: dict[str, int]
+    tailors: dict[str, tuple[Tailor, Actor]]
+
+
+async def seed_makers() -> Makers:
+    """The suppliers, their fabrics and the tailors: written before the plugins' `seed_demo` hook, inside its
+    transaction, so a plugin's demo can trade with them (purchase orders, catalog feeds)."""
     password = os.environ.get(DEMO_PASSWORD_ENV) or secrets.token_urlsafe(9)
     hashed = hash_password(password, time_cost=2, memory_kib=19456)
-    by_slug = {b.slug: b for b in brands}
     await rates.set_rate(SYSTEM, base="MYR", quote="IDR", rate=IDR_PER_MYR)
     fabric_ids = {
         **await _supplier(hashed, "priangan@demo.lini.id", "PT Tekstil Priangan", "ID", "Bandung", PRIANGAN),
         **await _supplier(hashed, "melayu@demo.lini.id", "Kain Melayu Sdn Bhd", "MY", "Kuala Lumpur", MELAYU, "MYR"),
     }
-    tailors = await _tailors(hashed)
+    return Makers(password=password, hashed=hashed, fabric_ids=fabric_ids, tailors=await _tailors(hashed))
+
+
+async def seed(
+    brands: list[Brand], host: PluginHost | None, makers: Makers | None = None
+) -> tuple[list[int], int, str]:
+    """Returns the ids of the products made, the number of orders placed and the demo accounts' password."""
+    makers = makers or await seed_makers()
+    password, hashed, fabric_ids, tailors = makers.password, makers.hashed, makers.fabric_ids, makers.tailors
+    by_slug = {b.slug: b for b in brands}
     made: list[int] = []
     staff: dict[str, Actor] = {}
     for slug, specs in PRODUCTS.items():

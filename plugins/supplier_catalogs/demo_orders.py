@@ -24,7 +24,8 @@ SCRIPTS = (
 async def seed(brands: list[Brand]) -> None:
     suppliers = list(await Supplier.filter(status="APPROVED").order_by("id"))
     for brand, supplier in zip(brands, suppliers, strict=False):
-        fabrics = list(await Fabric.filter(supplier_id=supplier.id, status=FabricStatus.ACTIVE).order_by("id").limit(2))
+        well_stocked = Fabric.filter(supplier_id=supplier.id, status=FabricStatus.ACTIVE, stock_metres__gte=100)
+        fabrics = list(await well_stocked.order_by("id").limit(2))
         if not fabrics:
             continue
         buyer = Actor(kind=USER, user_id=0, brand_permissions={brand.id: frozenset({Permission.MANAGE_ORDERS})})
