@@ -125,6 +125,10 @@ STATIC: dict[str, ListSize] = {
     "CatalogImport.warnings": 1000,
     "Trim.images": 20,
     "Trim.priceHistory": HISTORY,
+    "Query.supplierShortfall": 500,  # the fabrics a brand's uncut made-to-measure jobs hold
+    "SupplierMaterial.images": 20,
+    "SupplierOrder.lines": 50,  # plugins.supplier_catalogs.orders.MAX_LINES
+    "SupplierOrder.history": HISTORY,
     "Query.webhookEventTypes": 500,
     "Webhook.events": 200,  # core.webhooks.services.MAX_EVENTS
 }
