@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run migrate seed test lint format bench bench-checkout bench-garments bench-hostile schema clean
+.PHONY: install run migrate seed test lint format bench bench-checkout bench-garments bench-dispatch bench-hostile schema clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,14 @@ format: install
 bench: install
 	@command -v wrk >/dev/null || echo "wrk is not installed: the HTTP part is skipped (apt-get install -y wrk)"
 	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.dispatch
 
 bench-checkout: install
 	$(PY) -m bench.checkout
+
+# Tailor dispatch (issue 16): one job ranked over 1,000 tailors, a batch of 10,000 jobs; BENCH_ARGS="--backend postgres".
+bench-dispatch: install
+	$(PY) -m bench.dispatch $(BENCH_ARGS)
 
 # Made-to-measure pricing (quote, checkout totals with 1 and 10 garments); BENCH_ARGS="--backend postgres".
 bench-garments: install
