@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run migrate seed test lint format bench bench-checkout bench-garments bench-dispatch bench-hostile schema clean
+.PHONY: install run migrate seed test lint format bench bench-checkout bench-garments bench-dispatch bench-hostile bench-webhooks schema clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ bench-dispatch: install
 # Made-to-measure pricing (quote, checkout totals with 1 and 10 garments); BENCH_ARGS="--backend postgres".
 bench-garments: install
 	$(PY) -m bench.garments $(BENCH_ARGS)
+
+# Outbox -> webhooks with 2 workers on PostgreSQL (issue 14): deliveries/s beside a bare client's, commit-to-arrival delay.
+bench-webhooks: install
+	$(PY) -m bench.webhooks $(BENCH_ARGS)
 
 # Issue #12's hostile requests against uvicorn --workers 2 on PostgreSQL, with /health timed meanwhile;
 # BENCH_ARGS="--repo DIR" serves another checkout (before/after), "--markdown" prints the table for bench/README.md.

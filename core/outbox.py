@@ -33,6 +33,7 @@ from tortoise.expressions import Q
 from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
+from core.actors.models import Brand
 from core.events import DeliveryStatus, Event, EventDelivery, EventSubscriber, emit
 from core.plugins import PluginHost
 from core.webhooks import delivery
@@ -46,7 +47,8 @@ LONGEST_RETRY = timedelta(hours=1)
 LEASE = timedelta(seconds=60)  # renewed as deliveries go on; one delivery must not take longer
 RENEW_AFTER = LEASE / 4
 BATCH = 100
-WEBHOOKS_AT_ONCE = 16  # receivers posted to at once by one dispatcher (each receiver's events stay in order)
+WEBHOOKS_AT_ONCE = 16  # receivers posted to at once by one dispatcher
+POSTS_AT_ONCE = 8  # events posted at once to one receiver, each of another object (an object's stay in order)
 ERROR_KEPT = 2000  # characters of the last error kept on a row
 
 HOLDER = f"{socket.gethostname()}:{os.getpid()}"
@@ -93,7 +95,8 @@ async def after_commit(host: PluginHost | None, *, limit: int = BATCH) -> int:
 async def dispatch(host: PluginHost | None, *, limit: int = BATCH, webhooks: bool = True, hooks: bool = True) -> int:
     """Deliver every due delivery of every subscriber whose lease this process can take; returns how many were
     made. Subscribers another process is delivering are left to it. Plugins' hooks are called one subscriber
-    after another; webhooks are posted to several receivers at once (`WEBHOOKS_AT_ONCE`), each in its order."""
+    after another, one event at a time; webhooks are posted to several receivers at once
+    (`WEBHOOKS_AT_ONCE`), and to each receiver several events at once as long as no two are of one object."""
     if host is None:
         return 0
     due = EventDelivery.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=_now())
@@ -102,31 +105,20 @@ async def dispatch(host: PluginHost | None, *, limit: int = BATCH, webhooks: boo
     if not hooks:
         due = due.filter(subscriber__startswith=SUBSCRIBER)
     found = sorted({str(name) for name in await due.distinct().values_list("subscriber", flat=True)})
+    found = [name for name in found if name not in _delivering.get()]
     delivered = 0
     for subscriber in (name for name in found if webhook_id_of(name) is None):
         delivered += await _deliver_subscriber(host, subscriber, limit)
     receivers = [name for name in found if webhook_id_of(name) is not None]
     if receivers:
-        gate = asyncio.Semaphore(WEBHOOKS_AT_ONCE)
-
-        async def one(subscriber: str) -> int:
-            async with gate:
-                return await _deliver_subscriber(host, subscriber, limit)
-
-        outcomes = await asyncio.gather(*(one(name) for name in receivers), return_exceptions=True)
-        errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-        delivered += sum(outcome for outcome in outcomes if isinstance(outcome, int))
-        if errors:
-            raise errors[0]  # the others' deliveries are recorded; the sweep's retry logs this one
+        delivered += await _post_to_receivers(host, receivers, limit)
     return delivered
 
 
 async def _deliver_subscriber(host: PluginHost, subscriber: str, limit: int) -> int:
-    if subscriber in _delivering.get():
-        return 0
     lock = _locks.setdefault(asyncio.get_running_loop(), {}).setdefault(subscriber, asyncio.Lock())
     async with lock:
-        if not await _lease(subscriber):
+        if not await _lease([subscriber]):
             return 0
         entered = _delivering.set(_delivering.get() | {subscriber})
         try:
@@ -136,22 +128,50 @@ async def _deliver_subscriber(host: PluginHost, subscriber: str, limit: int) -> 
             await _release(subscriber)
 
 
-async def _lease(subscriber: str) -> bool:
-    """Take the subscriber's lease if nobody holds it (or the holder's has run out)."""
-    await EventSubscriber.get_or_create(name=subscriber)
+async def _post_to_receivers(host: PluginHost, names: list[str], limit: int) -> int:
+    """Lease the receivers together, read their webhooks and brands together, and post to them concurrently;
+    each is released as soon as its own pass ends."""
+    leased = await _lease(names)
+    released: set[str] = set()
+    try:
+        receivers = await _receivers(leased)
+        gate = asyncio.Semaphore(WEBHOOKS_AT_ONCE)
+
+        async def one(name: str) -> int:
+            async with gate:
+                try:
+                    return await _deliver_rows(host, name, limit, receivers[name])
+                finally:
+                    released.add(name)
+                    await _release(name)
+
+        outcomes = await asyncio.gather(*(one(name) for name in leased), return_exceptions=True)
+    finally:
+        if rest := [name for name in leased if name not in released]:
+            await EventSubscriber.filter(name__in=rest, leased_by=HOLDER).update(leased_until=None, leased_by="")
+    errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    if errors:
+        raise errors[0]  # the others' deliveries are recorded; the sweep's retry logs this one
+    return sum(outcome for outcome in outcomes if isinstance(outcome, int))
+
+
+async def _lease(names: list[str]) -> list[str]:
+    """Take the leases of those subscribers that nobody holds (or whose holder's lease ran out), all in one
+    transaction: `SELECT … FOR UPDATE SKIP LOCKED`, so two dispatchers never take one subscriber together and
+    neither waits for the other. Returns the names taken."""
+    known = set(await EventSubscriber.filter(name__in=names).values_list("name", flat=True))
+    if missing := [name for name in names if name not in known]:
+        await EventSubscriber.bulk_create([EventSubscriber(name=name) for name in missing], ignore_conflicts=True)
     now = _now()
     async with in_transaction():
-        free = (
-            await EventSubscriber.filter(Q(leased_until=None) | Q(leased_until__lt=now), name=subscriber)
-            .select_for_update(skip_locked=True)
-            .values_list("name", flat=True)
-        )
-        if not free:
-            return False
-        taken = await EventSubscriber.filter(Q(leased_until=None) | Q(leased_until__lt=now), name=subscriber).update(
-            leased_until=now + LEASE, leased_by=HOLDER
-        )
-    return taken == 1
+        # model rows, not values_list(): tortoise drops FOR UPDATE from a values query
+        locked = await EventSubscriber.filter(
+            Q(leased_until=None) | Q(leased_until__lt=now), name__in=names
+        ).select_for_update(skip_locked=True)
+        free = [row.name for row in locked]
+        if free:
+            await EventSubscriber.filter(name__in=free).update(leased_until=now + LEASE, leased_by=HOLDER)
+    return sorted(free)
 
 
 async def _renew(subscriber: str) -> None:
@@ -162,13 +182,15 @@ async def _release(subscriber: str) -> None:
     await EventSubscriber.filter(name=subscriber, leased_by=HOLDER).update(leased_until=None, leased_by="")
 
 
-async def _deliver_rows(host: PluginHost, subscriber: str, limit: int) -> int:
-    """One pass over the subscriber's due rows in event order, skipping those that wait behind a retry."""
+async def _deliver_rows(host: PluginHost, subscriber: str, limit: int, receiver: _Receiver | None = None) -> int:
+    """One pass over the subscriber's due rows in event order, skipping those that wait behind a retry. A
+    receiver gets its rows in waves of up to `POSTS_AT_ONCE`; a wave ends before a second row of one object,
+    which is posted only once the first has its answer (so each object's events arrive in order)."""
     delivered = 0
     after = 0
     waiting = await _waiting_keys(subscriber)
-    receiver = await _Receiver.of(subscriber)
     renewed = time.monotonic()
+    wave_size = POSTS_AT_ONCE if receiver is not None else 1
     while delivered < limit:
         rows = (
             await EventDelivery.filter(
@@ -176,24 +198,46 @@ async def _deliver_rows(host: PluginHost, subscriber: str, limit: int) -> int:
             )
             .order_by("id")
             .limit(limit)
-            .prefetch_related("event")
+            .select_related("event")
         )
         if not rows:
             break
-        for row in rows:
-            after = row.id
-            first_waiting = waiting.get(row.object_key) if row.object_key else None
-            if first_waiting is not None and first_waiting < row.id:
-                continue  # an earlier event of this object is being retried: this one follows it
-            done = await (_post(host, row, receiver) if receiver is not None else _deliver(host, row))
-            if done:
-                delivered += 1
-            elif row.object_key:
-                waiting.setdefault(row.object_key, row.id)
+        after = rows[-1].id
+        pending = list(rows)
+        while pending:
+            wave, pending = _next_wave(pending, waiting, wave_size)
+            if receiver is not None:
+                results = await asyncio.gather(*(_post(host, row, receiver) for row in wave))
+            else:
+                results = [await _deliver(host, row) for row in wave]
+            for row, done in zip(wave, results, strict=True):
+                if done:
+                    delivered += 1
+                elif row.object_key:
+                    waiting.setdefault(row.object_key, row.id)
             if time.monotonic() - renewed > RENEW_AFTER.total_seconds():
                 await _renew(subscriber)
                 renewed = time.monotonic()
     return delivered
+
+
+def _next_wave(
+    rows: list[EventDelivery], waiting: dict[str, int], size: int
+) -> tuple[list[EventDelivery], list[EventDelivery]]:
+    """The next rows that may go out together, and those left for later waves. A row behind a retried one of
+    its object is dropped from this pass (the retry goes first, in a later pass)."""
+    wave: list[EventDelivery] = []
+    keys: set[str] = set()
+    for index, row in enumerate(rows):
+        first_waiting = waiting.get(row.object_key) if row.object_key else None
+        if first_waiting is not None and first_waiting < row.id:
+            continue
+        if len(wave) == size or (row.object_key and row.object_key in keys):
+            return wave, rows[index:]
+        wave.append(row)
+        if row.object_key:
+            keys.add(row.object_key)
+    return wave, []
 
 
 @dataclass(frozen=True)
@@ -203,13 +247,20 @@ class _Receiver:
     webhook: Webhook | None  # None: deleted since its rows were written
     brand: str | None
 
-    @classmethod
-    async def of(cls, subscriber: str) -> _Receiver | None:
-        webhook_id = webhook_id_of(subscriber)
-        if webhook_id is None:
-            return None
-        webhook = await Webhook.get_or_none(id=webhook_id)
-        return cls(webhook, await delivery.brand_slug(webhook.brand_id) if webhook is not None else None)
+
+async def _receivers(names: list[str]) -> dict[str, _Receiver]:
+    """The webhooks and brand slugs of these subscribers, in two statements however many there are."""
+    ids = {name: webhook_id_of(name) for name in names}
+    webhooks = {webhook.id: webhook for webhook in await Webhook.filter(id__in=[i for i in ids.values() if i])}
+    brand_ids = {webhook.brand_id for webhook in webhooks.values()}
+    slugs = dict(await Brand.filter(id__in=brand_ids).values_list("id", "slug")) if brand_ids else {}
+    found = {}
+    for name, webhook_id in ids.items():
+        webhook = webhooks.get(webhook_id) if webhook_id is not None else None
+        found[name] = _Receiver(
+            webhook, str(slugs[webhook.brand_id]) if webhook and webhook.brand_id in slugs else None
+        )
+    return found
 
 
 async def _waiting_keys(subscriber: str) -> dict[str, int]:

@@ -115,7 +115,8 @@ async def follow_outbox(settings: Settings, host: PluginHost, *, every: float = 
                     continue
                 wake.clear()
                 try:
-                    await dispatch(host, hooks=False)
+                    if await dispatch(host, hooks=False):
+                        wake.set()  # a pass takes at most a batch per receiver: a backlog takes several
                 except Exception:
                     logger.exception("posting webhooks failed; the sweep tries again")
         finally:
@@ -157,7 +158,10 @@ async def serving(settings: Settings, host: PluginHost) -> AsyncIterator[App]:
                         'no order expires and no event is swept; use "auto" or "in-process"',
                         settings.jobs.worker,
                     )
-                yield app
+                try:
+                    yield app
+                finally:
+                    await close_shared_client()  # a test may have dispatched webhooks in this loop
                 return
             worker = new_worker(app, settings, name="in-process", concurrency=concurrency, in_server=True)
             task = asyncio.create_task(worker.run(), name="lini-jobs-worker")
