@@ -27,8 +27,9 @@ _webhooks: ContextVar[dict[int, list[Webhook]] | None] = ContextVar("lini_event_
 _webhooks_asked: ContextVar[bool] = ContextVar("lini_event_webhooks_asked", default=False)
 OUTBOX_CHANNEL = "lini_outbox"  # PostgreSQL LISTEN/NOTIFY channel: "webhook deliveries were committed"
 
-# Which hook hears which events, by type prefix (core.orders.events, core.garments.production_events).
-STREAMS = {"ORDER_": "order_event", "PRODUCTION_": "production_event"}
+# Which hook hears which events, by type prefix (core.orders.events, core.garments.production_events,
+# core.actors.tailors).
+STREAMS = {"ORDER_": "order_event", "PRODUCTION_": "production_event", "tailor.": "tailor_event"}
 
 
 class Event(Model):

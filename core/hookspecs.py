@@ -296,6 +296,23 @@ def production_event(event: ProductionEvent) -> Awaitable[None] | None:
     """
 
 
+# --- platform hooks ---------------------------------------------------------------------------------------
+
+
+@hookspec
+def tailor_event(event: dict[str, Any]) -> Awaitable[None] | None:
+    """Called after a change to a tailor has committed (it applied, was approved, rejected or suspended; a
+    certificate was added or decided), with the event's payload: {"id": <outbox event id>, "type":
+    "tailor.applied" | "tailor.approved" | "tailor.rejected" | "tailor.suspended" | "tailor.certification_added"
+    | "tailor.certification_verified" | "tailor.certification_rejected" | "tailor.certification_pending",
+    "tailor_id": int, ...}: decisions add "reason" and "by", certificate events "certification_id". Tailors work for
+    every brand, so these events belong to none (no brand webhook receives them). Delivered at least once (key on
+    `id`) by the job queue's sweep; errors are logged and retried, never undo the change. May be `async def`.
+
+    :param event: the payload.
+    """
+
+
 # --- demo data ---------------------------------------------------------------------------------------------
 
 

@@ -279,7 +279,7 @@ async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
     """Deliver one row; True when it is done (delivered, or handed on to per-plugin rows)."""
     event: Event = row.event
     hook, _, plugin = row.subscriber.partition(":")
-    payload = {**event.payload, "id": event.id}
+    payload = {"type": event.type, **event.payload, "id": event.id}  # a tailor event's payload has no type
     if plugin:
         if plugin not in host.implementers(hook):
             await _failed(row, f"plugin {plugin!r} is not loaded (or no longer implements {hook})", final=True)

@@ -15,6 +15,7 @@ from plugins.tailor_dispatch.plugin import (
     order_event,
     production_event,
     schema_extensions,
+    tailor_event,
 )
 
 MODELS = "plugins.tailor_dispatch.models"
@@ -28,4 +29,5 @@ __all__ = [
     "order_event",
     "production_event",
     "schema_extensions",
+    "tailor_event",
 ]

@@ -18,6 +18,8 @@ Rules that keep it correct:
 - Expiry is a job in the queue (`tailor_dispatch:expire_offer`), deferred in the offer's own transaction; it is
   idempotent (nothing happens for an offer already decided, or not yet due).
 - A tailor is not offered more jobs at once than its free places.
+- A change to a tailor (`tailor_event`: suspended, a certificate rejected) withdraws the open offers it no
+  longer qualifies for, and each passes on; the accept checks again anyway.
 """
 
 from __future__ import annotations
@@ -41,9 +43,11 @@ from lini.plugin import (
     OrderStatus,
     Problems,
     ProductionJob,
+    Tailor,
     assign_job,
     defer_job,
     emit,
+    judge,
     judging_date,
     required_text,
 )
@@ -245,6 +249,21 @@ async def withdraw_for_tailor(tailor_id: int, reason: str) -> int:
     """Every open offer of a tailor that can no longer take work (suspended); each passes on."""
     ids = await DispatchOffer.filter(tailor_id=tailor_id, status=OfferStatus.OPEN).values_list("id", flat=True)
     return sum([await withdraw(int(offer_id), reason) for offer_id in ids])  # type: ignore[call-overload]
+
+
+async def recheck_tailor(tailor_id: int, reason: str) -> int:
+    """After a change to a tailor (suspended, a certificate rejected): withdraw each open offer it no longer
+    qualifies for by core's rules, judged as the offer was (on the job's ready-by date). Returns how many."""
+    rows = await DispatchOffer.filter(tailor_id=tailor_id, status=OfferStatus.OPEN)
+    tailor = await Tailor.get_or_none(id=tailor_id)
+    withdrawn = 0
+    for offer in rows:
+        job = await ProductionJob.get(id=offer.job_id)
+        brand = await Brand.get(id=job.brand_id)
+        judged = await judge(job, brand, [tailor], on=judging_date(job)) if tailor is not None else []
+        if not judged or not judged[0].passes():
+            withdrawn += await withdraw(offer.id, reason)
+    return withdrawn
 
 
 async def withdraw_for_job(job_id: int, reason: str) -> int:

@@ -73,6 +73,16 @@ async def production_event(event: dict[str, Any]) -> None:
         await offers.withdraw_for_job(job_id, f"The job is {data['toStage']} now.")
 
 
+@hookimpl
+async def tailor_event(event: dict[str, Any]) -> None:
+    """A tailor suspended, rejected, or its certificate decided: its open offers are judged again, and those it
+    no longer qualifies for are withdrawn and passed on."""
+    if event["type"] in ("tailor.applied", "tailor.approved", "tailor.certification_added"):
+        return
+    reason = f"{event['type']}: {event.get('reason') or 'the tailor no longer qualifies'}"
+    await offers.recheck_tailor(int(event["tailor_id"]), reason)
+
+
 async def _offer(job_id: int) -> None:
     try:
         await offers.offer_next(job_id)

@@ -10,7 +10,7 @@ import pytest
 
 import lini.plugin
 from core.auth.permissions import Permission
-from core.context import Actor, ActorKind
+from core.context import SYSTEM, Actor, ActorKind
 from core.errors import DomainError
 from core.garments import assignment, candidates
 from core.garments.models import JobStage, ProductionJob, ProductionStageChange, QcInspection, RemakeCause
@@ -92,3 +92,31 @@ async def test_track_records_count_the_last_finished_jobs(app):
     assert (record.jobs, record.inspected, record.first_pass, record.remade) == (2, 2, 1, 1)
     assert (record.timed, record.on_time) == (1, 1)
     assert record.last_assigned_at is not None
+
+
+async def test_a_dispatcher_assigns_an_accepted_job_judging_the_certificate_on_the_ready_by_date(app):
+    """assign_job(SYSTEM, …, judged_on=, accepted_by=): the rules of staff assignment, the certificate judged on
+    the day given, and the job accepted for the tailor in the same transaction."""
+    brand = await make_brand("sekar")
+    [job] = await job_ids(await mtm_order(brand, await make_user(), await make_fabric(), paid=True))
+    lapsing, _ = await make_tailor(name="Lapsing", valid_until=TODAY + timedelta(days=3))
+    ok, _ = await make_tailor(name="Ok")
+    found = await ProductionJob.get(id=job)
+    due = candidates.judging_date(found)
+    assert due == found.ready_by
+    lapsing_actor = Actor(kind=ActorKind.USER, user_id=lapsing.user_id, tailor_ids=frozenset({lapsing.id}))
+    ok_actor = Actor(kind=ActorKind.USER, user_id=ok.user_id, tailor_ids=frozenset({ok.id}))
+
+    with pytest.raises(DomainError) as refused:
+        await assignment.assign(SYSTEM, job, lapsing.id, judged_on=due, accepted_by=lapsing_actor)
+    assert refused.value.code == "TAILOR_NOT_CERTIFIED"
+    with pytest.raises(DomainError) as other:  # an actor accepts only for its own tailor profile
+        await assignment.assign(SYSTEM, job, ok.id, judged_on=due, accepted_by=lapsing_actor)
+    assert other.value.code == "NOT_FOUND"
+
+    done = await assignment.assign(SYSTEM, job, ok.id, judged_on=due, accepted_by=ok_actor)
+
+    assert (done.stage, done.tailor_id) == (JobStage.ACCEPTED, ok.id)
+    moves = await ProductionStageChange.filter(job_id=job).order_by("id").values_list("to_stage", "actor_role")
+    assert moves[-2:] == [("ASSIGNED", "STAFF"), ("ACCEPTED", "TAILOR")]
+    assert lini.plugin.judging_date is candidates.judging_date and lini.plugin.judge is candidates.judge

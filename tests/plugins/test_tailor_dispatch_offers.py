@@ -23,11 +23,12 @@ from core.events import Event
 from core.garments import assignment, candidates
 from core.garments.models import JobStage, ProductionJob
 from core.jobs.models import JobRequest
+from core.outbox import dispatch
 from plugins.tailor_dispatch import offers, weights
 from plugins.tailor_dispatch.models import DispatchOffer, OfferStatus
 from plugins.tailor_dispatch.tasks import blueprint
 from tests.api.test_production import TODAY, gid, job_ids, make_fabric, make_tailor, mtm_order
-from tests.factories import make_brand, make_staff, make_user
+from tests.factories import make_admin, make_brand, make_staff, make_user
 
 MY_OFFERS = """query($status: [DispatchOfferStatus!]) { myOffers(status: $status) { edges { node {
   id status attempt reason job { id garmentType readyBy brandName } tailor { displayName } } } } }"""
@@ -35,6 +36,8 @@ ACCEPT = """mutation($offer: ID!) { dispatchOfferAccept(offerId: $offer) {
   offer { status job { id } } errors { field code } } }"""
 DECLINE = """mutation($offer: ID!, $reason: String!) { dispatchOfferDecline(offerId: $offer, reason: $reason) {
   offer { status reason } errors { field code } } }"""
+SUSPEND = """mutation($id: ID!, $input: TailorDecisionInput) { tailorSuspend(id: $id, input: $input) {
+  errors { field code } } }"""
 BATCH = """mutation($brand: String, $jobs: [ID!]) { dispatchBatch(brand: $brand, jobIds: $jobs) {
   method totalScore offers { status job { id } tailor { displayName } } unplaced { jobId reason }
   errors { field code } } }"""
@@ -192,6 +195,28 @@ async def test_a_suspended_tailor_cannot_accept_and_its_offer_is_withdrawn(shop,
     # withdraw_for_tailor is what a suspension withdraws every open offer with.
     await offers.withdraw_for_tailor((await open_offer(job)).tailor_id, "Suspended.")
     assert await DispatchOffer.filter(job_id=job, status=OfferStatus.OPEN).count() == 0
+
+
+async def test_hook_tailor_event(shop, app, gql):
+    """Suspending a tailor (tailorSuspend) reaches tailor_event after the commit: its open offers are withdrawn
+    and each passes on to the next candidate."""
+    (ani, _), (budi, _) = await tailors("Ani", "Budi")
+    await Tailor.filter(id=ani.id).update(capacity=9)
+    jobs = [await ready_job(shop) for _ in range(2)]
+    made = [await offers.offer_next(job) for job in jobs]
+    assert [offer.tailor_id for offer in made] == [ani.id, ani.id]
+    _, admin = await make_admin()
+
+    suspended = await gql(SUSPEND, {"id": gid("Tailor", ani.id), "input": {"reason": "Laporan QC palsu"}}, token=admin)
+    assert suspended["tailorSuspend"]["errors"] == []
+    await dispatch(app.state.plugins)  # the job queue's sweep, run here
+
+    assert [o.status for o in await DispatchOffer.filter(tailor_id=ani.id).order_by("id")] == [
+        OfferStatus.WITHDRAWN
+    ] * 2
+    withdrawn = await DispatchOffer.get(id=made[0].id)
+    assert withdrawn.reason.startswith("tailor.suspended: Laporan QC palsu")
+    assert [(await open_offer(job)).tailor_id for job in jobs] == [budi.id, budi.id]
 
 
 # --- concurrency --------------------------------------------------------------------------------------------
