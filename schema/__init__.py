@@ -17,6 +17,7 @@ from schema.auth import accounts
 from schema.catalog import management as catalog_management
 from schema.catalog import products as catalog_products
 from schema.errors import MaskInternalErrors
+from schema.fast_fields import FastFieldExecutor
 from schema.garments import fabrics, garment_types, production
 from schema.garments import products as garment_products
 from schema.limits import QueryLimiter
@@ -72,6 +73,8 @@ def build_schema(host: PluginHost) -> strawberry.Schema:
         types=[*CORE_TYPES, *(t for e in extensions for t in e.types)],
         # rate limits count a document only once the limits have found it valid
         extensions=[*limiter.extensions(), RateLimitExtension, MaskInternalErrors],
+        # attributes, relay ids and `@fast` resolvers without a resolver call per field (schema.fast_fields)
+        execution_context_class=FastFieldExecutor,
     )
     limiter.bind(schema)  # the list maxima are read from the built schema's types
     return schema

@@ -30,6 +30,7 @@ from core.catalog.rows import AttributeValueRow, MediaRow, PriceRow, VariantRow
 from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
+from schema.fast_fields import fast
 from schema.garments.custom_garment import MadeToMeasureConfig, config_for
 from schema.loaders import Wanted
 from schema.locale import Locale, locale_for
@@ -143,19 +144,23 @@ class ProductVariant(relay.Node):
     # returns a coroutine that goes through the dataloader; graphql-core awaits whichever it gets.
 
     @strawberry.field(description="Prices in every currency the variant is priced in.")
+    @fast
     def prices(self, info: Info) -> list[Money]:
         return _now_or_later(self._prices(info), _money_list)
 
     @strawberry.field(description="The price in `currency`, or the storefront's currency; null if not priced in it.")
+    @fast
     def price(self, info: Info, currency: str | None = None) -> Money | None:
         wanted = currency or self._locale.currency
         return _now_or_later(self._prices(info), lambda rows: _price_in(rows, wanted))
 
     @strawberry.field(description="The price before a discount, when the variant is on sale.")
+    @fast
     def compare_at_price(self, info: Info) -> Money | None:
         return _now_or_later(self._prices(info), lambda rows: _compare_at_in(rows, self._locale.currency))
 
     @strawberry.field(description="How many can be ordered now, capped so stock levels do not leak.")
+    @fast
     def quantity_available(self, info: Info) -> int:
         cap = info.context.settings.catalog.quantity_available_cap
         if self._row.stock_read:
@@ -163,6 +168,7 @@ class ProductVariant(relay.Node):
         return _later(info.context.loaders.stock_by_variant.load(self.id), lambda q: max(0, min(q or 0, cap)))  # type: ignore[return-value]
 
     @strawberry.field
+    @fast
     def is_available(self, info: Info) -> bool:
         if self._row.stock_read:
             return (self._row.quantity or 0) > 0
@@ -231,11 +237,13 @@ class Product(relay.Node):
         )
 
     @strawberry.field
+    @fast
     def variants(self, info: Info) -> list[ProductVariant]:
         locale = self._locale
         return _now_or_later(self._variants(info), lambda rows: [ProductVariant.from_row(row, locale) for row in rows])
 
     @strawberry.field(description="Lowest and highest variant price in the storefront's currency.")
+    @fast
     def pricing(self, info: Info) -> ProductPricing:
         return _now_or_later(self._price_rows(info), lambda rows: _pricing(rows, self._locale.currency))
 
@@ -243,11 +251,13 @@ class Product(relay.Node):
         description="Same as `pricing.priceRange`, in `currency` if given.",
         deprecation_reason="Use `pricing { priceRange }` (with `currency` on the list or product field).",
     )
+    @fast
     def price_range(self, info: Info, currency: str | None = None) -> MoneyRange:
         wanted = currency or self._locale.currency
         return _now_or_later(self._price_rows(info), lambda rows: _pricing(rows, wanted).price_range)
 
     @strawberry.field(description="True when it can be ordered: made to measure, or a variant in stock.")
+    @fast
     def is_available(self, info: Info) -> bool:
         if self.made_to_measure:
             return True
@@ -263,6 +273,7 @@ class Product(relay.Node):
         return await config_for(info, self.id, self._locale)
 
     @strawberry.field
+    @fast
     def category(self, info: Info) -> Category | None:
         if self._category_id is None:
             return None
@@ -274,14 +285,17 @@ class Product(relay.Node):
         )
 
     @strawberry.field(description="Images in display order.")
+    @fast
     def media(self, info: Info) -> list[ProductMedia]:
         return _now_or_later(self._media(info), lambda rows: [_media(row, self._locale) for row in rows])
 
     @strawberry.field(description="The first image, for lists.")
+    @fast
     def thumbnail(self, info: Info) -> ProductMedia | None:
         return _now_or_later(self._media(info), lambda rows: _media(rows[0], self._locale) if rows else None)
 
     @strawberry.field
+    @fast
     def attributes(self, info: Info) -> list[ProductAttribute]:
         return _now_or_later(self._attribute_rows(info), lambda rows: _attributes(rows, self._locale))
 
