@@ -427,3 +427,18 @@ async def test_hook_seed_demo_places_orders_in_every_first_state(app, plugin_hos
     statuses = await SupplierOrder.all().values_list("status", flat=True)
     assert {"SUBMITTED", "PROPOSED", "CONFIRMED", "SHIPPED", "RECEIVED", "REJECTED"} <= set(statuses)
     assert await SupplierOrderChange.all().count() > len(statuses)
+
+
+async def test_the_shortfall_costs_the_same_statements_for_1_and_5_short_fabrics(gql, trade, sql_counter):
+    t = trade
+    counts = []
+    for fabrics in (1, 5):
+        await Fabric.filter(supplier_id=t.supplier.id).update(stock_metres=Decimal(0))
+        for index in range(fabrics - len(await Fabric.filter(supplier_id=t.supplier.id, sku__startswith="S-"))):
+            fabric = await make_fabric(t.supplier, f"S-{fabrics}-{index}", stock_metres=Decimal(0))
+            await mtm_order(t.brand, await make_user(), fabric, paid=True)
+        with sql_counter.counting() as statements:
+            short = (await gql(SHORTFALL, {"brand": "sekar"}, token=t.staff))["supplierShortfall"]
+        assert len(short) == fabrics
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
