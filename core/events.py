@@ -123,9 +123,19 @@ def stream_hook(type: str) -> str | None:
     return None
 
 
+def default_object_key(type: str, payload: dict[str, Any]) -> str:
+    """The object an event is about when its emitter did not say: "product.updated" with a `product_id` is
+    about "product:<id>", so a receiver gets each product's events in order without every emit naming it."""
+    noun = type.partition(".")[0]
+    value = payload.get(f"{noun}_id")
+    return f"{noun}:{value}" if isinstance(value, int | str) and value != "" else ""
+
+
 async def emit(type: str, payload: dict[str, Any], *, brand_id: int | None = None, object_key: str = "") -> Event:
     """Record an event, and its deliveries; call inside the service's transaction. `object_key` names the object
-    it is about ("order:12") when its subscribers must hear of that object's events in order."""
+    it is about ("order:12") when its subscribers must hear of that object's events in order; by default it is
+    taken from the payload's `<noun>_id` (`default_object_key`)."""
+    object_key = object_key or default_object_key(type, payload)
     event = await Event.create(type=type, payload=payload, brand_id=brand_id)
     now = datetime.now(UTC)
     subscribers = [hook] if (hook := stream_hook(type)) is not None else []

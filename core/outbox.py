@@ -36,6 +36,7 @@ from tortoise.transactions import in_transaction
 from core.actors.models import Brand
 from core.events import DeliveryStatus, Event, EventDelivery, EventSubscriber, emit
 from core.plugins import PluginHost
+from core.settings import Settings
 from core.webhooks import delivery
 from core.webhooks.models import SUBSCRIBER, Webhook, webhook_id_of
 
@@ -44,8 +45,6 @@ logger = logging.getLogger("lini.outbox")
 MAX_ATTEMPTS = 12  # 5 s doubling to the 1 h cap: about seven hours of retries before the dead letter
 FIRST_RETRY = timedelta(seconds=5)
 LONGEST_RETRY = timedelta(hours=1)
-LEASE = timedelta(seconds=60)  # renewed as deliveries go on; one delivery must not take longer
-RENEW_AFTER = LEASE / 4
 BATCH = 100
 WEBHOOKS_AT_ONCE = 16  # receivers posted to at once by one dispatcher
 POSTS_AT_ONCE = 8  # events posted at once to one receiver, each of another object (an object's stay in order)
@@ -106,32 +105,39 @@ async def dispatch(host: PluginHost | None, *, limit: int = BATCH, webhooks: boo
         due = due.filter(subscriber__startswith=SUBSCRIBER)
     found = sorted({str(name) for name in await due.distinct().values_list("subscriber", flat=True)})
     found = [name for name in found if name not in _delivering.get()]
+    lease = lease_length(host.settings)
     delivered = 0
     for subscriber in (name for name in found if webhook_id_of(name) is None):
-        delivered += await _deliver_subscriber(host, subscriber, limit)
+        delivered += await _deliver_subscriber(host, subscriber, limit, lease)
     receivers = [name for name in found if webhook_id_of(name) is not None]
     if receivers:
-        delivered += await _post_to_receivers(host, receivers, limit)
+        delivered += await _post_to_receivers(host, receivers, limit, lease)
     return delivered
 
 
-async def _deliver_subscriber(host: PluginHost, subscriber: str, limit: int) -> int:
+def lease_length(settings: Settings) -> timedelta:
+    """`[jobs] delivery_lease_seconds`, but never shorter than one webhook post may take."""
+    seconds = max(settings.jobs.delivery_lease_seconds, settings.webhooks.timeout_seconds + 1)
+    return timedelta(seconds=seconds)
+
+
+async def _deliver_subscriber(host: PluginHost, subscriber: str, limit: int, lease: timedelta) -> int:
     lock = _locks.setdefault(asyncio.get_running_loop(), {}).setdefault(subscriber, asyncio.Lock())
     async with lock:
-        if not await _lease([subscriber]):
+        if not await _lease([subscriber], lease):
             return 0
         entered = _delivering.set(_delivering.get() | {subscriber})
         try:
-            return await _deliver_rows(host, subscriber, limit)
+            return await _deliver_rows(host, subscriber, limit, lease)
         finally:
             _delivering.reset(entered)
             await _release(subscriber)
 
 
-async def _post_to_receivers(host: PluginHost, names: list[str], limit: int) -> int:
+async def _post_to_receivers(host: PluginHost, names: list[str], limit: int, lease: timedelta) -> int:
     """Lease the receivers together, read their webhooks and brands together, and post to them concurrently;
     each is released as soon as its own pass ends."""
-    leased = await _lease(names)
+    leased = await _lease(names, lease)
     released: set[str] = set()
     try:
         receivers = await _receivers(leased)
@@ -140,7 +146,7 @@ async def _post_to_receivers(host: PluginHost, names: list[str], limit: int) -> 
         async def one(name: str) -> int:
             async with gate:
                 try:
-                    return await _deliver_rows(host, name, limit, receivers[name])
+                    return await _deliver_rows(host, name, limit, lease, receivers[name])
                 finally:
                     released.add(name)
                     await _release(name)
@@ -155,7 +161,7 @@ async def _post_to_receivers(host: PluginHost, names: list[str], limit: int) -> 
     return sum(outcome for outcome in outcomes if isinstance(outcome, int))
 
 
-async def _lease(names: list[str]) -> list[str]:
+async def _lease(names: list[str], lease: timedelta) -> list[str]:
     """Take the leases of those subscribers that nobody holds (or whose holder's lease ran out), all in one
     transaction: `SELECT … FOR UPDATE SKIP LOCKED`, so two dispatchers never take one subscriber together and
     neither waits for the other. Returns the names taken."""
@@ -170,19 +176,21 @@ async def _lease(names: list[str]) -> list[str]:
         ).select_for_update(skip_locked=True)
         free = [row.name for row in locked]
         if free:
-            await EventSubscriber.filter(name__in=free).update(leased_until=now + LEASE, leased_by=HOLDER)
+            await EventSubscriber.filter(name__in=free).update(leased_until=now + lease, leased_by=HOLDER)
     return sorted(free)
 
 
-async def _renew(subscriber: str) -> None:
-    await EventSubscriber.filter(name=subscriber, leased_by=HOLDER).update(leased_until=_now() + LEASE)
+async def _renew(subscriber: str, lease: timedelta) -> None:
+    await EventSubscriber.filter(name=subscriber, leased_by=HOLDER).update(leased_until=_now() + lease)
 
 
 async def _release(subscriber: str) -> None:
     await EventSubscriber.filter(name=subscriber, leased_by=HOLDER).update(leased_until=None, leased_by="")
 
 
-async def _deliver_rows(host: PluginHost, subscriber: str, limit: int, receiver: _Receiver | None = None) -> int:
+async def _deliver_rows(
+    host: PluginHost, subscriber: str, limit: int, lease: timedelta, receiver: _Receiver | None = None
+) -> int:
     """One pass over the subscriber's due rows in event order, skipping those that wait behind a retry. A
     receiver gets its rows in waves of up to `POSTS_AT_ONCE`; a wave ends before a second row of one object,
     which is posted only once the first has its answer (so each object's events arrive in order)."""
@@ -215,8 +223,8 @@ async def _deliver_rows(host: PluginHost, subscriber: str, limit: int, receiver:
                     delivered += 1
                 elif row.object_key:
                     waiting.setdefault(row.object_key, row.id)
-            if time.monotonic() - renewed > RENEW_AFTER.total_seconds():
-                await _renew(subscriber)
+            if time.monotonic() - renewed > lease.total_seconds() / 4:
+                await _renew(subscriber, lease)
                 renewed = time.monotonic()
     return delivered
 

@@ -130,6 +130,9 @@ class JobsSettings(_Section):
     concurrency: int = Field(4, ge=1, le=256)
     # Seconds a stopping worker waits for running jobs before aborting them (they are retried).
     shutdown_grace_seconds: int = Field(20, ge=0, le=3600)
+    # How long a dispatcher's claim on a subscriber (a plugin hook, a webhook) lasts unrenewed: a worker killed
+    # mid-delivery holds its subscribers this long before another takes over. At least one post's timeout.
+    delivery_lease_seconds: float = Field(30, ge=1, le=3600)
 
 
 class RateLimitSettings(_Section):

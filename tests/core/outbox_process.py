@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -39,8 +38,13 @@ def recorder(out: str, hang_on: int | None, pause: float) -> SimpleNamespace:
 
 
 async def main(url: str, out: str, hang_on: int | None, pause: float, lease: float) -> None:
-    outbox.LEASE = timedelta(seconds=lease)
-    settings = load_settings(env={"LINI_DATABASE_URL": url})
+    settings = load_settings(
+        env={
+            "LINI_DATABASE_URL": url,
+            "LINI_JOBS_DELIVERY_LEASE_SECONDS": str(lease),
+            "LINI_WEBHOOKS_TIMEOUT_SECONDS": "1",
+        }
+    )
     host = load_plugins(settings, extra={"recorder": recorder(out, hang_on, pause)}, env={})
     await Tortoise.init(config=tortoise_config(url, host.database_apps()))
     try:
