@@ -153,7 +153,7 @@ async def _place(brand: Brand, jobs: list[ProductionJob]) -> tuple[Method, list[
     attempts: dict[int, int] = {}
     for job_id, _ in tried:
         attempts[job_id] = attempts.get(job_id, 0) + 1
-    anywhere = eligible.any(axis=0).tolist()
+    anywhere = [bool(ok) for ok in np.asarray(eligible.any(axis=0)).ravel()]
     wanted = [t.id for t, ok in zip(tailors, anywhere, strict=True) if ok]
     records = await track_records(wanted, last=settings.history_jobs)
     offered = await open_offers(wanted)

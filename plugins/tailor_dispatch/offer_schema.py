@@ -27,6 +27,7 @@ from lini.plugin import (
     guard,
     managed_brand,
     paginate,
+    track_records,
 )
 from plugins.tailor_dispatch import batch, offers, weights
 from plugins.tailor_dispatch.models import DispatchOffer as OfferRow
@@ -163,6 +164,83 @@ class OfferQuery:
         )
         described = await describe(list(page.items))
         return connection(page, lambda row: described[row.id])
+
+    @strawberry.field(**guard("Your tailor profiles' records as dispatch scores them, and your offers.", TAILOR))
+    async def my_dispatch_metrics(self, info: Info) -> list[DispatchMetrics]:
+        actor = await info.context.actor()
+        return await metrics_of(list(await Tailor.filter(id__in=list(actor.tailor_ids) or [-1]).order_by("id")))
+
+    @strawberry.field(
+        **guard(
+            "Every offer made for one of the brand's jobs, newest first (who, when, and how it ended).", MANAGE_ORDERS
+        )
+    )
+    async def dispatch_offers(
+        self, info: Info, job_id: relay.GlobalID, first: int | None = None, after: str | None = None
+    ) -> Connection[DispatchOffer]:
+        actor = await info.context.actor()
+        job = await offers.staff_job(actor, decode_id(job_id, "ProductionJob", "job_id"))
+        limits = info.context.settings.graphql
+        page = await paginate(
+            OfferRow.filter(job_id=job.id),
+            PageRequest(first=first, after=after),
+            order=("-id",),
+            key="dispatch_job_offers",
+            default_size=limits.default_page_size,
+            max_size=limits.max_page_size,
+        )
+        described = await describe(list(page.items))
+        return connection(page, lambda row: described[row.id])
+
+
+@strawberry.type(description="A tailor's record as dispatch judges it (its last finished jobs) and its offers.")
+class DispatchMetrics:
+    tailor: DispatchTailor
+    finished_jobs: int = strawberry.field(description="Of its last `historyJobs` (20) finished jobs.")
+    inspected: int
+    first_pass: int = strawberry.field(description="Passed QC at the first inspection.")
+    remade_for_making: int
+    timed: int = strawberry.field(description="Finished jobs that had a ready-by date and reached READY.")
+    on_time: int
+    offers_accepted: int
+    offers_declined: int
+    offers_expired: int
+    offers_open: int
+    last_assigned_at: datetime | None
+
+
+async def metrics_of(tailors: list[Tailor]) -> list[DispatchMetrics]:
+    """Each tailor's record (core's track_records) and offer counts, in three queries for any number."""
+    ids = [t.id for t in tailors]
+    records = await track_records(ids, last=weights.DEFAULT_HISTORY)
+    counts: dict[tuple[int, str], int] = {}
+    for tailor_id, status in await OfferRow.filter(tailor_id__in=ids or [-1]).values_list("tailor_id", "status"):
+        counts[(int(tailor_id), str(status))] = counts.get((int(tailor_id), str(status)), 0) + 1
+    found = []
+    for tailor in tailors:
+        record = records[tailor.id]
+        found.append(
+            DispatchMetrics(
+                tailor=DispatchTailor(
+                    id=relay.GlobalID("Tailor", str(tailor.id)),
+                    display_name=tailor.display_name,
+                    city=tailor.city,
+                    country=tailor.country,
+                ),
+                finished_jobs=record.jobs,
+                inspected=record.inspected,
+                first_pass=record.first_pass,
+                remade_for_making=record.remade,
+                timed=record.timed,
+                on_time=record.on_time,
+                offers_accepted=counts.get((tailor.id, OfferStatus.ACCEPTED.value), 0),
+                offers_declined=counts.get((tailor.id, OfferStatus.DECLINED.value), 0),
+                offers_expired=counts.get((tailor.id, OfferStatus.EXPIRED.value), 0),
+                offers_open=counts.get((tailor.id, OfferStatus.OPEN.value), 0),
+                last_assigned_at=record.last_assigned_at,
+            )
+        )
+    return found
 
 
 @strawberry.type

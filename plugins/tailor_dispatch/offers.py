@@ -162,6 +162,14 @@ async def _needs_staff(job: ProductionJob, misses: int, reason: str, detail: str
     await emit("dispatch.job_needs_staff", payload, brand_id=job.brand_id, object_key=_key(job.id))
 
 
+async def staff_job(actor: Actor, job_id: int) -> ProductionJob:
+    """A job of a brand the actor manages orders for; NOT_FOUND otherwise (as for a missing id)."""
+    job = await ProductionJob.get_or_none(id=job_id)
+    if job is None or not actor.can(job.brand_id, weights.PERMISSION):
+        raise DomainError("NOT_FOUND", "There is no such production job.", "job_id")
+    return job
+
+
 # --- the tailor's answers -----------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ WEIGHTS = ("quality_weight", "on_time_weight", "load_weight", "distance_weight",
 MAX_WEIGHT = Decimal(100)
 CENT = Decimal("0.01")
 MAX_HISTORY = 200
+DEFAULT_HISTORY = 20  # the default of `history_jobs`, what a tailor's own metrics are counted over
 OFFER_MINUTES = (5, 7 * 24 * 60)  # from five minutes to a week
 MAX_MISSES = 50
 

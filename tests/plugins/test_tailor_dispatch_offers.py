@@ -334,3 +334,32 @@ async def actor_for_staff(shop: SimpleNamespace) -> Actor:
 @pytest.mark.engine_independent
 def test_expiry_task_is_declared():
     assert "expire_offer" in blueprint.tasks
+
+
+JOB_OFFERS = """query($job: ID!) { dispatchOffers(jobId: $job) { edges { node { status attempt reason
+  tailor { displayName } } } } }"""
+METRICS = """{ myDispatchMetrics { tailor { displayName } finishedJobs offersAccepted offersDeclined offersOpen } }"""
+
+
+async def test_staff_see_a_jobs_offers_and_a_tailor_its_own_metrics(shop, gql):
+    (ani, ani_token), (_, budi_token) = await tailors("Ani", "Budi")
+    await Tailor.filter(id=ani.id).update(capacity=9)
+    job = await ready_job(shop)
+    first = await offers.offer_next(job)
+    await gql(DECLINE, {"offer": gid("DispatchOffer", first.id), "reason": "Penuh"}, token=ani_token)
+    await accept(gql, await open_offer(job), budi_token)
+
+    seen = [e["node"] for e in (await gql(JOB_OFFERS, {"job": gid("ProductionJob", job)}))["dispatchOffers"]["edges"]]
+    assert seen == [
+        {"status": "ACCEPTED", "attempt": 2, "reason": "", "tailor": {"displayName": "Budi"}},
+        {"status": "DECLINED", "attempt": 1, "reason": "Penuh", "tailor": {"displayName": "Ani"}},
+    ]
+    assert (await gql(METRICS, token=ani_token))["myDispatchMetrics"] == [
+        {"tailor": {"displayName": "Ani"}, "finishedJobs": 0, "offersAccepted": 0, "offersDeclined": 1, "offersOpen": 0}
+    ]
+    assert (await gql(METRICS, token=budi_token))["myDispatchMetrics"][0]["offersAccepted"] == 1
+    other = await make_brand("batik")
+    _, intruder = await make_staff(other)
+    hidden = await gql.error(JOB_OFFERS, {"job": gid("ProductionJob", job)}, token=intruder, storefront="batik")
+    assert hidden["extensions"]["code"] == "NOT_FOUND"
+    assert (await gql.error(METRICS, token=shop.staff))["extensions"]["code"] == "FORBIDDEN"
