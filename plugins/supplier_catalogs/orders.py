@@ -164,6 +164,8 @@ async def order_for(actor: Actor, order_id: int, party: Party) -> SupplierOrder:
         raise DomainError("NOT_FOUND", "There is no such purchase order.", "id")
     if party == Party.SUPPLIER and order.supplier_id not in actor.supplier_ids:
         raise PermissionDenied("Only the supplier's people answer this order.", authenticated=True)
+    if party == Party.SUPPLIER and not await Supplier.filter(id=order.supplier_id, status="APPROVED").exists():
+        raise DomainError("SUPPLIER_SUSPENDED", "Your supplier account is suspended: it cannot sell now.", "id")
     if party == Party.BUYER and not is_buyer(actor, order):
         raise PermissionDenied(f"Only the buyer ({PERMISSION} for a brand) acts on this order.", authenticated=True)
     return order

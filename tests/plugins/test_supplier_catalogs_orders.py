@@ -313,6 +313,16 @@ async def test_wrong_moves_are_refused_and_change_nothing(gql, trade, steps, wro
     assert await everything() == before
 
 
+async def test_a_suspended_supplier_cannot_confirm(gql, trade):
+    t = trade
+    order = await place(gql, t)
+    await Supplier.filter(id=t.supplier.id).update(status=ActorStatus.SUSPENDED)
+    before = await everything()
+    errors = (await gql(CONFIRM, {"id": order["id"]}, token=t.seller))["supplierOrderConfirm"]["errors"]
+    assert [e["code"] for e in errors] == ["SUPPLIER_SUSPENDED"]
+    assert await everything() == before
+
+
 async def test_confirming_more_than_in_stock_takes_nothing(gql, trade):
     t = trade
     order = await place(gql, t, ("Trim", t.trim.id, 200), ("Fabric", t.fabric.id, "120"))
