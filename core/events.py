@@ -18,6 +18,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model
 
+from core import event_subscriptions
 from core.webhooks.models import Webhook, active, listening, subscriber_name
 
 # Set by `webhooks_read_once`: the brand's webhooks, read once for the many events of one operation.
@@ -139,6 +140,7 @@ async def emit(type: str, payload: dict[str, Any], *, brand_id: int | None = Non
     event = await Event.create(type=type, payload=payload, brand_id=brand_id)
     now = datetime.now(UTC)
     subscribers = [hook] if (hook := stream_hook(type)) is not None else []
+    subscribers += event_subscriptions.subscribers(type)
     receivers = []
     if brand_id is not None:
         receivers = [subscriber_name(webhook.id) for webhook in listening(await _brand_webhooks(brand_id), type)]

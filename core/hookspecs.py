@@ -58,6 +58,16 @@ class OrderSummary(TypedDict):
     total: AmountPayload
 
 
+class EventEnvelope(TypedDict):
+    """What `handle_event` receives: one outbox event, as its subscribers see it."""
+
+    id: int  # the outbox event id (key on it: delivery is at least once)
+    type: str  # "product.updated", "webhook.delivery_failed", "ORDER_PAID", ... (core.event_types, plugins')
+    brandId: int | None  # the brand it belongs to; None for platform events (tailors, suppliers)
+    createdAt: str  # ISO 8601, UTC
+    data: dict[str, Any]  # the event's payload, as docs/webhooks.md lists it
+
+
 class OrderEvent(TypedDict):
     """What `order_event` receives: the outbox row's payload (`core.orders.events.order_changed`)."""
 
@@ -127,6 +137,31 @@ def event_types(host: PluginHost) -> list[EventType]:
 
     :param host: the plugin host.
     :return: a list of `EventType(name, description, object)`; a name core already has is refused at start.
+    """
+
+
+@hookspec
+def event_subscriptions(host: PluginHost) -> list[str]:
+    """The events the plugin's `handle_event` hears: type names ("product.updated"), a noun's every type
+    ("product.*", "webhook.*") or "*". A name that is no event type, or a subscription without `handle_event`,
+    stops the start with a PluginError. Read once per process (server and worker start-up).
+
+    :param host: the plugin host.
+    :return: a list of patterns; an empty list subscribes to nothing.
+    """
+
+
+@hookspec
+def handle_event(event: EventEnvelope, host: PluginHost) -> Awaitable[None] | None:
+    """Called after the commit of each event the plugin subscribed to (`event_subscriptions`), with the event.
+
+    Each event gets a delivery row for this plugin in the transaction that wrote it, so none is missed; it is
+    delivered at least once (key on `event["id"]`), each object's events in order ("product:12"'s before its
+    later ones), by the job queue's workers. An exception retries this plugin alone, with backoff, up to the dead
+    letter (`server.py events --failed`); it never undoes the change. May be `async def`.
+
+    :param event: the event (`id`, `type`, `brandId`, `createdAt`, `data`).
+    :param host: the plugin host.
     """
 
 

@@ -34,7 +34,9 @@ from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
 from core.actors.models import Brand
+from core.event_subscriptions import HANDLER
 from core.events import DeliveryStatus, Event, EventDelivery, EventSubscriber, emit
+from core.hookspecs import EventEnvelope
 from core.plugins import PluginHost
 from core.settings import Settings
 from core.webhooks import delivery
@@ -287,7 +289,9 @@ async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
     """Deliver one row; True when it is done (delivered, or handed on to per-plugin rows)."""
     event: Event = row.event
     hook, _, plugin = row.subscriber.partition(":")
-    payload = {"type": event.type, **event.payload, "id": event.id}  # a tailor event's payload has no type
+    payload = (  # a tailor event's payload has no type of its own
+        envelope(event) if hook == HANDLER else {"type": event.type, **event.payload, "id": event.id}
+    )
     if plugin:
         if plugin not in host.implementers(hook):
             await _failed(row, f"plugin {plugin!r} is not loaded (or no longer implements {hook})", final=True)
@@ -335,6 +339,12 @@ async def _post(host: PluginHost, row: EventDelivery, receiver: _Receiver) -> bo
         return False
     await _delivered(row, answer=answer)
     return True
+
+
+def envelope(event: Event) -> EventEnvelope:
+    """What `handle_event` receives of an event."""
+    created = event.created_at.astimezone(UTC).isoformat()
+    return {"id": event.id, "type": event.type, "brandId": event.brand_id, "createdAt": created, "data": event.payload}
 
 
 def _answer_fields(answer: delivery.Answer | None) -> dict[str, object]:

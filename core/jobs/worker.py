@@ -20,6 +20,7 @@ from procrastinate.exceptions import JobAborted
 from procrastinate.worker import Worker
 
 from core.db import DatabaseNotMigrated, connected, pending_migrations
+from core.event_subscriptions import subscribed
 from core.events import OUTBOX_CHANNEL
 from core.jobs import deferral, schema
 from core.jobs.queue import build_app, conninfo, is_postgres, runs_in_process
@@ -150,7 +151,7 @@ async def serving(settings: Settings, host: PluginHost) -> AsyncIterator[App]:
     concurrency = settings.jobs.concurrency
     app = build_app(settings, host, max_connections=concurrency + SIDE_CONNECTIONS if in_process else 2)
     async with app.open_async():
-        with running_with(host), serving_app(app):
+        with running_with(host), serving_app(app), subscribed(host):
             if not in_process:
                 if not is_postgres(settings.database.url):
                     logger.warning(
@@ -197,7 +198,7 @@ async def run(settings: Settings, host: PluginHost, *, concurrency: int | None =
         async with app.open_async():
             if is_postgres(settings.database.url) and not await schema.installed(app):
                 raise DatabaseNotMigrated("The job queue's tables are missing: run `python server.py migrate`.")
-            with running_with(host), serving_app(app):
+            with running_with(host), serving_app(app), subscribed(host):
                 logger.info("worker started: %d jobs at once, tasks %s", concurrency, ", ".join(sorted(app.tasks)))
                 listener = asyncio.create_task(follow_outbox(settings, host), name="lini-outbox-listener")
                 try:
