@@ -9,7 +9,8 @@ Brand-side plugins (shipping tables, feeds, admin screens) use the catalog and b
 validation that reports every mistake at once, `emit` for outbox events, and the schema helpers below to add
 GraphQL fields that look like Lini's own: `UserError`/`attempt` for typed mutation errors, `MoneyType` (the
 GraphQL `Money` object), `decode_id`/`encode_id` for global IDs, `guard` with `PUBLIC`/`BrandPermission` for
-permissions, `Connection`/`connection`/`paginate` for Relay lists, `changes`/`plain` for reading inputs.
+permissions, `Connection`/`connection`/`paginate` for Relay lists, `SortDirection` for a `sortBy`
+input, `changes`/`plain` for reading inputs.
 
 Supplier-side plugins (catalog feeds) act for the caller's approved supplier (`approved_supplier`) through
 core's fabric service (`create_fabric`, `update_fabric`, `archive_fabric`: validated, evented, price history
@@ -72,7 +73,7 @@ from core.garments.fabrics import approved_supplier, archive_fabric, create_fabr
 from core.garments.models import Fabric, FabricStatus, JobStage, ProductionJob
 from core.garments.quote import Adjustment, GarmentLine, PriceContext
 from core.garments.rates import factors_into as exchange_factors
-from core.hookspecs import EventEnvelope, OrderEvent, ProductionEvent
+from core.hookspecs import OrderEvent, ProductionEvent
 from core.jobs.deferral import UnknownTask, defer_job
 from core.jobs.runtime import task_host
 from core.money import Money, exponent, is_currency, parse_amount, quantize
@@ -105,6 +106,7 @@ from core.shipping.providers import ShippingProvider, ShippingRate, ShippingRequ
 from core.taxes.calculator import LineTax
 from core.validation import Problems
 from schema.catalog.management_types import changes, plain
+from schema.catalog.products import SortDirection
 from schema.errors import UserError, attempt
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, PUBLIC, SIGNED_IN, SUPPLIER, TAILOR, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id, encode_id
@@ -134,7 +136,6 @@ __all__ = [
     "Connection",
     "DomainError",
     "DomainErrors",
-    "EventEnvelope",
     "EventType",
     "Fabric",
     "FabricReservation",
@@ -180,6 +181,7 @@ __all__ = [
     "ShippingProvider",
     "ShippingRate",
     "ShippingRequest",
+    "SortDirection",
     "Supplier",
     "Tailor",
     "TrackRecord",

@@ -28,6 +28,7 @@ from lini.plugin import (
     MoneyType,
     PageRequest,
     Permission,
+    SortDirection,
     Supplier,
     Tailor,
     UserError,
@@ -93,10 +94,10 @@ class SupplierMaterialFilter:
     country: str | None = strawberry.field(default=None, description="The supplier's country (ISO 3166-1 alpha-2).")
 
 
-@strawberry.input(description="The order of the list; RELEVANCE is always best first.")
-class SupplierMaterialSort:
+@strawberry.input(description="The order of the list; RELEVANCE is always best first (its direction is ignored).")
+class SupplierMaterialSortInput:
     field: SortFieldEnum = SortField.RELEVANCE  # type: ignore[valid-type]
-    descending: bool = False
+    direction: SortDirection = SortDirection.ASC
 
 
 @strawberry.type(description="The supplier of a material or an order.")
@@ -160,7 +161,7 @@ class SupplierMaterial:
         )
 
 
-def _material_query(wanted: SupplierMaterialFilter, sort: SupplierMaterialSort) -> MaterialQuery:
+def _material_query(wanted: SupplierMaterialFilter, sort: SupplierMaterialSortInput) -> MaterialQuery:
     weight = wanted.weight_gsm or SupplierMaterialIntRange()
     width = wanted.width_cm or SupplierMaterialIntRange()
     price = wanted.price_range or SupplierMaterialPriceRange()
@@ -181,7 +182,7 @@ def _material_query(wanted: SupplierMaterialFilter, sort: SupplierMaterialSort) 
         supplier_id=decode_id(wanted.supplier, "Supplier", "filter.supplier") if wanted.supplier else None,
         country=wanted.country,
         sort=SortField(sort.field),
-        descending=sort.descending,
+        descending=sort.direction == SortDirection.DESC,
     )
 
 
@@ -500,14 +501,14 @@ class PurchasingQuery:
         self,
         info: Info,
         filter: SupplierMaterialFilter | None = None,
-        sort_by: SupplierMaterialSort | None = None,
+        sort_by: SupplierMaterialSortInput | None = None,
         currency: str | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> Connection[SupplierMaterial]:
         actor = await info.context.actor()
         await materials.check_browser(actor)
-        query = _material_query(filter or SupplierMaterialFilter(), sort_by or SupplierMaterialSort())
+        query = _material_query(filter or SupplierMaterialFilter(), sort_by or SupplierMaterialSortInput())
         brands: dict[int, str] = {}
         if not currency and actor.brand_permissions:
             rows = await Brand.filter(id__in=sorted(actor.brand_permissions)).values_list("id", "default_currency")

@@ -16,8 +16,8 @@ from plugins.supplier_catalogs.models import Trim, TrimStatus
 from tests.api.test_production import make_tailor
 from tests.factories import access_token, make_brand, make_staff, make_user
 
-MATERIALS = """query($filter: SupplierMaterialFilter, $sortBy: SupplierMaterialSort, $currency: String, $first: Int,
-  $after: String) { supplierMaterials(filter: $filter, sortBy: $sortBy, currency: $currency, first: $first,
+MATERIALS = """query($filter: SupplierMaterialFilter, $sortBy: SupplierMaterialSortInput, $currency: String,
+  $first: Int, $after: String) { supplierMaterials(filter: $filter, sortBy: $sortBy, currency: $currency, first: $first,
   after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id kind sku name unit trimType
   price { amount currency } buyerPrice { amount currency } stock minOrder leadTimeDays weightGsm widthCm
   supplier { name country } } } } }"""
@@ -86,7 +86,7 @@ async def test_brands_see_every_approved_suppliers_active_fabrics_and_trims_in_t
     assert satin["buyerPrice"] == {"amount": "33250.00", "currency": "IDR"}
     assert satin["supplier"] == {"name": "Kain Melayu", "country": "MY"}
     assert page["edges"][5]["node"]["buyerPrice"] is None  # no USD rate: its own price, and it sorts last
-    descending = await browse(gql, market["staff"], sortBy={"field": "PRICE", "descending": True})
+    descending = await browse(gql, market["staff"], sortBy={"field": "PRICE", "direction": "DESC"})
     assert skus(descending) == ["WOL-HTM", "SAT-MRH", "KAT-PTH", "ZIP-20", "BTN-07", "USD-1"]
     myr = await browse(gql, market["staff"], sortBy={"field": "PRICE"}, currency="MYR")
     assert myr["edges"][0]["node"]["buyerPrice"] == {"amount": "0.34", "currency": "MYR"}  # 1200 / 3500
