@@ -73,7 +73,7 @@ from core.garments.fabrics import approved_supplier, archive_fabric, create_fabr
 from core.garments.models import Fabric, FabricStatus, JobStage, ProductionJob
 from core.garments.quote import Adjustment, GarmentLine, PriceContext
 from core.garments.rates import factors_into as exchange_factors
-from core.hookspecs import OrderEvent, ProductionEvent
+from core.hookspecs import EventEnvelope, OrderEvent, ProductionEvent
 from core.jobs.deferral import UnknownTask, defer_job
 from core.jobs.runtime import task_host
 from core.money import Money, exponent, is_currency, parse_amount, quantize
@@ -136,6 +136,7 @@ __all__ = [
     "Connection",
     "DomainError",
     "DomainErrors",
+    "EventEnvelope",
     "EventType",
     "Fabric",
     "FabricReservation",
