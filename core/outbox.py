@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.functions import Min
 from tortoise.transactions import in_transaction
 
@@ -401,6 +401,25 @@ async def _failed(
 
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+@dataclass(frozen=True)
+class Pruned:
+    deliveries: int
+    events: int
+
+
+async def prune(settings: Settings, *, now: datetime | None = None) -> Pruned:
+    """Delete deliveries made more than `[events] keep_delivered_days` ago, and events older than `keep_days`
+    none of whose deliveries is pending or failed (their delivered rows go with them)."""
+    now = now or _now()
+    deliveries = await EventDelivery.filter(
+        status=DeliveryStatus.DELIVERED, delivered_at__lt=now - timedelta(days=settings.events.keep_delivered_days)
+    ).delete()
+    open_rows = EventDelivery.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).values("event_id")
+    old = Event.filter(created_at__lt=now - timedelta(days=settings.events.keep_days))
+    events = await old.filter(id__not_in=Subquery(open_rows)).delete()
+    return Pruned(deliveries, events)
 
 
 async def dead_letters(*, limit: int = 100) -> list[EventDelivery]:

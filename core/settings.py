@@ -135,6 +135,16 @@ class JobsSettings(_Section):
     delivery_lease_seconds: float = Field(30, ge=1, le=3600)
 
 
+class EventsSettings(_Section):
+    """How long the outbox keeps what it has delivered (the job queue prunes it nightly)."""
+
+    # Deliveries made (to a plugin or a webhook) are kept this many days for the delivery log, then deleted.
+    keep_delivered_days: int = Field(14, ge=1, le=3650)
+    # Events are kept this many days, unless a delivery of theirs is still pending or failed (dead letters stay
+    # until redelivered or their webhook is deleted).
+    keep_days: int = Field(90, ge=1, le=3650)
+
+
 class RateLimitSettings(_Section):
     """Requests per client and per operation class; each limit is a `limits` string ("10/minute;100/hour")."""
 
@@ -192,6 +202,7 @@ class Settings(_Section):
     media: MediaSettings = MediaSettings()
     checkout: CheckoutSettings = CheckoutSettings()
     jobs: JobsSettings = JobsSettings()
+    events: EventsSettings = EventsSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
     webhooks: WebhooksSettings = WebhooksSettings()
     plugins: PluginsSettings = PluginsSettings()
@@ -218,6 +229,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "media": MediaSettings,
     "checkout": CheckoutSettings,
     "jobs": JobsSettings,
+    "events": EventsSettings,
     "rate_limits": RateLimitSettings,
     "plugins": PluginsSettings,
 }

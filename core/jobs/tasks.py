@@ -16,12 +16,13 @@ from procrastinate import Blueprint, RetryStrategy
 from core.checkout.services import delete_expired
 from core.jobs.runtime import task_host
 from core.orders.expiry import cancel_expired_unpaid
-from core.outbox import dispatch
+from core.outbox import dispatch, prune
 
 NAMESPACE = "lini"
 EVERY_5_SECONDS = "* * * * * */5"  # procrastinate's optional sixth field counts seconds
 EVERY_MINUTE = "* * * * *"
 EVERY_10_MINUTES = "*/10 * * * *"
+NIGHTLY = "17 3 * * *"  # 03:17 UTC, away from the hour when other jobs cluster
 
 logger = logging.getLogger("lini.jobs")
 blueprint = Blueprint()
@@ -68,3 +69,17 @@ async def delete_expired_checkouts(timestamp: int) -> int:
 async def sweep_events(timestamp: int) -> int:
     """Deliver outbox events that the request which wrote them did not (a crash, a failing plugin)."""
     return await dispatch(task_host())
+
+
+@blueprint.periodic(cron=NIGHTLY)
+@blueprint.task(
+    name="prune_events",
+    lock=_lock("prune_events"),
+    queueing_lock=_lock("prune_events"),
+    retry=RetryStrategy(max_attempts=3, exponential_wait=60),
+)
+async def prune_events(timestamp: int) -> int:
+    """Delete the outbox's old deliveries and events (`[events]` retention)."""
+    pruned = await prune(task_host().settings)
+    logger.info("pruned %d deliveries and %d events", pruned.deliveries, pruned.events)
+    return pruned.deliveries + pruned.events

@@ -101,3 +101,32 @@ def test_retries_double_from_five_seconds_to_an_hour_with_jitter() -> None:
     for attempts, base in ((1, 5), (2, 10), (3, 20), (12, 3600), (40, 3600)):
         delay = outbox.retry_delay(attempts).total_seconds()
         assert base / 2 <= delay <= base, (attempts, delay)
+
+
+async def test_old_deliveries_and_events_are_pruned_but_never_an_undelivered_one(app, settings) -> None:
+    from core.events import Event
+
+    now = datetime.now(UTC)
+    ancient, recent = now - timedelta(days=400), now - timedelta(days=1)
+
+    async def event(created: datetime, *statuses: DeliveryStatus, delivered: datetime | None = None) -> int:
+        row = await Event.create(type="product.updated", payload={}, brand_id=None)
+        await Event.filter(id=row.id).update(created_at=created)
+        for n, status in enumerate(statuses):
+            await EventDelivery.create(
+                event=row, subscriber=f"webhook:{n}", status=status, next_attempt_at=created, delivered_at=delivered
+            )
+        return row.id
+
+    gone = await event(ancient, DeliveryStatus.DELIVERED, delivered=ancient)
+    dead_letter = await event(ancient, DeliveryStatus.DELIVERED, DeliveryStatus.FAILED, delivered=ancient)
+    waiting = await event(ancient, DeliveryStatus.PENDING)
+    fresh = await event(recent, DeliveryStatus.DELIVERED, delivered=recent)
+    pruned = await outbox.prune(settings, now=now)
+    assert (pruned.deliveries, pruned.events) == (2, 1)  # the two old delivered rows; the event with nothing open
+    assert set(await Event.all().values_list("id", flat=True)) == {dead_letter, waiting, fresh}
+    left = await EventDelivery.all().values_list("event_id", "status")
+    assert sorted(left) == sorted(
+        [(dead_letter, DeliveryStatus.FAILED), (waiting, DeliveryStatus.PENDING), (fresh, DeliveryStatus.DELIVERED)]
+    )
+    assert gone not in {event_id for event_id, _ in left}
