@@ -391,7 +391,42 @@ TAILORS = (
      ["BAJU_KOKO", "SHIRT", "TROUSERS"], 3, 400),
     ("ratna@demo.lini.id", "Bu Ratna Kebaya", TailorKind.INDIVIDUAL, "Yogyakarta", "DI Yogyakarta",
      ["KEBAYA", "GAMIS"], 2, -30),  # her certificate has lapsed: she cannot be assigned until it is renewed
+    # Around Bandung, Jakarta, Solo and Kuala Lumpur, for dispatch: varied certificates (one lapsing before a
+    # two-week job is due, one still pending review), capacities, lead times, and a Malaysian workshop.
+    ("sinar@demo.lini.id", "Konveksi Sinar Bandung", TailorKind.WORKSHOP, "Bandung", "Jawa Barat",
+     ["GAMIS", "TUNIK", "HIJAB"], 10, 900),
+    ("neng@demo.lini.id", "Neng Euis Jahit", TailorKind.INDIVIDUAL, "Bandung", "Jawa Barat",
+     ["GAMIS", "KEBAYA"], 2, 5),  # lapses in five days: fine for staff today, not for a dispatched job
+    ("cipta@demo.lini.id", "Cipta Busana Tebet", TailorKind.WORKSHOP, "Jakarta Selatan", "DKI Jakarta",
+     ["GAMIS", "ABAYA", "DRESS"], 8, 600),
+    ("bang@demo.lini.id", "Bang Ucok Tailor", TailorKind.INDIVIDUAL, "Jakarta Timur", "DKI Jakarta",
+     ["BAJU_KOKO", "SHIRT"], 3, 300),
+    ("laweyan@demo.lini.id", "Batik Laweyan Jahit", TailorKind.WORKSHOP, "Surakarta", "Jawa Tengah",
+     ["KEBAYA", "BAJU_KOKO", "SHIRT"], 6, 700),
+    ("sri@demo.lini.id", "Bu Sri Solo", TailorKind.INDIVIDUAL, "Surakarta", "Jawa Tengah",
+     ["GAMIS", "MUKENA"], 2, 500),
+    ("kampung@demo.lini.id", "Jahitan Kampung Baru", TailorKind.WORKSHOP, "Kuala Lumpur", "Wilayah Persekutuan",
+     ["BAJU_KOKO", "GAMIS", "ABAYA"], 7, 650),
+    ("aminah@demo.lini.id", "Puan Aminah Tailor", TailorKind.INDIVIDUAL, "Kuala Lumpur", "Wilayah Persekutuan",
+     ["KEBAYA", "GAMIS"], 3, 450),
+    ("depok@demo.lini.id", "Rumah Jahit Depok", TailorKind.INDIVIDUAL, "Depok", "Jawa Barat",
+     ["GAMIS", "TUNIK"], 4, None),  # its certificate waits for review: not offered work yet
 )  # fmt: skip
+# Where each tailor is (latitude, longitude, country, lead time in days), for dispatch's distance and lead time.
+PLACES = {
+    "berkah": ("-6.872", "107.542", "ID", 7),
+    "darto": ("-6.261", "106.810", "ID", 7),
+    "ratna": ("-7.797", "110.370", "ID", 7),
+    "sinar": ("-6.914", "107.609", "ID", 5),
+    "neng": ("-6.903", "107.641", "ID", 6),
+    "cipta": ("-6.226", "106.858", "ID", 6),
+    "bang": ("-6.225", "106.900", "ID", 4),
+    "laweyan": ("-7.573", "110.801", "ID", 8),
+    "sri": ("-7.566", "110.828", "ID", 10),
+    "kampung": ("3.166", "101.700", "MY", 9),
+    "aminah": ("3.139", "101.686", "MY", 12),
+    "depok": ("-6.402", "106.794", "ID", 5),
+}
 
 
 async def _tailors(hashed: str) -> dict[str, tuple[Tailor, Actor]]:
@@ -399,6 +434,7 @@ async def _tailors(hashed: str) -> dict[str, tuple[Tailor, Actor]]:
     today = date.today()
     for number, (email, name, kind, city, province, garments, capacity, valid_days) in enumerate(TAILORS, start=1):
         user = await _user(hashed, email, name)
+        latitude, longitude, country, lead_time = PLACES[email.split("@")[0]]
         tailor = await Tailor.create(
             user_id=user.id,
             status=ActorStatus.APPROVED,
@@ -406,12 +442,14 @@ async def _tailors(hashed: str) -> dict[str, tuple[Tailor, Actor]]:
             display_name=name,
             city=city,
             province=province,
-            country="ID",
+            country=country,
+            latitude=Decimal(latitude),
+            longitude=Decimal(longitude),
             garment_types=garments,
             capacity=capacity,
-            lead_time_days=7,
+            lead_time_days=lead_time,
         )
-        valid_until = today + timedelta(days=valid_days)
+        valid_until = today + timedelta(days=valid_days if valid_days is not None else 900)
         await Certification.create(
             tailor_id=tailor.id,
             scheme="SKKNI Garmen Apparel (Kepmenaker 2019)",
@@ -424,7 +462,7 @@ async def _tailors(hashed: str) -> dict[str, tuple[Tailor, Actor]]:
             lsp="LSP Garmen Indonesia",
             issued_on=valid_until - timedelta(days=3 * 365),
             valid_until=valid_until,
-            status=CertificationStatus.VERIFIED,
+            status=CertificationStatus.VERIFIED if valid_days is not None else CertificationStatus.PENDING,
         )
         made[email.split("@")[0]] = (tailor, await actor_for_user(user))
     return made

@@ -15,6 +15,7 @@ from plugins.tailor_dispatch.plugin import (
     order_event,
     production_event,
     schema_extensions,
+    seed_demo,
     tailor_event,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "order_event",
     "production_event",
     "schema_extensions",
+    "seed_demo",
     "tailor_event",
 ]

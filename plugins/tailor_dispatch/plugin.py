@@ -7,6 +7,7 @@ from typing import Any
 
 from lini.plugin import (
     Blueprint,
+    Brand,
     DomainError,
     EventType,
     JobStage,
@@ -15,7 +16,7 @@ from lini.plugin import (
     SchemaExtension,
     hookimpl,
 )
-from plugins.tailor_dispatch import offers
+from plugins.tailor_dispatch import demo, offers
 from plugins.tailor_dispatch.offer_schema import OfferMutation, OfferQuery
 from plugins.tailor_dispatch.schema import DispatchMutation, DispatchQuery
 from plugins.tailor_dispatch.tasks import blueprint
@@ -48,6 +49,11 @@ def job_blueprints(host: PluginHost) -> list[Blueprint]:
 @hookimpl
 def event_types(host: PluginHost) -> list[EventType]:
     return [EventType(name, description, "dispatchOffer") for name, description in EVENTS]
+
+
+@hookimpl
+async def seed_demo(brands: list[Brand]) -> None:
+    await demo.seed(brands)
 
 
 @hookimpl
