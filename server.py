@@ -6,6 +6,8 @@ python server.py migrate
 python server.py makemigrations APP [--name NAME]
 python server.py seed-demo
 python server.py documents add|list [FILE.graphql ...] [--manifest FILE]
+python server.py events [--failed] [--redeliver ID ...]
+python server.py jobs [--status S] [--task NAME] [--cancel ID ...] [--retry ID ...]
 python server.py export-schema [--output schema.graphql]
 """
 
@@ -46,8 +48,10 @@ from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrat
 from core.errors import DomainError
 from core.events import DeliveryStatus, EventDelivery
 from core.forwarded import ProxyHeadersMiddleware
+from core.jobs import admin as job_admin
 from core.jobs import schema as job_schema
 from core.jobs import worker as job_worker
+from core.jobs.queue import build_app as build_job_app
 from core.jobs.queue import is_postgres
 from core.plugins import PluginError, PluginHost, load_plugins
 from core.ratelimits import LimitClass, RateLimits, address_key
@@ -293,6 +297,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     events.add_argument("--failed", action="store_true", help="list the deliveries given up on, newest first")
     events.add_argument("--redeliver", type=int, nargs="+", metavar="ID", help="try these dead deliveries again")
     events.add_argument("--limit", type=int, default=100, help="at most this many lines (default 100)")
+    jobs = commands.add_parser("jobs", help="the job queue's jobs (PostgreSQL): list them, --cancel ID… those unwanted")
+    jobs.add_argument("--status", choices=job_admin.STATUSES, help="only jobs in this state (default: all)")
+    jobs.add_argument("--task", help='only this task\'s jobs ("lini:expire_unpaid_orders", "tailor_dispatch:…")')
+    jobs.add_argument("--cancel", type=int, nargs="+", metavar="ID", help="cancel these jobs (abort them if running)")
+    jobs.add_argument("--retry", type=int, nargs="+", metavar="ID", help="run these failed jobs again, now")
+    jobs.add_argument("--limit", type=int, default=100, help="at most this many lines (default 100)")
     export = commands.add_parser("export-schema", help="write the GraphQL SDL of the live schema")
     export.add_argument("--output", default="schema.graphql", help="file to write ('-' for stdout)")
     args = parser.parse_args(argv)
@@ -359,8 +369,10 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     applied = asyncio.run(migrate(settings.database.url, load_plugins(settings).database_apps()))
-    if asyncio.run(job_schema.install(settings.database.url)):
-        applied.append("procrastinate (the job queue's schema)")
+    for step in asyncio.run(job_schema.install(settings.database.url)):
+        applied.append(
+            "procrastinate (the job queue's schema)" if step == job_schema.SCHEMA else f"procrastinate {step}"
+        )
     print("\n".join(f"applied {name}" for name in applied) or "nothing to apply: the database is up to date")
     return 0
 
@@ -447,6 +459,32 @@ def _events(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _jobs(settings: Settings, args: argparse.Namespace) -> int:
+    if not is_postgres(settings.database.url):
+        print(
+            f"error: the database is SQLite ({settings.database.url}): its job queue lives in the server's memory, "
+            "which no other process can reach.",
+            file=sys.stderr,
+        )
+        return 2
+
+    async def run() -> None:
+        app = build_job_app(settings, load_plugins(settings), max_connections=1)
+        async with app.open_async():
+            if args.cancel or args.retry:
+                change = job_admin.cancel if args.cancel else job_admin.retry
+                for job_id, outcome in (await change(app, args.cancel or args.retry)).items():
+                    print(f"{job_id}\t{outcome}")
+                return
+            for line in await job_admin.listed(app, status=args.status, task=args.task, limit=args.limit):
+                when = f"{line.scheduled_at:%Y-%m-%d %H:%M:%S}" if line.scheduled_at else "-"
+                arguments = orjson.dumps(line.arguments, default=str).decode()[:80]
+                print(f"{line.id}\t{line.task}\t{line.status}\t{line.attempts} attempts\t{when}\t{arguments}")
+
+    asyncio.run(run())
+    return 0
+
+
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     sdl = export_sdl(settings)
     if args.output == "-":
@@ -470,6 +508,7 @@ COMMANDS = {
     "create-admin": _create_admin,
     "documents": _documents,
     "events": _events,
+    "jobs": _jobs,
     "export-schema": _export_schema,
 }
 

@@ -4,6 +4,9 @@ SQLite its request outlives a restart of the in-memory queue and is forgotten on
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,7 +25,7 @@ from core.plugins import load_plugins
 from core.settings import Settings
 from lini.plugin import defer_job
 from tests.factories import make_brand
-from tests.jobs.test_workers_postgres import postgres_only, process, wait_for
+from tests.jobs.test_workers_postgres import ROOT, postgres_only, process, wait_for
 from tests.plugins import job_plugin
 
 NOTE = f"{job_plugin.NAME}:note"
@@ -150,3 +153,34 @@ async def test_a_worker_process_runs_a_job_deferred_in_a_transaction(db, setting
 
         done = await wait_for(ran, seconds=20)
     assert done, worker.output
+
+
+@postgres_only
+async def test_an_operator_lists_and_cancels_jobs_with_server_py_jobs(db, settings: Settings) -> None:
+    later = datetime.now(UTC) + timedelta(hours=2)
+    async with in_transaction():
+        await defer_job(NOTE, at=later, text="unwanted")
+        await defer_job(NOTE, at=later, text="kept")
+    env = {**os.environ, "LINI_DATABASE_URL": settings.database.url}
+
+    def jobs(*args: str) -> list[list[str]]:
+        done = subprocess.run(
+            [sys.executable, "server.py", "jobs", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return [line.split("\t") for line in done.stdout.splitlines()]
+
+    listed = jobs("--task", NOTE)
+    assert [(row[1], row[2]) for row in listed] == [(NOTE, "todo"), (NOTE, "todo")]
+    unwanted = next(row[0] for row in listed if "unwanted" in row[5])
+    assert jobs("--cancel", unwanted, "999999") == [[unwanted, "cancelled"], ["999999", "unknown"]]
+    assert jobs("--cancel", unwanted) == [[unwanted, "finished"]]  # no second cancellation
+    assert [row[5] for row in jobs("--task", NOTE, "--status", "todo")] == ['{"text":"kept"}']
+    assert [row[0] for row in jobs("--status", "cancelled")] == [unwanted]
+    kept = next(row[0] for row in listed if "kept" in row[5])
+    assert jobs("--retry", kept) == [[kept, "not failed"]]
+    await connections.get("default").execute_query(
+        "UPDATE procrastinate_jobs SET status = 'failed', attempts = 3 WHERE id = $1", [int(kept)]
+    )  # as a worker leaves a job whose last attempt raised
+    assert jobs("--retry", kept, "999999") == [[kept, "retried"], ["999999", "unknown"]]
+    assert [(row[0], row[2]) for row in jobs("--status", "todo")] == [(kept, "todo")]

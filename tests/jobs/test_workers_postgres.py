@@ -147,3 +147,30 @@ def test_migrate_installs_the_queue_schema_once(backend: str) -> None:
         assert second.stdout.strip() == "nothing to apply: the database is up to date", second.stdout
     finally:
         asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@postgres_only
+async def test_a_newer_procrastinate_release_is_applied_file_by_file_once(database_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for path in job_schema.migration_files():  # the installed release: recorded when the schema was installed
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert await job_schema.install(database_url, migrations=folder) == []
+    (folder / "99.00.00_01_pre_probe.sql").write_text("CREATE TABLE lini_probe_pre (id int);", encoding="utf-8")
+    (folder / "99.00.00_50_post_probe.sql").write_text("ALTER TABLE lini_probe_pre ADD c text;", encoding="utf-8")
+    assert await job_schema.install(database_url, migrations=folder) == [
+        "99.00.00_01_pre_probe.sql",
+        "99.00.00_50_post_probe.sql",
+    ]
+    assert await job_schema.install(database_url, migrations=folder) == []  # once
+    (folder / "99.01.00_01_pre_broken.sql").write_text("CREATE TABLE lini_half (id int); SELEC 1;", encoding="utf-8")
+    with pytest.raises(Exception, match="syntax"):
+        await job_schema.install(database_url, migrations=folder)
+    conn = await asyncpg.connect(database_url)
+    try:
+        assert await conn.fetchval("SELECT to_regclass('lini_probe_pre') IS NOT NULL")
+        assert not await conn.fetchval("SELECT to_regclass('lini_half') IS NOT NULL")  # its transaction rolled back
+        names = {row["name"] for row in await conn.fetch("SELECT name FROM lini_queue_migrations")}
+        assert "99.00.00_50_post_probe.sql" in names and "99.01.00_01_pre_broken.sql" not in names
+    finally:
+        await conn.close()
