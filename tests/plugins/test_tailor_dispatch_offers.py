@@ -363,3 +363,18 @@ async def test_staff_see_a_jobs_offers_and_a_tailor_its_own_metrics(shop, gql):
     hidden = await gql.error(JOB_OFFERS, {"job": gid("ProductionJob", job)}, token=intruder, storefront="batik")
     assert hidden["extensions"]["code"] == "NOT_FOUND"
     assert (await gql.error(METRICS, token=shop.staff))["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_my_offers_cost_the_same_for_2_and_8_offers(shop, gql, sql_counter):
+    ((ani, token),) = await tailors("Ani", capacity=20)
+    settings = await weights.settings_of(shop.brand.id)
+    counts = []
+    for size in (2, 8):
+        while await DispatchOffer.filter(tailor_id=ani.id).count() < size:
+            job = await ProductionJob.get(id=await ready_job(shop))
+            await offers.make_offer(job, ani.id, 0.5, settings=settings, attempt=1)
+        with sql_counter.counting() as statements:
+            found = (await gql(MY_OFFERS, token=token))["myOffers"]["edges"]
+        assert len(found) == size
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
