@@ -79,6 +79,8 @@ async def migrate(url: str, apps: Mapping[str, dict[str, Any]] | None = None) ->
     """Apply every pending migration of Lini and of `apps`; returns what was applied."""
     from tortoise.migrations.api import migrate as run_migrations
 
+    from core.migrating import fast_apply
+
     applied: list[str] = []
 
     def progress(event: str, app_label: str, name: str) -> None:
@@ -86,7 +88,8 @@ async def migrate(url: str, apps: Mapping[str, dict[str, Any]] | None = None) ->
             applied.append(f"{app_label}.{name}")
 
     try:
-        await run_migrations(config=tortoise_config(url, apps), progress=progress)
+        with fast_apply():  # the same operations and SQL, without rebuilding the model state per operation
+            await run_migrations(config=tortoise_config(url, apps), progress=progress)
     finally:
         await Tortoise.close_connections()
     return applied

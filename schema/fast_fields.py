@@ -191,6 +191,32 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             return results
         return self._gather(results, awaitable_fields)
 
+    def complete_value(
+        self,
+        return_type: Any,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> Any:
+        """A plain object of a concrete type straight to its fields: what `complete_object_value`,
+        `collect_and_execute_subfields` and `execute_collected_subfields` do for it without `@defer`."""
+        if (
+            self._short_path
+            and position_context is None
+            and type(return_type) is GraphQLObjectType
+            and result is not None
+            and not isinstance(result, Exception)
+            and not self.is_awaitable(result)
+        ):
+            is_type_of = return_type.is_type_of
+            if is_type_of is None or is_type_of(result, info) is True:
+                grouped_field_set, new_defer_usages, _ = self.collect_subfields(return_type, field_details_list)
+                if not new_defer_usages:
+                    return self.execute_fields(return_type, result, path, grouped_field_set, None)
+        return super().complete_value(return_type, field_details_list, info, path, result, position_context)
+
     async def _gather(self, results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
         """As graphql-core's `execute_fields` does: one awaited alone, several concurrently."""
         if len(awaitable_fields) == 1:

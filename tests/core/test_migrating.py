@@ -1,0 +1,103 @@
+"""`core.db.migrate` applies tortoise's migrations faster (core.migrating) and must build the very same database."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncpg
+import pytest
+from tortoise import Tortoise
+from tortoise.migrations.api import migrate as tortoise_migrate
+from tortoise.migrations.migration import Migration
+
+from core.db import migrate, tortoise_config
+from core.migrating import fast_apply
+from tests.conftest import PG_ADMIN_URL, plugin_apps, run_sync
+
+SQLITE_SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
+POSTGRES_SCHEMA = {
+    "columns": "SELECT table_name, column_name, data_type, column_default, is_nullable, character_maximum_length, "
+    "numeric_precision, numeric_scale FROM information_schema.columns WHERE table_schema = 'public' "
+    "ORDER BY 1, 2",
+    "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2",
+    "constraints": "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
+    "triggers": "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2",
+    "extensions": "SELECT extname FROM pg_extension ORDER BY 1",
+}
+# What data migrations insert (the built-in garment types and their measurements), besides the schema.
+SEEDED = {
+    "garment_type": "SELECT id, brand_id, code, names FROM garment_type ORDER BY id",
+    "measurement_field": "SELECT * FROM measurement_field ORDER BY id",
+}
+
+
+@asynccontextmanager
+async def two_databases(backend: str, tmp_path: Path) -> AsyncIterator[tuple[str, str]]:
+    if backend == "sqlite":
+        yield f"sqlite://{tmp_path / 'fast.db'}", f"sqlite://{tmp_path / 'tortoise.db'}"
+        return
+    names = [f"lini_migrating_{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        for name in names:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        base = PG_ADMIN_URL.rsplit("/", 1)[0]
+        yield f"{base}/{names[0]}", f"{base}/{names[1]}"
+    finally:
+        for name in names:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def tortoise_own_migrate(url: str) -> None:
+    try:
+        await tortoise_migrate(config=tortoise_config(url, plugin_apps()))
+    finally:
+        await Tortoise.close_connections()
+
+
+async def describe(url: str) -> dict[str, list[tuple]]:
+    if url.startswith("sqlite://"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite://")) as conn:
+            found = {"schema": conn.execute(SQLITE_SCHEMA).fetchall()}
+            for table, sql in SEEDED.items():
+                found[table] = conn.execute(sql).fetchall()
+        return found
+    conn = await asyncpg.connect(url)
+    try:
+        found = {key: [tuple(row) for row in await conn.fetch(sql)] for key, sql in POSTGRES_SCHEMA.items()}
+        for table, sql in SEEDED.items():
+            found[table] = [tuple(row) for row in await conn.fetch(sql)]
+        return found
+    finally:
+        await conn.close()
+
+
+def test_a_fresh_database_gets_the_same_schema_and_data_as_with_tortoises_own_apply(backend, tmp_path):
+    async def run() -> tuple[dict, dict, list[str]]:
+        async with two_databases(backend, tmp_path) as (fast, slow):
+            applied = await migrate(fast, plugin_apps())
+            await tortoise_own_migrate(slow)
+            return await describe(fast), await describe(slow), applied
+
+    fast, slow, applied = run_sync(run())
+    assert "lini.0001_initial" in applied and len(applied) >= 12
+    assert fast["schema" if backend == "sqlite" else "columns"], "something was created"
+    assert fast["garment_type"], "the data migration ran"
+    for key in slow:
+        assert fast[key] == slow[key], key
+
+
+@pytest.mark.engine_independent
+def test_fast_apply_puts_tortoises_apply_back():
+    original = Migration.apply
+    with pytest.raises(RuntimeError), fast_apply():
+        assert Migration.apply is not original
+        raise RuntimeError("a failed migration")
+    assert Migration.apply is original
