@@ -61,6 +61,10 @@ bench-webhooks: install
 bench-hostile: install
 	$(PY) -m bench.hostile $(BENCH_ARGS)
 
+# Issue 15: a 100,000-row supplier feed through the supplier_catalogs importer; BENCH_ARGS="--backend postgres".
+bench-catalog-import: install
+	$(PY) -m bench.catalog_import $(BENCH_ARGS)
+
 schema: install
 	$(PY) server.py export-schema --output schema.graphql
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from core.context import Actor
     from core.errors import DomainError
     from core.event_types import EventType
+    from core.feed_formats import CatalogFormat
     from core.garments.quote import Adjustment, GarmentLine, PriceContext
     from core.orders.models import Order
     from core.payments.gateways import PaymentGateway
@@ -231,6 +232,19 @@ def shipping_providers(host: PluginHost) -> list[ShippingProvider]:
 
     :param host: the plugin host.
     :return: a list of objects implementing the `ShippingProvider` protocol (not awaitable).
+    """
+
+
+@hookspec
+def catalog_formats(host: PluginHost) -> list[CatalogFormat]:
+    """Feed formats (`core.feed_formats.CatalogFormat`) a plugin can read: a format turns a file's bytes into rows
+    of raw cells by header, lazily, refusing a file it cannot read with `FeedRefused` and yielding `RowRejected`
+    for a row it cannot read. Whoever imports feeds (the supplier_catalogs plugin) asks every plugin, its own
+    CSV, XLSX and JSON Lines included, so a supplier's own export format is added without editing the importer.
+
+    :param host: the plugin host; `host.config(name)` for settings the reader needs.
+    :return: a list of objects implementing the `CatalogFormat` protocol (not awaitable); a name two plugins
+        provide is refused when the formats are read.
     """
 
 

@@ -42,6 +42,8 @@ from core.actors.brands import managed_brand, member_brand
 from core.actors.models import ActorStatus, Brand, Supplier, Tailor
 from core.actors.services import storefront_by_slug
 from core.auth.permissions import Permission
+from core.auth.services import actor_for_user_id
+from core.bulk import insert_rows
 from core.catalog.models import Product, Variant, VariantPrice
 from core.catalog.services import prices_by_variant, storefront_product, storefront_products, variants_by_product
 from core.catalog.validation import MAX_AMOUNT, optional_text, required_text
@@ -49,8 +51,10 @@ from core.checkout.models import Checkout
 from core.checkout.totals import PricedLine
 from core.context import ANONYMOUS, SYSTEM, Actor
 from core.errors import DomainError, DomainErrors, PermissionDenied
+from core.event_batch import emit_many
 from core.event_types import EventType
 from core.events import emit
+from core.feed_formats import CatalogFormat, FeedLimits, FeedRefused, FeedRow, RowRejected, formats_by_name
 from core.garments.assignment import assign as assign_job
 from core.garments.candidates import (
     Candidate,
@@ -63,6 +67,7 @@ from core.garments.candidates import (
     judging_date,
     track_records,
 )
+from core.garments.fabric_batch import FabricBatchResult, FabricChange, write_fabrics
 from core.garments.fabric_queries import available as fabric_catalogue
 from core.garments.fabric_queries import own as own_fabrics
 from core.garments.fabric_stock import Reservation as FabricReservation
@@ -105,6 +110,7 @@ from core.plugins import PluginError, PluginHost, SchemaExtension, hookimpl
 from core.shipping.providers import ShippingProvider, ShippingRate, ShippingRequest
 from core.taxes.calculator import LineTax
 from core.validation import Problems
+from core.webhooks.addresses import check_public_url
 from schema.catalog.management_types import changes, plain
 from schema.catalog.products import SortDirection
 from schema.errors import UserError, attempt
@@ -131,6 +137,7 @@ __all__ = [
     "Brand",
     "BrandPermission",
     "Candidate",
+    "CatalogFormat",
     "Check",
     "Checkout",
     "Connection",
@@ -139,8 +146,13 @@ __all__ = [
     "EventEnvelope",
     "EventType",
     "Fabric",
+    "FabricBatchResult",
+    "FabricChange",
     "FabricReservation",
     "FabricStatus",
+    "FeedLimits",
+    "FeedRefused",
+    "FeedRow",
     "GarmentLine",
     "JobContext",
     "JobStage",
@@ -178,6 +190,7 @@ __all__ = [
     "ProductionJob",
     "RefundResult",
     "RetryStrategy",
+    "RowRejected",
     "SchemaExtension",
     "ShippingProvider",
     "ShippingRate",
@@ -191,6 +204,7 @@ __all__ = [
     "Variant",
     "VariantPrice",
     "Verdict",
+    "actor_for_user_id",
     "apply_payment_update",
     "approved_supplier",
     "archive_fabric",
@@ -198,20 +212,24 @@ __all__ = [
     "attempt",
     "candidates",
     "changes",
+    "check_public_url",
     "connection",
     "create_fabric",
     "decode_id",
     "defer_job",
     "emit",
+    "emit_many",
     "encode_id",
     "exchange_factors",
     "exponent",
     "fabric_catalogue",
     "fabric_reservations",
     "find_payment",
+    "formats_by_name",
     "give_back_fabric_metres",
     "guard",
     "hookimpl",
+    "insert_rows",
     "is_currency",
     "judge",
     "judging_date",
@@ -234,4 +252,5 @@ __all__ = [
     "track_records",
     "update_fabric",
     "variants_by_product",
+    "write_fabrics",
 ]

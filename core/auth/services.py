@@ -210,6 +210,15 @@ async def actor_for_user(user: User) -> Actor:
     )
 
 
+async def actor_for_user_id(user_id: int) -> Actor | None:
+    """The actor a job acts as for the user who asked for it (a queued import, a scheduled fetch), with that
+    user's rights as they are when the job runs; None when the account is gone or deactivated."""
+    user = await User.get_or_none(id=user_id)
+    if user is None or not user.is_active:
+        return None
+    return await actor_for_user(user)
+
+
 APP_TOKEN_PREFIX = "lini_app_"
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from core.errors import DomainError
 from core.settings import Settings
 
 MAX_URL = 2000
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def checked_url(url: str, settings: Settings) -> str:
@@ -35,7 +37,22 @@ def checked_url(url: str, settings: Settings) -> str:
 
 async def check_resolves(url: str, settings: Settings) -> None:
     """Refuse a URL whose host is, or resolves to, a private, loopback, link-local or otherwise reserved address."""
-    if settings.webhooks.allow_private_addresses:
+    await check_public_url(url, allow_private=settings.webhooks.allow_private_addresses)
+
+
+async def check_public_url(
+    url: str,
+    *,
+    allow_private: bool = False,
+    allowed_networks: Sequence[IPNetwork] = (),
+    field: str = "url",
+) -> None:
+    """Refuse (`PRIVATE_ADDRESS`, `UNRESOLVABLE_URL`) a URL whose host is, or resolves to, an address that is not
+    public: private, loopback, link-local, reserved or multicast. Anything Lini fetches or posts to on someone's
+    behalf (webhooks, a supplier's feed URL) is checked here before each request and each redirect it follows,
+    so a URL can never reach the platform's own network (`allowed_networks`: the exceptions, e.g. a test's
+    loopback server, without opening every private range)."""
+    if allow_private:
         return
     host = urlsplit(url).hostname or ""
     try:
@@ -45,12 +62,16 @@ async def check_resolves(url: str, settings: Settings) -> None:
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
         except (OSError, UnicodeError):
-            raise DomainError("UNRESOLVABLE_URL", f"{host} does not resolve to an address.", "url") from None
+            raise DomainError("UNRESOLVABLE_URL", f"{host} does not resolve to an address.", field) from None
         found = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
-    private = [address for address in found if not address.is_global or address.is_multicast]
+    private = [
+        address
+        for address in found
+        if (not address.is_global or address.is_multicast) and not any(address in net for net in allowed_networks)
+    ]
     if private or not found:
         raise DomainError(
             "PRIVATE_ADDRESS",
             f"{host} resolves to an address that is not public ({private[0] if private else '-'}).",
-            "url",
+            field,
         )

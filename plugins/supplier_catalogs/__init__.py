@@ -8,9 +8,29 @@ through core's fabric service, trims (buttons, zips, lace, interlining, thread) 
 
 from __future__ import annotations
 
-from plugins.supplier_catalogs.plugin import Settings, event_types, schema_extensions, seed_demo
+from plugins.supplier_catalogs.plugin import (
+    Settings,
+    catalog_formats,
+    event_types,
+    job_blueprints,
+    schema_extensions,
+    seed_demo,
+)
 
-MODELS = ["plugins.supplier_catalogs.models", "plugins.supplier_catalogs.order_models"]
+MODELS = [
+    "plugins.supplier_catalogs.models",
+    "plugins.supplier_catalogs.order_models",
+    "plugins.supplier_catalogs.feed_models",
+]
 MIGRATIONS = "plugins.supplier_catalogs.migrations"
 
-__all__ = ["MIGRATIONS", "MODELS", "Settings", "event_types", "schema_extensions", "seed_demo"]
+__all__ = [
+    "MIGRATIONS",
+    "MODELS",
+    "Settings",
+    "catalog_formats",
+    "event_types",
+    "job_blueprints",
+    "schema_extensions",
+    "seed_demo",
+]

@@ -41,6 +41,8 @@ class ImportMode(StrEnum):
 
 
 class ImportStatus(StrEnum):
+    QUEUED = "QUEUED"  # waiting for its job (an upload, or a source's fetch that brought a new file)
+    RUNNING = "RUNNING"  # its job is reading and writing: `rows_read` of `rows_total` so far
     SUCCEEDED = "SUCCEEDED"  # every row written
     PARTIAL = "PARTIAL"  # row by row, some rows rejected, the others written
     FAILED = "FAILED"  # nothing written: the file was refused, or an atomic import had a rejected row
@@ -105,11 +107,12 @@ class CatalogImport(Model):
     )
     supplier_id: int
     filename = fields.CharField(max_length=255, default="")
-    file_format = fields.CharField(max_length=8)
+    file_format = fields.CharField(max_length=32)  # a `catalog_formats` name: CSV, XLSX, JSONL or a plugin's
     mode = fields.CharEnumField(ImportMode, max_length=8)
     atomic = fields.BooleanField(default=True)
     status = fields.CharEnumField(ImportStatus, max_length=16)
     rows_read = fields.IntField(default=0)
+    rows_total = fields.IntField(null=True)  # the format's count of the file's rows, for progress; null: unknown
     created = fields.IntField(default=0)
     updated = fields.IntField(default=0)
     unchanged = fields.IntField(default=0)
@@ -118,8 +121,15 @@ class CatalogImport(Model):
     # Feed-level notes that refused nothing, e.g. unknown columns that were ignored.
     warnings: fields.Field[list[str]] = fields.JSONField(default=list)
     started_by = fields.CharField(max_length=100, default="")
+    # Whom its job acts as (the uploader, or the user who registered the source), with their rights at the time.
+    started_by_user_id = fields.BigIntField(null=True)
     started_at = fields.DatetimeField()
-    finished_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)  # null while QUEUED or RUNNING
+    # The URL source it was fetched from; null: an upload.
+    source: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "supplier_catalogs.CatalogSource", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    source_id: int | None
 
     class Meta:
         table = "supplier_catalogs_import"

@@ -1,27 +1,17 @@
-"""The hooks and settings: the GraphQL API (imports, their log, trims), the trims' event types, the feed limits."""
+"""The hooks: the GraphQL API (imports, sources, their log, trims), the trims' event types, the jobs (imports,
+fetches, prices that start later) and the feed formats this plugin reads itself (CSV, XLSX, JSON Lines)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from lini.plugin import Brand, EventType, PluginHost, SchemaExtension, hookimpl
-from plugins.supplier_catalogs import demo_orders, orders
+from lini.plugin import Blueprint, Brand, CatalogFormat, EventType, PluginHost, SchemaExtension, hookimpl
+from plugins.supplier_catalogs import demo_feeds, demo_orders, jobs, orders
+from plugins.supplier_catalogs.parsers import BUILT_IN
+from plugins.supplier_catalogs.plugin_settings import NAME, Settings
 from plugins.supplier_catalogs.purchasing_schema import PurchasingMutation, PurchasingQuery
 from plugins.supplier_catalogs.schema import SupplierCatalogsMutation, SupplierCatalogsQuery
+from plugins.supplier_catalogs.source_schema import CatalogSourcesMutation, CatalogSourcesQuery
 
-NAME = "supplier_catalogs"
-
-
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    # Largest feed file accepted, in bytes; a bigger upload is refused after reading one byte more. Multipart
-    # requests are also bounded by the server's own limit ([media] max_upload_bytes + [server] max_body_size).
-    max_file_bytes: int = Field(5 * 1024 * 1024, ge=1024)
-    # Most data rows one feed may have.
-    max_rows: int = Field(50_000, ge=1)
-    # What an XLSX workbook may unpack to: a zip bomb is refused before openpyxl opens it.
-    max_unpacked_bytes: int = Field(100 * 1024 * 1024, ge=1024)
+__all__ = ["NAME", "Settings", "catalog_formats", "event_types", "job_blueprints", "schema_extensions", "seed_demo"]
 
 
 @hookimpl
@@ -29,6 +19,7 @@ def schema_extensions(host: PluginHost) -> list[SchemaExtension]:
     return [
         SchemaExtension(query=SupplierCatalogsQuery, mutation=SupplierCatalogsMutation),
         SchemaExtension(query=PurchasingQuery, mutation=PurchasingMutation),
+        SchemaExtension(query=CatalogSourcesQuery, mutation=CatalogSourcesMutation),
     ]
 
 
@@ -43,6 +34,18 @@ def event_types(host: PluginHost) -> list[EventType]:
 
 
 @hookimpl
-async def seed_demo(brands: list[Brand]) -> None:
-    """Demo purchase orders in each state (the demo suppliers' fabrics come from core's demo)."""
+def job_blueprints(host: PluginHost) -> list[Blueprint]:
+    return [jobs.blueprint]
+
+
+@hookimpl
+def catalog_formats(host: PluginHost) -> list[CatalogFormat]:
+    return list(BUILT_IN)
+
+
+@hookimpl
+async def seed_demo(brands: list[Brand], host: PluginHost) -> None:
+    """The demo suppliers' feeds of 240 materials each, through the importer, then demo purchase orders in each
+    state (of core's demo fabrics)."""
+    await demo_feeds.seed(host)
     await demo_orders.seed(brands)

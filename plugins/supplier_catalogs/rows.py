@@ -7,6 +7,8 @@ the feed says and keeps the rest; a new material gets the defaults for what it l
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -14,7 +16,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from lini.plugin import exponent, is_currency
+from lini.plugin import exponent
+from lini.plugin import is_currency as _is_currency
 from plugins.supplier_catalogs.models import ImportMode, TrimType, TrimUnit
 from plugins.supplier_catalogs.parsers import RowProblem
 
@@ -27,6 +30,12 @@ MAX_IMAGES = 20
 URL_SPLIT = re.compile(r"[\s|]+")
 FABRIC_NAMES = {"price": "price_per_metre", "stock": "stock_metres", "min_order": "min_order_metres"}
 TRIM_NAMES = {fabric: trim for trim, fabric in FABRIC_NAMES.items()}
+
+
+@functools.lru_cache(maxsize=512)
+def is_currency(code: str) -> bool:
+    """ISO 4217, asked once per code: a feed repeats its few currencies on every row."""
+    return _is_currency(code)
 
 
 class Kind(StrEnum):
@@ -50,6 +59,10 @@ class CatalogRow:
     values: dict[str, Any] = field(default_factory=dict)  # named for the writer of its kind
     valid_from: date | None = None
     valid_to: date | None = None
+
+    def starts_later(self, today: date) -> bool:
+        """Whether its price is for a later day: the rest of the row is written now, the price on its date."""
+        return self.valid_from is not None and self.valid_from > today
 
 
 def text(cell: Any) -> str:
@@ -115,6 +128,7 @@ def checked(
     _trim_fields(add, row, cells, filled, values)
     row.valid_from = _day(add, cells.get("price_valid_from", ""), "price_valid_from")
     row.valid_to = _day(add, cells.get("price_valid_to", ""), "price_valid_to")
+    row.values = values
     _validity(add, row, today)
     if problems:
         return None, problems
@@ -212,9 +226,19 @@ def _validity(add: Any, row: CatalogRow, today: date) -> None:
         add("price_valid_to", "INVALID_DATE", "The price cannot end before it starts.")
     elif row.valid_to and row.valid_to < today:
         add("price_valid_to", "PRICE_EXPIRED", "This price has already ended.")
-    elif row.valid_from and row.valid_from > today:
-        # A future price waits for its date through the job queue: not built yet, so it is refused, not lost.
-        add("price_valid_from", "FUTURE_PRICE_UNSUPPORTED", "Prices that start later cannot be imported yet.")
+    elif row.valid_from and row.valid_from > today and not _has_price(row):
+        add("price_valid_from", "PRICE_REQUIRED", "A date for the price needs the price.")
+
+
+def _has_price(row: CatalogRow) -> bool:
+    return any(name in row.values for name in ("price", "price_per_metre"))
+
+
+def row_hash(row: CatalogRow) -> str:
+    """What identifies a row's content: the same row in the next feed is unchanged without reading the material."""
+    shown = sorted((name, str(value)) for name, value in row.values.items())
+    key = (row.kind.value, row.stock_only, shown, str(row.valid_from or ""), str(row.valid_to or ""))
+    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
 
 
 def utc_today() -> date:

@@ -35,15 +35,12 @@ from plugins.supplier_catalogs.models import CatalogImport as ImportModel
 from plugins.supplier_catalogs.models import CatalogImportError as ImportErrorModel
 from plugins.supplier_catalogs.models import ImportMode, ImportStatus, TrimStatus, TrimType, TrimUnit
 from plugins.supplier_catalogs.models import Trim as TrimModel
-from plugins.supplier_catalogs.parsers import FileFormat, Limits
-
-NAME = "supplier_catalogs"
+from plugins.supplier_catalogs.plugin_settings import NAME, formats_of
 
 CatalogImportMode = strawberry.enum(
     ImportMode, name="CatalogImportMode", description="FULL: the file is the whole catalog. DELTA: it lists changes."
 )
 CatalogImportStatus = strawberry.enum(ImportStatus, name="CatalogImportStatus", description="How an import ended.")
-CatalogFileFormat = strawberry.enum(FileFormat, name="CatalogFileFormat", description="A feed file's format.")
 TrimTypeEnum = strawberry.enum(TrimType, name="TrimType", description="What a trim is.")
 TrimUnitEnum = strawberry.enum(TrimUnit, name="TrimUnit", description="What a trim's price and stock count.")
 TrimStatusEnum = strawberry.enum(TrimStatus, name="TrimStatus", description="Whether brands may choose a trim.")
@@ -55,8 +52,10 @@ class CatalogImportInput:
     atomic: bool = strawberry.field(
         default=True, description="True: everything or nothing. False: the good rows are written, row by row."
     )
-    format: CatalogFileFormat | None = strawberry.field(  # type: ignore[valid-type]
-        default=None, description="Null: from the file name's extension, else from its content."
+    format: str | None = strawberry.field(
+        default=None,
+        description="A feed format's name (CSV, XLSX, JSONL, or another plugin's: see catalogFormats); null: from "
+        "the file name's extension, else from its content.",
     )
     supplier_id: relay.GlobalID | None = strawberry.field(
         default=None, description="The supplier to import into; null: the caller's. Only its own staff may."
@@ -81,11 +80,17 @@ class CatalogImportRowError:
         return cls(row=row.row, column=row.column, code=row.code, message=row.message)
 
 
+@strawberry.type(description="How far a running import is: rows read of the rows the file has.")
+class CatalogImportProgress:
+    rows_read: int
+    rows_total: int | None = strawberry.field(description="Null: the format cannot count its rows beforehand.")
+
+
 @strawberry.type(description="One import of a feed file into a supplier's catalog.")
 class CatalogImport:
     id: relay.GlobalID
     filename: str
-    format: CatalogFileFormat  # type: ignore[valid-type]
+    format: str = strawberry.field(description="The feed format's name (see catalogFormats).")
     mode: CatalogImportMode  # type: ignore[valid-type]
     atomic: bool
     status: CatalogImportStatus  # type: ignore[valid-type]
@@ -96,9 +101,15 @@ class CatalogImport:
     archived: int
     rejected: int = strawberry.field(description="How many rows were rejected (see rejectedRows).")
     warnings: list[str] = strawberry.field(description="Notes that rejected nothing, e.g. ignored columns.")
+    progress: CatalogImportProgress = strawberry.field(
+        description="Poll it while the import is QUEUED or RUNNING: rowsRead grows to rowsTotal."
+    )
+    source_id: relay.GlobalID | None = strawberry.field(
+        description="The URL source it was fetched from; null: an upload."
+    )
     started_at: datetime
-    finished_at: datetime
-    duration_ms: int
+    finished_at: datetime | None = strawberry.field(description="Null while QUEUED or RUNNING.")
+    duration_ms: int | None
     _id: strawberry.Private[int]
 
     @classmethod
@@ -106,7 +117,7 @@ class CatalogImport:
         return cls(
             id=encode_id("CatalogImport", row.id),
             filename=row.filename,
-            format=FileFormat(row.file_format),
+            format=row.file_format,
             mode=row.mode,
             atomic=row.atomic,
             status=row.status,
@@ -117,9 +128,11 @@ class CatalogImport:
             archived=row.archived,
             rejected=row.rejected,
             warnings=list(row.warnings),
+            progress=CatalogImportProgress(rows_read=row.rows_read, rows_total=row.rows_total),
+            source_id=encode_id("CatalogSource", row.source_id) if row.source_id else None,
             started_at=row.started_at,
             finished_at=row.finished_at,
-            duration_ms=int((row.finished_at - row.started_at).total_seconds() * 1000),
+            duration_ms=int((row.finished_at - row.started_at).total_seconds() * 1000) if row.finished_at else None,
             _id=row.id,
         )
 
@@ -293,8 +306,10 @@ class SupplierCatalogsQuery:
 class SupplierCatalogsMutation:
     @strawberry.mutation(
         **guard(
-            "Import a feed file (CSV, XLSX or JSON Lines; multipart request) into the supplier's catalog: "
-            "fabrics and trims upserted by SKU, FULL or DELTA, atomic or row by row.",
+            "Import a feed file (CSV, XLSX, JSON Lines or another plugin's format; multipart request) into the "
+            "supplier's catalog: fabrics and trims upserted by SKU, FULL or DELTA, atomic or row by row. The import "
+            "is QUEUED and runs as a job: poll catalogImports for its status and progress. A file refused by its "
+            "size or format comes back FAILED at once, with `errors`.",
             SUPPLIER,
         )
     )
@@ -308,15 +323,14 @@ class SupplierCatalogsMutation:
         finally:
             await file.close()  # type: ignore[attr-defined]  # the spooled temporary file, now rather than at exit
         upload = importer.Upload(
-            data=data,
-            filename=filename,
-            mode=input.mode,
-            atomic=input.atomic,
-            file_format=FileFormat(input.format) if input.format else None,
+            data=data, filename=filename, mode=input.mode, atomic=input.atomic, file_format=input.format
         )
-        limits = Limits(max_rows=config.max_rows, max_unpacked_bytes=config.max_unpacked_bytes)
-        log = await importer.run_import(
-            actor, upload, supplier_id=supplier_id, limits=limits, max_bytes=config.max_file_bytes
+        log = await importer.queue_import(
+            actor,
+            upload,
+            supplier_id=supplier_id,
+            formats=formats_of(info.context.host),
+            max_bytes=config.max_file_bytes,
         )
         return CatalogImportPayload(catalog_import=CatalogImport.from_model(log), errors=await _errors(log))
 

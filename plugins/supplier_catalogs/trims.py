@@ -7,14 +7,14 @@ Brands browse the ACTIVE trims of APPROVED suppliers; a supplier also sees its o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from lini.plugin import Actor, emit
+from lini.plugin import Actor, emit, emit_many, insert_rows
 from plugins.supplier_catalogs.models import Trim, TrimPrice, TrimStatus, TrimType
 
 DEFAULTS: dict[str, Any] = {"composition": "", "colour": "", "pattern": "", "images": []}
@@ -84,4 +84,74 @@ async def price_histories(trim_ids: list[int]) -> dict[int, list[TrimPrice]]:
     found: dict[int, list[TrimPrice]] = {trim_id: [] for trim_id in trim_ids}
     for price in await TrimPrice.filter(trim_id__in=trim_ids).order_by("id"):
         found[price.trim_id].append(price)
+    return found
+
+
+# --- many at once (feed imports) ------------------------------------------------------------------------------
+
+BATCH_SIZE = 500
+Window = tuple[date | None, date | None]
+
+
+async def write_trims(
+    supplier_id: int,
+    *,
+    creates: Sequence[tuple[str, Mapping[str, Any], Window]] = (),
+    updates: Sequence[tuple[int, Mapping[str, Any], Window]] = (),
+    archives: Sequence[int] = (),
+    set_by: str,
+) -> dict[str, int]:
+    """The writers above for a batch, in a few statements, in the caller's transaction: new trims with their
+    first price, updates (a changed price or currency appends to the history with its window), archivings,
+    and one event each. Returns the new trims' ids by SKU."""
+    now = datetime.now(UTC)
+    ids: dict[str, int] = {}
+    if creates:
+        await insert_rows(
+            Trim, [{"supplier_id": supplier_id, "sku": sku, **DEFAULTS, **values} for sku, values, _ in creates]
+        )
+        skus = [sku for sku, _, _ in creates]
+        for start in range(0, len(skus), BATCH_SIZE):
+            found = Trim.filter(supplier_id=supplier_id, sku__in=skus[start : start + BATCH_SIZE])
+            ids.update(await found.values_list("sku", "id"))  # type: ignore[arg-type]
+    groups: dict[tuple[str, ...], list[Trim]] = {}
+    for trim_id, changes, _ in updates:
+        groups.setdefault(tuple(sorted(changes)), []).append(Trim(id=trim_id, updated_at=now, **changes))
+    for names, rows in groups.items():
+        await Trim.bulk_update(rows, [*names, "updated_at"], BATCH_SIZE)
+    priced = [(trim_id, valid) for trim_id, changes, valid in updates if "price" in changes or "currency" in changes]
+    current = {row["id"]: row for row in await _prices_of([trim_id for trim_id, _ in priced])}
+    prices = [
+        {"trim_id": ids[sku], "price": values["price"], "currency": values["currency"], "valid_from": valid[0],
+         "valid_to": valid[1], "set_by": set_by}
+        for sku, values, valid in creates
+    ] + [
+        {"trim_id": trim_id, "price": current[trim_id]["price"], "currency": current[trim_id]["currency"],
+         "valid_from": valid[0], "valid_to": valid[1], "set_by": set_by}
+        for trim_id, valid in priced
+    ]  # fmt: skip
+    await insert_rows(TrimPrice, prices)
+    for start in range(0, len(archives), BATCH_SIZE):
+        await Trim.filter(id__in=archives[start : start + BATCH_SIZE]).update(
+            status=TrimStatus.ARCHIVED, updated_at=now
+        )
+    await emit_many(
+        "trim.created", [{"trim_id": ids[sku], "supplier_id": supplier_id, "sku": sku} for sku, _, _ in creates]
+    )
+    await emit_many(
+        "trim.updated",
+        [
+            {"trim_id": trim_id, "supplier_id": supplier_id, "fields": sorted(changes)}
+            for trim_id, changes, _ in updates
+        ],
+    )
+    await emit_many("trim.archived", [{"trim_id": trim_id, "supplier_id": supplier_id} for trim_id in archives])
+    return ids
+
+
+async def _prices_of(trim_ids: list[int]) -> list[dict[str, Any]]:
+    """The trims' prices as just written (after the updates above), for their history rows."""
+    found: list[dict[str, Any]] = []
+    for start in range(0, len(trim_ids), BATCH_SIZE):
+        found += await Trim.filter(id__in=trim_ids[start : start + BATCH_SIZE]).values("id", "price", "currency")
     return found

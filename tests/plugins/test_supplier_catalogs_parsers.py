@@ -130,13 +130,20 @@ def row_problems(cells: dict[str, object], mode: ImportMode = ImportMode.FULL) -
         ({"kind": "TRIM", "trim_type": "RIBBON"}, [("trim_type", "INVALID_TRIM_TYPE")]),
         ({"image_urls": "javascript:alert(1)"}, [("image_urls", "INVALID_URL")]),
         ({"price_valid_to": "2026-01-01"}, [("price_valid_to", "PRICE_EXPIRED")]),
-        ({"price_valid_from": "2027-01-01"}, [("price_valid_from", "FUTURE_PRICE_UNSUPPORTED")]),
+        ({"price_valid_from": "2027-02-01", "price_valid_to": "2027-01-01"}, [("price_valid_to", "INVALID_DATE")]),
         ({"action": "delete"}, [("action", "INVALID_ACTION")]),
         ({"name": ""}, [("name", "REQUIRED")]),
     ],
 )
 def test_each_bad_cell_is_reported_with_its_column(cells, expected):
     assert row_problems(cells) == expected
+
+
+def test_a_price_for_a_later_day_is_a_good_row_that_starts_later():
+    cells = {"sku": "A", "name": "Kain", "price": "1200", "currency": "IDR", "price_valid_from": "2027-01-01"}
+    row, problems = checked(2, cells, mode=ImportMode.FULL, stock_only=False, today=TODAY)
+    assert problems == [] and row is not None
+    assert row.starts_later(TODAY) and not row.starts_later(date(2027, 1, 1))
 
 
 def test_a_formula_is_only_text_and_a_decimal_comma_is_read():
