@@ -37,7 +37,9 @@ from plugins.supplier_catalogs.models import ImportMode, Trim
 from plugins.supplier_catalogs.parsers import Limits
 from plugins.supplier_catalogs.plugin_settings import formats_of
 
-HEADER = "sku,name,kind,trim_type,composition,weight_gsm,width_cm,colour,price,currency,stock,min_order,lead_time_days\n"
+HEADER = (
+    "sku,name,kind,trim_type,composition,weight_gsm,width_cm,colour,price,currency,stock,min_order,lead_time_days\n"
+)
 COLOURS = ("Hitam", "Navy", "Maroon", "Putih", "Sage", "Mocca", "Dusty Pink", "Emerald")
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
@@ -148,7 +150,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures = asyncio.run(run(options.backend, options.postgres_url, options.rows, options.delta))
     print(f"catalog import, {options.backend}: {options.rows:,} rows ({figures['file_mb']:.1f} MB CSV)")
     print(f"  FULL, every row new      {figures['full_s']:7.2f} s   (budget 20 s)")
-    print(f"  the same file again      {figures['unchanged_s']:7.2f} s   {figures['unchanged_writes']:.0f} catalog writes")
+    print(
+        f"  the same file again      {figures['unchanged_s']:7.2f} s   {figures['unchanged_writes']:.0f} catalog writes"
+    )
     print(f"  DELTA of {options.delta:,} rows       {figures['delta_s']:7.2f} s   (budget 1 s)")
     print(f"  RSS before / after FULL   {figures['rss_before_mb']:.0f} / {figures['rss_after_full_mb']:.0f} MB")
     print(f"  peak RSS                 {figures['peak_rss_mb']:7.0f} MB  (budget 300 MB)")
