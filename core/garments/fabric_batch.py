@@ -147,7 +147,7 @@ async def _create(
     ids: dict[str, int] = {}
     for start in range(0, len(skus), BATCH_SIZE):
         found = Fabric.filter(supplier_id=supplier_id, sku__in=skus[start : start + BATCH_SIZE])
-        ids.update(await found.values_list("sku", "id"))  # type: ignore[arg-type]
+        ids.update(await found.values_list("sku", "id"))
     for key, values in creates:
         result.created[key] = ids[values["sku"]]
     await insert_rows(

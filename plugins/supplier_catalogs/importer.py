@@ -264,7 +264,9 @@ class _Run:
         trims_of = Trim.filter(supplier_id=self.supplier_id)
         hashes = MaterialHash.filter(supplier_id=self.supplier_id)
         if skus is not None:
-            fabrics, trims_of, hashes = (q.filter(sku__in=skus) for q in (fabrics, trims_of, hashes))
+            fabrics, trims_of, hashes = (  # type: ignore[assignment]
+                q.filter(sku__in=skus) for q in (fabrics, trims_of, hashes)
+            )
         for sku, fabric_id, status, stock in await _pages(fabrics, "sku", "id", "status", "stock_metres"):
             self.known[Kind.FABRIC].by_sku[sku] = (fabric_id, status, stock)
         for sku, trim_id, status, stock in await _pages(trims_of, "sku", "id", "status", "stock"):

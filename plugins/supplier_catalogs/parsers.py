@@ -181,7 +181,7 @@ class JsonLinesFormat:
         return rows()
 
 
-BUILT_IN: tuple[CatalogFormat, ...] = (CsvFormat(), XlsxFormat(), JsonLinesFormat())
+BUILT_IN: tuple[CatalogFormat, ...] = (CsvFormat(), XlsxFormat(), JsonLinesFormat())  # type: ignore[assignment]
 
 
 def detect(data: bytes, filename: str, formats: Sequence[CatalogFormat] = BUILT_IN, media_type: str = "") -> str:

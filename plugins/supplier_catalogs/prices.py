@@ -99,7 +99,7 @@ async def _apply(supplier_id: int, rows: list[ScheduledPrice]) -> None:
     if fabrics:
         # the supplier's own account acts for its feed's prices, with its rights when they fall due
         owner = await ScheduledPrice.filter(id=fabrics[0].id).values_list("supplier__user_id", flat=True)
-        actor = await actor_for_user_id(int(owner[0]))  # type: ignore[arg-type]
+        actor = await actor_for_user_id(int(owner[0]))  # type: ignore[call-overload]
         if actor is None:
             raise RuntimeError(f"supplier {supplier_id} has no active account to act as")
         result = await write_fabrics(

@@ -253,7 +253,7 @@ async def create_source(
         created_by=actor.label[:100],
         created_by_user_id=actor.require_user(),
         next_fetch_at=datetime.now(UTC),  # fetched at the next pick, then on its schedule
-        **checked,
+        **checked,  # type: ignore[arg-type]
     )
 
 

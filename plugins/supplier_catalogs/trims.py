@@ -113,7 +113,7 @@ async def write_trims(
         skus = [sku for sku, _, _ in creates]
         for start in range(0, len(skus), BATCH_SIZE):
             found = Trim.filter(supplier_id=supplier_id, sku__in=skus[start : start + BATCH_SIZE])
-            ids.update(await found.values_list("sku", "id"))  # type: ignore[arg-type]
+            ids.update(await found.values_list("sku", "id"))
     groups: dict[tuple[str, ...], list[Trim]] = {}
     for trim_id, changes, _ in updates:
         groups.setdefault(tuple(sorted(changes)), []).append(Trim(id=trim_id, updated_at=now, **changes))
