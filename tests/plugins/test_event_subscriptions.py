@@ -64,7 +64,8 @@ async def test_hook_event_subscriptions(listener, app, gql) -> None:
     assert len(listener.heard) == 1  # delivered once
 
 
-async def test_hook_handle_event_is_retried_alone_when_it_fails(listener, app, gql) -> None:
+async def test_hook_handle_event(listener, app, gql) -> None:
+    """A failing handler is retried alone, and delivered once it succeeds."""
     await staff_of(gql)
     listener.failures["left"] = 1
     await gql(CREATE, {"n": "Gamis Sekar"})
