@@ -9,8 +9,6 @@ a fixed number of statements, whatever the page size.
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -22,440 +20,42 @@ from lini.plugin import (
     SUPPLIER,
     TAILOR,
     Brand,
-    BrandPermission,
     Connection,
     DomainError,
-    MoneyType,
     PageRequest,
     Permission,
-    SortDirection,
-    Supplier,
-    Tailor,
-    UserError,
     attempt,
     connection,
     decode_id,
-    encode_id,
     guard,
     managed_brand,
     paginate,
-    parse_amount,
 )
 from plugins.supplier_catalogs import materials, orders, shortfall
-from plugins.supplier_catalogs.materials import Material, MaterialQuery, SortField
-from plugins.supplier_catalogs.order_models import MaterialKind, OrderOrigin, Party
+from plugins.supplier_catalogs.order_models import MaterialKind
 from plugins.supplier_catalogs.order_models import SupplierOrder as OrderModel
-from plugins.supplier_catalogs.order_models import SupplierOrderChange as ChangeModel
-from plugins.supplier_catalogs.order_models import SupplierOrderLine as LineModel
 from plugins.supplier_catalogs.order_models import SupplierOrderStatus as Status
-from plugins.supplier_catalogs.schema import TrimTypeEnum
-
-NAME = "supplier_catalogs"
-MANAGE_ORDERS = BrandPermission(Permission.MANAGE_ORDERS)
-ENUMS = {"Fabric": MaterialKind.FABRIC, "Trim": MaterialKind.TRIM}
-
-MaterialKindEnum = strawberry.enum(MaterialKind, name="SupplierMaterialKind", description="A fabric or a trim.")
-SortFieldEnum = strawberry.enum(SortField, name="SupplierMaterialSortField", description="How materials are sorted.")
-StatusEnum = strawberry.enum(Status, name="SupplierOrderStatus", description="Where a purchase order stands.")
-OriginEnum = strawberry.enum(OrderOrigin, name="SupplierOrderOrigin", description="How a purchase order was raised.")
-PartyEnum = strawberry.enum(Party, name="SupplierOrderParty", description="Who moved a purchase order.")
-
-
-# --- browsing -----------------------------------------------------------------------------------------------
-
-
-@strawberry.input(description="A range of whole numbers; either end may be left open.")
-class SupplierMaterialIntRange:
-    gte: int | None = None
-    lte: int | None = None
-
-
-@strawberry.input(description="A price range in the buyer's currency (the list's `currency`).")
-class SupplierMaterialPriceRange:
-    gte: Decimal | None = None
-    lte: Decimal | None = None
-
-
-@strawberry.input(description="Which materials to list: every filter given must hold.")
-class SupplierMaterialFilter:
-    search: str | None = strawberry.field(default=None, description="In the name, SKU or composition.")
-    kind: MaterialKindEnum | None = None  # type: ignore[valid-type]
-    trim_type: TrimTypeEnum | None = strawberry.field(default=None, description="Trims of this type only.")  # type: ignore[valid-type]
-    composition: str | None = strawberry.field(default=None, description="Contained in the composition.")
-    weight_gsm: SupplierMaterialIntRange | None = strawberry.field(default=None, description="Fabrics only.")
-    width_cm: SupplierMaterialIntRange | None = None
-    colour: str | None = strawberry.field(default=None, description="Exactly this colour, whatever its case.")
-    price_range: SupplierMaterialPriceRange | None = strawberry.field(
-        default=None, description="Per unit, in the buyer's currency; materials without an exchange rate are left out."
-    )
-    in_stock: bool | None = None
-    lead_time_max: int | None = strawberry.field(default=None, description="At most this many days to restock.")
-    supplier: relay.GlobalID | None = None
-    country: str | None = strawberry.field(default=None, description="The supplier's country (ISO 3166-1 alpha-2).")
-
-
-@strawberry.input(description="The order of the list; RELEVANCE is always best first (its direction is ignored).")
-class SupplierMaterialSortInput:
-    field: SortFieldEnum = SortField.RELEVANCE  # type: ignore[valid-type]
-    direction: SortDirection = SortDirection.ASC
-
-
-@strawberry.type(description="The supplier of a material or an order.")
-class SupplierSummary:
-    id: relay.GlobalID
-    name: str
-    country: str
-    city: str
-
-    @classmethod
-    def of(cls, row: Supplier) -> SupplierSummary:
-        return cls(id=encode_id("Supplier", row.id), name=row.legal_name, country=row.country, city=row.city)
-
-
-@strawberry.type(description="A fabric or a trim an approved supplier sells, as a buyer sees it.")
-class SupplierMaterial:
-    id: relay.GlobalID = strawberry.field(description="A Fabric's or a Trim's ID: what an order line names.")
-    kind: MaterialKindEnum  # type: ignore[valid-type]
-    trim_type: TrimTypeEnum | None  # type: ignore[valid-type]
-    sku: str
-    name: str
-    composition: str
-    colour: str
-    pattern: str
-    weight_gsm: int | None
-    width_cm: int | None
-    unit: str = strawberry.field(description="METRE or PIECE: what the price, stock and minimum order count.")
-    price: MoneyType = strawberry.field(description="Per unit, in the supplier's currency.")
-    buyer_price: MoneyType | None = strawberry.field(
-        description="Per unit in the buyer's currency at today's exchange rate; null when there is no rate."
-    )
-    stock: Decimal
-    min_order: Decimal
-    lead_time_days: int
-    images: list[str]
-    supplier: SupplierSummary
-
-    @classmethod
-    def of(cls, item: Material) -> SupplierMaterial:
-        row: Any = item.row
-        fabric = item.kind == MaterialKind.FABRIC
-        return cls(
-            id=encode_id("Fabric" if fabric else "Trim", row.id),
-            kind=item.kind,
-            trim_type=None if fabric else row.trim_type,
-            sku=row.sku,
-            name=row.name,
-            composition=row.composition,
-            colour=row.colour,
-            pattern=row.pattern,
-            weight_gsm=row.weight_gsm if fabric else None,
-            width_cm=row.width_cm,
-            unit=item.unit,
-            price=MoneyType.of(item.price.amount, item.price.currency),
-            buyer_price=MoneyType.of(item.buyer_price.amount, item.buyer_price.currency) if item.buyer_price else None,
-            stock=item.stock,
-            min_order=item.min_order,
-            lead_time_days=row.lead_time_days,
-            images=list(row.images),
-            supplier=SupplierSummary.of(item.supplier),
-        )
-
-
-def _material_query(wanted: SupplierMaterialFilter, sort: SupplierMaterialSortInput) -> MaterialQuery:
-    weight = wanted.weight_gsm or SupplierMaterialIntRange()
-    width = wanted.width_cm or SupplierMaterialIntRange()
-    price = wanted.price_range or SupplierMaterialPriceRange()
-    return MaterialQuery(
-        search=wanted.search,
-        kind=MaterialKind(wanted.kind) if wanted.kind else None,
-        trim_type=wanted.trim_type,
-        composition=wanted.composition,
-        weight_min=weight.gte,
-        weight_max=weight.lte,
-        width_min=width.gte,
-        width_max=width.lte,
-        colour=wanted.colour,
-        price_min=_amount(price.gte, "filter.priceRange.gte"),
-        price_max=_amount(price.lte, "filter.priceRange.lte"),
-        in_stock=wanted.in_stock,
-        lead_time_max=wanted.lead_time_max,
-        supplier_id=decode_id(wanted.supplier, "Supplier", "filter.supplier") if wanted.supplier else None,
-        country=wanted.country,
-        sort=SortField(sort.field),
-        descending=sort.direction == SortDirection.DESC,
-    )
-
-
-def _amount(value: Decimal | None, field: str) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        return parse_amount(value)
-    except (TypeError, ValueError):
-        raise DomainError("INVALID_FILTER", "Give a decimal amount.", field) from None
-
-
-# --- orders -------------------------------------------------------------------------------------------------
-
-
-@strawberry.type(description="Where a purchase order goes.")
-class SupplierOrderAddress:
-    name: str
-    line1: str
-    line2: str
-    city: str
-    province: str
-    postal_code: str
-    country: str
-    phone: str
-
-
-@strawberry.input(description="Where a purchase order goes: name, line1, city and country are required.")
-class SupplierOrderAddressInput:
-    name: str
-    line1: str
-    city: str
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2, like ID.")
-    line2: str = ""
-    province: str = ""
-    postal_code: str = ""
-    phone: str = ""
-
-
-@strawberry.type(description="Who buys: a brand, or a tailor or workshop.")
-class SupplierOrderBuyer:
-    brand_id: relay.GlobalID | None
-    brand_slug: str | None
-    tailor_id: relay.GlobalID | None
-    name: str
-
-
-@strawberry.type(description="One material of a purchase order, its price and unit as they were when it was placed.")
-class SupplierOrderLine:
-    id: relay.GlobalID
-    kind: MaterialKindEnum  # type: ignore[valid-type]
-    material_id: relay.GlobalID
-    sku: str
-    name: str
-    unit: str
-    unit_price: MoneyType
-    requested_quantity: Decimal = strawberry.field(description="What the buyer asked for.")
-    quantity: Decimal = strawberry.field(description="What is agreed: the request, or the accepted proposal.")
-    proposed_quantity: Decimal | None = strawberry.field(description="What the supplier offers, while PROPOSED.")
-    total: MoneyType = strawberry.field(description="unitPrice × quantity, in the supplier's currency.")
-    buyer_total: MoneyType | None
-    disputed: bool
-    dispute_reason: str
-
-
-@strawberry.type(description="A step of a purchase order's history.")
-class SupplierOrderChange:
-    from_status: StatusEnum | None  # type: ignore[valid-type]
-    to_status: StatusEnum  # type: ignore[valid-type]
-    party: PartyEnum  # type: ignore[valid-type]
-    note: str
-    created_at: datetime
-
-
-@strawberry.type(description="A raw-material purchase order from a brand or a tailor to one supplier.")
-class SupplierOrder:
-    id: relay.GlobalID
-    number: str = strawberry.field(description="PO-000123: the same for the buyer and the supplier.")
-    status: StatusEnum  # type: ignore[valid-type]
-    origin: OriginEnum  # type: ignore[valid-type]
-    supplier: SupplierSummary
-    buyer: SupplierOrderBuyer
-    total: MoneyType = strawberry.field(description="In the supplier's currency.")
-    buyer_total: MoneyType | None = strawberry.field(
-        description="The total in the buyer's currency at the rate fixed when the order was placed; null without one."
-    )
-    exchange_rate: Decimal | None = strawberry.field(description="One unit of the supplier's currency in the buyer's.")
-    delivery_address: SupplierOrderAddress
-    note: str
-    reason: str = strawberry.field(description="Why it was rejected, declined or cancelled, or the proposal's note.")
-    carrier: str
-    tracking_number: str
-    tracking_url: str
-    lines: list[SupplierOrderLine]
-    history: list[SupplierOrderChange]
-    created_at: datetime
-    updated_at: datetime
-
-
-@strawberry.type
-class SupplierOrderPayload:
-    supplier_order: SupplierOrder | None
-    errors: list[UserError]
-
-
-@strawberry.input(description="One material and how much of it, in its unit (metres or pieces).")
-class SupplierOrderLineInput:
-    material_id: relay.GlobalID = strawberry.field(description="A Fabric's or a Trim's ID (see supplierMaterials).")
-    quantity: Decimal
-
-
-@strawberry.input(description="A purchase order to one supplier.")
-class SupplierOrderCreateInput:
-    supplier_id: relay.GlobalID
-    lines: list[SupplierOrderLineInput]
-    delivery_address: SupplierOrderAddressInput
-    note: str = ""
-    brand: str | None = strawberry.field(
-        default=None, description="The buying brand's slug; null: your only brand, or your tailor account."
-    )
-
-
-@strawberry.input(description="Why.")
-class SupplierOrderReasonInput:
-    reason: str = ""
-
-
-@strawberry.input(description="A line's proposed quantity (0: none of it).")
-class SupplierOrderProposalLineInput:
-    line_id: relay.GlobalID
-    quantity: Decimal
-
-
-@strawberry.input(description="Less than asked for some lines; the lines not named keep their quantity.")
-class SupplierOrderProposeInput:
-    lines: list[SupplierOrderProposalLineInput]
-    note: str = ""
-
-
-@strawberry.input(description="How the order travels.")
-class SupplierOrderShipInput:
-    tracking_number: str
-    carrier: str = ""
-    tracking_url: str = ""
-
-
-@strawberry.input(description="The line of what arrived that is wrong, and why.")
-class SupplierOrderDisputeInput:
-    line_id: relay.GlobalID
-    reason: str
-
-
-@strawberry.input(description="Which purchase orders to list.")
-class SupplierOrderFilter:
-    status: list[StatusEnum] | None = None  # type: ignore[valid-type]
-    supplier: relay.GlobalID | None = None
-    brand: str | None = strawberry.field(default=None, description="Orders of this brand (its slug).")
-    origin: OriginEnum | None = None  # type: ignore[valid-type]
-
-
-@strawberry.input(description="Order one supplier's short fabrics.")
-class SupplierOrderFromShortfallInput:
-    supplier_id: relay.GlobalID
-    delivery_address: SupplierOrderAddressInput
-    fabric_ids: list[relay.GlobalID] | None = strawberry.field(default=None, description="Null: every short one.")
-    note: str = ""
-    brand: str | None = None
-
-
-@strawberry.type(description="A fabric the brand's uncut made-to-measure garments hold more of than its supplier has.")
-class SupplierFabricShortfall:
-    fabric: SupplierMaterial
-    held_metres: Decimal = strawberry.field(description="Taken by the brand's garments not cut yet.")
-    jobs: int = strawberry.field(description="How many of those garments.")
-    on_hand_metres: Decimal = strawberry.field(description="What the supplier says it has.")
-    on_order_metres: Decimal = strawberry.field(description="Already on the brand's purchase orders.")
-    short_metres: Decimal
-    to_order_metres: Decimal = strawberry.field(description="The short metres raised to the minimum order.")
-
-
-async def _map_orders(rows: list[OrderModel]) -> dict[int, SupplierOrder]:
-    """The orders of a page with their lines, history, supplier and buyer: five statements for any page."""
-    ids = [row.id for row in rows]
-    if not ids:
-        return {}
-    lines: dict[int, list[LineModel]] = {i: [] for i in ids}
-    for line in await LineModel.filter(order_id__in=ids).order_by("order_id", "position"):
-        lines[line.order_id].append(line)
-    history: dict[int, list[ChangeModel]] = {i: [] for i in ids}
-    for change in await ChangeModel.filter(order_id__in=ids).order_by("order_id", "id"):
-        history[change.order_id].append(change)
-    suppliers = {s.id: s for s in await Supplier.filter(id__in=sorted({r.supplier_id for r in rows}))}
-    brand_ids = sorted({r.brand_id for r in rows if r.brand_id is not None})
-    tailor_ids = sorted({r.tailor_id for r in rows if r.tailor_id is not None})
-    brands = {b.id: b for b in await Brand.filter(id__in=brand_ids)} if brand_ids else {}
-    tailors = {t.id: t for t in await Tailor.filter(id__in=tailor_ids)} if tailor_ids else {}
-    return {
-        row.id: _order(row, lines[row.id], history[row.id], suppliers[row.supplier_id], brands, tailors) for row in rows
-    }
-
-
-def _order(
-    row: OrderModel,
-    lines: list[LineModel],
-    history: list[ChangeModel],
-    supplier: Supplier,
-    brands: dict[int, Brand],
-    tailors: dict[int, Tailor],
-) -> SupplierOrder:
-    brand = brands.get(row.brand_id) if row.brand_id else None
-    tailor = tailors.get(row.tailor_id) if row.tailor_id else None
-    address = dict(row.delivery_address)
-    buyer_total = orders.buyer_money(row, Decimal(row.total))
-    return SupplierOrder(
-        id=encode_id("SupplierOrder", row.id),
-        number=f"PO-{row.id:06d}",
-        status=row.status,
-        origin=row.origin,
-        supplier=SupplierSummary.of(supplier),
-        buyer=SupplierOrderBuyer(
-            brand_id=encode_id("Brand", brand.id) if brand else None,
-            brand_slug=brand.slug if brand else None,
-            tailor_id=encode_id("Tailor", tailor.id) if tailor else None,
-            name=brand.name if brand else (tailor.display_name if tailor else ""),
-        ),
-        total=MoneyType.of(row.total, row.currency),
-        buyer_total=MoneyType.of(buyer_total.amount, buyer_total.currency) if buyer_total else None,
-        exchange_rate=row.buyer_rate,
-        delivery_address=SupplierOrderAddress(**{name: str(address.get(name, "")) for name in orders.ADDRESS_FIELDS}),
-        note=row.note,
-        reason=row.reason,
-        carrier=row.carrier,
-        tracking_number=row.tracking_number,
-        tracking_url=row.tracking_url,
-        lines=[_line(row, line) for line in lines],
-        history=[
-            SupplierOrderChange(
-                from_status=Status(c.from_status) if c.from_status else None,
-                to_status=Status(c.to_status),
-                party=c.party,
-                note=c.note,
-                created_at=c.created_at,
-            )
-            for c in history
-        ],
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-    )
-
-
-def _line(order: OrderModel, line: LineModel) -> SupplierOrderLine:
-    buyer_total = orders.buyer_money(order, Decimal(line.total))
-    fabric = line.kind == MaterialKind.FABRIC
-    return SupplierOrderLine(
-        id=encode_id("SupplierOrderLine", line.id),
-        kind=line.kind,
-        material_id=encode_id("Fabric" if fabric else "Trim", (line.fabric_id if fabric else line.trim_id) or 0),
-        sku=line.sku,
-        name=line.name,
-        unit=line.unit,
-        unit_price=MoneyType.of(line.unit_price, order.currency),
-        requested_quantity=line.requested_quantity,
-        quantity=line.quantity,
-        proposed_quantity=line.proposed_quantity,
-        total=MoneyType.of(line.total, order.currency),
-        buyer_total=MoneyType.of(buyer_total.amount, buyer_total.currency) if buyer_total else None,
-        disputed=line.disputed_at is not None,
-        dispute_reason=line.dispute_reason,
-    )
-
-
-async def _one(order: OrderModel) -> SupplierOrder:
-    return (await _map_orders([order]))[order.id]
+from plugins.supplier_catalogs.purchasing_types import (
+    ENUMS,
+    MANAGE_ORDERS,
+    SupplierFabricShortfall,
+    SupplierMaterial,
+    SupplierMaterialFilter,
+    SupplierMaterialSortInput,
+    SupplierOrder,
+    SupplierOrderAddressInput,
+    SupplierOrderCreateInput,
+    SupplierOrderDisputeInput,
+    SupplierOrderFilter,
+    SupplierOrderFromShortfallInput,
+    SupplierOrderPayload,
+    SupplierOrderProposeInput,
+    SupplierOrderReasonInput,
+    SupplierOrderShipInput,
+    map_orders,
+    material_query,
+    one_order,
+)
 
 
 def _order_id(id: relay.GlobalID) -> int:
@@ -475,7 +75,7 @@ def _address(given: SupplierOrderAddressInput) -> dict[str, Any]:
 
 async def _payload(operation: Any) -> SupplierOrderPayload:
     order, errors = await attempt(operation)
-    return SupplierOrderPayload(supplier_order=await _one(order) if order is not None else None, errors=errors)
+    return SupplierOrderPayload(supplier_order=await one_order(order) if order is not None else None, errors=errors)
 
 
 def _buyer_currency(info: Info) -> str:
@@ -508,7 +108,7 @@ class PurchasingQuery:
     ) -> Connection[SupplierMaterial]:
         actor = await info.context.actor()
         await materials.check_browser(actor)
-        query = _material_query(filter or SupplierMaterialFilter(), sort_by or SupplierMaterialSortInput())
+        query = material_query(filter or SupplierMaterialFilter(), sort_by or SupplierMaterialSortInput())
         brands: dict[int, str] = {}
         if not currency and actor.brand_permissions:
             rows = await Brand.filter(id__in=sorted(actor.brand_permissions)).values_list("id", "default_currency")
@@ -560,14 +160,14 @@ class PurchasingQuery:
             default_size=limits.default_page_size,
             max_size=limits.max_page_size,
         )
-        mapped = await _map_orders(page.items)
+        mapped = await map_orders(page.items)
         return connection(page, lambda row: mapped[row.id])
 
     @strawberry.field(**guard("A purchase order you may see (else null, as for a missing one).", *PARTIES))
     async def supplier_order(self, info: Info, id: relay.GlobalID) -> SupplierOrder | None:
         actor = await info.context.actor()
         row = await OrderModel.filter(orders.visible(actor), id=_order_id(id)).first()
-        return await _one(row) if row is not None else None
+        return await one_order(row) if row is not None else None
 
     @strawberry.field(
         **guard(
