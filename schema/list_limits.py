@@ -129,6 +129,12 @@ STATIC: dict[str, ListSize] = {
     "SupplierMaterial.images": 20,
     "SupplierOrder.lines": 50,  # plugins.supplier_catalogs.orders.MAX_LINES
     "SupplierOrder.history": HISTORY,
+    "Query.myDispatchMetrics": 500,  # one line per brand the tailor has worked for
+    "DispatchBatchPayload.offers": 100,  # dispatchBatch takes at most 100 jobs per call
+    "DispatchBatchPayload.unplaced": 100,
+    "Query.catalogFormats": 100,  # one per installed feed format
+    "CatalogFormatInfo.extensions": 20,
+    "CatalogFormatInfo.mediaTypes": 20,
     "Query.webhookEventTypes": 500,
     "Webhook.events": 200,  # core.webhooks.services.MAX_EVENTS
 }
