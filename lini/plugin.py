@@ -110,7 +110,7 @@ from core.plugins import PluginError, PluginHost, SchemaExtension, hookimpl
 from core.shipping.providers import ShippingProvider, ShippingRate, ShippingRequest
 from core.taxes.calculator import LineTax
 from core.validation import Problems
-from core.webhooks.addresses import check_public_url
+from core.webhooks.addresses import check_public_url, checked_url_form
 from schema.catalog.management_types import changes, plain
 from schema.catalog.products import SortDirection
 from schema.errors import UserError, attempt
@@ -213,6 +213,7 @@ __all__ = [
     "candidates",
     "changes",
     "check_public_url",
+    "checked_url_form",
     "connection",
     "create_fabric",
     "decode_id",

@@ -21,7 +21,16 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def checked_url(url: str, settings: Settings) -> str:
-    """The URL, stripped, if its form is acceptable (resolution is `check_resolves`)."""
+    """A webhook's URL, stripped, if its form is acceptable (resolution is `check_resolves`)."""
+    url = checked_url_form(url, credentials_hint="receivers verify the signature")
+    if settings.server.environment == "production" and urlsplit(url).scheme != "https":
+        raise DomainError("INSECURE_URL", "Webhook URLs must use https.", "url")
+    return url
+
+
+def checked_url_form(url: str, *, credentials_hint: str = "") -> str:
+    """Any URL Lini fetches or posts to on someone's behalf, stripped: absolute http(s), of bounded length, with
+    no credentials in it (`URL_TOO_LONG`, `INVALID_URL`)."""
     url = url.strip()
     parts = urlsplit(url)
     if len(url) > MAX_URL:
@@ -29,9 +38,8 @@ def checked_url(url: str, settings: Settings) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DomainError("INVALID_URL", "Give an absolute http or https URL.", "url")
     if parts.username or parts.password:
-        raise DomainError("INVALID_URL", "Put no credentials in the URL: receivers verify the signature.", "url")
-    if settings.server.environment == "production" and parts.scheme != "https":
-        raise DomainError("INSECURE_URL", "Webhook URLs must use https.", "url")
+        hint = f": {credentials_hint}" if credentials_hint else ""
+        raise DomainError("INVALID_URL", f"Put no credentials in the URL{hint}.", "url")
     return url
 
 

@@ -28,6 +28,7 @@ from lini.plugin import (
     actor_for_user_id,
     approved_supplier,
     check_public_url,
+    checked_url_form,
 )
 from plugins.supplier_catalogs import importer
 from plugins.supplier_catalogs.feed_models import CatalogSource, FetchOutcome
@@ -63,15 +64,7 @@ class NotModified(Exception):
 
 def checked_url(url: str) -> str:
     """The URL as registered: absolute http(s), no credentials (resolution is checked before each fetch)."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if len(url) > MAX_URL:
-        raise DomainError("URL_TOO_LONG", f"Use at most {MAX_URL} characters.", "url")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise DomainError("INVALID_URL", "Give an absolute http or https URL.", "url")
-    if parts.username or parts.password:
-        raise DomainError("INVALID_URL", "Put no credentials in the URL.", "url")
-    return url
+    return checked_url_form(url)
 
 
 async def fetch(source: CatalogSource, policy: FetchPolicy) -> Fetched:
