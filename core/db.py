@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.connection import get_connection
 from tortoise.migrations.executor import MigrationExecutor
 
@@ -57,17 +58,32 @@ def tortoise_config(url: str, apps: Mapping[str, dict[str, Any]] | None = None) 
         if "busy_timeout" not in url and ":memory:" not in url:
             url = f"{url}{separator}busy_timeout=5000"
     return {
-        "connections": {"default": url},
-        "apps": {APP: app_config(MODEL_MODULES, "core.migrations"), **(apps or {})},
+        "connections": {"default": _connection(url)},
+        "apps": all_apps(apps),
         "use_tz": True,
         "timezone": "UTC",
     }
 
 
+def all_apps(apps: Mapping[str, dict[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
+    """Lini's app and `apps`, as tortoise's configuration lists them."""
+    return {APP: app_config(MODEL_MODULES, "core.migrations"), **(apps or {})}
+
+
+def _connection(url: str) -> str | dict[str, Any]:
+    """The connection entry for `url`: SQLite through `core.sqlite_backend` (write transactions that wait for
+    one another across processes instead of failing), any other database as tortoise reads its URL."""
+    if not url.startswith("sqlite://"):
+        return url
+    from core import sqlite_backend
+
+    return {**expand_db_url(url), "engine": sqlite_backend.ENGINE}
+
+
 async def pending_migrations(apps: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
     """Names of migrations (Lini's and `apps`') not yet applied to the connected database (`["*"]`: none ever
     was)."""
-    executor = MigrationExecutor(get_connection("default"), tortoise_config("sqlite://", apps)["apps"])
+    executor = MigrationExecutor(get_connection("default"), all_apps(apps))
     try:
         steps = await executor.plan()
     except Exception:  # no migration table yet; the driver's error type differs per backend
