@@ -292,6 +292,17 @@ def validate_checkout(checkout: Checkout) -> list[DomainError] | Awaitable[list[
 
 
 @hookspec
+def error_codes() -> dict[str, str]:
+    """The error codes the plugin's `DomainError`s carry that core does not have: {CODE: description}.
+
+    They join the GraphQL `ErrorCode` enum (what `UserError.code` is), so a client can switch on them; a code
+    core already has (`NOT_FOUND`, `REQUIRED`, …, in `core.error_codes`) needs no declaring, and one a plugin
+    raises without declaring it fails the request as a bug. Codes are UPPER_SNAKE_CASE; the description says
+    what happened in a sentence. Must be a plain function.
+    """
+
+
+@hookspec
 def order_transitions() -> dict[str, list[str]]:
     """Extra order transitions: return a dict {from_state: [to_state, ...]} merged into core's.
 

@@ -86,6 +86,7 @@ from core.orders.models import Order, OrderStatus
 from core.pagination import Page, PageRequest, paginate
 from core.payments.gateways import (
     RETRY_LATER,
+    PaymentActionType,
     PaymentContext,
     PaymentGateway,
     PaymentRef,
@@ -165,6 +166,7 @@ __all__ = [
     "Outcome",
     "Page",
     "PageRequest",
+    "PaymentActionType",
     "PaymentAuthorised",
     "PaymentCancelled",
     "PaymentCaptured",

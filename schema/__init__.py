@@ -10,12 +10,15 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.utils.str_converters import to_camel_case
 
+from core.error_codes import all_error_codes
+from core.orders.states import order_machine
 from core.plugins import PluginError, PluginHost, SchemaExtension
 from schema import brand_plugins, checkout, relay, taxes, vouchers, webhooks
 from schema.actors import addresses, brands, storefront, suppliers, tailors
 from schema.auth import accounts
 from schema.catalog import management as catalog_management
 from schema.catalog import products as catalog_products
+from schema.enums import extend_enum
 from schema.errors import MaskInternalErrors
 from schema.fast_fields import FastFieldExecutor
 from schema.garments import fabrics, garment_types, production
@@ -77,6 +80,8 @@ def build_schema(host: PluginHost) -> strawberry.Schema:
         execution_context_class=FastFieldExecutor,
     )
     limiter.bind(schema)  # the list maxima are read from the built schema's types
+    extend_enum(schema, "ErrorCode", all_error_codes(list(host.manager.hook.error_codes())))
+    extend_enum(schema, "OrderStatus", {state: "A state a plugin adds." for state in order_machine(host)})
     return schema
 
 

@@ -25,6 +25,7 @@ from core.orders.models import Order as OrderModel
 from core.payments import registry
 from core.payments.models import Payment as PaymentModel
 from schema.catalog.products import ProductVariant
+from schema.enums import PaymentActionType, PaymentState
 from schema.errors import UserError, attempt
 from schema.garments.custom_garment import CustomGarment
 from schema.locale import Locale
@@ -64,7 +65,7 @@ class PaymentGateway:
 
 @strawberry.type(description="What the storefront does next to pay: show instructions, confirm a card, redirect.")
 class PaymentAction:
-    type: str = strawberry.field(description="INSTRUCTIONS, CLIENT_SECRET or REDIRECT.")
+    type: PaymentActionType = strawberry.field(description="What to do with the other fields.")  # type: ignore[valid-type]
     client_secret: str | None
     publishable_key: str | None
     redirect_url: str | None
@@ -75,7 +76,7 @@ class PaymentAction:
 class Payment:
     id: relay.GlobalID
     gateway: str
-    status: str = strawberry.field(description="PENDING, ACTION_REQUIRED, AUTHORIZED, SUCCEEDED, FAILED, CANCELLED.")
+    status: PaymentState = strawberry.field(description="Where this payment attempt is.")  # type: ignore[valid-type]
     amount: Money
     psp_reference: str | None
     action: PaymentAction | None

@@ -20,6 +20,7 @@ from strawberry.relay.types import GlobalIDValueError, InvalidGlobalIDError
 from tortoise.exceptions import ValidationError as FieldValueError
 
 from core.errors import DomainError, DomainErrors, PermissionDenied
+from schema.enums import ErrorCode
 
 logger = logging.getLogger("lini.graphql")
 T = TypeVar("T")
@@ -35,10 +36,10 @@ class ApiError(GraphQLError):
 @strawberry.type(description="A problem with the input of a mutation; nothing was changed.")
 class UserError:
     field: str | None = strawberry.field(
-        description="The input field at fault, in camelCase; null for the whole input."
+        description="The input field at fault, in camelCase (`lines.0.quantity`); null for the whole input."
     )
-    code: str
-    message: str
+    code: ErrorCode = strawberry.field(description="What went wrong, for code to act on.")  # type: ignore[valid-type]
+    message: str = strawberry.field(description="What went wrong, in words for the person at the keyboard, in English.")
 
 
 def user_errors(error: DomainError | DomainErrors) -> list[UserError]:

@@ -195,7 +195,8 @@ def bounded_executor(
             result: AsyncIterable[Any] | Iterable[Any],
             position_context: None,
         ) -> AwaitableOrValue[list[Any]]:
-            if isinstance(result, Sequence):
+            # introspection lists (`__Schema.types`, `__Type.enumValues`) are as long as the schema, not the data
+            if isinstance(result, Sequence) and not info.parent_type.name.startswith("__"):
                 key = f"{info.parent_type.name}.{info.field_name}"
                 maximum = maxima.get(key, default)
                 if len(result) > maximum:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
 from core.payments.models import PaymentState
@@ -18,6 +19,14 @@ from core.payments.models import PaymentState
 # The codes a gateway raises (as `core.errors.DomainError`) when its provider is busy or unreachable: the
 # operation may succeed if tried again later, so a webhook answers "retry" instead of giving the money back.
 RETRY_LATER = frozenset({"PAYMENT_GATEWAY_BUSY", "PAYMENT_GATEWAY_UNAVAILABLE"})
+
+
+class PaymentActionType(StrEnum):
+    """What a storefront does with `payment.action` (its `type`)."""
+
+    INSTRUCTIONS = "INSTRUCTIONS"  # show `instructions` (bank transfer details)
+    CLIENT_SECRET = "CLIENT_SECRET"  # confirm with the provider's JS (`clientSecret`, `publishableKey`)
+    REDIRECT = "REDIRECT"  # send the shopper to `redirectUrl`
 
 
 def gateway_label(gateway_id: str) -> str:
@@ -67,6 +76,11 @@ class PaymentStart:
     psp_reference: str | None = None
     action: dict[str, Any] = field(default_factory=dict)
     expires_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        # the storefront switches on `type` (a GraphQL enum): a gateway's typo must fail in its own tests
+        if self.action and self.action.get("type") not in PaymentActionType.__members__:
+            raise ValueError(f"PaymentStart.action type must be one of {list(PaymentActionType)}: {self.action!r}")
 
 
 @dataclass(frozen=True, slots=True)

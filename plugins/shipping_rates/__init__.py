@@ -9,9 +9,9 @@ reference example of that in docs/plugins.md.
 
 from __future__ import annotations
 
-from plugins.shipping_rates.plugin import event_types, schema_extensions, seed_demo, shipping_providers
+from plugins.shipping_rates.plugin import error_codes, event_types, schema_extensions, seed_demo, shipping_providers
 
 MODELS = "plugins.shipping_rates.models"
 MIGRATIONS = "plugins.shipping_rates.migrations"
 
-__all__ = ["MIGRATIONS", "MODELS", "event_types", "schema_extensions", "seed_demo", "shipping_providers"]
+__all__ = ["MIGRATIONS", "MODELS", "error_codes", "event_types", "schema_extensions", "seed_demo", "shipping_providers"]

@@ -6,6 +6,7 @@ from typing import Any
 
 from lini.plugin import EventType, PluginHost, SchemaExtension, hookimpl
 from plugins.shipping_rates import demo
+from plugins.shipping_rates.errors import ERROR_CODES
 from plugins.shipping_rates.provider import ShippingRatesProvider
 from plugins.shipping_rates.schema import ShippingRatesMutation, ShippingRatesQuery
 
@@ -34,3 +35,8 @@ def event_types(host: PluginHost) -> list[EventType]:
         for kind in ("zone", "method")
         for change in ("created", "updated", "deleted")
     ]
+
+
+@hookimpl
+def error_codes() -> dict[str, str]:
+    return dict(ERROR_CODES)

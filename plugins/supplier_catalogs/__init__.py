@@ -11,6 +11,7 @@ from __future__ import annotations
 from plugins.supplier_catalogs.plugin import (
     Settings,
     catalog_formats,
+    error_codes,
     event_types,
     job_blueprints,
     schema_extensions,
@@ -29,6 +30,7 @@ __all__ = [
     "MODELS",
     "Settings",
     "catalog_formats",
+    "error_codes",
     "event_types",
     "job_blueprints",
     "schema_extensions",

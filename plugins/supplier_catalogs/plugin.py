@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lini.plugin import Blueprint, Brand, CatalogFormat, EventType, PluginHost, SchemaExtension, hookimpl
 from plugins.supplier_catalogs import demo_feeds, demo_orders, jobs, orders
+from plugins.supplier_catalogs.errors import ERROR_CODES
 from plugins.supplier_catalogs.parsers import BUILT_IN
 from plugins.supplier_catalogs.plugin_settings import NAME, Settings
 from plugins.supplier_catalogs.purchasing_schema import PurchasingMutation, PurchasingQuery
@@ -49,3 +50,8 @@ async def seed_demo(brands: list[Brand], host: PluginHost) -> None:
     state (of core's demo fabrics)."""
     await demo_feeds.seed(host)
     await demo_orders.seed(brands)
+
+
+@hookimpl
+def error_codes() -> dict[str, str]:
+    return dict(ERROR_CODES)

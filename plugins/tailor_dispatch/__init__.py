@@ -10,6 +10,7 @@ passed on when declined or expired, and a backlog is offered at once by `dispatc
 from __future__ import annotations
 
 from plugins.tailor_dispatch.plugin import (
+    error_codes,
     event_types,
     job_blueprints,
     order_event,
@@ -25,6 +26,7 @@ MIGRATIONS = "plugins.tailor_dispatch.migrations"
 __all__ = [
     "MIGRATIONS",
     "MODELS",
+    "error_codes",
     "event_types",
     "job_blueprints",
     "order_event",

@@ -17,6 +17,7 @@ from lini.plugin import (
     hookimpl,
 )
 from plugins.tailor_dispatch import demo, offers
+from plugins.tailor_dispatch.errors import ERROR_CODES
 from plugins.tailor_dispatch.offer_schema import OfferMutation, OfferQuery
 from plugins.tailor_dispatch.schema import DispatchMutation, DispatchQuery
 from plugins.tailor_dispatch.tasks import blueprint
@@ -94,3 +95,8 @@ async def _offer(job_id: int) -> None:
         await offers.offer_next(job_id)
     except DomainError as error:  # the job moved meanwhile: whoever moved it decides
         logger.info("job %s was not offered: %s", job_id, error.message)
+
+
+@hookimpl
+def error_codes() -> dict[str, str]:
+    return dict(ERROR_CODES)

@@ -29,6 +29,7 @@ from core.orders.models import Shipment as ShipmentModel
 from core.outbox import after_commit
 from core.pagination import PageRequest, paginate
 from core.payments.models import Refund as RefundModel
+from schema.enums import OrderStatus
 from schema.errors import UserError, attempt
 from schema.orders.types import Order, OrderPayment, PaymentStatusEnum, Refund, Shipment, render_order, render_orders
 from schema.permissions import BrandPermission, guard
@@ -46,7 +47,9 @@ class DateTimeRangeInput:
 
 @strawberry.input(description="Every condition given must hold.")
 class OrderFilterInput:
-    status: list[str] | None = strawberry.field(default=None, description="Any of these statuses.")
+    status: list[OrderStatus] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these statuses."
+    )
     payment_status: list[PaymentStatusEnum] | None = None  # type: ignore[valid-type]
     customer: str | None = strawberry.field(default=None, description="The customer's e-mail, exactly.")
     created_at: DateTimeRangeInput | None = None
@@ -123,7 +126,7 @@ def _filtered(queryset: QuerySet[OrderModel], filter: OrderFilterInput | None) -
         return queryset
     q = queryset
     if filter.status:
-        q = q.filter(status__in=filter.status)
+        q = q.filter(status__in=[getattr(state, "value", state) for state in filter.status])
     if filter.payment_status:
         q = q.filter(payment_status__in=[PaymentStatus(s) for s in filter.payment_status])
     if filter.customer:

@@ -27,6 +27,7 @@ from core.orders.models import ShipmentLine as ShipmentLineModel
 from core.pagination import PageRequest, paginate
 from core.payments.models import Payment as PaymentModel
 from core.payments.models import Refund as RefundModel
+from schema.enums import OrderStatus, PaymentState, RefundState
 from schema.garments.custom_garment import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
 from schema.garments.production import OrderProductionJob, order_jobs
 from schema.permissions import SIGNED_IN, guard
@@ -195,7 +196,7 @@ class Shipment:
 class OrderPayment:
     id: relay.GlobalID = strawberry.field(description="Pass to `paymentMarkReceived` (bank transfers).")
     gateway: str
-    state: str = strawberry.field(description="PENDING, ACTION_REQUIRED, AUTHORIZED, SUCCEEDED, FAILED, CANCELLED.")
+    state: PaymentState = strawberry.field(description="Where this payment attempt is.")  # type: ignore[valid-type]
     amount: Money
     refunded: Money
     psp_reference: str | None
@@ -222,7 +223,7 @@ class OrderPayment:
 class Refund:
     id: relay.GlobalID
     amount: Money
-    state: str = strawberry.field(description="PENDING, SUCCEEDED or FAILED.")
+    state: RefundState = strawberry.field(description="Where the refund is at the gateway.")  # type: ignore[valid-type]
     reason: str
     lines: JSON = strawberry.field(description='[{"orderLineId", "quantity"}] when refunded by lines.')
     created_at: datetime
@@ -267,9 +268,8 @@ class OrderHistoryEntry:
 class Order(relay.Node):
     id: relay.NodeID[int]
     number: int = strawberry.field(description="Per brand, gapless.")
-    status: str = strawberry.field(
-        description="UNPAID, PAID, IN_PRODUCTION (made-to-measure garments being made), READY_TO_SHIP, "
-        "PARTIALLY_SHIPPED, SHIPPED, DELIVERED, CANCELLED, or a state a plugin adds."
+    status: OrderStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where the order's fulfilment is (`OrderStatus`; plugins may add states)."
     )
     payment_status: PaymentStatusEnum  # type: ignore[valid-type]
     email: str

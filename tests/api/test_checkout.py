@@ -371,6 +371,10 @@ class FlatTax:
 
 class NoJakarta:
     @hookimpl
+    def error_codes(self) -> dict[str, str]:
+        return {"DESTINATION_REFUSED": "The shop does not deliver to this city."}
+
+    @hookimpl
     def validate_checkout(self, checkout: Any) -> list[DomainError]:
         if (checkout.shipping_address or {}).get("city") == "Jakarta Pusat":
             return [DomainError("DESTINATION_REFUSED", "Not today.", "shipping_address.city")]
@@ -403,6 +407,36 @@ async def test_hook_validate_checkout(no_jakarta, gql, shop):
     done = (await gql(COMPLETE, {"t": token, "k": "k"}, storefront="sekar"))["checkoutComplete"]
     assert done["order"] is None
     assert done["errors"] == [{"field": "shippingAddress.city", "code": "DESTINATION_REFUSED", "message": "Not today."}]
+    assert await Order.all().count() == 0 and (await Stock.get(variant_id=variant.id)).quantity == 10
+
+
+async def test_hook_error_codes(no_jakarta, gql, shop):
+    """A plugin's declared code joins the ErrorCode enum, described, beside core's; the code reaches the client
+    as the enum value (test_hook_validate_checkout shows it in a payload)."""
+    enum = (await gql('{ __type(name: "ErrorCode") { enumValues { name description } } }'))["__type"]
+    values = {value["name"]: value["description"] for value in enum["enumValues"]}
+    assert values["DESTINATION_REFUSED"] == "The shop does not deliver to this city."
+    assert values["NOT_FOUND"] and values["INSUFFICIENT_STOCK"]
+    assert all(values.values()), [name for name, text in values.items() if not text]
+
+
+class SilentRefusal:
+    @hookimpl
+    def validate_checkout(self, checkout: Any) -> list[DomainError]:
+        return [DomainError("NEVER_DECLARED", "No client can switch on this.", None)]
+
+
+@pytest.fixture
+def silent_refusal(plugins: dict[str, object]) -> None:
+    plugins["silent"] = SilentRefusal()
+
+
+async def test_an_undeclared_error_code_is_a_bug_reported_with_the_request_id(silent_refusal, gql, shop):
+    _, variant = shop
+    token = await ready_checkout(gql, variant, 1, storefront="sekar")
+    await gql(PAY, {"t": token, "g": "instant"}, storefront="sekar")
+    body = await gql.raw(COMPLETE, {"t": token, "k": "k"}, storefront="sekar")
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["INTERNAL_SERVER_ERROR"]
     assert await Order.all().count() == 0 and (await Stock.get(variant_id=variant.id)).quantity == 10
 
 

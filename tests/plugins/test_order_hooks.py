@@ -65,8 +65,16 @@ async def test_hook_order_transitions(tailoring, app, gql):
         await transition(order, "DELIVERED", SYSTEM, host=host)
     assert refused.value.code == "INVALID_TRANSITION" and "AT_EMBROIDERER" in refused.value.message
     # the staff list shows the plugin's state like any other
-    data = await gql('{ orders(filter: {status: ["AT_EMBROIDERER"]}) { edges { node { number status } } } }')
+    data = await gql("{ orders(filter: {status: [AT_EMBROIDERER, PAID]}) { edges { node { number status } } } }")
     assert data["orders"]["edges"] == [{"node": {"number": order.number, "status": "AT_EMBROIDERER"}}]
+    by_variable = "query($s: [OrderStatus!]) { orders(filter: {status: $s}) { edges { node { number } } } }"
+    assert (await gql(by_variable, {"s": ["AT_EMBROIDERER"]}))["orders"]["edges"] == [{"node": {"number": order.number}}]
+    assert not (await gql(by_variable, {"s": ["PAID"]}))["orders"]["edges"]
+    # the state is a value of the schema's OrderStatus enum, beside core's
+    states = (await gql('{ __type(name: "OrderStatus") { enumValues { name } } }'))["__type"]["enumValues"]
+    assert {"AT_EMBROIDERER", "UNPAID", "DELIVERED"} <= {state["name"] for state in states}
+    unknown = await gql.raw(by_variable, {"s": ["AT_THE_BEACH"]})
+    assert unknown["errors"] and unknown["data"] is None
 
 
 @pytest.fixture
@@ -82,7 +90,11 @@ def no_cancel_after_noon(use_plugin: UsePlugin) -> list[tuple[str, str]]:
             return "Gifts are never cancelled."
         return None
 
-    use_plugin(SimpleNamespace(order_transition_veto=order_transition_veto), name="veto")
+    @hookimpl
+    def error_codes() -> dict[str, str]:
+        return {"PREORDER_LOCKED": "Pre-orders cannot be cancelled."}
+
+    use_plugin(SimpleNamespace(order_transition_veto=order_transition_veto, error_codes=error_codes), name="veto")
     return asked
 
 

@@ -52,3 +52,11 @@ def test_a_list_longer_than_its_maximum_is_cut_and_logged(caplog):
     assert result.errors is None
     assert result.data == {"items": [0, 1, 2], "others": [0, 1, 2, 3, 4]}
     assert any("Query.items returned 10 items" in r.getMessage() for r in caplog.records)
+
+
+async def test_introspection_lists_are_never_cut(gql) -> None:
+    """GraphiQL and codegen read the whole schema: its hundreds of types and error codes are not data to bound."""
+    schema = build_schema(load_plugins(load_settings(env={}), env={}))._schema
+    data = await gql('{ __schema { types { name } } __type(name: "ErrorCode") { enumValues { name } } }')
+    assert len(data["__schema"]["types"]) == len(schema.type_map) > 300
+    assert len(data["__type"]["enumValues"]) == len(schema.type_map["ErrorCode"].values) > 200
