@@ -68,7 +68,8 @@ async def test_hook_order_transitions(tailoring, app, gql):
     data = await gql("{ orders(filter: {status: [AT_EMBROIDERER, PAID]}) { edges { node { number status } } } }")
     assert data["orders"]["edges"] == [{"node": {"number": order.number, "status": "AT_EMBROIDERER"}}]
     by_variable = "query($s: [OrderStatus!]) { orders(filter: {status: $s}) { edges { node { number } } } }"
-    assert (await gql(by_variable, {"s": ["AT_EMBROIDERER"]}))["orders"]["edges"] == [{"node": {"number": order.number}}]
+    found = (await gql(by_variable, {"s": ["AT_EMBROIDERER"]}))["orders"]["edges"]
+    assert found == [{"node": {"number": order.number}}]
     assert not (await gql(by_variable, {"s": ["PAID"]}))["orders"]["edges"]
     # the state is a value of the schema's OrderStatus enum, beside core's
     states = (await gql('{ __type(name: "OrderStatus") { enumValues { name } } }'))["__type"]["enumValues"]
