@@ -38,7 +38,7 @@ class UserError:
         description="The input field at fault, in camelCase; null for the whole input."
     )
     code: str
-    message: str
+    message: str = strawberry.field(description="What is wrong, in English, for a developer or a form.")
 
 
 def user_errors(error: DomainError | DomainErrors) -> list[UserError]:
