@@ -39,7 +39,7 @@ SupplyKindEnum = described_enum(
     values={
         "FABRIC": "Cloth by the metre.",
         "TRIMS": "Buttons, zips, labels, thread and the like.",
-        "ACCESSORIES": "Finished accessories such as bags, belts or scarves.",
+        "ACCESSORIES": "Accessories: what is neither fabric nor trims.",
     },
 )
 

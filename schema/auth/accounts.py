@@ -26,7 +26,8 @@ PermissionEnum = described_enum(
     name="Permission",
     description="What a staff role or app may do in its brand (each management field states the one it needs).",
     values={
-        "MANAGE_PRODUCTS": "Products, variants, media, categories, collections, attributes and garment types.",
+        "MANAGE_PRODUCTS": "The catalog: products, variants, images, categories, collections, attributes, "
+        "garment types and made-to-measure products.",
         "MANAGE_ORDERS": "Orders, payments, refunds, shipments, production jobs, tailors and supplier orders.",
         "MANAGE_STOREFRONT": "Storefront settings, vouchers, taxes, shipping rates and brand plugins.",
         "MANAGE_STAFF": "Inviting staff and listing them.",
