@@ -11,7 +11,7 @@ BrandSlug = Annotated[
     strawberry.argument(
         description=(
             "The slug of the brand concerned; without it, the `Lini-Storefront` header's. "
-            "Neither given: error `BRAND_REQUIRED`."
+            "Neither given: error `BRAND_REQUIRED`; a brand the caller does not manage, or no such brand: `FORBIDDEN`."
         )
     ),
 ]

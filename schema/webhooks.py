@@ -222,7 +222,7 @@ class WebhookQuery:
 
     @strawberry.field(
         **guard(
-            "A webhook's delivery log, newest first. Another brand's webhook is refused like a missing one.",
+            "A webhook's delivery log, newest first. Another brand's ID or an unknown one: error `FORBIDDEN`.",
             MANAGE_APPS,
         )
     )
@@ -283,7 +283,13 @@ class WebhookMutation:
             webhook=Webhook.of(row) if row else None, secret=row.secret if row else None, errors=errors
         )
 
-    @strawberry.mutation(**guard("Change a webhook (URL, events, name, on/off) or rotate its secret.", MANAGE_APPS))
+    @strawberry.mutation(
+        **guard(
+            "Change a webhook (URL, events, name, on/off) or rotate its secret. "
+            "Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_APPS,
+        )
+    )
     async def webhook_update(
         self,
         info: Info,
@@ -312,7 +318,13 @@ class WebhookMutation:
         secret = row.secret if row is not None and input.rotate_secret else None
         return WebhookPayload(webhook=Webhook.of(row) if row else None, secret=secret, errors=errors)
 
-    @strawberry.mutation(**guard("Remove a webhook; what it had not yet received is dropped.", MANAGE_APPS))
+    @strawberry.mutation(
+        **guard(
+            "Remove a webhook; what it had not yet received is dropped. "
+            "Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_APPS,
+        )
+    )
     async def webhook_delete(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The webhook's ID.")]
     ) -> WebhookPayload:
@@ -321,7 +333,11 @@ class WebhookMutation:
         return WebhookPayload(webhook=Webhook.of(row) if row else None, errors=errors)
 
     @strawberry.mutation(
-        **guard("Post a delivery again (failed, or lost by the receiver), as soon as possible.", MANAGE_APPS)
+        **guard(
+            "Post a delivery again (failed, or lost by the receiver), as soon as possible. "
+            "Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_APPS,
+        )
     )
     async def webhook_redeliver(
         self,

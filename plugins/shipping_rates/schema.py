@@ -36,7 +36,7 @@ BRAND = Annotated[
     str | None,
     strawberry.argument(
         description="The slug of the brand concerned; without it, the `Lini-Storefront` header's. "
-        "Neither given: error `BRAND_REQUIRED`."
+        "Neither given: error `BRAND_REQUIRED`; a brand the caller does not manage, or no such brand: `FORBIDDEN`."
     ),
 ]
 ZONE_NAME = "1–100 characters. Error `INVALID_NAME`."
@@ -274,7 +274,12 @@ class ShippingRatesMutation:
         zone, errors = await attempt(run)
         return ShippingZonePayload(shipping_zone=await _zone(info, zone), errors=errors)
 
-    @strawberry.mutation(**guard("Change a shipping zone; only the fields given.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Change a shipping zone; only the fields given. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
     async def shipping_zone_update(
         self,
         info: Info,
@@ -287,7 +292,12 @@ class ShippingRatesMutation:
         )
         return ShippingZonePayload(shipping_zone=await _zone(info, zone), errors=errors)
 
-    @strawberry.mutation(**guard("Delete a shipping zone with its methods.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Delete a shipping zone with its methods. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
     async def shipping_zone_delete(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The zone's ID.")]
     ) -> ShippingZonePayload:
@@ -297,7 +307,12 @@ class ShippingRatesMutation:
             shipping_zone=ShippingZone.from_view(ZoneView(zone)) if zone else None, errors=errors
         )
 
-    @strawberry.mutation(**guard("Add a shipping method with its prices to a zone.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Add a shipping method with its prices to a zone. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
     async def shipping_method_create(
         self,
         info: Info,
@@ -311,7 +326,12 @@ class ShippingRatesMutation:
         )
         return await _method_payload(info, method, errors)
 
-    @strawberry.mutation(**guard("Change a shipping method; only the fields given.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Change a shipping method; only the fields given. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
     async def shipping_method_update(
         self,
         info: Info,
@@ -326,7 +346,12 @@ class ShippingRatesMutation:
         )
         return await _method_payload(info, method, errors)
 
-    @strawberry.mutation(**guard("Delete a shipping method with its prices.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Delete a shipping method with its prices. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
     async def shipping_method_delete(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The method's ID.")]
     ) -> ShippingMethodPayload:

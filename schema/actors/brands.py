@@ -52,7 +52,9 @@ MANAGE_APPS = BrandPermission(Permission.MANAGE_APPS)
 @strawberry.type(description="A brand as its staff and the platform's administrators see it.")
 class Brand(relay.Node):
     id: relay.NodeID[int]
-    slug: str = strawberry.field(description="The brand's handle, unique on the platform (lowercase, digits, hyphens).")
+    slug: str = strawberry.field(
+        description="The brand's handle, unique on the platform: lowercase letters, digits, hyphens."
+    )
     name: str = strawberry.field(description="The brand's display name.")
     status: BrandStatusEnum = strawberry.field(description="Where the brand stands in the platform's selection.")  # type: ignore[valid-type]
     description: str = strawberry.field(description="The brand's own text about itself; empty when not set.")
@@ -455,7 +457,12 @@ class BrandMutation:
             return AppCreatePayload(errors=errors)
         return AppCreatePayload(app=App.from_model(result[0]), auth_token=result[1])
 
-    @strawberry.mutation(**guard("Revoke an app token; it stops working at once.", MANAGE_APPS))
+    @strawberry.mutation(
+        **guard(
+            "Revoke an app token; it stops working at once. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_APPS,
+        )
+    )
     async def app_revoke(
         self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The app's ID.")]
     ) -> AppPayload:
