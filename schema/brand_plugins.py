@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,6 +13,7 @@ from core.actors import brands
 from core.auth.permissions import Permission
 from core.brand_plugins import services
 from core.errors import DomainError
+from schema.arguments import BrandSlug
 from schema.errors import UserError, attempt
 from schema.permissions import BrandPermission, guard
 
@@ -21,17 +22,17 @@ MANAGE_STOREFRONT = BrandPermission(Permission.MANAGE_STOREFRONT)
 
 @strawberry.type(description="A secret setting (an API key): whether the brand has set it, never its value.")
 class PluginSecret:
-    name: str
-    is_set: bool
+    name: str = strawberry.field(description="The setting's name, as in `config` of `pluginConfigure`.")
+    is_set: bool = strawberry.field(description="Whether the brand has given it a (non-empty) value.")
 
 
 @strawberry.type(description="A plugin with per-brand settings, as this brand has configured it.")
 class BrandPlugin:
-    plugin: str
+    plugin: str = strawberry.field(description="The plugin's name, e.g. stripe; the `plugin` of `pluginConfigure`.")
     active: bool = strawberry.field(description="Whether the brand uses it (e.g. offers the gateway).")
     configured: bool = strawberry.field(description="Whether the brand has saved settings for it.")
-    config: JSON = strawberry.field(description="The settings, without the secret ones.")
-    secrets: list[PluginSecret]
+    config: JSON = strawberry.field(description="The settings as a JSON object, without the secret ones.")
+    secrets: list[PluginSecret] = strawberry.field(description="The plugin's secret settings and whether each is set.")
 
     @classmethod
     def of(cls, view: services.BrandPluginView) -> BrandPlugin:
@@ -46,16 +47,25 @@ class BrandPlugin:
 
 @strawberry.input(description="Only what is given changes; settings are merged into the saved ones.")
 class PluginConfigureInput:
-    active: bool | None = None
+    active: bool | None = strawberry.field(
+        default=None, description="Use the plugin or not; null keeps it as it is (a new one starts active)."
+    )
     config: JSON | None = strawberry.field(
-        default=None, description="Settings by name, as the plugin's BrandSettings define them."
+        default=None,
+        description="A JSON object of settings by name, as the plugin's BrandSettings define them; checked as a "
+        "whole after merging when given or when the plugin is active. Errors `UNKNOWN_SETTING`, `REQUIRED`, "
+        "`INVALID` (named `config.<setting>`).",
     )
 
 
-@strawberry.type
+@strawberry.type(description="The result of `pluginConfigure`.")
 class PluginConfigurePayload:
-    plugin: BrandPlugin | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    plugin: BrandPlugin | None = strawberry.field(
+        default=None, description="The plugin as the brand has it now; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What was wrong with the input; empty on success."
+    )
 
 
 @strawberry.type
@@ -63,7 +73,7 @@ class BrandPluginQuery:
     @strawberry.field(
         **guard("The enabled plugins that take per-brand settings, with this brand's.", MANAGE_STOREFRONT)
     )
-    async def brand_plugins(self, info: Info, brand: str | None = None) -> list[BrandPlugin]:
+    async def brand_plugins(self, info: Info, brand: BrandSlug = None) -> list[BrandPlugin]:
         actor = await info.context.actor()
         found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_STOREFRONT)
         return [BrandPlugin.of(v) for v in await services.brand_plugins(actor, found, host=info.context.host)]
@@ -71,9 +81,17 @@ class BrandPluginQuery:
 
 @strawberry.type
 class BrandPluginMutation:
-    @strawberry.mutation(**guard("Switch a plugin on or off for the brand and set its settings.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Switch a plugin on or off for the brand and set its settings. Error `PLUGIN_NOT_FOUND`.", MANAGE_STOREFRONT
+        )
+    )
     async def plugin_configure(
-        self, info: Info, plugin: str, input: PluginConfigureInput, brand: str | None = None
+        self,
+        info: Info,
+        plugin: Annotated[str, strawberry.argument(description="The plugin's name, as `BrandPlugin.plugin`.")],
+        input: Annotated[PluginConfigureInput, strawberry.argument(description="What to change.")],
+        brand: BrandSlug = None,
     ) -> PluginConfigurePayload:
         actor = await info.context.actor()
 

@@ -39,7 +39,7 @@ class UserError:
         description="The input field at fault, in camelCase (`lines.0.quantity`); null for the whole input."
     )
     code: ErrorCode = strawberry.field(description="What went wrong, for code to act on.")  # type: ignore[valid-type]
-    message: str = strawberry.field(description="What went wrong, in words for the person at the keyboard, in English.")
+    message: str = strawberry.field(description="What is wrong, in English, for a developer or a form.")
 
 
 def user_errors(error: DomainError | DomainErrors) -> list[UserError]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -16,15 +18,36 @@ NAME = "product_feed"
 
 @strawberry.type(description="Where a storefront's product feed for Google Merchant Center and Meta lives.")
 class ProductFeed:
-    url: str
-    format: str
-    currency: str
+    url: str = strawberry.field(
+        description="The feed's absolute URL (the server's public URL + /feeds/<brand>/products.xml), public, "
+        "cached for 15 minutes."
+    )
+    format: str = strawberry.field(description="Always GOOGLE_MERCHANT_RSS: RSS 2.0 with the g: namespace.")
+    currency: str = strawberry.field(
+        description="The ISO 4217 currency of the feed's prices (the plugin's setting, else the brand's default); "
+        "variants without a price in it are left out."
+    )
 
 
 @strawberry.type
 class ProductFeedQuery:
-    @strawberry.field(**guard("The storefront's product feed (added by the product_feed plugin).", PUBLIC))
-    async def product_feed(self, info: Info, storefront: str | None = None) -> ProductFeed:
+    @strawberry.field(
+        **guard(
+            "The storefront's product feed (added by the product_feed plugin). Errors `STOREFRONT_REQUIRED`, "
+            "`STOREFRONT_NOT_FOUND`.",
+            PUBLIC,
+        )
+    )
+    async def product_feed(
+        self,
+        info: Info,
+        storefront: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The brand's slug; without it, the Lini-Storefront header's, else the Host's brand."
+            ),
+        ] = None,
+    ) -> ProductFeed:
         brand = await info.context.storefront(storefront)
         config = info.context.host.config(NAME)
         base = info.context.settings.server.public_url.rstrip("/")

@@ -8,6 +8,7 @@ global IDs of type ShippingZone and ShippingMethod; they are not Nodes, so `node
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -31,27 +32,52 @@ from plugins.shipping_rates.models import ShippingMethod as MethodModel
 from plugins.shipping_rates.models import ShippingZone as ZoneModel
 
 MANAGE_STOREFRONT = BrandPermission(PERMISSION)
+BRAND = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The slug of the brand concerned; without it, the `Lini-Storefront` header's. "
+        "Neither given: error `BRAND_REQUIRED`; a brand the caller does not manage, or no such brand: `FORBIDDEN`."
+    ),
+]
+ZONE_NAME = "1–100 characters. Error `INVALID_NAME`."
+ZONE_COUNTRIES = (
+    "At least one (error `COUNTRIES_REQUIRED`) ISO 3166-1 alpha-2 code among the brand's `shipsTo` "
+    "(error `COUNTRY_NOT_SHIPPED_TO`)."
+)
+PROVINCES = (
+    "Indonesian provinces, by name or ISO 3166-2 code (error `INVALID_PROVINCE`); they need ID among the "
+    "countries (error `PROVINCES_NEED_INDONESIA`)."
+)
+CURRENCY = "One of the brand's ISO 4217 currencies. Error `CURRENCY_NOT_ENABLED`."
+METHOD_NAME = "1–100 characters. Error `INVALID_NAME`."
+CARRIER = "Up to 50 characters. Error `TOO_LONG`."
+DAYS = "0–365 days, `minDays` not above `maxDays`. Error `INVALID_DAYS`."
+RATES = "At most 100 prices by currency and weight bracket (error `TOO_MANY_RATES`)."
 
 
 @strawberry.type(description="A method's price for parcels in a weight bracket (grams, both ends included).")
 class ShippingMethodRate:
-    min_weight_grams: int
-    max_weight_grams: int | None = strawberry.field(description="Null: no upper limit.")
-    price: MoneyType
+    min_weight_grams: int = strawberry.field(description="The lightest parcel the price applies to, in grams.")
+    max_weight_grams: int | None = strawberry.field(
+        description="The heaviest parcel the price applies to, in grams; null: no upper limit."
+    )
+    price: MoneyType = strawberry.field(description="The price for a parcel in the bracket.")
 
 
 @strawberry.type(description="One way to ship in a zone, e.g. JNE REG: prices by weight, free above an amount.")
 class ShippingMethod:
-    id: relay.GlobalID
-    name: str
-    carrier: str
-    min_days: int | None
-    max_days: int | None
-    active: bool
-    position: int
-    rates: list[ShippingMethodRate]
+    id: relay.GlobalID = strawberry.field(description="A global ID of type ShippingMethod (not a Node).")
+    name: str = strawberry.field(description="The name shoppers see, e.g. JNE REG.")
+    carrier: str = strawberry.field(description="The carrier's name or code; may be empty.")
+    min_days: int | None = strawberry.field(description="The fewest days delivery takes; null if not stated.")
+    max_days: int | None = strawberry.field(description="The most days delivery takes; null if not stated.")
+    active: bool = strawberry.field(description="Whether checkouts are offered it.")
+    position: int = strawberry.field(description="Its place among the zone's methods, lowest first.")
+    rates: list[ShippingMethodRate] = strawberry.field(
+        description="Its prices by currency and weight bracket, by currency then lightest first."
+    )
     free_shipping_thresholds: list[MoneyType] = strawberry.field(
-        description="Per currency, the order subtotal from which this method is free."
+        description="Per currency, the order subtotal from which this method is free; none: never free."
     )
 
     @classmethod
@@ -79,11 +105,13 @@ class ShippingMethod:
 
 @strawberry.type(description="Where a brand ships: countries, and in Indonesia optionally some provinces only.")
 class ShippingZone:
-    id: relay.GlobalID
-    name: str
+    id: relay.GlobalID = strawberry.field(description="A global ID of type ShippingZone (not a Node).")
+    name: str = strawberry.field(description="A name for the brand's staff.")
     countries: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 codes.")
-    provinces: list[str] = strawberry.field(description="Indonesian provinces; empty: the whole of each country.")
-    methods: list[ShippingMethod]
+    provinces: list[str] = strawberry.field(
+        description="Indonesian provinces by their ISO 3166-2 names; empty: the whole of each country."
+    )
+    methods: list[ShippingMethod] = strawberry.field(description="Its methods, by `position`.")
 
     @classmethod
     def from_view(cls, view: ZoneView) -> ShippingZone:
@@ -99,67 +127,99 @@ class ShippingZone:
 
 @strawberry.input(description="Countries among the brand's `shipsTo`; provinces (Indonesian) need ID among them.")
 class ShippingZoneCreateInput:
-    name: str
-    countries: list[str]
-    provinces: list[str] = strawberry.field(default_factory=list, description="Empty: the whole country.")
+    name: str = strawberry.field(description=ZONE_NAME)
+    countries: list[str] = strawberry.field(description=ZONE_COUNTRIES)
+    provinces: list[str] = strawberry.field(default_factory=list, description=f"Empty: the whole country. {PROVINCES}")
 
 
-@strawberry.input(description="Only the fields given are changed; the lists replace the zone's.")
+@strawberry.input(
+    description="Only the fields given are changed; the lists replace the zone's; the result is checked whole."
+)
 class ShippingZoneUpdateInput:
-    name: str | None = strawberry.UNSET
-    countries: list[str] | None = strawberry.UNSET
-    provinces: list[str] | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET, description=ZONE_NAME)
+    countries: list[str] | None = strawberry.field(default=strawberry.UNSET, description=ZONE_COUNTRIES)
+    provinces: list[str] | None = strawberry.field(default=strawberry.UNSET, description=PROVINCES)
 
 
 @strawberry.input(description="A price for parcels from `minWeightGrams` to `maxWeightGrams` (null: no limit).")
 class ShippingMethodRateInput:
-    currency: str
-    price: Decimal
-    min_weight_grams: int = 0
-    max_weight_grams: int | None = None
+    currency: str = strawberry.field(description=CURRENCY)
+    price: Decimal = strawberry.field(
+        description="The price as a decimal string, 0 or more, rounded to the currency's minor unit. "
+        "Error `INVALID_AMOUNT`."
+    )
+    min_weight_grams: int = strawberry.field(default=0, description="Grams, 0 or more. Error `INVALID_WEIGHT`.")
+    max_weight_grams: int | None = strawberry.field(
+        default=None,
+        description="Grams, above `minWeightGrams` (error `INVALID_WEIGHT_RANGE`); brackets in one currency may "
+        "not overlap, both ends included (error `OVERLAPPING_WEIGHTS`).",
+    )
 
 
 @strawberry.input(description="Free shipping from this order subtotal, in one of the brand's currencies.")
 class ShippingFreeThresholdInput:
-    currency: str
-    amount: Decimal
+    currency: str = strawberry.field(description=f"{CURRENCY} One threshold per currency (error `DUPLICATE_CURRENCY`).")
+    amount: Decimal = strawberry.field(
+        description="The subtotal as a decimal string, 0 or more. Error `INVALID_AMOUNT`."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new shipping method with its prices.")
 class ShippingMethodCreateInput:
-    name: str
-    carrier: str = ""
-    min_days: int | None = None
-    max_days: int | None = None
-    active: bool = True
-    position: int | None = strawberry.field(default=None, description="Null: after the zone's other methods.")
-    rates: list[ShippingMethodRateInput] = strawberry.field(default_factory=list)
-    free_shipping_thresholds: list[ShippingFreeThresholdInput] = strawberry.field(default_factory=list)
+    name: str = strawberry.field(description=METHOD_NAME)
+    carrier: str = strawberry.field(default="", description=CARRIER)
+    min_days: int | None = strawberry.field(default=None, description=DAYS)
+    max_days: int | None = strawberry.field(default=None, description=DAYS)
+    active: bool = strawberry.field(default=True, description="Whether checkouts are offered it.")
+    position: int | None = strawberry.field(
+        default=None, description="0 or more (error `INVALID_POSITION`); null: after the zone's other methods."
+    )
+    rates: list[ShippingMethodRateInput] = strawberry.field(default_factory=list, description=RATES)
+    free_shipping_thresholds: list[ShippingFreeThresholdInput] = strawberry.field(
+        default_factory=list, description="Free shipping from an order subtotal, per currency."
+    )
 
 
 @strawberry.input(description="Only the fields given are changed; `rates` and thresholds, when given, replace all.")
 class ShippingMethodUpdateInput:
-    name: str | None = strawberry.UNSET
-    carrier: str | None = strawberry.UNSET
-    min_days: int | None = strawberry.UNSET
-    max_days: int | None = strawberry.UNSET
-    active: bool | None = strawberry.UNSET
-    position: int | None = strawberry.UNSET
-    rates: list[ShippingMethodRateInput] | None = strawberry.UNSET
-    free_shipping_thresholds: list[ShippingFreeThresholdInput] | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET, description=METHOD_NAME)
+    carrier: str | None = strawberry.field(default=strawberry.UNSET, description=CARRIER)
+    min_days: int | None = strawberry.field(default=strawberry.UNSET, description=f"{DAYS} Null clears it.")
+    max_days: int | None = strawberry.field(default=strawberry.UNSET, description=f"{DAYS} Null clears it.")
+    active: bool | None = strawberry.field(default=strawberry.UNSET, description="Whether checkouts are offered it.")
+    position: int | None = strawberry.field(
+        default=strawberry.UNSET, description="0 or more. Error `INVALID_POSITION`."
+    )
+    rates: list[ShippingMethodRateInput] | None = strawberry.field(
+        default=strawberry.UNSET, description=f"The whole new list. {RATES}"
+    )
+    free_shipping_thresholds: list[ShippingFreeThresholdInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="The whole new list of free-shipping thresholds."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a shipping zone mutation.")
 class ShippingZonePayload:
-    shipping_zone: ShippingZone | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    shipping_zone: ShippingZone | None = strawberry.field(
+        default=None,
+        description="The zone as it is now (after a delete: as it was, without its methods); null on errors.",
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What was wrong with the input; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a shipping method mutation.")
 class ShippingMethodPayload:
-    shipping_method: ShippingMethod | None = None
-    shipping_zone: ShippingZone | None = strawberry.field(default=None, description="The method's zone, as it is now.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    shipping_method: ShippingMethod | None = strawberry.field(
+        default=None, description="The method as it is now (after a delete: as it was); null on errors."
+    )
+    shipping_zone: ShippingZone | None = strawberry.field(
+        default=None, description="The method's zone, as it is now; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What was wrong with the input; empty on success."
+    )
 
 
 async def _zone(info: Info, zone: ZoneModel | None) -> ShippingZone | None:
@@ -188,7 +248,7 @@ class ShippingRatesQuery:
             "The brand's shipping zones with their methods (added by the shipping_rates plugin).", MANAGE_STOREFRONT
         )
     )
-    async def shipping_zones(self, info: Info, brand: str | None = None) -> list[ShippingZone]:
+    async def shipping_zones(self, info: Info, brand: BRAND = None) -> list[ShippingZone]:
         actor = await info.context.actor()
         found = await managed_brand(actor, await info.context.brand_slug(brand), PERMISSION)
         return [ShippingZone.from_view(view) for view in await management.zones_of(actor, found)]
@@ -200,7 +260,10 @@ class ShippingRatesMutation:
         **guard("Create a shipping zone: countries, optionally Indonesian provinces.", MANAGE_STOREFRONT)
     )
     async def shipping_zone_create(
-        self, info: Info, input: ShippingZoneCreateInput, brand: str | None = None
+        self,
+        info: Info,
+        input: Annotated[ShippingZoneCreateInput, strawberry.argument(description="The zone.")],
+        brand: BRAND = None,
     ) -> ShippingZonePayload:
         actor = await info.context.actor()
 
@@ -211,9 +274,17 @@ class ShippingRatesMutation:
         zone, errors = await attempt(run)
         return ShippingZonePayload(shipping_zone=await _zone(info, zone), errors=errors)
 
-    @strawberry.mutation(**guard("Change a shipping zone; only the fields given.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Change a shipping zone; only the fields given. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
     async def shipping_zone_update(
-        self, info: Info, id: relay.GlobalID, input: ShippingZoneUpdateInput
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The zone's ID.")],
+        input: Annotated[ShippingZoneUpdateInput, strawberry.argument(description="The changes.")],
     ) -> ShippingZonePayload:
         actor = await info.context.actor()
         zone, errors = await attempt(
@@ -221,17 +292,32 @@ class ShippingRatesMutation:
         )
         return ShippingZonePayload(shipping_zone=await _zone(info, zone), errors=errors)
 
-    @strawberry.mutation(**guard("Delete a shipping zone with its methods.", MANAGE_STOREFRONT))
-    async def shipping_zone_delete(self, info: Info, id: relay.GlobalID) -> ShippingZonePayload:
+    @strawberry.mutation(
+        **guard(
+            "Delete a shipping zone with its methods. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
+    async def shipping_zone_delete(
+        self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The zone's ID.")]
+    ) -> ShippingZonePayload:
         actor = await info.context.actor()
         zone, errors = await attempt(lambda: management.delete_zone(actor, decode_id(id, "ShippingZone")))
         return ShippingZonePayload(
             shipping_zone=ShippingZone.from_view(ZoneView(zone)) if zone else None, errors=errors
         )
 
-    @strawberry.mutation(**guard("Add a shipping method with its prices to a zone.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Add a shipping method with its prices to a zone. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
     async def shipping_method_create(
-        self, info: Info, zone_id: relay.GlobalID, input: ShippingMethodCreateInput
+        self,
+        info: Info,
+        zone_id: Annotated[relay.GlobalID, strawberry.argument(description="The ID of the zone it ships in.")],
+        input: Annotated[ShippingMethodCreateInput, strawberry.argument(description="The method.")],
     ) -> ShippingMethodPayload:
         actor = await info.context.actor()
         data = {key: value for key, value in plain(input).items() if value is not None}
@@ -240,9 +326,17 @@ class ShippingRatesMutation:
         )
         return await _method_payload(info, method, errors)
 
-    @strawberry.mutation(**guard("Change a shipping method; only the fields given.", MANAGE_STOREFRONT))
+    @strawberry.mutation(
+        **guard(
+            "Change a shipping method; only the fields given. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
     async def shipping_method_update(
-        self, info: Info, id: relay.GlobalID, input: ShippingMethodUpdateInput
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The method's ID.")],
+        input: Annotated[ShippingMethodUpdateInput, strawberry.argument(description="The changes.")],
     ) -> ShippingMethodPayload:
         actor = await info.context.actor()
         method, errors = await attempt(
@@ -252,8 +346,15 @@ class ShippingRatesMutation:
         )
         return await _method_payload(info, method, errors)
 
-    @strawberry.mutation(**guard("Delete a shipping method with its prices.", MANAGE_STOREFRONT))
-    async def shipping_method_delete(self, info: Info, id: relay.GlobalID) -> ShippingMethodPayload:
+    @strawberry.mutation(
+        **guard(
+            "Delete a shipping method with its prices. Another brand's ID or an unknown one: error `FORBIDDEN`.",
+            MANAGE_STOREFRONT,
+        )
+    )
+    async def shipping_method_delete(
+        self, info: Info, id: Annotated[relay.GlobalID, strawberry.argument(description="The method's ID.")]
+    ) -> ShippingMethodPayload:
         actor = await info.context.actor()
         method, errors = await attempt(lambda: management.delete_method(actor, decode_id(id, "ShippingMethod")))
         return await _method_payload(info, method, errors)

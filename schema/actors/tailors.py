@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -21,16 +22,31 @@ from core.actors.models import Tailor as TailorModel
 from core.auth.permissions import Permission
 from core.pagination import PageRequest, paginate
 from schema.actors.suppliers import ActorStatusEnum
+from schema.arguments import After, Before, First, Last
+from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.loaders import grouped_loader
 from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, TAILOR, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id
 
-TailorKindEnum = strawberry.enum(TailorKind, name="TailorKind")
-CertificationStatusEnum = strawberry.enum(
+TailorKindEnum = described_enum(
+    TailorKind,
+    name="TailorKind",
+    description="Whether a tailor profile is one person or a workshop.",
+    values={
+        "INDIVIDUAL": "A tailor working alone.",
+        "WORKSHOP": "A convection workshop (konveksi) with several people sewing.",
+    },
+)
+CertificationStatusEnum = described_enum(
     CertificationStatus,
     name="CertificationStatus",
     description="A certificate is PENDING until the platform checks it.",
+    values={
+        "PENDING": "Added by the tailor, not yet checked; it does not make the tailor certified.",
+        "VERIFIED": "Checked and genuine; it counts until its `validUntil` date.",
+        "REJECTED": "Checked and refused (see `statusReason`); it never counts.",
+    },
 )
 MANAGE_ORDERS = BrandPermission(Permission.MANAGE_ORDERS)
 LOADER = "certifications_by_tailor"
@@ -46,24 +62,30 @@ def _certifications(info: Info) -> DataLoader[int, list[CertificationModel]]:
 
 @strawberry.type(description="One unit of competence a certificate covers, e.g. GAR.CM02.003.01.")
 class CompetencyUnit:
-    code: str
-    title: str
+    code: str = strawberry.field(description="The SKKNI unit code, uppercase, e.g. GAR.CM02.003.01.")
+    title: str = strawberry.field(description="The unit's title as on the certificate.")
 
 
 @strawberry.type(description="A competency certificate, e.g. SKKNI through a BNSP-licensed LSP.")
 class Certification(relay.Node):
     id: relay.NodeID[int]
-    scheme: str
-    kkni_level: int | None = strawberry.field(description="KKNI qualification level, 1–9.")
-    competency_units: list[CompetencyUnit]
-    certificate_number: str
+    scheme: str = strawberry.field(description="The certification scheme, e.g. 'SKKNI Menjahit Pakaian'.")
+    kkni_level: int | None = strawberry.field(description="KKNI qualification level, 1–9; null if the scheme has none.")
+    competency_units: list[CompetencyUnit] = strawberry.field(description="The units it covers; may be empty.")
+    certificate_number: str = strawberry.field(
+        description="The number on the certificate, uppercase with single spaces; unique within its scheme."
+    )
     lsp: str = strawberry.field(description="The certification body (Lembaga Sertifikasi Profesi).")
-    issued_on: date
-    valid_until: date
-    document_url: str
-    status: CertificationStatusEnum  # type: ignore[valid-type]
-    status_reason: str
-    verified_at: datetime | None = strawberry.field(description="When the platform verified or rejected it.")
+    issued_on: date = strawberry.field(description="The day it was issued (ISO 8601 date).")
+    valid_until: date = strawberry.field(description="The last day it is valid (ISO 8601 date).")
+    document_url: str = strawberry.field(description="An http(s) link to a scan of it; empty if none was given.")
+    status: CertificationStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Whether the platform has checked it."
+    )
+    status_reason: str = strawberry.field(description="Why the platform rejected it; empty otherwise.")
+    verified_at: datetime | None = strawberry.field(
+        description="When the platform verified or rejected it (ISO 8601 with offset); null while PENDING."
+    )
     is_valid: bool = strawberry.field(description="Verified and not expired (valid until today or later).")
 
     @classmethod
@@ -97,21 +119,27 @@ class Certification(relay.Node):
 @strawberry.type(description="An individual tailor or a convection workshop that makes garments to order.")
 class Tailor(relay.Node):
     id: relay.NodeID[int]
-    status: ActorStatusEnum  # type: ignore[valid-type]
-    kind: TailorKindEnum  # type: ignore[valid-type]
-    display_name: str
-    city: str
-    province: str
+    status: ActorStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where the tailor stands in the platform's selection; brands see APPROVED tailors only."
+    )
+    kind: TailorKindEnum = strawberry.field(description="One person or a workshop.")  # type: ignore[valid-type]
+    display_name: str = strawberry.field(description="The name brands see.")
+    city: str = strawberry.field(description="The city the tailor works in.")
+    province: str = strawberry.field(description="The province; empty if not given.")
     country: str = strawberry.field(description="ISO 3166-1 alpha-2.")
-    latitude: Decimal | None
-    longitude: Decimal | None
+    latitude: Decimal | None = strawberry.field(
+        description="Degrees north (negative: south), six decimal places; null if no location was given."
+    )
+    longitude: Decimal | None = strawberry.field(
+        description="Degrees east (negative: west), six decimal places; null if no location was given."
+    )
     garment_types: list[str] = strawberry.field(description="Garment type codes, e.g. GAMIS, BAJU_KOKO.")
     capacity: int = strawberry.field(description="How many garments it can have in production at once.")
-    lead_time_days: int
+    lead_time_days: int = strawberry.field(description="Days the tailor needs to make one garment.")
     phone: str = strawberry.field(description="As the tailor typed it.")
     phone_e164: str = strawberry.field(description="The same number in E.164.")
-    status_reason: str
-    created_at: datetime
+    status_reason: str = strawberry.field(description="Why it was last rejected or suspended; empty if never.")
+    created_at: datetime = strawberry.field(description="When the tailor applied (ISO 8601 with offset).")
 
     @classmethod
     def from_model(cls, tailor: TailorModel) -> Tailor:
@@ -150,63 +178,104 @@ class Tailor(relay.Node):
         return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 
-@strawberry.input
+@strawberry.input(description="An application as a tailor or workshop. Text fields are trimmed.")
 class TailorApplyInput:
-    kind: TailorKindEnum  # type: ignore[valid-type]
-    display_name: str
-    city: str
-    province: str = ""
-    country: str = strawberry.field(default="ID", description="ISO 3166-1 alpha-2.")
-    latitude: Decimal | None = strawberry.field(default=None, description="−90 to 90; give with longitude.")
-    longitude: Decimal | None = strawberry.field(default=None, description="−180 to 180; give with latitude.")
-    garment_types: list[str] = strawberry.field(description="Among SHIRT, TROUSERS, GAMIS, ABAYA, BAJU_KOKO, ….")
-    capacity: int = strawberry.field(description="Garments in production at once, 1–500.")
-    lead_time_days: int = strawberry.field(description="Days to make a garment, 1–180.")
-    phone: str = strawberry.field(description="International, or national in the tailor's country.")
+    kind: TailorKindEnum = strawberry.field(description="One person or a workshop.")  # type: ignore[valid-type]
+    display_name: str = strawberry.field(description="1–200 characters. Errors `REQUIRED`, `TOO_LONG`.")
+    city: str = strawberry.field(description="1–100 characters. Errors `REQUIRED`, `TOO_LONG`.")
+    province: str = strawberry.field(default="", description="Up to 100 characters; may be empty.")
+    country: str = strawberry.field(default="ID", description="ISO 3166-1 alpha-2. Error `INVALID_COUNTRY`.")
+    latitude: Decimal | None = strawberry.field(
+        default=None,
+        description="−90 to 90 (error `INVALID_LATITUDE`), rounded to six places; give with longitude "
+        "(error `INVALID_LOCATION`).",
+    )
+    longitude: Decimal | None = strawberry.field(
+        default=None,
+        description="−180 to 180 (error `INVALID_LONGITUDE`), rounded to six places; give with latitude "
+        "(error `INVALID_LOCATION`).",
+    )
+    garment_types: list[str] = strawberry.field(
+        description="At least one of SHIRT, TROUSERS, GAMIS, ABAYA, BAJU_KOKO, KEBAYA, TUNIK, MUKENA, HIJAB, "
+        "JACKET, DRESS, SKIRT (any case). Error `INVALID_GARMENT_TYPE`."
+    )
+    capacity: int = strawberry.field(description="Garments in production at once, 1–500. Error `INVALID_CAPACITY`.")
+    lead_time_days: int = strawberry.field(description="Days to make a garment, 1–180. Error `INVALID_LEAD_TIME`.")
+    phone: str = strawberry.field(
+        description="International, or national in the tailor's country. Errors `REQUIRED`, `INVALID_PHONE`."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="One unit of competence a certificate covers.")
 class CompetencyUnitInput:
-    code: str = strawberry.field(description="An SKKNI unit code, e.g. GAR.CM02.003.01.")
-    title: str
+    code: str = strawberry.field(
+        description="An SKKNI unit code, e.g. GAR.CM02.003.01 (any case). Error `INVALID_COMPETENCY_UNIT`."
+    )
+    title: str = strawberry.field(description="1–300 characters. Error `INVALID_COMPETENCY_UNIT`.")
 
 
-@strawberry.input
+@strawberry.input(description="A competency certificate to register; it stays PENDING until the platform checks it.")
 class TailorCertificationAddInput:
-    scheme: str = strawberry.field(description="The certification scheme, e.g. 'SKKNI Menjahit Pakaian'.")
-    kkni_level: int | None = strawberry.field(default=None, description="KKNI level 1–9, if the scheme has one.")
-    competency_units: list[CompetencyUnitInput] = strawberry.field(default_factory=list)
-    certificate_number: str
-    lsp: str = strawberry.field(description="The certification body (LSP) that issued it.")
-    issued_on: date
-    valid_until: date
-    document_url: str = strawberry.field(default="", description="An http(s) link to a scan of the certificate.")
+    scheme: str = strawberry.field(
+        description="The certification scheme, e.g. 'SKKNI Menjahit Pakaian'; up to 100 characters."
+    )
+    kkni_level: int | None = strawberry.field(
+        default=None, description="KKNI level 1–9, if the scheme has one. Error `INVALID_KKNI_LEVEL`."
+    )
+    competency_units: list[CompetencyUnitInput] = strawberry.field(
+        default_factory=list, description="The units it covers; may be empty."
+    )
+    certificate_number: str = strawberry.field(
+        description="Up to 100 characters; case and spacing are ignored. A number already registered in the "
+        "scheme: error `CERTIFICATE_EXISTS`."
+    )
+    lsp: str = strawberry.field(description="The certification body (LSP) that issued it; up to 200 characters.")
+    issued_on: date = strawberry.field(description="Not in the future. Error `INVALID_DATES`.")
+    valid_until: date = strawberry.field(description="After `issuedOn`. Error `INVALID_DATES`.")
+    document_url: str = strawberry.field(
+        default="", description="An http(s) link to a scan of the certificate. Error `INVALID_URL`."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A platform administrator's decision on a tailor or a certificate.")
 class TailorDecisionInput:
-    reason: str = ""
+    reason: str = strawberry.field(default="", description="Why; kept as the `statusReason`.")
 
 
-@strawberry.input
+@strawberry.input(description="Narrows the tailor list; the conditions given must all hold.")
 class TailorFilter:
-    status: ActorStatusEnum | None = None  # type: ignore[valid-type]
-    garment_type: str | None = strawberry.field(default=None, description="Makes this garment type, e.g. GAMIS.")
-    certified: bool | None = strawberry.field(default=None, description="Holds (or lacks) a valid certificate.")
+    status: ActorStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only tailors in this status (brand staff only ever see APPROVED ones)."
+    )
+    garment_type: str | None = strawberry.field(
+        default=None, description="Makes this garment type, e.g. GAMIS. Error `INVALID_GARMENT_TYPE`."
+    )
+    certified: bool | None = strawberry.field(
+        default=None, description="true: holds a verified, unexpired certificate; false: holds none; null: either."
+    )
     city: str | None = strawberry.field(default=None, description="Exact city name, case-insensitive.")
-    search: str | None = strawberry.field(default=None, description="Part of the display name.")
+    search: str | None = strawberry.field(
+        default=None,
+        description="Part of the display name, ignoring case; at most 200 characters (error `INVALID_FILTER`).",
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a tailor mutation.")
 class TailorPayload:
-    tailor: Tailor | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    tailor: Tailor | None = strawberry.field(default=None, description="The tailor as it is now; null on errors.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What was wrong with the input; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a certificate mutation.")
 class CertificationPayload:
-    certification: Certification | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    certification: Certification | None = strawberry.field(
+        default=None, description="The certificate as it is now; null on errors."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What was wrong with the input; empty on success."
+    )
 
 
 def _tailor_payload(tailor: TailorModel | None, errors: list[UserError]) -> TailorPayload:
@@ -247,11 +316,11 @@ class TailorQuery:
     async def tailors(
         self,
         info: Info,
-        filter: TailorFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[TailorFilter | None, strawberry.argument(description="Conditions; null for all.")] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Tailor]:
         actor = await info.context.actor()
         chosen = filter or TailorFilter()
@@ -282,8 +351,16 @@ class TailorQuery:
 
 @strawberry.type
 class TailorMutation:
-    @strawberry.mutation(**guard("Apply as a tailor or convection workshop; the platform reviews it.", SIGNED_IN))
-    async def tailor_apply(self, info: Info, input: TailorApplyInput) -> TailorPayload:
+    @strawberry.mutation(
+        **guard(
+            "Apply as a tailor or convection workshop; the platform reviews it. One live application per "
+            "account (error `ALREADY_APPLIED`).",
+            SIGNED_IN,
+        )
+    )
+    async def tailor_apply(
+        self, info: Info, input: Annotated[TailorApplyInput, strawberry.argument(description="The application.")]
+    ) -> TailorPayload:
         actor = await info.context.actor()
         return _tailor_payload(
             *await attempt(
@@ -304,24 +381,55 @@ class TailorMutation:
             )
         )
 
-    @strawberry.mutation(**guard("Approve an applied tailor (or reinstate a suspended one).", PLATFORM_ADMIN))
-    async def tailor_approve(self, info: Info, id: relay.GlobalID) -> TailorPayload:
+    @strawberry.mutation(
+        **guard(
+            "Approve an applied tailor (or reinstate a suspended one). Errors `NOT_FOUND`, `INVALID_STATUS`.",
+            PLATFORM_ADMIN,
+        )
+    )
+    async def tailor_approve(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The tailor's ID; APPLIED or SUSPENDED.")],
+    ) -> TailorPayload:
         return await _decide(info, id, ActorStatus.APPROVED)
 
-    @strawberry.mutation(**guard("Reject a tailor's application.", PLATFORM_ADMIN))
+    @strawberry.mutation(
+        **guard("Reject a tailor's application. Errors `NOT_FOUND`, `INVALID_STATUS`.", PLATFORM_ADMIN)
+    )
     async def tailor_reject(
-        self, info: Info, id: relay.GlobalID, input: TailorDecisionInput | None = None
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The tailor's ID; it must be APPLIED.")],
+        input: Annotated[TailorDecisionInput | None, strawberry.argument(description="The reason, if any.")] = None,
     ) -> TailorPayload:
         return await _decide(info, id, ActorStatus.REJECTED, input.reason if input else "")
 
-    @strawberry.mutation(**guard("Suspend an approved tailor: it gets no new work.", PLATFORM_ADMIN))
+    @strawberry.mutation(
+        **guard(
+            "Suspend an approved tailor: it gets no new work. Errors `NOT_FOUND`, `INVALID_STATUS`.", PLATFORM_ADMIN
+        )
+    )
     async def tailor_suspend(
-        self, info: Info, id: relay.GlobalID, input: TailorDecisionInput | None = None
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The tailor's ID; it must be APPROVED.")],
+        input: Annotated[TailorDecisionInput | None, strawberry.argument(description="The reason, if any.")] = None,
     ) -> TailorPayload:
         return await _decide(info, id, ActorStatus.SUSPENDED, input.reason if input else "")
 
-    @strawberry.mutation(**guard("Add a competency certificate to the caller's tailor profile.", TAILOR))
-    async def tailor_certification_add(self, info: Info, input: TailorCertificationAddInput) -> CertificationPayload:
+    @strawberry.mutation(
+        **guard(
+            "Add a competency certificate to the caller's tailor profile (latest not rejected one; none: error "
+            "`INVALID_STATUS`).",
+            TAILOR,
+        )
+    )
+    async def tailor_certification_add(
+        self,
+        info: Info,
+        input: Annotated[TailorCertificationAddInput, strawberry.argument(description="The certificate.")],
+    ) -> CertificationPayload:
         actor = await info.context.actor()
         return _certification_payload(
             *await attempt(
@@ -339,13 +447,24 @@ class TailorMutation:
             )
         )
 
-    @strawberry.mutation(**guard("Mark a pending certificate as checked and genuine.", PLATFORM_ADMIN))
-    async def tailor_certification_verify(self, info: Info, id: relay.GlobalID) -> CertificationPayload:
+    @strawberry.mutation(
+        **guard(
+            "Mark a pending certificate as checked and genuine. Errors `NOT_FOUND`, `INVALID_STATUS`.", PLATFORM_ADMIN
+        )
+    )
+    async def tailor_certification_verify(
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The certificate's ID; it must be PENDING.")],
+    ) -> CertificationPayload:
         return await _decide_certification(info, id, CertificationStatus.VERIFIED)
 
-    @strawberry.mutation(**guard("Reject a pending certificate.", PLATFORM_ADMIN))
+    @strawberry.mutation(**guard("Reject a pending certificate. Errors `NOT_FOUND`, `INVALID_STATUS`.", PLATFORM_ADMIN))
     async def tailor_certification_reject(
-        self, info: Info, id: relay.GlobalID, input: TailorDecisionInput | None = None
+        self,
+        info: Info,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The certificate's ID; it must be PENDING.")],
+        input: Annotated[TailorDecisionInput | None, strawberry.argument(description="The reason, if any.")] = None,
     ) -> CertificationPayload:
         return await _decide_certification(info, id, CertificationStatus.REJECTED, input.reason if input else "")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -13,31 +14,46 @@ from core.auth import services as auth
 from core.auth.models import User as UserModel
 from core.auth.permissions import ROLE_PERMISSIONS, Permission
 from schema.actors.addresses import Address, account_addresses
+from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.garments.garment_types import MeasurementProfile, account_measurement_profiles
 from schema.orders.types import Order, account_orders
 from schema.permissions import PUBLIC, SIGNED_IN, guard
 from schema.relay import Connection
 
-PermissionEnum = strawberry.enum(Permission, name="Permission", description="What a staff role or app may do.")
+PermissionEnum = described_enum(
+    Permission,
+    name="Permission",
+    description="What a staff role or app may do in its brand (each management field states the one it needs).",
+    values={
+        "MANAGE_PRODUCTS": "The catalog: products, variants, images, categories, collections, attributes, "
+        "garment types and made-to-measure products.",
+        "MANAGE_ORDERS": "Orders, payments, refunds, shipments, production jobs, tailors and supplier orders.",
+        "MANAGE_STOREFRONT": "Storefront settings, vouchers, taxes, shipping rates and brand plugins.",
+        "MANAGE_STAFF": "Inviting staff and listing them.",
+        "MANAGE_APPS": "Creating and revoking app tokens and managing webhooks.",
+    },
+)
 
 
 @strawberry.type(description="A brand the account works for, and with what role.")
 class StaffMembership:
-    brand_slug: str
-    brand_name: str
-    role: str
-    permissions: list[PermissionEnum]  # type: ignore[valid-type]
+    brand_slug: str = strawberry.field(description="The brand's slug, for `brand` arguments and the header.")
+    brand_name: str = strawberry.field(description="The brand's display name.")
+    role: str = strawberry.field(description="The role held: OWNER, MANAGER or STAFF (see `StaffRole`).")
+    permissions: list[PermissionEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="What the role may do in this brand."
+    )
 
 
 @strawberry.type(description="A signed-in account.")
 class User(relay.Node):
     id: relay.NodeID[int]
-    email: str
-    full_name: str
-    language: str
-    is_platform_admin: bool
-    created_at: datetime
+    email: str = strawberry.field(description="The sign-in e-mail address, lowercased.")
+    full_name: str = strawberry.field(description="The account's name; may be empty.")
+    language: str = strawberry.field(description="The preferred language: id, en, ms, tr or ar.")
+    is_platform_admin: bool = strawberry.field(description="Whether the account administers the whole platform.")
+    created_at: datetime = strawberry.field(description="When the account was registered (ISO 8601 with offset).")
 
     @classmethod
     def from_model(cls, user: UserModel) -> User:
@@ -81,59 +97,87 @@ class User(relay.Node):
         return [cls.from_model(found[int(i)]) if i.isdigit() and int(i) in found else None for i in node_ids]
 
 
-@strawberry.input
+PASSWORD_RULES = (
+    "At least the server's minimum length (10 unless configured) and at most 256 characters, not a common "
+    "password and not containing the e-mail address. Errors `PASSWORD_TOO_SHORT`, `PASSWORD_TOO_LONG`, "
+    "`PASSWORD_TOO_COMMON`, `PASSWORD_TOO_SIMILAR`."
+)
+
+
+@strawberry.input(description="A new shopper account.")
 class AccountRegisterInput:
-    email: str
-    password: str
-    full_name: str = ""
+    email: str = strawberry.field(
+        description="The sign-in address (lowercased). Errors `INVALID_EMAIL`, `EMAIL_TAKEN`."
+    )
+    password: str = strawberry.field(description=PASSWORD_RULES)
+    full_name: str = strawberry.field(default="", description="Up to 200 characters. Error `TOO_LONG`.")
 
 
-@strawberry.input
+@strawberry.input(description="The credentials to sign in with.")
 class TokenCreateInput:
-    email: str
-    password: str
+    email: str = strawberry.field(description="The account's e-mail address, in any case.")
+    password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.input
+@strawberry.input(description="Only the fields given are changed.")
 class AccountUpdateInput:
-    full_name: str | None = None
-    language: str | None = strawberry.field(default=None, description="One of id, en, ms, tr, ar.")
+    full_name: str | None = strawberry.field(default=None, description="Up to 200 characters. Error `TOO_LONG`.")
+    language: str | None = strawberry.field(
+        default=None, description="One of id, en, ms, tr, ar. Error `INVALID_LANGUAGE`."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The current password and the new one.")
 class PasswordChangeInput:
-    old_password: str
-    new_password: str
+    old_password: str = strawberry.field(description="The current password. Error `INVALID_PASSWORD`.")
+    new_password: str = strawberry.field(description=PASSWORD_RULES)
 
 
-@strawberry.input
+@strawberry.input(description="Whose password to reset.")
 class PasswordResetRequestInput:
-    email: str
+    email: str = strawberry.field(description="The account's e-mail address; the link goes there if it exists.")
 
 
-@strawberry.input
+@strawberry.input(description="A reset token and the new password.")
 class PasswordResetInput:
-    token: str
-    password: str
+    token: str = strawberry.field(
+        description="The token from the reset link (single use, valid 60 minutes unless configured). "
+        "Error `INVALID_TOKEN`."
+    )
+    password: str = strawberry.field(description=PASSWORD_RULES)
 
 
-@strawberry.type
+@strawberry.type(description="The result of an account mutation.")
 class AccountPayload:
-    user: User | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    user: User | None = strawberry.field(default=None, description="The account as it is now; null on errors.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What was wrong with the input; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A new token pair, from signing in, refreshing or changing the password.")
 class TokenPayload:
-    token: str | None = strawberry.field(default=None, description="Access token for `Authorization: Bearer`.")
-    refresh_token: str | None = strawberry.field(default=None, description="Exchange with tokenRefresh; single use.")
-    user: User | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    token: str | None = strawberry.field(
+        default=None,
+        description="Access token for `Authorization: Bearer <token>`, valid 15 minutes unless configured; "
+        "null on errors.",
+    )
+    refresh_token: str | None = strawberry.field(
+        default=None,
+        description="Exchange with `tokenRefresh` for a new pair; single use, valid 30 days unless configured. "
+        "Null on errors.",
+    )
+    user: User | None = strawberry.field(default=None, description="The account signed in; null on errors.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What was wrong with the input; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The result of a mutation that returns nothing but its errors.")
 class EmptyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="What was wrong with the input; empty on success."
+    )
 
 
 def _tokens(pair: auth.TokenPair | None, errors: list[UserError]) -> TokenPayload:
@@ -155,8 +199,10 @@ class AccountQuery:
 
 @strawberry.type
 class AccountMutation:
-    @strawberry.mutation(**guard("Create a shopper account.", PUBLIC))
-    async def account_register(self, info: Info, input: AccountRegisterInput) -> AccountPayload:
+    @strawberry.mutation(**guard("Create a shopper account (rate-limited per client address).", PUBLIC))
+    async def account_register(
+        self, info: Info, input: Annotated[AccountRegisterInput, strawberry.argument(description="The account.")]
+    ) -> AccountPayload:
         user, errors = await attempt(
             lambda: auth.register(
                 info.context.auth, email=input.email, password=input.password, full_name=input.full_name
@@ -164,8 +210,16 @@ class AccountMutation:
         )
         return AccountPayload(user=User.from_model(user) if user else None, errors=errors)
 
-    @strawberry.mutation(**guard("Sign in: an access token and a refresh token.", PUBLIC))
-    async def token_create(self, info: Info, input: TokenCreateInput) -> TokenPayload:
+    @strawberry.mutation(
+        **guard(
+            "Sign in: an access token and a refresh token. Errors `INVALID_CREDENTIALS`; after repeated failures "
+            "`LOGIN_THROTTLED` (wait and retry) or `LOGIN_LOCKED`.",
+            PUBLIC,
+        )
+    )
+    async def token_create(
+        self, info: Info, input: Annotated[TokenCreateInput, strawberry.argument(description="The credentials.")]
+    ) -> TokenPayload:
         return _tokens(
             *await attempt(
                 lambda: auth.login(
@@ -174,17 +228,35 @@ class AccountMutation:
             )
         )
 
-    @strawberry.mutation(**guard("Exchange a refresh token for a new pair; the old one stops working.", PUBLIC))
-    async def token_refresh(self, info: Info, refresh_token: str) -> TokenPayload:
+    @strawberry.mutation(
+        **guard(
+            "Exchange a refresh token for a new pair; the old one stops working. Error `INVALID_TOKEN` (reusing "
+            "a spent token also revokes its newer rotations).",
+            PUBLIC,
+        )
+    )
+    async def token_refresh(
+        self,
+        info: Info,
+        refresh_token: Annotated[str, strawberry.argument(description="The refresh token of the last pair.")],
+    ) -> TokenPayload:
         return _tokens(*await attempt(lambda: auth.refresh(info.context.auth, refresh_token)))
 
-    @strawberry.mutation(**guard("Sign out a device: its refresh token (and its rotations) stop working.", PUBLIC))
-    async def token_revoke(self, info: Info, refresh_token: str) -> EmptyPayload:
+    @strawberry.mutation(
+        **guard("Sign out a device: its refresh token (and its rotations) stop working. Error `INVALID_TOKEN`.", PUBLIC)
+    )
+    async def token_revoke(
+        self,
+        info: Info,
+        refresh_token: Annotated[str, strawberry.argument(description="The device's refresh token.")],
+    ) -> EmptyPayload:
         _, errors = await attempt(lambda: auth.revoke(info.context.auth, refresh_token))
         return EmptyPayload(errors=errors)
 
     @strawberry.mutation(**guard("Change the signed-in account's name or language.", SIGNED_IN))
-    async def account_update(self, info: Info, input: AccountUpdateInput) -> AccountPayload:
+    async def account_update(
+        self, info: Info, input: Annotated[AccountUpdateInput, strawberry.argument(description="The changes.")]
+    ) -> AccountPayload:
         actor = await info.context.actor()
         user, errors = await attempt(
             lambda: auth.update_account(actor, full_name=input.full_name, language=input.language)
@@ -194,7 +266,11 @@ class AccountMutation:
     @strawberry.mutation(
         **guard("Change the password; every other session is signed out and a new token pair returned.", SIGNED_IN)
     )
-    async def password_change(self, info: Info, input: PasswordChangeInput) -> TokenPayload:
+    async def password_change(
+        self,
+        info: Info,
+        input: Annotated[PasswordChangeInput, strawberry.argument(description="Old and new password.")],
+    ) -> TokenPayload:
         actor = await info.context.actor()
         return _tokens(
             *await attempt(
@@ -207,12 +283,20 @@ class AccountMutation:
     @strawberry.mutation(
         **guard("Send a single-use password-reset link (answers the same whether the e-mail exists or not).", PUBLIC)
     )
-    async def password_reset_request(self, info: Info, input: PasswordResetRequestInput) -> EmptyPayload:
+    async def password_reset_request(
+        self,
+        info: Info,
+        input: Annotated[PasswordResetRequestInput, strawberry.argument(description="The e-mail address.")],
+    ) -> EmptyPayload:
         _, errors = await attempt(lambda: auth.request_password_reset(info.context.auth, email=input.email))
         return EmptyPayload(errors=errors)
 
-    @strawberry.mutation(**guard("Set a new password with the token from the reset link.", PUBLIC))
-    async def password_reset(self, info: Info, input: PasswordResetInput) -> AccountPayload:
+    @strawberry.mutation(**guard("Set a new password with the token from the reset link; it does not sign in.", PUBLIC))
+    async def password_reset(
+        self,
+        info: Info,
+        input: Annotated[PasswordResetInput, strawberry.argument(description="The token and new password.")],
+    ) -> AccountPayload:
         user, errors = await attempt(
             lambda: auth.reset_password(info.context.auth, token=input.token, password=input.password)
         )
