@@ -158,9 +158,9 @@ class ProductCreateInput:
             "True for a garment made to the shopper's measurements (then configured with `productMadeToMeasureSet`)."
         ),
     )
-    status: ProductStatusEnum = strawberry.field(
+    status: ProductStatusEnum = strawberry.field(  # type: ignore[valid-type]
         default=ProductStatus.DRAFT, description="DRAFT (the default) until it should be sold."
-    )  # type: ignore[valid-type]
+    )
     published_at: datetime | None = strawberry.field(default=None, description="Null: visible once published.")
     seo_title: str = strawberry.field(default="", description="At most 250 characters; the name is used when empty.")
     seo_description: str = strawberry.field(default="", description="At most 500 characters.")
@@ -192,9 +192,9 @@ class ProductUpdateInput:
     made_to_measure: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Whether it is made to measure."
     )
-    status: ProductStatusEnum | None = strawberry.field(
+    status: ProductStatusEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=strawberry.UNSET, description="DRAFT, PUBLISHED or ARCHIVED."
-    )  # type: ignore[valid-type]
+    )
     published_at: datetime | None = strawberry.field(
         default=strawberry.UNSET,
         description="From when a published product is visible (ISO 8601 with offset); null: at once.",

@@ -192,9 +192,9 @@ class Attribute(relay.Node):
         )
     )
     name: str = strawberry.field(description="The name shoppers see, in the brand's default language.")
-    type: AttributeTypeEnum = strawberry.field(
+    type: AttributeTypeEnum = strawberry.field(  # type: ignore[valid-type]
         description="The kind of value it holds; fixed once products carry values."
-    )  # type: ignore[valid-type]
+    )
     unit: str = strawberry.field(description="The unit of a NUMBER attribute (e.g. `cm`, `g/m²`); empty otherwise.")
     filterable: bool = strawberry.field(
         description=(

@@ -113,9 +113,9 @@ class AttributeInfo:
         )
     )
     name: str = strawberry.field(description="The attribute's label for shoppers, in the asked language.")
-    type: AttributeTypeEnum = strawberry.field(
+    type: AttributeTypeEnum = strawberry.field(  # type: ignore[valid-type]
         description="What kind of value it holds, which decides how to filter on it."
-    )  # type: ignore[valid-type]
+    )
     unit: str = strawberry.field(
         description="The unit of a NUMBER attribute (e.g. `cm`, `g/m²`); empty for other types."
     )

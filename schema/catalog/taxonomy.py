@@ -160,10 +160,10 @@ class AttributeCreateInput:
 @strawberry.input(description="Only the fields given are changed.")
 class AttributeUpdateInput:
     name: str | None = strawberry.field(default=strawberry.UNSET, description="1–200 characters (INVALID_NAME).")
-    type: AttributeTypeEnum | None = strawberry.field(
+    type: AttributeTypeEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=strawberry.UNSET,
         description="A new type; refused with ATTRIBUTE_IN_USE once products carry values of it.",
-    )  # type: ignore[valid-type]
+    )
     unit: str | None = strawberry.field(default=strawberry.UNSET, description="At most 16 characters.")
     filterable: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Whether the storefront should offer it as a filter."

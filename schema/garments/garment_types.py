@@ -316,9 +316,9 @@ class MeasurementProfileCreateInput:
     unit: MeasurementUnit = strawberry.field(
         default=MeasurementUnit.CM, description="The unit `measurements` are typed in (CM by default)."
     )
-    measured_by: MeasuredByEnum = strawberry.field(
+    measured_by: MeasuredByEnum = strawberry.field(  # type: ignore[valid-type]
         default=MeasuredBy.SELF, description="Who took them (SELF by default)."
-    )  # type: ignore[valid-type]
+    )
     notes: str = strawberry.field(default="", description="Notes for the tailor; at most 2000 characters (TOO_LONG).")
 
 

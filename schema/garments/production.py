@@ -131,9 +131,9 @@ class QcChecklistResult:
 @strawberry.type(description="A defect found in an inspection.")
 class QcDefect:
     code: str = strawberry.field(description="The defect's code (e.g. `UNEVEN_HEM`).")
-    severity: DefectSeverityEnum = strawberry.field(
+    severity: DefectSeverityEnum = strawberry.field(  # type: ignore[valid-type]
         description="How bad it is; a MAJOR or CRITICAL one fails the inspection."
-    )  # type: ignore[valid-type]
+    )
     note: str = strawberry.field(description="The inspector's remark; may be empty.")
 
 
@@ -222,9 +222,9 @@ class ProductionJob(relay.Node):
     measurements: list[ProductionMeasurement] = strawberry.field(description="The body measurements to cut it to.")
     options: list[ProductionOption] = strawberry.field(description="The options the customer chose.")
     remake_of: relay.GlobalID | None = strawberry.field(description="The job this one makes again.")
-    remake_cause: RemakeCauseEnum | None = strawberry.field(
+    remake_cause: RemakeCauseEnum | None = strawberry.field(  # type: ignore[valid-type]
         description="Why this job remakes another; null for a first make."
-    )  # type: ignore[valid-type]
+    )
     next_stages: list[ProductionStage] = strawberry.field(  # type: ignore[valid-type]
         description="Where the viewer may move it (assignment and QC included)."
     )
@@ -408,19 +408,19 @@ class ProductionJobFilter:
 
 @strawberry.input(description="Any of these stages.")
 class MyJobsFilter:
-    stage: list[ProductionStage] | None = strawberry.field(
+    stage: list[ProductionStage] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Only jobs in any of these stages."
-    )  # type: ignore[valid-type]
+    )
 
 
 @strawberry.input(description="A move of a job to its next stage, with what to record.")
 class ProductionJobAdvanceInput:
-    to: ProductionStage = strawberry.field(
+    to: ProductionStage = strawberry.field(  # type: ignore[valid-type]
         description=(
             "The stage to move to; one not next from the current stage: INVALID_TRANSITION; one your "
             "role may not move it to: TRANSITION_NOT_ALLOWED."
         )
-    )  # type: ignore[valid-type]
+    )
     note: str = strawberry.field(default="", description="Visible to the customer.")
     internal_note: str = strawberry.field(default="", description="Visible to brand staff only.")
     photo_urls: list[str] = strawberry.field(default_factory=list, description="Up to 10 http(s) URLs.")
@@ -440,9 +440,9 @@ class QcChecklistInput:
 @strawberry.input(description="A defect found; its code is letters, digits and _ up to 40 (INVALID_CODE).")
 class QcDefectInput:
     code: str = strawberry.field(description="A code, e.g. UNEVEN_HEM, WRONG_SLEEVE_LENGTH.")
-    severity: DefectSeverityEnum = strawberry.field(
+    severity: DefectSeverityEnum = strawberry.field(  # type: ignore[valid-type]
         description="How bad it is; a MAJOR or CRITICAL defect fails the inspection."
-    )  # type: ignore[valid-type]
+    )
     note: str = strawberry.field(default="", description="A remark, at most 500 characters.")
 
 

@@ -172,9 +172,9 @@ class MadeToMeasureOptionGroupInput:
     code: str = strawberry.field(
         description="Capital letters, digits and underscores, unique among the groups (e.g. `COLLAR`)."
     )
-    kind: OptionKindEnum = strawberry.field(
+    kind: OptionKindEnum = strawberry.field(  # type: ignore[valid-type]
         default=OptionKind.SINGLE, description="How it is chosen (SINGLE by default)."
-    )  # type: ignore[valid-type]
+    )
     names: list[MadeToMeasureNameInput] = strawberry.field(default_factory=list, description="Its name per language.")
     required: bool = strawberry.field(default=False, description="Whether every garment must choose in it.")
     max_length: int = strawberry.field(default=0, description="TEXT groups: 1–200 characters.")

@@ -52,9 +52,9 @@ class DateTimeRangeInput:
 @strawberry.input(description="Every condition given must hold.")
 class OrderFilterInput:
     status: list[str] | None = strawberry.field(default=None, description="Any of these statuses.")
-    payment_status: list[PaymentStatusEnum] | None = strawberry.field(
+    payment_status: list[PaymentStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Any of these payment statuses."
-    )  # type: ignore[valid-type]
+    )
     customer: str | None = strawberry.field(default=None, description="The customer's e-mail, exactly.")
     created_at: DateTimeRangeInput | None = strawberry.field(default=None, description="Placed within this range.")
     search: str | None = strawberry.field(default=None, description="An order number, or part of an e-mail.")

@@ -331,9 +331,9 @@ class Order(relay.Node):
         description="UNPAID, PAID, IN_PRODUCTION (made-to-measure garments being made), READY_TO_SHIP, "
         "PARTIALLY_SHIPPED, SHIPPED, DELIVERED, CANCELLED, or a state a plugin adds."
     )
-    payment_status: PaymentStatusEnum = strawberry.field(
+    payment_status: PaymentStatusEnum = strawberry.field(  # type: ignore[valid-type]
         description=("Where the order's money is: PENDING until paid, then PAID, PARTIALLY_REFUNDED or REFUNDED.")
-    )  # type: ignore[valid-type]
+    )
     email: str = strawberry.field(description="Where order e-mails go.")
     currency: str = strawberry.field(description="The currency of every amount of the order (ISO 4217).")
     language: str = strawberry.field(description="The language the order was placed in (e.g. `id`, `en`).")
