@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
 
+import strawberry
 from strawberry.types import Info
 
 from core.actors.models import Brand
 from core.catalog.translations import SUPPORTED, negotiate
 from core.errors import DomainError
+
+# The `language` and `currency` arguments of storefront fields, described once.
+Language = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The language texts are answered in (`id`, `en`, `ms`, `tr` or `ar`); without it the "
+        "`Accept-Language` header, then the brand's default language. Another code: INVALID_LANGUAGE. A text "
+        "not translated into the chosen language falls back to the brand's default."
+    ),
+]
+Currency = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The currency prices are answered in (ISO 4217, e.g. `IDR`, `USD`), one the brand has "
+        "enabled (`Storefront.currencies`), else CURRENCY_NOT_ENABLED; without it, the brand's default currency."
+    ),
+]
 
 
 @dataclass(frozen=True, slots=True)

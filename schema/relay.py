@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -19,24 +19,67 @@ T = TypeVar("T")
 N = TypeVar("N")
 
 
-@strawberry.type(description="Where a page stands in its list.")
+# The paging arguments, described once here and used by every connection field.
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page forwards: at most this many items after `after` (or from the start). Defaults to the "
+        "server's page size (20 unless configured); more than the maximum (100 unless configured) is refused with "
+        "PAGE_SIZE_EXCEEDED, a negative number or `first` with `last` with INVALID_PAGINATION."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(
+        description="Start after this cursor (an edge's `cursor` or `pageInfo.endCursor` of the same list, "
+        "filters and sort); a cursor from another list or ordering is refused with INVALID_CURSOR."
+    ),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page backwards: at most this many items before `before` (or from the end); the same "
+        "limits as `first`, and not together with it."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(
+        description="End before this cursor (`pageInfo.startCursor` of the same list), for paging backwards; "
+        "a cursor from another list or ordering is refused with INVALID_CURSOR."
+    ),
+]
+
+
+@strawberry.type(description="Where a page stands in its list, and the cursors to ask for the next or previous one.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(
+        description="True if more items follow this page: ask again with `after: endCursor`."
+    )
+    has_previous_page: bool = strawberry.field(
+        description="True if items come before this page: ask again with `last` and `before: startCursor`."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The cursor of the first item on this page; null when the page is empty."
+    )
+    end_cursor: str | None = strawberry.field(
+        description="The cursor of the last item on this page; null when the page is empty."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page and the cursor that points at it.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(
+        description="An opaque position in this list and ordering: pass it as `after` or `before` to page from "
+        "this item. Do not parse or store it across filter or sort changes."
+    )
+    node: T = strawberry.field(description="The item itself.")
 
 
 @strawberry.type(description="A page of a list: `first`/`after` forwards, `last`/`before` backwards.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, in the list's order.")
+    page_info: PageInfo = strawberry.field(description="Whether more pages follow or precede, and their cursors.")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many items the whole list has (costs one query; ask only if shown).")
@@ -105,14 +148,33 @@ async def _resolve(info: Info, node_type: type[relay.Node], node_ids: list[str])
 class NodeQuery:
     # Plain resolvers rather than `relay.node()`, whose field extension cannot be shared by two schemas.
     @strawberry.field(**guard("Any object by its global ID; null if it does not exist or is not visible.", PUBLIC))
-    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="A global ID as returned in any object's `id`; a malformed one is refused with INVALID_ID."
+            ),
+        ],
+    ) -> relay.Node | None:
         if row_id(id.node_id) is None:
             raise _invalid("id")
         node_type = _node_type(info, id)
         return (await _resolve(info, node_type, [id.node_id]))[0] if node_type else None
 
     @strawberry.field(**guard("Objects by their global IDs, in the order asked; null where not found.", PUBLIC))
-    async def nodes(self, info: Info, ids: list[relay.GlobalID]) -> list[relay.Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[relay.GlobalID],
+            strawberry.argument(
+                description="Global IDs, of any types mixed; at most the maximum page size (100 unless configured), "
+                "else PAGE_SIZE_EXCEEDED; a malformed one is refused with INVALID_ID."
+            ),
+        ],
+    ) -> list[relay.Node | None]:
         max_size = info.context.settings.graphql.max_page_size
         if len(ids) > max_size:
             raise DomainError("PAGE_SIZE_EXCEEDED", f"At most {max_size} ids can be asked for at once.", "ids")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -17,10 +18,11 @@ from core.auth.permissions import Permission
 from core.pagination import PageRequest
 from core.taxes import management
 from core.taxes.models import TaxRate as TaxRateModel
+from schema.arguments import BrandSlug
 from schema.catalog.management_types import plain
 from schema.errors import UserError, attempt
 from schema.permissions import BrandPermission, guard
-from schema.relay import Connection, connection
+from schema.relay import After, Before, Connection, First, Last, connection
 
 MANAGE_STOREFRONT = BrandPermission(Permission.MANAGE_STOREFRONT)
 
@@ -31,11 +33,15 @@ MANAGE_STOREFRONT = BrandPermission(Permission.MANAGE_STOREFRONT)
 )
 class TaxRate:
     country: str = strawberry.field(description="ISO 3166-1 alpha-2.")
-    name: str
+    name: str = strawberry.field(description="The tax's name as printed on invoices (e.g. `PPN`).")
     rate: Decimal = strawberry.field(description="Percent.")
-    base_numerator: int
-    base_denominator: int
-    updated_at: datetime
+    base_numerator: int = strawberry.field(
+        description="The numerator of the fraction of the net price that is taxed (11 for PPN)."
+    )
+    base_denominator: int = strawberry.field(
+        description="The denominator of that fraction (12 for PPN; 1 and 1 tax the whole net price)."
+    )
+    updated_at: datetime = strawberry.field(description="When it was last set (ISO 8601 with offset).")
 
     @classmethod
     def from_model(cls, row: TaxRateModel) -> TaxRate:
@@ -54,14 +60,27 @@ class TaxRateSetInput:
     country: str = strawberry.field(description="ISO 3166-1 alpha-2, e.g. ID, MY.")
     name: str = strawberry.field(description="As printed on invoices, e.g. PPN, SST, KDV, VAT.")
     rate: Decimal = strawberry.field(description="Percent, 0–100.")
-    base_numerator: int = 1
-    base_denominator: int = 1
+    base_numerator: int = strawberry.field(
+        default=1,
+        description=("The numerator of the taxed fraction of the net price, 1 up to the denominator (INVALID_BASE)."),
+    )
+    base_denominator: int = strawberry.field(
+        default=1, description="The denominator of that fraction, 1–1000 (INVALID_BASE)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The tax rate after the change, or the errors and no change.")
 class TaxRatePayload:
-    tax_rate: TaxRate | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    tax_rate: TaxRate | None = strawberry.field(
+        default=None, description="The rate as set (or as it was, after a delete); null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why the change was refused (INVALID_COUNTRY, INVALID_NAME, INVALID_RATE, INVALID_BASE, "
+            "NOT_FOUND); empty on success."
+        ),
+    )
 
 
 async def _brand(info: Info, slug: str | None) -> Brand:
@@ -79,11 +98,11 @@ class TaxQuery:
     async def tax_rates(
         self,
         info: Info,
-        brand: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        brand: BrandSlug = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[TaxRate]:
         limits = info.context.settings.graphql
         page = await management.tax_rate_page(
@@ -99,7 +118,12 @@ class TaxQuery:
 @strawberry.type
 class TaxMutation:
     @strawberry.mutation(**guard("Set the tax rate for one destination country.", MANAGE_STOREFRONT))
-    async def tax_rate_set(self, info: Info, input: TaxRateSetInput, brand: str | None = None) -> TaxRatePayload:
+    async def tax_rate_set(
+        self,
+        info: Info,
+        input: Annotated[TaxRateSetInput, strawberry.argument(description="The country and its rate.")],
+        brand: BrandSlug = None,
+    ) -> TaxRatePayload:
         actor = await info.context.actor()
 
         async def run() -> TaxRateModel:
@@ -108,7 +132,17 @@ class TaxMutation:
         return _payload(*await attempt(run))
 
     @strawberry.mutation(**guard("Stop charging tax on orders to one country.", MANAGE_STOREFRONT))
-    async def tax_rate_delete(self, info: Info, country: str, brand: str | None = None) -> TaxRatePayload:
+    async def tax_rate_delete(
+        self,
+        info: Info,
+        country: Annotated[
+            str,
+            strawberry.argument(
+                description="The destination country (ISO 3166-1 alpha-2); one without a rate: NOT_FOUND."
+            ),
+        ],
+        brand: BrandSlug = None,
+    ) -> TaxRatePayload:
         actor = await info.context.actor()
 
         async def run() -> TaxRateModel:

@@ -20,11 +20,11 @@ from core.pagination import PageRequest
 from core.webhooks import services
 from core.webhooks.models import SUBSCRIBER, webhook_id_of
 from core.webhooks.models import Webhook as WebhookModel
-from schema.arguments import After, BrandSlug, First
+from schema.arguments import BrandSlug
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.permissions import PUBLIC, BrandPermission, guard
-from schema.relay import Connection, connection, decode_id
+from schema.relay import After, Connection, First, connection, decode_id
 
 MANAGE_APPS = BrandPermission(Permission.MANAGE_APPS)
 

@@ -15,12 +15,12 @@ from core.actors.models import BrandStatus, StaffRole
 from core.auth.models import AppToken
 from core.auth.permissions import Permission
 from core.pagination import PageRequest, paginate
-from schema.arguments import After, Before, BrandSlug, First, Last
+from schema.arguments import BrandSlug
 from schema.auth.accounts import PermissionEnum
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, SIGNED_IN, BrandPermission, guard
-from schema.relay import Connection, connection, decode_id
+from schema.relay import After, Before, Connection, First, Last, connection, decode_id
 
 BrandStatusEnum = described_enum(
     BrandStatus,

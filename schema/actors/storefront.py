@@ -2,28 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from core.actors.models import Brand
 from schema.permissions import PUBLIC, guard
 
+# The `storefront` argument of every storefront field, described once.
+StorefrontSlug = Annotated[
+    str | None,
+    strawberry.argument(
+        description="The brand slug of the storefront asking, instead of the `Lini-Storefront` header (or a "
+        "custom domain in `Host`). Unknown, not approved or suspended: STOREFRONT_NOT_FOUND; none given at all: "
+        "STOREFRONT_REQUIRED."
+    ),
+]
 
-@strawberry.type(description="How a brand's storefront looks.")
+
+@strawberry.type(description="How a brand's storefront looks, as the brand set it.")
 class Theme:
-    primary_color: str
+    primary_color: str = strawberry.field(
+        description="The brand's main colour as a CSS hex colour (`#rrggbb`, `#rgb` or with alpha), "
+        "`#1f2937` unless the brand chose one."
+    )
 
 
-@strawberry.type(description="A brand's branded storefront.")
+@strawberry.type(
+    description="A brand's branded storefront: what a shop front needs to render its header and "
+    "choose a language and currency."
+)
 class Storefront:
-    slug: str
-    name: str
-    description: str
-    logo_url: str | None
-    theme: Theme
-    default_currency: str
+    slug: str = strawberry.field(
+        description="The brand's slug (lowercase): the value of the `Lini-Storefront` header and `storefront` "
+        "arguments that select this storefront."
+    )
+    name: str = strawberry.field(description="The brand's display name, for the page title and header.")
+    description: str = strawberry.field(description="The brand's own text about itself (plain text, may be empty).")
+    logo_url: str | None = strawberry.field(description="An absolute URL of the brand's logo; null if it has none.")
+    theme: Theme = strawberry.field(description="The brand's colours.")
+    default_currency: str = strawberry.field(
+        description="The currency prices are shown in when none is asked for (ISO 4217, e.g. `IDR`)."
+    )
     currencies: list[str] = strawberry.field(description="Currencies prices can be asked in (ISO 4217).")
-    languages: list[str] = strawberry.field(description="Languages the storefront is translated into.")
+    languages: list[str] = strawberry.field(
+        description="Languages the storefront is translated into (codes such as `id`, `en`); prices and texts "
+        "are asked in one with `language` arguments or `Accept-Language`."
+    )
     ships_to: list[str] = strawberry.field(description="Countries it ships to (ISO 3166-1 alpha-2).")
 
     @classmethod
@@ -44,7 +70,11 @@ class Storefront:
 @strawberry.type
 class StorefrontQuery:
     @strawberry.field(**guard("The storefront selected by the `Lini-Storefront` header (or `storefront`).", PUBLIC))
-    async def storefront(self, info: Info, storefront: str | None = None) -> Storefront:
+    async def storefront(
+        self,
+        info: Info,
+        storefront: StorefrontSlug = None,
+    ) -> Storefront:
         return Storefront.from_model(await info.context.storefront(storefront))
 
 

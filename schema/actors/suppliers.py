@@ -14,11 +14,10 @@ from core.actors.models import ActorStatus
 from core.actors.models import Supplier as SupplierModel
 from core.actors.suppliers import SupplyKind
 from core.pagination import PageRequest, paginate
-from schema.arguments import After, Before, First, Last
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, guard
-from schema.relay import Connection, connection, decode_id
+from schema.relay import After, Before, Connection, First, Last, connection, decode_id
 
 # Shared with tailors (schema/actors/tailors.py imports it): one GraphQL enum for both selection processes.
 ActorStatusEnum = described_enum(

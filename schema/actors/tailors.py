@@ -22,12 +22,11 @@ from core.actors.models import Tailor as TailorModel
 from core.auth.permissions import Permission
 from core.pagination import PageRequest, paginate
 from schema.actors.suppliers import ActorStatusEnum
-from schema.arguments import After, Before, First, Last
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.loaders import grouped_loader
 from schema.permissions import PLATFORM_ADMIN, SIGNED_IN, TAILOR, BrandPermission, guard
-from schema.relay import Connection, connection, decode_id
+from schema.relay import After, Before, Connection, First, Last, connection, decode_id
 
 TailorKindEnum = described_enum(
     TailorKind,

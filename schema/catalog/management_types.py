@@ -71,43 +71,79 @@ def decode_optional(id: relay.GlobalID | None, type_name: str, field: str) -> in
 
 @strawberry.input(description="A product's texts in one language (id, en, ms, tr, ar); an empty text is removed.")
 class ProductTranslationInput:
-    language: str
-    name: str | None = None
-    description: str | None = None
-    seo_title: str | None = None
-    seo_description: str | None = None
+    language: str = strawberry.field(
+        description=("The language (`id`, `en`, `ms`, `tr` or `ar`); another, or one given twice: INVALID_LANGUAGE.")
+    )
+    name: str | None = strawberry.field(
+        default=None, description="The name; at most 250 characters. Null keeps the current text, empty removes it."
+    )
+    description: str | None = strawberry.field(
+        default=None, description="The description; at most 20,000 characters. Null keeps, empty removes."
+    )
+    seo_title: str | None = strawberry.field(
+        default=None, description="At most 250 characters. Null keeps, empty removes."
+    )
+    seo_description: str | None = strawberry.field(
+        default=None, description="At most 500 characters. Null keeps, empty removes."
+    )
 
 
 @strawberry.input(description="A category's texts in one language (id, en, ms, tr, ar); an empty text is removed.")
 class CategoryTranslationInput:
-    language: str
-    name: str | None = None
-    description: str | None = None
+    language: str = strawberry.field(
+        description=("The language (`id`, `en`, `ms`, `tr` or `ar`); another, or one given twice: INVALID_LANGUAGE.")
+    )
+    name: str | None = strawberry.field(
+        default=None, description="The name; at most 200 characters. Null keeps the current text, empty removes it."
+    )
+    description: str | None = strawberry.field(
+        default=None, description=("The description; at most 5000 characters. Null keeps, empty removes.")
+    )
 
 
 @strawberry.input(description="A collection's texts in one language (id, en, ms, tr, ar); an empty text is removed.")
 class CollectionTranslationInput:
-    language: str
-    name: str | None = None
-    description: str | None = None
+    language: str = strawberry.field(
+        description=("The language (`id`, `en`, `ms`, `tr` or `ar`); another, or one given twice: INVALID_LANGUAGE.")
+    )
+    name: str | None = strawberry.field(
+        default=None, description="The name; at most 200 characters. Null keeps the current text, empty removes it."
+    )
+    description: str | None = strawberry.field(
+        default=None, description=("The description; at most 5000 characters. Null keeps, empty removes.")
+    )
 
 
 @strawberry.input(description="An attribute's name in one language.")
 class AttributeTranslationInput:
-    language: str
-    name: str | None = None
+    language: str = strawberry.field(
+        description=("The language (`id`, `en`, `ms`, `tr` or `ar`); another, or one given twice: INVALID_LANGUAGE.")
+    )
+    name: str | None = strawberry.field(
+        default=None,
+        description="The attribute's name in that language. Null keeps the current text, empty removes it.",
+    )
 
 
 @strawberry.input(description="An attribute choice's label in one language.")
 class AttributeChoiceTranslationInput:
-    language: str
-    label: str | None = None
+    language: str = strawberry.field(
+        description=("The language (`id`, `en`, `ms`, `tr` or `ar`); another, or one given twice: INVALID_LANGUAGE.")
+    )
+    label: str | None = strawberry.field(
+        default=None, description="The choice's label in that language. Null keeps the current text, empty removes it."
+    )
 
 
 @strawberry.input(description="An image's alternative text in one language.")
 class ProductMediaTranslationInput:
-    language: str
-    alt: str | None = None
+    language: str = strawberry.field(
+        description=("The language (`id`, `en`, `ms`, `tr` or `ar`); another, or one given twice: INVALID_LANGUAGE.")
+    )
+    alt: str | None = strawberry.field(
+        default=None,
+        description=("The image's alternative text in that language. Null keeps the current text, empty removes it."),
+    )
 
 
 # --- management types --------------------------------------------------------------------------------------
@@ -122,9 +158,14 @@ async def _can_manage(info: Info, brand_ids: dict[int, int]) -> set[int]:
 @strawberry.type(description="One of the values a CHOICE attribute offers (chiffon, crepe, wolfis…).")
 class AttributeChoice(relay.Node):
     id: relay.NodeID[int]
-    code: str
-    label: str
-    position: int
+    code: str = strawberry.field(
+        description=(
+            "The choice's code within its attribute (1–64 lowercase letters, digits, - and _), used "
+            "in filters and `choiceCodes`."
+        )
+    )
+    label: str = strawberry.field(description="The label shoppers see, in the brand's default language.")
+    position: int = strawberry.field(description="Its place in the attribute's list, smallest first.")
 
     @classmethod
     def from_model(cls, choice: ChoiceModel, language: str | None = None) -> AttributeChoice:
@@ -144,13 +185,27 @@ class AttributeChoice(relay.Node):
 @strawberry.type(description="A typed product property the brand defines, as its staff manage it.")
 class Attribute(relay.Node):
     id: relay.NodeID[int]
-    code: str
-    name: str
-    type: AttributeTypeEnum  # type: ignore[valid-type]
-    unit: str
-    filterable: bool
-    position: int
-    choices: list[AttributeChoice]
+    code: str = strawberry.field(
+        description=(
+            "The attribute's code within the brand (1–64 lowercase letters, digits, - and _), used in"
+            " filters and `attributeCode`."
+        )
+    )
+    name: str = strawberry.field(description="The name shoppers see, in the brand's default language.")
+    type: AttributeTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The kind of value it holds; fixed once products carry values."
+    )
+    unit: str = strawberry.field(description="The unit of a NUMBER attribute (e.g. `cm`, `g/m²`); empty otherwise.")
+    filterable: bool = strawberry.field(
+        description=(
+            "Whether the brand marks it for storefront filters (a hint for the storefront's filter "
+            "UI: `AttributeFilterInput` takes any attribute)."
+        )
+    )
+    position: int = strawberry.field(description="Its place in the brand's attribute list, smallest first.")
+    choices: list[AttributeChoice] = strawberry.field(
+        description="A CHOICE attribute's choices in order; empty for other types."
+    )
 
     @classmethod
     def from_model(
@@ -183,10 +238,15 @@ class Attribute(relay.Node):
 
 @strawberry.type(description="A product image as staff manage it; `id` is what delete and reorder take.")
 class ManagedProductMedia:
-    id: relay.GlobalID
-    url: str
-    alt: str
-    position: int
+    id: relay.GlobalID = strawberry.field(
+        description="The image's global ID (type `ProductMedia`): what `productMediaDelete` and "
+        "`productMediaReorder` take."
+    )
+    url: str = strawberry.field(description="The image's absolute URL.")
+    alt: str = strawberry.field(description="Alternative text in the brand's default language; may be empty.")
+    position: int = strawberry.field(
+        description="Its place among the product's images, smallest first (the first is the thumbnail)."
+    )
 
     @classmethod
     def from_model(cls, media: MediaModel) -> ManagedProductMedia:
@@ -198,8 +258,10 @@ class ManagedProductMedia:
 @strawberry.type(description="A problem with one item of a bulk input; nothing was created.")
 class ProductBulkCreateError:
     field: str | None = strawberry.field(description="The input field at fault, e.g. products.3.variants.0.sku.")
-    code: str
-    message: str
+    code: str = strawberry.field(
+        description="A machine-readable code, as in `UserError.code` (e.g. SKU_TAKEN, INVALID_PRICE)."
+    )
+    message: str = strawberry.field(description="What is wrong, in English, for the person who made the input.")
     index: int | None = strawberry.field(description="The position of the product at fault in `products`.")
 
 

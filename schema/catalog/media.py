@@ -6,6 +6,8 @@ storage backend built from `[media]` settings; the server publishes it under `/m
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.file_uploads import Upload
@@ -32,28 +34,46 @@ MANAGE_PRODUCTS = BrandPermission(Permission.MANAGE_PRODUCTS)
 
 @strawberry.input(description="An image the brand hosts elsewhere, by its http(s) URL.")
 class ProductMediaCreateInput:
-    url: str
-    alt: str = ""
-    translations: list[ProductMediaTranslationInput] = strawberry.field(default_factory=list)
+    url: str = strawberry.field(
+        description=(
+            "The image's absolute http(s) URL, at most 1000 characters (INVALID_URL); it is linked, not copied."
+        )
+    )
+    alt: str = strawberry.field(
+        default="", description="Alternative text in the brand's default language; at most 250 characters."
+    )
+    translations: list[ProductMediaTranslationInput] = strawberry.field(
+        default_factory=list, description="The alternative text in other languages."
+    )
 
 
 @strawberry.input(description="The images in their new order; any not listed follow in their current order.")
 class ProductMediaReorderInput:
-    media_ids: list[relay.GlobalID]
+    media_ids: list[relay.GlobalID] = strawberry.field(
+        description=(
+            "`ManagedProductMedia.id`s of this product, each once (DUPLICATE_MEDIA); another product's: NOT_FOUND."
+        )
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The image after the change and its product, or the errors and no change.")
 class ProductMediaPayload:
-    media: ManagedProductMedia | None = None
-    product: Product | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    media: ManagedProductMedia | None = strawberry.field(default=None, description="The image; null when refused.")
+    product: Product | None = strawberry.field(default=None, description="The image's product; null when refused.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The product's images in their new order, or the errors and no change.")
 class ProductMediaReorderPayload:
-    media: list[ManagedProductMedia] = strawberry.field(default_factory=list)
-    product: Product | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    media: list[ManagedProductMedia] = strawberry.field(
+        default_factory=list, description="All of the product's images, in the new order; empty when refused."
+    )
+    product: Product | None = strawberry.field(default=None, description="The product; null when refused.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
 async def _media_payload(row: MediaModel | None, errors: list[UserError]) -> ProductMediaPayload:
@@ -69,7 +89,20 @@ async def _media_payload(row: MediaModel | None, errors: list[UserError]) -> Pro
 class CatalogMediaMutation:
     @strawberry.mutation(**guard("Add an image by its http(s) URL; it goes last.", MANAGE_PRODUCTS))
     async def product_media_create(
-        self, info: Info, product_id: relay.GlobalID, input: ProductMediaCreateInput
+        self,
+        info: Info,
+        product_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
+                    "with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[
+            ProductMediaCreateInput, strawberry.argument(description="The image's URL and alternative texts.")
+        ],
     ) -> ProductMediaPayload:
         actor = await info.context.actor()
         row, errors = await attempt(
@@ -87,7 +120,32 @@ class CatalogMediaMutation:
         **guard("Upload a JPEG, PNG or WebP image (multipart request); it goes last.", MANAGE_PRODUCTS)
     )
     async def product_media_upload(
-        self, info: Info, product_id: relay.GlobalID, file: Upload, alt: str = ""
+        self,
+        info: Info,
+        product_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
+                    "with FORBIDDEN."
+                )
+            ),
+        ],
+        file: Annotated[
+            Upload,
+            strawberry.argument(
+                description=(
+                    "The image file, as a part of a GraphQL multipart request: JPEG, PNG or WebP "
+                    "(INVALID_FILE_TYPE), at most the configured size (5 MB by default; FILE_TOO_LARGE)."
+                )
+            ),
+        ],
+        alt: Annotated[
+            str,
+            strawberry.argument(
+                description="Alternative text in the brand's default language; at most 250 characters."
+            ),
+        ] = "",
     ) -> ProductMediaPayload:
         actor = await info.context.actor()
         settings = info.context.settings
@@ -106,7 +164,19 @@ class CatalogMediaMutation:
         return await _media_payload(row, errors)
 
     @strawberry.mutation(**guard("Remove an image (and its file, if it was uploaded).", MANAGE_PRODUCTS))
-    async def product_media_delete(self, info: Info, id: relay.GlobalID) -> ProductMediaPayload:
+    async def product_media_delete(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The `ManagedProductMedia.id`; an image of a brand you may not manage (or none) is "
+                    "refused with FORBIDDEN."
+                )
+            ),
+        ],
+    ) -> ProductMediaPayload:
         actor = await info.context.actor()
         storage = media.LocalStorage.from_settings(info.context.settings)
         row, errors = await attempt(lambda: media.delete(actor, decode_id(id, "ProductMedia"), storage))
@@ -114,7 +184,20 @@ class CatalogMediaMutation:
 
     @strawberry.mutation(**guard("Put a product's images in a new order.", MANAGE_PRODUCTS))
     async def product_media_reorder(
-        self, info: Info, product_id: relay.GlobalID, input: ProductMediaReorderInput
+        self,
+        info: Info,
+        product_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
+                    "with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[
+            ProductMediaReorderInput, strawberry.argument(description="The images to put first, in this order.")
+        ],
     ) -> ProductMediaReorderPayload:
         actor = await info.context.actor()
 

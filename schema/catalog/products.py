@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -30,86 +30,145 @@ from core.catalog.rows import AttributeValueRow, MediaRow, PriceRow, VariantRow
 from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
+from schema.actors.storefront import StorefrontSlug
+from schema.enums import described_enum
 from schema.fast_fields import fast
 from schema.garments.custom_garment import MadeToMeasureConfig, config_for
 from schema.loaders import Wanted
-from schema.locale import Locale, locale_for
+from schema.locale import Currency, Language, Locale, locale_for
 from schema.permissions import PUBLIC, guard
-from schema.relay import Connection, connection
+from schema.relay import After, Before, Connection, First, Last, connection
 from schema.scalars import Money, MoneyRange
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-AttributeTypeEnum = strawberry.enum(AttributeType, name="AttributeType")
+AttributeTypeEnum = described_enum(
+    AttributeType,
+    name="AttributeType",
+    description="The kind of value an attribute holds, which decides how `AttributeFilterInput` matches it.",
+    values={
+        "TEXT": "Free text (matched exactly by `values`).",
+        "CHOICE": "One or more of the brand's choices, each with a code (matched by choice codes in `values`).",
+        "NUMBER": "A number in the attribute's `unit` (matched by `gte`/`lte`).",
+        "BOOLEAN": "Yes or no (matched by `boolean`).",
+    },
+)
 
 
 @strawberry.enum(description="How to order a product list.")
 class ProductSortField(Enum):
-    NAME = "NAME"
-    PRICE = "PRICE"
-    CREATED = "CREATED"
-    RELEVANCE = "RELEVANCE"
+    NAME = strawberry.enum_value("NAME", description="By name, A to Z with `ASC`; the default without a search.")
+    PRICE = strawberry.enum_value(
+        "PRICE",
+        description=(
+            "By the lowest variant price in the list's currency; products with no price in that currency are left out."
+        ),
+    )
+    CREATED = strawberry.enum_value("CREATED", description="By when the product was created, oldest first with `ASC`.")
+    RELEVANCE = strawberry.enum_value(
+        "RELEVANCE",
+        description=(
+            "Best search match first; only with `filter.search` (else INVALID_SORT), and the default when there is one."
+        ),
+    )
 
 
-@strawberry.enum
+@strawberry.enum(description="Ascending or descending.")
 class SortDirection(Enum):
-    ASC = "ASC"
-    DESC = "DESC"
+    ASC = strawberry.enum_value("ASC", description="Smallest, earliest or A first.")
+    DESC = strawberry.enum_value("DESC", description="Largest, latest or Z first.")
 
 
 @strawberry.type(description="A body measurement of one size in a size chart, in centimetres.")
 class SizeMeasurement:
-    code: str
-    value: Decimal
+    code: str = strawberry.field(
+        description=(
+            "The measurement's code in the garment type's list, e.g. `LD` (lingkar dada, chest), `PB`"
+            " (panjang badan, body length), `PL` (panjang lengan, sleeve length)."
+        )
+    )
+    value: Decimal = strawberry.field(description="The body measurement in centimetres.")
 
 
 @strawberry.type(description="One row of a size chart: a size label and its body measurements (LD, PB, PL…).")
 class SizeChartRow:
-    size: str
-    measurements: list[SizeMeasurement]
+    size: str = strawberry.field(description="The size label as the variants use it (`S`, `M`, `XL`, `38`…).")
+    measurements: list[SizeMeasurement] = strawberry.field(
+        description="The measurements of this size, in the columns' order of the brand's chart."
+    )
 
 
 @strawberry.type(description="An image of a product.")
 class ProductMedia:
-    url: str
-    alt: str
+    url: str = strawberry.field(description="An absolute URL of the image file.")
+    alt: str = strawberry.field(description="Alternative text for screen readers, in the asked language; may be empty.")
 
 
 @strawberry.type(description="A product property such as fabric, sleeve length or lining.")
 class AttributeInfo:
-    code: str
-    name: str
-    type: AttributeTypeEnum  # type: ignore[valid-type]
-    unit: str
+    code: str = strawberry.field(
+        description=(
+            "The attribute's stable code within the brand (e.g. `fabric`): use it in `AttributeFilterInput.code`."
+        )
+    )
+    name: str = strawberry.field(description="The attribute's label for shoppers, in the asked language.")
+    type: AttributeTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What kind of value it holds, which decides how to filter on it."
+    )
+    unit: str = strawberry.field(
+        description="The unit of a NUMBER attribute (e.g. `cm`, `g/m²`); empty for other types."
+    )
 
 
 @strawberry.type(description="One value of an attribute: a choice, a text, a number (with the unit) or a yes/no.")
 class AttributeValue:
-    code: str | None
-    label: str
+    code: str | None = strawberry.field(
+        description=(
+            "The choice's code for a CHOICE attribute (use it in `AttributeFilterInput.values`); null"
+            " for text, number and yes/no values."
+        )
+    )
+    label: str = strawberry.field(
+        description=(
+            "The value as shown: the choice's label in the asked language, the text, the number with "
+            "its unit (`120 cm`), or `yes`/`no`."
+        )
+    )
 
 
 @strawberry.type(description="An attribute of a product with its values.")
 class ProductAttribute:
-    attribute: AttributeInfo
-    values: list[AttributeValue]
+    attribute: AttributeInfo = strawberry.field(description="Which attribute this is.")
+    values: list[AttributeValue] = strawberry.field(
+        description="Its values for this product (several for a multi-choice attribute)."
+    )
 
 
 @strawberry.type(description="What a product costs in the asked currency.")
 class ProductPricing:
-    price_range: MoneyRange
-    on_sale: bool
+    price_range: MoneyRange = strawberry.field(
+        description=(
+            "The lowest and highest variant price in the asked currency; both null when no variant is priced in it."
+        )
+    )
+    on_sale: bool = strawberry.field(
+        description="True when a variant priced in this currency has a compare-at price above its price."
+    )
 
 
 @strawberry.type(description="A sellable version of a product: one size and colour, with its SKU and prices.")
 class ProductVariant(relay.Node):
     id: relay.NodeID[int]
-    sku: str
-    size: str
-    colour: str
-    barcode: str
-    weight_grams: int
+    sku: str = strawberry.field(description="The brand's stock-keeping unit, unique within the brand.")
+    size: str = strawberry.field(
+        description="The size label (`S`, `M`, `38`…), matching a `sizeChart` row; may be empty."
+    )
+    colour: str = strawberry.field(description="The colour name as the brand wrote it; may be empty.")
+    barcode: str = strawberry.field(description="An EAN/UPC or the brand's own code; empty when it has none.")
+    weight_grams: int = strawberry.field(
+        description="The shipping weight in grams (0 if the brand did not set one), used for shipping rates."
+    )
     _locale: strawberry.Private[Locale]
     # The variant's row; a list field's page fills in its prices and stock (core.catalog.rows).
     _row: strawberry.Private[VariantRow]
@@ -150,7 +209,16 @@ class ProductVariant(relay.Node):
 
     @strawberry.field(description="The price in `currency`, or the storefront's currency; null if not priced in it.")
     @fast
-    def price(self, info: Info, currency: str | None = None) -> Money | None:
+    def price(
+        self,
+        info: Info,
+        currency: Annotated[
+            str | None,
+            strawberry.argument(
+                description="An ISO 4217 code; defaults to the currency chosen at the top-level field."
+            ),
+        ] = None,
+    ) -> Money | None:
         wanted = currency or self._locale.currency
         return _now_or_later(self._prices(info), lambda rows: _price_in(rows, wanted))
 
@@ -167,7 +235,7 @@ class ProductVariant(relay.Node):
             return max(0, min(self._row.quantity or 0, cap))
         return _later(info.context.loaders.stock_by_variant.load(self.id), lambda q: max(0, min(q or 0, cap)))  # type: ignore[return-value]
 
-    @strawberry.field
+    @strawberry.field(description="True when at least one is in stock now.")
     @fast
     def is_available(self, info: Info) -> bool:
         if self._row.stock_read:
@@ -194,15 +262,37 @@ class ProductVariant(relay.Node):
 @strawberry.type(description="A product of a brand's catalog, in the storefront's language and currency.")
 class Product(relay.Node):
     id: relay.NodeID[int]
-    slug: str
-    name: str
-    description: str
-    seo_title: str
-    seo_description: str
-    made_to_measure: bool
-    created_at: datetime
-    published_at: datetime | None
-    size_chart: list[SizeChartRow]
+    slug: str = strawberry.field(
+        description="The product's URL name, unique within the brand: use it with `product(slug:)`."
+    )
+    name: str = strawberry.field(
+        description=("The product's name in the asked language (the brand's default-language name if not translated).")
+    )
+    description: str = strawberry.field(
+        description=(
+            "The product's description in the asked language, as the brand wrote it (plain text); may be empty."
+        )
+    )
+    seo_title: str = strawberry.field(
+        description=("The title for the page's `<title>` in the asked language; the name when the brand set none.")
+    )
+    seo_description: str = strawberry.field(description="The meta description in the asked language; may be empty.")
+    made_to_measure: bool = strawberry.field(
+        description=(
+            "True when the product is made to the shopper's measurements (see `madeToMeasureConfig`);"
+            " it is then always orderable and has no stock."
+        )
+    )
+    created_at: datetime = strawberry.field(description="When the product was created (ISO 8601 with offset).")
+    published_at: datetime | None = strawberry.field(
+        description=(
+            "From when the product is visible (ISO 8601 with offset); null when published with no "
+            "date, i.e. visible at once."
+        )
+    )
+    size_chart: list[SizeChartRow] = strawberry.field(
+        description="The brand's size chart, one row per size, in the brand's order; empty when it has none."
+    )
     _category_id: strawberry.Private[int | None]
     # The category when the list query already joined it (select_related), saving a query per page.
     _category: strawberry.Private[CategoryModel | None]
@@ -236,7 +326,7 @@ class Product(relay.Node):
             _locale=locale,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The sellable versions (sizes and colours), in the brand's order.")
     @fast
     def variants(self, info: Info) -> list[ProductVariant]:
         locale = self._locale
@@ -252,7 +342,16 @@ class Product(relay.Node):
         deprecation_reason="Use `pricing { priceRange }` (with `currency` on the list or product field).",
     )
     @fast
-    def price_range(self, info: Info, currency: str | None = None) -> MoneyRange:
+    def price_range(
+        self,
+        info: Info,
+        currency: Annotated[
+            str | None,
+            strawberry.argument(
+                description="An ISO 4217 code; defaults to the currency chosen at the top-level field."
+            ),
+        ] = None,
+    ) -> MoneyRange:
         wanted = currency or self._locale.currency
         return _now_or_later(self._price_rows(info), lambda rows: _pricing(rows, wanted).price_range)
 
@@ -272,7 +371,7 @@ class Product(relay.Node):
             return None
         return await config_for(info, self.id, self._locale)
 
-    @strawberry.field
+    @strawberry.field(description="The category the product is filed under; null when it has none.")
     @fast
     def category(self, info: Info) -> Category | None:
         if self._category_id is None:
@@ -294,7 +393,7 @@ class Product(relay.Node):
     def thumbnail(self, info: Info) -> ProductMedia | None:
         return _now_or_later(self._media(info), lambda rows: _media(rows[0], self._locale) if rows else None)
 
-    @strawberry.field
+    @strawberry.field(description="The product's attribute values, grouped by attribute.")
     @fast
     def attributes(self, info: Info) -> list[ProductAttribute]:
         return _now_or_later(self._attribute_rows(info), lambda rows: _attributes(rows, self._locale))
@@ -425,10 +524,17 @@ def _value(row: AttributeValueRow, locale: Locale) -> AttributeValue:
 @strawberry.type(description="A category of a brand's catalog tree.")
 class Category(relay.Node):
     id: relay.NodeID[int]
-    slug: str
-    name: str
-    description: str
-    level: int
+    slug: str = strawberry.field(
+        description=(
+            "The category's URL name, unique within the brand: use it with `category(slug:)` and "
+            "`ProductFilter.categorySlug`."
+        )
+    )
+    name: str = strawberry.field(description="The category's name in the asked language.")
+    description: str = strawberry.field(description="The category's description in the asked language; may be empty.")
+    level: int = strawberry.field(
+        description="The depth in the tree: 0 for a top-level category, 1 for its children, and so on."
+    )
     _parent_id: strawberry.Private[int | None]
     _locale: strawberry.Private[Locale]
 
@@ -445,7 +551,7 @@ class Category(relay.Node):
             _locale=locale,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The category above this one; null for a top-level category.")
     async def parent(self, info: Info) -> Category | None:
         if self._parent_id is None:
             return None
@@ -464,9 +570,14 @@ class Category(relay.Node):
 @strawberry.type(description="A hand-picked selection of products, in the brand's order.")
 class Collection(relay.Node):
     id: relay.NodeID[int]
-    slug: str
-    name: str
-    description: str
+    slug: str = strawberry.field(
+        description=(
+            "The collection's URL name, unique within the brand: use it with `collection(slug:)` and "
+            "`ProductFilter.collectionSlug`."
+        )
+    )
+    name: str = strawberry.field(description="The collection's name in the asked language.")
+    description: str = strawberry.field(description="The collection's description in the asked language; may be empty.")
 
     @classmethod
     def from_model(cls, collection: CollectionModel, locale: Locale) -> Collection:
@@ -487,19 +598,48 @@ class Collection(relay.Node):
         return [cls.from_model(found[int(i)], locale) if i.isdigit() and int(i) in found else None for i in node_ids]
 
 
-@strawberry.input
+@strawberry.input(
+    description=(
+        "Bounds on the lowest variant price, as Decimal strings in the list's currency; both "
+        "inclusive and optional, neither negative (INVALID_FILTER)."
+    )
+)
 class PriceRangeInput:
-    gte: Decimal | None = None
-    lte: Decimal | None = None
+    gte: Decimal | None = strawberry.field(
+        default=None, description='At least this amount (a Decimal string, e.g. `"150000"`).'
+    )
+    lte: Decimal | None = strawberry.field(default=None, description="At most this amount (a Decimal string).")
 
 
 @strawberry.input(description="Match an attribute: choice codes or texts, a number range, or a yes/no.")
 class AttributeFilterInput:
-    code: str
-    values: list[str] | None = None
-    gte: Decimal | None = None
-    lte: Decimal | None = None
-    boolean: bool | None = None
+    code: str = strawberry.field(
+        description=(
+            "The attribute's code (`AttributeInfo.code`); one the storefront does not have is refused"
+            " with INVALID_FILTER."
+        )
+    )
+    values: list[str] | None = strawberry.field(
+        default=None,
+        description=(
+            "For a CHOICE attribute, choice codes; for a TEXT attribute, exact texts; any one of them matches."
+        ),
+    )
+    gte: Decimal | None = strawberry.field(
+        default=None,
+        description="For a NUMBER attribute, at least this value (in the attribute's unit, a Decimal string).",
+    )
+    lte: Decimal | None = strawberry.field(
+        default=None,
+        description="For a NUMBER attribute, at most this value (in the attribute's unit, a Decimal string).",
+    )
+    boolean: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "For a BOOLEAN attribute, the yes/no value wanted. Values that do not fit the attribute's"
+            " type are refused with INVALID_FILTER."
+        ),
+    )
 
 
 @strawberry.input(description="Narrows a product list; all given conditions must hold.")
@@ -507,20 +647,31 @@ class ProductFilter:
     search: str | None = strawberry.field(
         default=None,
         description="Words matched case-insensitively, as prefixes or substrings, in names, descriptions, "
-        "SKUs and attribute values, in every language.",
+        "SKUs and attribute values, in every language; at most 200 characters (else INVALID_FILTER).",
     )
     category_slug: str | None = strawberry.field(default=None, description="Includes its sub-categories.")
-    collection_slug: str | None = None
-    made_to_measure: bool | None = None
+    collection_slug: str | None = strawberry.field(
+        default=None, description="Only products in this published collection."
+    )
+    made_to_measure: bool | None = strawberry.field(
+        default=None, description="True: only made-to-measure products; false: only ready-made ones."
+    )
     price: PriceRangeInput | None = strawberry.field(default=None, description="In the list's currency.")
-    in_stock: bool | None = None
-    attributes: list[AttributeFilterInput] | None = None
+    in_stock: bool | None = strawberry.field(
+        default=None,
+        description="True: only products that can be ordered now (a variant in stock, or made to measure).",
+    )
+    attributes: list[AttributeFilterInput] | None = strawberry.field(
+        default=None, description="Every attribute condition must hold."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="The order of a product list.")
 class ProductSortInput:
-    field: ProductSortField
-    direction: SortDirection = SortDirection.ASC
+    field: ProductSortField = strawberry.field(description="What to sort by.")
+    direction: SortDirection = strawberry.field(
+        default=SortDirection.ASC, description="Ascending (the default) or descending."
+    )
 
 
 def _query(filter: ProductFilter | None, sort_by: ProductSortInput | None, currency: str) -> listing.ProductQuery:
@@ -603,15 +754,21 @@ class CatalogQuery:
     async def products(
         self,
         info: Info,
-        filter: ProductFilter | None = None,
-        sort_by: ProductSortInput | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-        currency: str | None = None,
-        language: str | None = None,
-        storefront: str | None = None,
+        filter: Annotated[
+            ProductFilter | None,
+            strawberry.argument(description="Conditions products must all meet; none: every published product."),
+        ] = None,
+        sort_by: Annotated[
+            ProductSortInput | None,
+            strawberry.argument(description="The order; by default RELEVANCE with a search, NAME otherwise."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
+        currency: Currency = None,
+        language: Language = None,
+        storefront: StorefrontSlug = None,
     ) -> Connection[Product]:
         brand, locale = await _brand_locale(info, storefront, language, currency)
         limits = info.context.settings.graphql
@@ -630,10 +787,10 @@ class CatalogQuery:
     async def product(
         self,
         info: Info,
-        slug: str,
-        currency: str | None = None,
-        language: str | None = None,
-        storefront: str | None = None,
+        slug: Annotated[str, strawberry.argument(description="The product's `slug`.")],
+        currency: Currency = None,
+        language: Language = None,
+        storefront: StorefrontSlug = None,
     ) -> Product | None:
         brand, locale = await _brand_locale(info, storefront, language, currency)
         found = await catalog.storefront_product(brand, slug)
@@ -641,14 +798,18 @@ class CatalogQuery:
 
     @strawberry.field(**guard("The storefront's categories, tree order (parents before their children).", PUBLIC))
     async def categories(
-        self, info: Info, language: str | None = None, storefront: str | None = None
+        self, info: Info, language: Language = None, storefront: StorefrontSlug = None
     ) -> list[Category]:
         brand, locale = await _brand_locale(info, storefront, language, None)
         return [Category.from_model(c, locale) for c in await listing.categories(brand)]
 
     @strawberry.field(**guard("A category by its slug; null when there is none.", PUBLIC))
     async def category(
-        self, info: Info, slug: str, language: str | None = None, storefront: str | None = None
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The category's `slug`.")],
+        language: Language = None,
+        storefront: StorefrontSlug = None,
     ) -> Category | None:
         brand, locale = await _brand_locale(info, storefront, language, None)
         found = await CategoryModel.get_or_none(brand_id=brand.id, slug=slug)
@@ -658,10 +819,10 @@ class CatalogQuery:
     async def collections(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        language: str | None = None,
-        storefront: str | None = None,
+        first: First = None,
+        after: After = None,
+        language: Language = None,
+        storefront: StorefrontSlug = None,
     ) -> Connection[Collection]:
         brand, locale = await _brand_locale(info, storefront, language, None)
         limits = info.context.settings.graphql
@@ -677,7 +838,11 @@ class CatalogQuery:
 
     @strawberry.field(**guard("A published collection by its slug; null when there is none.", PUBLIC))
     async def collection(
-        self, info: Info, slug: str, language: str | None = None, storefront: str | None = None
+        self,
+        info: Info,
+        slug: Annotated[str, strawberry.argument(description="The collection's `slug`.")],
+        language: Language = None,
+        storefront: StorefrontSlug = None,
     ) -> Collection | None:
         brand, locale = await _brand_locale(info, storefront, language, None)
         found = await listing.collection_by_slug(brand, slug)

@@ -6,6 +6,8 @@ the same.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -18,6 +20,7 @@ from core.catalog.models import AttributeChoice as ChoiceModel
 from core.catalog.models import AttributeType
 from core.catalog.models import Category as CategoryModel
 from core.catalog.models import Collection as CollectionModel
+from schema.arguments import BrandSlug
 from schema.catalog.management_types import (
     Attribute,
     AttributeChoice,
@@ -39,100 +42,180 @@ from schema.relay import decode_id
 MANAGE_PRODUCTS = BrandPermission(Permission.MANAGE_PRODUCTS)
 
 
-@strawberry.input
+@strawberry.input(description="A new category. Its name gives the slug unless one is given.")
 class CategoryCreateInput:
-    name: str
+    name: str = strawberry.field(
+        description="The name in the brand's default language; 1–200 characters (INVALID_NAME)."
+    )
     slug: str | None = strawberry.field(default=None, description="Made from the name when not given.")
-    parent_id: relay.GlobalID | None = None
-    description: str = ""
-    translations: list[CategoryTranslationInput] = strawberry.field(default_factory=list)
+    parent_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description=(
+            "The parent Category's global ID; none: a top-level category. Another brand's: NOT_FOUND;"
+            " too deep a tree: CATEGORY_TOO_DEEP."
+        ),
+    )
+    description: str = strawberry.field(default="", description="Plain text; at most 5000 characters (TOO_LONG).")
+    translations: list[CategoryTranslationInput] = strawberry.field(
+        default_factory=list, description="Texts in other languages, each language once."
+    )
 
 
 @strawberry.input(description="Only the fields given are changed; `parentId` moves it (null: to the top level).")
 class CategoryUpdateInput:
-    name: str | None = strawberry.UNSET
-    slug: str | None = strawberry.UNSET
-    parent_id: relay.GlobalID | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    translations: list[CategoryTranslationInput] | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="1–200 characters (INVALID_NAME).")
+    slug: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "Lowercase letters, digits and single hyphens, at most 200 (INVALID_SLUG), unique within "
+            "the brand (SLUG_TAKEN)."
+        ),
+    )
+    parent_id: relay.GlobalID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "The new parent Category's global ID, or null for the top level; under itself or a "
+            "descendant: CATEGORY_CYCLE."
+        ),
+    )
+    description: str | None = strawberry.field(default=strawberry.UNSET, description="At most 5000 characters.")
+    translations: list[CategoryTranslationInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces all translations."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new, empty collection. Its name gives the slug unless one is given.")
 class CollectionCreateInput:
-    name: str
+    name: str = strawberry.field(
+        description="The name in the brand's default language; 1–200 characters (INVALID_NAME)."
+    )
     slug: str | None = strawberry.field(default=None, description="Made from the name when not given.")
-    description: str = ""
-    is_published: bool = True
-    translations: list[CollectionTranslationInput] = strawberry.field(default_factory=list)
+    description: str = strawberry.field(default="", description="Plain text; at most 5000 characters (TOO_LONG).")
+    is_published: bool = strawberry.field(
+        default=True, description="Whether the storefront shows it (true by default)."
+    )
+    translations: list[CollectionTranslationInput] = strawberry.field(
+        default_factory=list, description="Texts in other languages, each language once."
+    )
 
 
 @strawberry.input(description="Only the fields given are changed.")
 class CollectionUpdateInput:
-    name: str | None = strawberry.UNSET
-    slug: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
-    is_published: bool | None = strawberry.UNSET
-    translations: list[CollectionTranslationInput] | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="1–200 characters (INVALID_NAME).")
+    slug: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "Lowercase letters, digits and single hyphens, at most 200 (INVALID_SLUG), unique within "
+            "the brand (SLUG_TAKEN)."
+        ),
+    )
+    description: str | None = strawberry.field(default=strawberry.UNSET, description="At most 5000 characters.")
+    is_published: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether the storefront shows it."
+    )
+    translations: list[CollectionTranslationInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces all translations."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Products of the collection's brand, each once.")
 class CollectionProductsInput:
-    product_ids: list[relay.GlobalID]
+    product_ids: list[relay.GlobalID] = strawberry.field(
+        description="Product global IDs, at most 500 (TOO_MANY_PRODUCTS); one not of this brand: NOT_FOUND."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="One choice of a CHOICE attribute.")
 class AttributeChoiceInput:
-    code: str
-    label: str
-    translations: list[AttributeChoiceTranslationInput] = strawberry.field(default_factory=list)
+    code: str = strawberry.field(
+        description=("1–64 lowercase letters, digits, - and _ (INVALID_CODE), unique in the attribute (CODE_TAKEN).")
+    )
+    label: str = strawberry.field(
+        description="The label in the brand's default language; 1–200 characters (INVALID_LABEL)."
+    )
+    translations: list[AttributeChoiceTranslationInput] = strawberry.field(
+        default_factory=list, description="The label in other languages."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new product attribute.")
 class AttributeCreateInput:
     code: str = strawberry.field(description="The handle filters use: lowercase letters, digits, - and _.")
-    name: str
-    type: AttributeTypeEnum  # type: ignore[valid-type]
-    unit: str = ""
-    filterable: bool = True
+    name: str = strawberry.field(
+        description="The name in the brand's default language; 1–200 characters (INVALID_NAME)."
+    )
+    type: AttributeTypeEnum = strawberry.field(description="What kind of value it holds.")  # type: ignore[valid-type]
+    unit: str = strawberry.field(
+        default="", description="The unit of a NUMBER attribute (e.g. `cm`, `g/m²`); at most 16 characters."
+    )
+    filterable: bool = strawberry.field(
+        default=True, description="Whether the storefront should offer it as a filter (true by default)."
+    )
     choices: list[AttributeChoiceInput] = strawberry.field(default_factory=list, description="CHOICE only.")
-    translations: list[AttributeTranslationInput] = strawberry.field(default_factory=list)
+    translations: list[AttributeTranslationInput] = strawberry.field(
+        default_factory=list, description="The name in other languages."
+    )
 
 
 @strawberry.input(description="Only the fields given are changed.")
 class AttributeUpdateInput:
-    name: str | None = strawberry.UNSET
-    type: AttributeTypeEnum | None = strawberry.UNSET  # type: ignore[valid-type]
-    unit: str | None = strawberry.UNSET
-    filterable: bool | None = strawberry.UNSET
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="1–200 characters (INVALID_NAME).")
+    type: AttributeTypeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=strawberry.UNSET,
+        description="A new type; refused with ATTRIBUTE_IN_USE once products carry values of it.",
+    )
+    unit: str | None = strawberry.field(default=strawberry.UNSET, description="At most 16 characters.")
+    filterable: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether the storefront should offer it as a filter."
+    )
     choices: list[AttributeChoiceInput] | None = strawberry.field(
         default=strawberry.UNSET, description="The full list: choices kept by code, others added or removed."
     )
-    translations: list[AttributeTranslationInput] | None = strawberry.UNSET
+    translations: list[AttributeTranslationInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces the name's translations."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The category after the change, or the errors and no change.")
 class CategoryPayload:
-    category: Category | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    category: Category | None = strawberry.field(
+        default=None,
+        description=(
+            "The category (in the edited language after a translation, else the brand's default); null when refused."
+        ),
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The collection after the change, or the errors and no change.")
 class CollectionPayload:
-    collection: Collection | None = None
+    collection: Collection | None = strawberry.field(default=None, description="The collection; null when refused.")
     products: list[Product] = strawberry.field(default_factory=list, description="The collection's products, in order.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The attribute after the change, or the errors and no change.")
 class AttributePayload:
-    attribute: Attribute | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    attribute: Attribute | None = strawberry.field(
+        default=None, description="The attribute with its choices; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The choice after the change, or the errors and no change.")
 class AttributeChoicePayload:
-    choice: AttributeChoice | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    choice: AttributeChoice | None = strawberry.field(
+        default=None, description="The choice, labelled in the edited language; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
 async def _category(row: CategoryModel | None, errors: list[UserError], language: str | None = None) -> CategoryPayload:
@@ -167,7 +250,10 @@ def _texts(input: object) -> dict[str, str | None]:
 class CatalogTaxonomyMutation:
     @strawberry.mutation(**guard("Create a category, at the top level or under `parentId`.", MANAGE_PRODUCTS))
     async def category_create(
-        self, info: Info, input: CategoryCreateInput, brand: str | None = None
+        self,
+        info: Info,
+        input: Annotated[CategoryCreateInput, strawberry.argument(description="The new category.")],
+        brand: BrandSlug = None,
     ) -> CategoryPayload:
         actor = await info.context.actor()
 
@@ -179,7 +265,19 @@ class CatalogTaxonomyMutation:
         return await _category(*await attempt(run))
 
     @strawberry.mutation(**guard("Change or move a category (its sub-categories move with it).", MANAGE_PRODUCTS))
-    async def category_update(self, info: Info, id: relay.GlobalID, input: CategoryUpdateInput) -> CategoryPayload:
+    async def category_update(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Category's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[CategoryUpdateInput, strawberry.argument(description="The fields to change.")],
+    ) -> CategoryPayload:
         actor = await info.context.actor()
 
         async def run() -> CategoryModel:
@@ -191,13 +289,35 @@ class CatalogTaxonomyMutation:
         return await _category(*await attempt(run))
 
     @strawberry.mutation(**guard("Delete a category without sub-categories; its products stay.", MANAGE_PRODUCTS))
-    async def category_delete(self, info: Info, id: relay.GlobalID) -> CategoryPayload:
+    async def category_delete(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Category's global ID; one of a brand you may not manage (or none) is refused with "
+                    "FORBIDDEN. One with sub-categories: CATEGORY_HAS_CHILDREN."
+                )
+            ),
+        ],
+    ) -> CategoryPayload:
         actor = await info.context.actor()
         return await _category(*await attempt(lambda: taxonomy.delete_category(actor, decode_id(id, "Category"))))
 
     @strawberry.mutation(**guard("Set a category's texts in one language.", MANAGE_PRODUCTS))
     async def category_translation_update(
-        self, info: Info, id: relay.GlobalID, input: CategoryTranslationInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Category's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[CategoryTranslationInput, strawberry.argument(description="The language and its texts.")],
     ) -> CategoryPayload:
         actor = await info.context.actor()
         row, errors = await attempt(
@@ -207,7 +327,10 @@ class CatalogTaxonomyMutation:
 
     @strawberry.mutation(**guard("Create a collection (empty; add products next).", MANAGE_PRODUCTS))
     async def collection_create(
-        self, info: Info, input: CollectionCreateInput, brand: str | None = None
+        self,
+        info: Info,
+        input: Annotated[CollectionCreateInput, strawberry.argument(description="The new collection.")],
+        brand: BrandSlug = None,
     ) -> CollectionPayload:
         actor = await info.context.actor()
 
@@ -219,7 +342,17 @@ class CatalogTaxonomyMutation:
 
     @strawberry.mutation(**guard("Change a collection; only the fields given.", MANAGE_PRODUCTS))
     async def collection_update(
-        self, info: Info, id: relay.GlobalID, input: CollectionUpdateInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[CollectionUpdateInput, strawberry.argument(description="The fields to change.")],
     ) -> CollectionPayload:
         actor = await info.context.actor()
         return await _collection(
@@ -227,14 +360,35 @@ class CatalogTaxonomyMutation:
         )
 
     @strawberry.mutation(**guard("Delete a collection; its products stay.", MANAGE_PRODUCTS))
-    async def collection_delete(self, info: Info, id: relay.GlobalID) -> CollectionPayload:
+    async def collection_delete(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+    ) -> CollectionPayload:
         actor = await info.context.actor()
         row, errors = await attempt(lambda: taxonomy.delete_collection(actor, decode_id(id, "Collection")))
         return await _collection(row, errors, deleted=True)
 
     @strawberry.mutation(**guard("Set a collection's texts in one language.", MANAGE_PRODUCTS))
     async def collection_translation_update(
-        self, info: Info, id: relay.GlobalID, input: CollectionTranslationInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[CollectionTranslationInput, strawberry.argument(description="The language and its texts.")],
     ) -> CollectionPayload:
         actor = await info.context.actor()
         row, errors = await attempt(
@@ -244,7 +398,22 @@ class CatalogTaxonomyMutation:
 
     @strawberry.mutation(**guard("Append products to a collection, in the order given.", MANAGE_PRODUCTS))
     async def collection_add_products(
-        self, info: Info, id: relay.GlobalID, input: CollectionProductsInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[
+            CollectionProductsInput,
+            strawberry.argument(
+                description="The products to append after those already in; ones already in stay where they are."
+            ),
+        ],
     ) -> CollectionPayload:
         actor = await info.context.actor()
         return await _collection(
@@ -257,7 +426,17 @@ class CatalogTaxonomyMutation:
 
     @strawberry.mutation(**guard("Take products out of a collection.", MANAGE_PRODUCTS))
     async def collection_remove_products(
-        self, info: Info, id: relay.GlobalID, input: CollectionProductsInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[CollectionProductsInput, strawberry.argument(description="The products to take out.")],
     ) -> CollectionPayload:
         actor = await info.context.actor()
         return await _collection(
@@ -270,7 +449,25 @@ class CatalogTaxonomyMutation:
 
     @strawberry.mutation(**guard("Order a collection: the given products first, in that order.", MANAGE_PRODUCTS))
     async def collection_reorder_products(
-        self, info: Info, id: relay.GlobalID, input: CollectionProductsInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[
+            CollectionProductsInput,
+            strawberry.argument(
+                description=(
+                    "The products to put first, in this order (DUPLICATE_PRODUCT if one is listed twice, "
+                    "NOT_IN_COLLECTION for one not in it); the rest follow in their current order."
+                )
+            ),
+        ],
     ) -> CollectionPayload:
         actor = await info.context.actor()
         return await _collection(
@@ -283,7 +480,13 @@ class CatalogTaxonomyMutation:
 
     @strawberry.mutation(**guard("Define a product attribute (with its choices, for CHOICE).", MANAGE_PRODUCTS))
     async def attribute_create(
-        self, info: Info, input: AttributeCreateInput, brand: str | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            AttributeCreateInput,
+            strawberry.argument(description="The new attribute; a code the brand already has: CODE_TAKEN."),
+        ],
+        brand: BrandSlug = None,
     ) -> AttributePayload:
         actor = await info.context.actor()
 
@@ -294,7 +497,19 @@ class CatalogTaxonomyMutation:
         return await _attribute(*await attempt(run))
 
     @strawberry.mutation(**guard("Change an attribute; only the fields given.", MANAGE_PRODUCTS))
-    async def attribute_update(self, info: Info, id: relay.GlobalID, input: AttributeUpdateInput) -> AttributePayload:
+    async def attribute_update(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Attribute's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[AttributeUpdateInput, strawberry.argument(description="The fields to change.")],
+    ) -> AttributePayload:
         actor = await info.context.actor()
         data = changes(input)
         if "type" in data:
@@ -304,14 +519,37 @@ class CatalogTaxonomyMutation:
         )
 
     @strawberry.mutation(**guard("Delete an attribute and every product's values of it.", MANAGE_PRODUCTS))
-    async def attribute_delete(self, info: Info, id: relay.GlobalID) -> AttributePayload:
+    async def attribute_delete(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Attribute's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+    ) -> AttributePayload:
         actor = await info.context.actor()
         row, errors = await attempt(lambda: attributes.delete_attribute(actor, decode_id(id, "Attribute")))
         return AttributePayload(attribute=Attribute.from_model(row, []) if row else None, errors=errors)
 
     @strawberry.mutation(**guard("Set an attribute's name in one language.", MANAGE_PRODUCTS))
     async def attribute_translation_update(
-        self, info: Info, id: relay.GlobalID, input: AttributeTranslationInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Attribute's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[
+            AttributeTranslationInput, strawberry.argument(description="The language and the name in it.")
+        ],
     ) -> AttributePayload:
         actor = await info.context.actor()
         row, errors = await attempt(
@@ -321,7 +559,20 @@ class CatalogTaxonomyMutation:
 
     @strawberry.mutation(**guard("Set an attribute choice's label in one language.", MANAGE_PRODUCTS))
     async def attribute_choice_translation_update(
-        self, info: Info, id: relay.GlobalID, input: AttributeChoiceTranslationInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The AttributeChoice's global ID; one of a brand you may not manage (or none) is refused "
+                    "with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[
+            AttributeChoiceTranslationInput, strawberry.argument(description="The language and the label in it.")
+        ],
     ) -> AttributeChoicePayload:
         actor = await info.context.actor()
         row, errors = await attempt(

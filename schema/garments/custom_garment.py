@@ -22,11 +22,21 @@ from strawberry.types import Info
 from core.errors import DomainError
 from core.garments import products, quote
 from core.garments.models import OptionKind
+from schema.enums import described_enum
 from schema.errors import UserError
 from schema.locale import Locale
 from schema.scalars import Money
 
-OptionKindEnum = strawberry.enum(OptionKind, name="MadeToMeasureOptionKind")
+OptionKindEnum = described_enum(
+    OptionKind,
+    name="MadeToMeasureOptionKind",
+    description="How a made-to-measure option group is chosen.",
+    values={
+        "SINGLE": "One value.",
+        "MULTIPLE": "Any number of values.",
+        "TEXT": "A free text (embroidery, monogram) of at most `maxLength` characters.",
+    },
+)
 
 
 def _name(names: Mapping[str, str] | None, language: str, fallback: str) -> str:
@@ -39,76 +49,118 @@ def _name(names: Mapping[str, str] | None, language: str, fallback: str) -> str:
 
 @strawberry.type(description="A body measurement the garment is made from, in centimetres.")
 class MadeToMeasureMeasurementField:
-    code: str
-    label: str
+    code: str = strawberry.field(
+        description=(
+            "The measurement's code in the garment type (e.g. `LINGKAR_BADAN`): the key of "
+            "`CustomGarmentMeasurementInput.code`."
+        )
+    )
+    label: str = strawberry.field(
+        description=("Its name for the shopper, in the asked language (English, then any, when not translated).")
+    )
     hint: str = strawberry.field(description="How to measure it.")
-    min_cm: Decimal
-    max_cm: Decimal
-    required: bool
+    min_cm: Decimal = strawberry.field(description="The smallest value accepted, in centimetres.")
+    max_cm: Decimal = strawberry.field(description="The largest value accepted, in centimetres.")
+    required: bool = strawberry.field(description="Whether a garment can be quoted without it.")
 
 
 @strawberry.type(description="The kind of garment a made-to-measure product is, with the measurements it needs.")
 class MadeToMeasureGarmentType:
-    code: str
-    name: str
-    fields: list[MadeToMeasureMeasurementField]
+    code: str = strawberry.field(
+        description="The garment type's code (e.g. `KEMEJA`): measurement profiles are kept per garment type."
+    )
+    name: str = strawberry.field(description="Its name in the asked language.")
+    fields: list[MadeToMeasureMeasurementField] = strawberry.field(
+        description="The body measurements it is made from, in the platform's order."
+    )
 
 
 @strawberry.type(description="A size band: garments whose band measurement is at most `maxCm` (null: any above).")
 class MadeToMeasureSizeBand:
-    code: str
-    max_cm: Decimal | None
+    code: str = strawberry.field(description="The band's code (e.g. `S`, `M`, `XL`), used by fabric consumption.")
+    max_cm: Decimal | None = strawberry.field(
+        description=(
+            "The largest `sizeBandField` measurement in this band, in centimetres; null for the last band (any above)."
+        )
+    )
 
 
 @strawberry.type(description="A value of an option group and what it adds to the price.")
 class MadeToMeasureOptionValue:
-    code: str
-    name: str
+    code: str = strawberry.field(
+        description="The value's code within its group: what `CustomGarmentOptionInput.values` takes."
+    )
+    name: str = strawberry.field(description="Its name in the asked language.")
     surcharge: Money | None = strawberry.field(description="Null: not offered in this currency.")
 
 
 @strawberry.type(description="A choice the customer makes: collar, sleeve, embroidery text…")
 class MadeToMeasureOptionGroup:
-    code: str
-    name: str
-    kind: OptionKindEnum  # type: ignore[valid-type]
-    required: bool
+    code: str = strawberry.field(
+        description="The group's code (e.g. `COLLAR`): what `CustomGarmentOptionInput.group` takes."
+    )
+    name: str = strawberry.field(description="Its name in the asked language.")
+    kind: OptionKindEnum = strawberry.field(description="Whether one value, several, or a text is chosen.")  # type: ignore[valid-type]
+    required: bool = strawberry.field(description="Whether a garment can be quoted without choosing in it.")
     max_length: int = strawberry.field(description="TEXT groups: the most characters allowed.")
     surcharge: Money | None = strawberry.field(description="TEXT groups: charged when a text is given.")
-    values: list[MadeToMeasureOptionValue]
+    values: list[MadeToMeasureOptionValue] = strawberry.field(
+        description="The values to choose from (empty for TEXT groups)."
+    )
 
 
 @strawberry.type(description="Metres of fabric one garment of a size band takes.")
 class MadeToMeasureConsumption:
-    band: str
-    metres: Decimal
+    band: str = strawberry.field(description="A size band's code.")
+    metres: Decimal = strawberry.field(
+        description="Metres of this fabric one garment of that band takes (a Decimal string)."
+    )
 
 
 @strawberry.type(description="A fabric the product can be cut from, priced per metre in the storefront currency.")
 class MadeToMeasureFabric:
-    id: relay.GlobalID
-    sku: str
-    name: str
-    composition: str
-    colour: str
-    pattern: str
-    weight_gsm: int | None
-    width_cm: int | None
-    images: list[str]
+    id: relay.GlobalID = strawberry.field(
+        description="The Fabric's global ID: what `CustomGarmentInput.fabricId` takes."
+    )
+    sku: str = strawberry.field(description="The supplier's SKU for the fabric.")
+    name: str = strawberry.field(description="The fabric's name (e.g. `Wolfis Premium`).")
+    composition: str = strawberry.field(description="What it is made of (e.g. `100% polyester`); may be empty.")
+    colour: str = strawberry.field(description="Its colour; may be empty.")
+    pattern: str = strawberry.field(description="Its pattern (e.g. `polos`, `batik`); may be empty.")
+    weight_gsm: int | None = strawberry.field(
+        description="Its weight in grams per square metre (g/m²); null when not given."
+    )
+    width_cm: int | None = strawberry.field(description="The roll's width in centimetres; null when not given.")
+    images: list[str] = strawberry.field(description="Absolute image URLs of the fabric.")
     price_per_metre: Money | None = strawberry.field(description="Null: no exchange rate to this currency.")
-    consumption: list[MadeToMeasureConsumption]
+    consumption: list[MadeToMeasureConsumption] = strawberry.field(
+        description="Metres one garment takes, per size band."
+    )
     in_stock: bool = strawberry.field(description="False: the supplier restocks first (see `leadTimeDays`).")
-    lead_time_days: int
+    lead_time_days: int = strawberry.field(
+        description="Days the supplier needs to restock it, added to the ready-by date when it is short."
+    )
 
 
 @strawberry.type(description="How a made-to-measure product is made and priced, in the storefront's currency.")
 class MadeToMeasureConfig:
-    garment_type: MadeToMeasureGarmentType
+    garment_type: MadeToMeasureGarmentType = strawberry.field(
+        description="The kind of garment, with the measurements it needs."
+    )
     base_price: Money | None = strawberry.field(description="The making price; null: not sold in this currency.")
     size_band_field: str = strawberry.field(description="The measurement that picks the size band.")
-    size_bands: list[MadeToMeasureSizeBand]
-    production_days: int
-    option_groups: list[MadeToMeasureOptionGroup]
+    size_bands: list[MadeToMeasureSizeBand] = strawberry.field(
+        description=(
+            "The size bands in ascending order; a garment falls in the first whose `maxCm` its "
+            "`sizeBandField` measurement does not exceed."
+        )
+    )
+    production_days: int = strawberry.field(
+        description="Days the making takes once started, not counting a fabric restock."
+    )
+    option_groups: list[MadeToMeasureOptionGroup] = strawberry.field(
+        description="The choices the shopper makes, in the brand's order."
+    )
     _config: strawberry.Private[products.Config]
     _locale: strawberry.Private[Locale]
     _conversion: strawberry.Private[quote.Conversion]
@@ -234,43 +286,43 @@ async def config_for(info: Info, product_id: int, locale: Locale) -> MadeToMeasu
 
 @strawberry.type(description="A chosen option: its values, or its text.")
 class CustomGarmentOption:
-    group: str
-    values: list[str]
-    text: str
+    group: str = strawberry.field(description="The option group's code.")
+    values: list[str] = strawberry.field(description="The chosen values' codes (empty for a TEXT group).")
+    text: str = strawberry.field(description="The text of a TEXT group (e.g. a monogram); empty otherwise.")
 
 
 @strawberry.type(description="A body measurement the garment is made from, in centimetres.")
 class CustomGarmentMeasurement:
-    code: str
-    cm: Decimal
+    code: str = strawberry.field(description="The measurement's code.")
+    cm: Decimal = strawberry.field(description="The value in centimetres (a Decimal string).")
 
 
 @strawberry.type(description="The fabric a garment is cut from.")
 class CustomGarmentFabric:
-    id: relay.GlobalID
-    sku: str
-    name: str
+    id: relay.GlobalID = strawberry.field(description="The Fabric's global ID.")
+    sku: str = strawberry.field(description="The fabric's SKU.")
+    name: str = strawberry.field(description="The fabric's name.")
 
 
 @strawberry.type(description="What an option adds to the price of one garment.")
 class CustomGarmentOptionCharge:
-    group: str
+    group: str = strawberry.field(description="The option group's code.")
     value: str = strawberry.field(description="The value's code; empty for a text option.")
-    amount: Money
+    amount: Money = strawberry.field(description="The surcharge for one garment.")
 
 
 @strawberry.type(description="The fabric part of one garment's price.")
 class CustomGarmentFabricCharge:
-    metres: Decimal
+    metres: Decimal = strawberry.field(description="Metres of fabric one garment takes in its size band.")
     price_per_metre: Money = strawberry.field(description="Converted into the storefront's currency.")
-    amount: Money
+    amount: Money = strawberry.field(description="metres × price per metre, for one garment.")
 
 
 @strawberry.type(description="A plugin's surcharge or discount on one garment.")
 class CustomGarmentAdjustment:
-    code: str
-    label: str
-    amount: Money
+    code: str = strawberry.field(description="The plugin's code for it.")
+    label: str = strawberry.field(description="What it is, for the shopper.")
+    amount: Money = strawberry.field(description="Added to one garment's price (negative for a discount).")
 
 
 @strawberry.type(
@@ -278,24 +330,46 @@ class CustomGarmentAdjustment:
     "date it can be ready by. A quote and a checkout line are priced by the same computation."
 )
 class CustomGarment:
-    product_id: relay.GlobalID
-    garment_type: str
-    size_band: str
-    fabric: CustomGarmentFabric
-    options: list[CustomGarmentOption]
-    measurements: list[CustomGarmentMeasurement]
-    measurement_profile_id: relay.GlobalID | None
-    measurement_profile_version: int | None
-    quantity: int
-    base: Money | None
-    option_charges: list[CustomGarmentOptionCharge]
-    fabric_charge: CustomGarmentFabricCharge | None
-    adjustments: list[CustomGarmentAdjustment]
+    product_id: relay.GlobalID = strawberry.field(description="The made-to-measure Product's global ID.")
+    garment_type: str = strawberry.field(description="The garment type's code.")
+    size_band: str = strawberry.field(description="The size band its measurements fall in.")
+    fabric: CustomGarmentFabric = strawberry.field(description="The fabric chosen.")
+    options: list[CustomGarmentOption] = strawberry.field(description="The options chosen.")
+    measurements: list[CustomGarmentMeasurement] = strawberry.field(
+        description="The measurements it is made to, in centimetres."
+    )
+    measurement_profile_id: relay.GlobalID | None = strawberry.field(
+        description="The MeasurementProfile's global ID the measurements came from; null when typed in."
+    )
+    measurement_profile_version: int | None = strawberry.field(
+        description="That profile's version; null when typed in."
+    )
+    quantity: int = strawberry.field(description="How many of this garment.")
+    base: Money | None = strawberry.field(description="The making price of one garment; null when it cannot be priced.")
+    option_charges: list[CustomGarmentOptionCharge] = strawberry.field(
+        description="What the options add to one garment."
+    )
+    fabric_charge: CustomGarmentFabricCharge | None = strawberry.field(
+        description="The fabric part of one garment's price; null when it cannot be priced."
+    )
+    adjustments: list[CustomGarmentAdjustment] = strawberry.field(
+        description="Plugins' surcharges and discounts on one garment."
+    )
     unit_price: Money | None = strawberry.field(description="Null: it cannot be priced now (see `problem`).")
-    total: Money | None
-    production_days: int
-    fabric_in_stock: bool
-    ready_by: date | None
+    total: Money | None = strawberry.field(description="`unitPrice` × `quantity`; null when it cannot be priced.")
+    production_days: int = strawberry.field(description="Days the making takes once started.")
+    fabric_in_stock: bool = strawberry.field(
+        description=(
+            "Whether the supplier has enough fabric now for `quantity` garments; if not, its lead "
+            "time is added to `readyBy`."
+        )
+    )
+    ready_by: date | None = strawberry.field(
+        description=(
+            "The date it can be ready by (ISO 8601 date): today + production days (+ the fabric's "
+            "lead time when short); null when it cannot be priced."
+        )
+    )
     problem: UserError | None = strawberry.field(description="Why it can no longer be made or priced.")
 
     @classmethod

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -28,8 +28,10 @@ from core.garments.models import MeasuredBy
 from core.garments.models import MeasurementField as MeasurementFieldModel
 from core.garments.models import MeasurementProfile as ProfileModel
 from core.garments.models import MeasurementProfileVersion as VersionModel
+from schema.arguments import BrandSlug
+from schema.enums import described_enum
 from schema.errors import UserError, attempt
-from schema.locale import locale_for
+from schema.locale import Language, locale_for
 from schema.permissions import PLATFORM_ADMIN, PUBLIC, SIGNED_IN, BrandPermission, guard
 from schema.relay import decode_id
 
@@ -37,13 +39,22 @@ MANAGE_PRODUCTS = BrandPermission(Permission.MANAGE_PRODUCTS)
 FALLBACK_LANGUAGES = ("en", "id")
 CENTI = Decimal("0.01")  # cm are shown with two decimals, whichever database stored them
 
-MeasuredByEnum = strawberry.enum(MeasuredBy, name="MeasuredBy", description="Who took the measurements.")
+MeasuredByEnum = described_enum(
+    MeasuredBy,
+    name="MeasuredBy",
+    description="Who took the measurements.",
+    values={
+        "SELF": "The customer, at home.",
+        "TAILOR": "A tailor.",
+        "STORE": "The brand's staff, in a store.",
+    },
+)
 
 
 @strawberry.enum(description="The unit measurements are typed in; they are stored and shown in centimetres.")
 class MeasurementUnit(Enum):
-    CM = "CM"
-    INCH = "INCH"
+    CM = strawberry.enum_value("CM", description="Centimetres.")
+    INCH = strawberry.enum_value("INCH", description="Inches, converted to centimetres (× 2.54) and stored as such.")
 
 
 def text_in(texts: Mapping[str, str], language: str, default: str = "") -> str:
@@ -55,8 +66,8 @@ def text_in(texts: Mapping[str, str], language: str, default: str = "") -> str:
 
 @strawberry.type(description="A text in one language.")
 class LocalizedText:
-    language: str
-    text: str
+    language: str = strawberry.field(description="The language's code (`id`, `en`, `ms`, `tr` or `ar`).")
+    text: str = strawberry.field(description="The text in that language.")
 
     @staticmethod
     def all(texts: Mapping[str, str]) -> list[LocalizedText]:
@@ -65,8 +76,10 @@ class LocalizedText:
 
 @strawberry.input(description="A text in one language (id, en, ms, tr or ar).")
 class LocalizedTextInput:
-    language: str
-    text: str
+    language: str = strawberry.field(
+        description=("The language's code (`id`, `en`, `ms`, `tr` or `ar`; INVALID_LANGUAGE otherwise), each once.")
+    )
+    text: str = strawberry.field(description="The text in that language.")
 
 
 @strawberry.type(description="A body measurement a garment type is made from, with the range a tailor accepts.")
@@ -75,11 +88,13 @@ class MeasurementField:
     label: str = strawberry.field(description="In the asked language.")
     hint: str = strawberry.field(description="How to measure it, in the asked language (may be empty).")
     unit: str = strawberry.field(description="Always CM: inches are accepted on input and converted.")
-    min: Decimal
-    max: Decimal
-    required: bool
-    labels: list[LocalizedText]
-    hints: list[LocalizedText]
+    min: Decimal = strawberry.field(description="The smallest value accepted, in centimetres (two decimals).")
+    max: Decimal = strawberry.field(description="The largest value accepted, in centimetres (two decimals).")
+    required: bool = strawberry.field(
+        description="Whether a profile or garment must give it (MEASUREMENT_REQUIRED otherwise)."
+    )
+    labels: list[LocalizedText] = strawberry.field(description="The label in every language it has, for editing.")
+    hints: list[LocalizedText] = strawberry.field(description="The hint in every language it has, for editing.")
 
     @classmethod
     def from_model(cls, row: MeasurementFieldModel, language: str) -> MeasurementField:
@@ -99,11 +114,18 @@ class MeasurementField:
 @strawberry.type(description="A kind of garment (GAMIS, SHIRT…) and what is measured for it.")
 class GarmentType(relay.Node):
     id: relay.NodeID[int]
-    code: str
+    code: str = strawberry.field(
+        description=(
+            "The type's code (2–40 capital letters, digits and underscores, e.g. `GAMIS`): what "
+            "`MeasurementProfileCreateInput.garmentType` takes."
+        )
+    )
     name: str = strawberry.field(description="In the asked language.")
-    names: list[LocalizedText]
+    names: list[LocalizedText] = strawberry.field(description="The name in every language it has, for editing.")
     is_built_in: bool = strawberry.field(description="Shared by every brand; false for a brand's own type.")
-    measurement_fields: list[MeasurementField]
+    measurement_fields: list[MeasurementField] = strawberry.field(
+        description="The measurements it is made from, in order."
+    )
 
     @classmethod
     def from_model(cls, row: GarmentTypeModel, fields: Sequence[MeasurementFieldModel], language: str) -> GarmentType:
@@ -152,18 +174,25 @@ async def garment_types_by_id(info: Info, type_ids: Sequence[int], language: str
 
 @strawberry.type(description="One body measurement, in centimetres.")
 class Measurement:
-    code: str
-    cm: Decimal
+    code: str = strawberry.field(description="The measurement's code (e.g. `LINGKAR_BADAN`).")
+    cm: Decimal = strawberry.field(description="The value in centimetres (a Decimal string, two decimals).")
     label: str = strawberry.field(description="The garment type's label in the asked language (the code if gone).")
 
 
 @strawberry.type(description="The measurements of a profile as they were at one version; versions never change.")
 class MeasurementProfileVersion:
-    version: int
-    measurements: list[Measurement]
-    measured_by: MeasuredByEnum  # type: ignore[valid-type]
-    notes: str
-    created_at: datetime
+    version: int = strawberry.field(
+        description=(
+            "The version's number: 1 for the first, one more with each change of the measurements, "
+            "who measured or notes."
+        )
+    )
+    measurements: list[Measurement] = strawberry.field(
+        description="The measurements of this version, in the garment type's order."
+    )
+    measured_by: MeasuredByEnum = strawberry.field(description="Who took them.")  # type: ignore[valid-type]
+    notes: str = strawberry.field(description="The notes with this version; may be empty.")
+    created_at: datetime = strawberry.field(description="When this version was saved (ISO 8601 with offset).")
 
     @classmethod
     def from_model(cls, row: VersionModel, labels: Mapping[str, str]) -> MeasurementProfileVersion:
@@ -182,14 +211,14 @@ class MeasurementProfileVersion:
 @strawberry.type(description="A customer's measurements for one garment type, versioned: orders keep theirs.")
 class MeasurementProfile(relay.Node):
     id: relay.NodeID[int]
-    name: str
-    garment_type: GarmentType
+    name: str = strawberry.field(description="The customer's own name for the profile (e.g. `Gamis lebaran`).")
+    garment_type: GarmentType = strawberry.field(description="The garment type the measurements are for.")
     version: int = strawberry.field(description="The current version's number.")
     measurements: list[Measurement] = strawberry.field(description="The current version's measurements.")
-    measured_by: MeasuredByEnum  # type: ignore[valid-type]
-    notes: str
-    created_at: datetime
-    updated_at: datetime
+    measured_by: MeasuredByEnum = strawberry.field(description="Who took the current measurements.")  # type: ignore[valid-type]
+    notes: str = strawberry.field(description="The current version's notes; may be empty.")
+    created_at: datetime = strawberry.field(description="When the profile was created (ISO 8601 with offset).")
+    updated_at: datetime = strawberry.field(description="When the current version was saved (ISO 8601 with offset).")
     _labels: strawberry.Private[dict[str, str]]
 
     @classmethod
@@ -242,7 +271,12 @@ async def _built(info: Info, rows: Sequence[ProfileModel]) -> list[MeasurementPr
 
 
 async def account_measurement_profiles(
-    root: Any, info: Info, garment_type: str | None = None
+    root: Any,
+    info: Info,
+    garment_type: Annotated[
+        str | None,
+        strawberry.argument(description="Only the profiles for this garment type's code (e.g. `GAMIS`, any case)."),
+    ] = None,
 ) -> list[MeasurementProfile]:
     """Resolver for `User.measurementProfiles` (`me { measurementProfiles }`): the account's own, to itself only."""
     actor = await info.context.actor()
@@ -256,39 +290,73 @@ async def account_measurement_profiles(
 
 @strawberry.input(description="One measurement as typed, in the input's unit.")
 class MeasurementInput:
-    code: str
-    value: Decimal
+    code: str = strawberry.field(
+        description=(
+            "The measurement's code (any case); one the garment type does not measure: "
+            "UNKNOWN_MEASUREMENT; given twice: DUPLICATE_MEASUREMENT."
+        )
+    )
+    value: Decimal = strawberry.field(
+        description=(
+            "The value in the input's unit (a Decimal string, not a float); outside the field's "
+            "range: MEASUREMENT_OUT_OF_RANGE."
+        )
+    )
 
 
-@strawberry.input
+@strawberry.input(
+    description=("A new measurement profile (version 1). Errors name `measurements.<CODE>` for a measurement.")
+)
 class MeasurementProfileCreateInput:
     garment_type: str = strawberry.field(description="A garment type code the storefront offers, e.g. GAMIS.")
     name: str = strawberry.field(description="The customer's name for it, e.g. 'Gamis lebaran'.")
-    measurements: list[MeasurementInput]
-    unit: MeasurementUnit = MeasurementUnit.CM
-    measured_by: MeasuredByEnum = MeasuredBy.SELF  # type: ignore[valid-type]
-    notes: str = ""
+    measurements: list[MeasurementInput] = strawberry.field(
+        description="The measurements; every required one of the garment type (MEASUREMENT_REQUIRED)."
+    )
+    unit: MeasurementUnit = strawberry.field(
+        default=MeasurementUnit.CM, description="The unit `measurements` are typed in (CM by default)."
+    )
+    measured_by: MeasuredByEnum = strawberry.field(  # type: ignore[valid-type]
+        default=MeasuredBy.SELF, description="Who took them (SELF by default)."
+    )
+    notes: str = strawberry.field(default="", description="Notes for the tailor; at most 2000 characters (TOO_LONG).")
 
 
 @strawberry.input(description="What to change; measurements, if given, replace the whole set in a new version.")
 class MeasurementProfileUpdateInput:
-    name: str | None = None
-    measurements: list[MeasurementInput] | None = None
-    unit: MeasurementUnit = MeasurementUnit.CM
-    measured_by: MeasuredByEnum | None = None  # type: ignore[valid-type]
-    notes: str | None = None
+    name: str | None = strawberry.field(
+        default=None, description="A new name, 1–100 characters (INVALID_NAME); null keeps it."
+    )
+    measurements: list[MeasurementInput] | None = strawberry.field(
+        default=None, description="The whole new set of measurements; null keeps them."
+    )
+    unit: MeasurementUnit = strawberry.field(
+        default=MeasurementUnit.CM, description="The unit `measurements` are typed in (CM by default)."
+    )
+    measured_by: MeasuredByEnum | None = strawberry.field(default=None, description="Who took them; null keeps it.")  # type: ignore[valid-type]
+    notes: str | None = strawberry.field(
+        default=None, description="New notes, at most 2000 characters; null keeps them."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The profile after the change, or the errors and no change.")
 class MeasurementProfilePayload:
-    measurement_profile: MeasurementProfile | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    measurement_profile: MeasurementProfile | None = strawberry.field(
+        default=None, description="The profile with its current version; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Which profile was deleted, or the errors.")
 class MeasurementProfileDeletePayload:
-    deleted_id: relay.GlobalID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    deleted_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The deleted profile's global ID; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why it was not deleted; empty on success."
+    )
 
 
 async def _profile_payload(
@@ -312,18 +380,38 @@ def _values(items: Sequence[MeasurementInput] | None) -> list[tuple[str, Decimal
 @strawberry.input(description="A measurement of a garment type's schema, in centimetres.")
 class MeasurementFieldInput:
     code: str = strawberry.field(description="Capital letters, digits and underscores, e.g. LINGKAR_BADAN.")
-    labels: list[LocalizedTextInput]
-    hints: list[LocalizedTextInput] = strawberry.field(default_factory=list)
-    min: Decimal
-    max: Decimal
-    required: bool = True
+    labels: list[LocalizedTextInput] = strawberry.field(
+        description="Its label, in at least one language (REQUIRED); at most 100 characters each."
+    )
+    hints: list[LocalizedTextInput] = strawberry.field(
+        default_factory=list, description="How to measure it, per language; at most 300 characters each."
+    )
+    min: Decimal = strawberry.field(
+        description=(
+            "The smallest value accepted, in centimetres: above 0, at most 400, two decimals "
+            "(INVALID_MEASUREMENT_RANGE)."
+        )
+    )
+    max: Decimal = strawberry.field(
+        description="The largest value accepted, in centimetres, above `min` (INVALID_RANGE) and at most 400."
+    )
+    required: bool = strawberry.field(
+        default=True, description="Whether every profile and garment must give it (true by default)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new garment type and its measurement schema.")
 class GarmentTypeCreateInput:
-    code: str
-    names: list[LocalizedTextInput]
-    measurement_fields: list[MeasurementFieldInput]
+    code: str = strawberry.field(
+        description=(
+            "2–40 capital letters, digits and underscores, starting with a letter (INVALID_CODE); one"
+            " that exists: CODE_TAKEN."
+        )
+    )
+    names: list[LocalizedTextInput] = strawberry.field(description="Its name, in at least one language (REQUIRED).")
+    measurement_fields: list[MeasurementFieldInput] = strawberry.field(
+        description="1 to 40 measurements (REQUIRED, TOO_MANY), each code once (DUPLICATE_CODE)."
+    )
     built_in: bool = strawberry.field(
         default=False, description="A new built-in for every brand (platform administrators only)."
     )
@@ -331,20 +419,37 @@ class GarmentTypeCreateInput:
 
 @strawberry.input(description="What to change; measurementFields, if given, replace the whole schema.")
 class GarmentTypeUpdateInput:
-    names: list[LocalizedTextInput] | None = None
-    measurement_fields: list[MeasurementFieldInput] | None = None
+    names: list[LocalizedTextInput] | None = strawberry.field(
+        default=None, description="Replaces its names; null keeps them."
+    )
+    measurement_fields: list[MeasurementFieldInput] | None = strawberry.field(
+        default=None,
+        description=("The whole new measurement schema; null keeps it. Stored profile versions keep their values."),
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The garment type after the change, or the errors and no change.")
 class GarmentTypePayload:
-    garment_type: GarmentType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    garment_type: GarmentType | None = strawberry.field(
+        default=None, description="The garment type; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=("Why the change was refused (errors name `measurementFields.<i>.<field>`); empty on success."),
+    )
 
 
-@strawberry.type
+@strawberry.type(description="Which garment type was deleted, or the errors.")
 class GarmentTypeDeletePayload:
-    deleted_id: relay.GlobalID | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    deleted_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The deleted type's global ID; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why it was not deleted (GARMENT_TYPE_IN_USE while products or profiles use it); empty on success."
+        ),
+    )
 
 
 def _texts(items: Sequence[LocalizedTextInput] | None, field: str) -> dict[str, str] | None:
@@ -424,9 +529,25 @@ class GarmentQuery:
     async def garment_types(
         self,
         info: Info,
-        storefront: str | None = None,
-        brand: str | None = None,
-        language: str | None = None,
+        storefront: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "The storefront whose own types to add to the built-ins (a brand slug); without it, the "
+                    "header or `Host`, and only built-ins when neither names one."
+                )
+            ),
+        ] = None,
+        brand: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "Instead, the types of this brand (a slug), for its staff with MANAGE_PRODUCTS (FORBIDDEN"
+                    " otherwise)."
+                )
+            ),
+        ] = None,
+        language: Language = None,
     ) -> list[GarmentType]:
         if brand is not None:
             actor = await info.context.actor()
@@ -451,7 +572,12 @@ class GarmentMutation:
         )
     )
     async def garment_type_create(
-        self, info: Info, input: GarmentTypeCreateInput, brand: str | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            GarmentTypeCreateInput, strawberry.argument(description="The type, its names and measurement schema.")
+        ],
+        brand: BrandSlug = None,
     ) -> GarmentTypePayload:
         actor = await info.context.actor()
 
@@ -480,7 +606,20 @@ class GarmentMutation:
         )
     )
     async def garment_type_update(
-        self, info: Info, id: relay.GlobalID, input: GarmentTypeUpdateInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The GarmentType's global ID: a brand's own type needs MANAGE_PRODUCTS in that brand, a "
+                    "built-in a platform administrator (FORBIDDEN otherwise)."
+                )
+            ),
+        ],
+        input: Annotated[
+            GarmentTypeUpdateInput, strawberry.argument(description="The names or measurement schema to replace.")
+        ],
     ) -> GarmentTypePayload:
         actor = await info.context.actor()
         row, errors = await attempt(
@@ -496,7 +635,19 @@ class GarmentMutation:
     @strawberry.mutation(
         **guard("Delete a garment type no product and no customer's profile uses.", MANAGE_PRODUCTS, PLATFORM_ADMIN)
     )
-    async def garment_type_delete(self, info: Info, id: relay.GlobalID) -> GarmentTypeDeletePayload:
+    async def garment_type_delete(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The GarmentType's global ID: a brand's own type needs MANAGE_PRODUCTS in that brand, a "
+                    "built-in a platform administrator (FORBIDDEN otherwise)."
+                )
+            ),
+        ],
+    ) -> GarmentTypeDeletePayload:
         actor = await info.context.actor()
         row, errors = await attempt(lambda: types.delete_type(actor, decode_id(id, "GarmentType")))
         return GarmentTypeDeletePayload(deleted_id=id if row else None, errors=errors)
@@ -508,7 +659,20 @@ class GarmentMutation:
         )
     )
     async def measurement_profile_create(
-        self, info: Info, input: MeasurementProfileCreateInput, storefront: str | None = None
+        self,
+        info: Info,
+        input: Annotated[
+            MeasurementProfileCreateInput,
+            strawberry.argument(description="The profile's garment type, name and measurements."),
+        ],
+        storefront: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "The storefront whose garment types are offered (a brand slug); without one, built-in types only."
+                )
+            ),
+        ] = None,
     ) -> MeasurementProfilePayload:
         actor = await info.context.actor()
         brand = await _optional_storefront(info, storefront)
@@ -534,7 +698,18 @@ class GarmentMutation:
         )
     )
     async def measurement_profile_update(
-        self, info: Info, id: relay.GlobalID, input: MeasurementProfileUpdateInput
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The MeasurementProfile's global ID; one that is not the caller's (or none) is refused "
+                    "with NOT_FOUND."
+                )
+            ),
+        ],
+        input: Annotated[MeasurementProfileUpdateInput, strawberry.argument(description="What to change.")],
     ) -> MeasurementProfilePayload:
         actor = await info.context.actor()
         result, errors = await attempt(
@@ -553,7 +728,19 @@ class GarmentMutation:
     @strawberry.mutation(
         **guard("Delete one of the caller's profiles; orders made with it keep the version they used.", SIGNED_IN)
     )
-    async def measurement_profile_delete(self, info: Info, id: relay.GlobalID) -> MeasurementProfileDeletePayload:
+    async def measurement_profile_delete(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The MeasurementProfile's global ID; one that is not the caller's (or none) is refused "
+                    "with NOT_FOUND."
+                )
+            ),
+        ],
+    ) -> MeasurementProfileDeletePayload:
         actor = await info.context.actor()
         row, errors = await attempt(lambda: profiles.delete_profile(actor, decode_id(id, "MeasurementProfile")))
         return MeasurementProfileDeletePayload(deleted_id=id if row else None, errors=errors)

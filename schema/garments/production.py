@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -28,22 +28,67 @@ from core.garments.models import DefectSeverity, JobStage, ProductionStageChange
 from core.garments.models import ProductionJob as JobModel
 from core.outbox import after_commit
 from core.pagination import PageRequest, paginate
+from schema.arguments import BrandSlug
+from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.permissions import TAILOR, BrandPermission, guard
-from schema.relay import Connection, connection, decode_id
+from schema.relay import After, Connection, First, connection, decode_id
 
 MANAGE_ORDERS = BrandPermission(Permission.MANAGE_ORDERS)
 T = TypeVar("T")
 
-ProductionStage = strawberry.enum(JobStage, name="ProductionStage", description="Where a garment's making stands.")
-RemakeCauseEnum = strawberry.enum(RemakeCause, name="RemakeCause", description="Why a garment is made again.")
-DefectSeverityEnum = strawberry.enum(DefectSeverity, name="DefectSeverity")
+ProductionStage = described_enum(
+    JobStage,
+    name="ProductionStage",
+    description="Where a garment's making stands.",
+    values={
+        "QUEUED": "Waiting for a tailor (it can be assigned once its order is paid).",
+        "ASSIGNED": "Given to a tailor, who has not accepted it yet.",
+        "ACCEPTED": "The tailor accepted it; the cloth is still whole.",
+        "CUTTING": "The cloth is being cut.",
+        "SEWING": "Being sewn.",
+        "FINISHING": "Being finished (buttons, hems, embroidery, pressing).",
+        "QUALITY_CHECK": "Waiting for the brand's quality inspection.",
+        "ALTERATION": "Failed the inspection; the tailor corrects it.",
+        "READY": "Passed the inspection; ships with its order line.",
+        "SHIPPED": "Sent to the customer (final).",
+        "REMADE": "Replaced by a new job that makes it again (final).",
+        "CANCELLED": "Called off with its order (final).",
+    },
+)
+RemakeCauseEnum = described_enum(
+    RemakeCause,
+    name="RemakeCause",
+    description="Why a garment is made again.",
+    values={
+        "MEASUREMENT": "The measurements were wrong.",
+        "MAKING": "A fault in the making.",
+        "FABRIC": "A fault in the fabric.",
+        "CUSTOMER_CHANGE": "The customer changed the order.",
+    },
+)
+DefectSeverityEnum = described_enum(
+    DefectSeverity,
+    name="DefectSeverity",
+    description="How bad a defect found at quality control is.",
+    values={
+        "MINOR": "Cosmetic; the garment may still pass.",
+        "MAJOR": "A fault that fails the inspection.",
+        "CRITICAL": "The most serious grade of fault; it fails the inspection.",
+    },
+)
 
 
 @strawberry.enum(description="What happens to a garment that failed QC.")
 class QcOutcome(Enum):
-    ALTERATION = "ALTERATION"
-    REMAKE = "REMAKE"
+    ALTERATION = strawberry.enum_value("ALTERATION", description="The tailor corrects it, then it is inspected again.")
+    REMAKE = strawberry.enum_value(
+        "REMAKE",
+        description=(
+            "It is made again as a new job (with `remakeCause`); its fabric is reserved again "
+            "(FABRIC_OUT_OF_STOCK when short)."
+        ),
+    )
 
 
 # --- types --------------------------------------------------------------------------------------------------
@@ -51,16 +96,16 @@ class QcOutcome(Enum):
 
 @strawberry.type(description="One step of a garment's making: when it reached a stage, and what was said.")
 class ProductionJobStep:
-    stage: ProductionStage  # type: ignore[valid-type]
+    stage: ProductionStage = strawberry.field(description="The stage the job reached at this step.")  # type: ignore[valid-type]
     from_stage: ProductionStage | None = strawberry.field(  # type: ignore[valid-type]
         description="Null for the step that created the job."
     )
-    at: datetime
+    at: datetime = strawberry.field(description="When (ISO 8601 with offset).")
     note: str = strawberry.field(description="Visible to the customer.")
     internal_note: str | None = strawberry.field(description="Brand staff only; null for anyone else.")
     actor: str = strawberry.field(description="user:<id>, app:<id> or SYSTEM.")
     role: str = strawberry.field(description="TAILOR, STAFF or SYSTEM.")
-    photo_urls: list[str]
+    photo_urls: list[str] = strawberry.field(description="Photos of the work at this step (absolute http(s) URLs).")
 
     @classmethod
     def of(cls, row: ProductionStageChange, *, staff: bool) -> ProductionJobStep:
@@ -76,30 +121,32 @@ class ProductionJobStep:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One checklist item of an inspection.")
 class QcChecklistResult:
-    item: str
-    passed: bool
-    note: str
+    item: str = strawberry.field(description="The item's code (e.g. `SEAMS`, `MEASUREMENTS`).")
+    passed: bool = strawberry.field(description="Whether the garment passed it.")
+    note: str = strawberry.field(description="The inspector's remark; may be empty.")
 
 
-@strawberry.type
+@strawberry.type(description="A defect found in an inspection.")
 class QcDefect:
-    code: str
-    severity: DefectSeverityEnum  # type: ignore[valid-type]
-    note: str
+    code: str = strawberry.field(description="The defect's code (e.g. `UNEVEN_HEM`).")
+    severity: DefectSeverityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How bad it is; a MAJOR or CRITICAL one fails the inspection."
+    )
+    note: str = strawberry.field(description="The inspector's remark; may be empty.")
 
 
 @strawberry.type(description="A quality inspection of a garment by the brand's staff.")
 class QcInspectionResult:
-    id: relay.GlobalID
-    passed: bool
-    checklist: list[QcChecklistResult]
-    defects: list[QcDefect]
-    inspector: str
-    note: str
-    photo_urls: list[str]
-    created_at: datetime
+    id: relay.GlobalID = strawberry.field(description="The inspection's global ID.")
+    passed: bool = strawberry.field(description="Whether the garment passed (it became READY).")
+    checklist: list[QcChecklistResult] = strawberry.field(description="The checklist items checked.")
+    defects: list[QcDefect] = strawberry.field(description="The defects found.")
+    inspector: str = strawberry.field(description="Who inspected (`user:<id>` or `app:<id>`).")
+    note: str = strawberry.field(description="The inspector's note for the customer; may be empty.")
+    photo_urls: list[str] = strawberry.field(description="Photos taken (absolute http(s) URLs).")
+    created_at: datetime = strawberry.field(description="When it was recorded (ISO 8601 with offset).")
 
     @classmethod
     def of(cls, row: QcInspection) -> QcInspectionResult:
@@ -123,28 +170,28 @@ class QcInspectionResult:
 
 @strawberry.type(description="Who makes a garment, as the brand and the customer see it.")
 class ProductionTailor:
-    id: relay.GlobalID
-    display_name: str
+    id: relay.GlobalID = strawberry.field(description="The Tailor's global ID.")
+    display_name: str = strawberry.field(description="The tailor's or workshop's public name.")
 
 
 @strawberry.type(description="A body measurement the garment is cut to, in centimetres.")
 class ProductionMeasurement:
-    code: str
-    cm: str
+    code: str = strawberry.field(description="The measurement's code (e.g. `LINGKAR_BADAN`).")
+    cm: str = strawberry.field(description="The value in centimetres, as a decimal string (e.g. `96.50`).")
 
 
 @strawberry.type(description="A chosen option: the group's code, the values' codes, or the text (embroidery).")
 class ProductionOption:
-    group: str
-    values: list[str]
-    text: str
+    group: str = strawberry.field(description="The option group's code (e.g. `COLLAR`).")
+    values: list[str] = strawberry.field(description="The chosen values' codes; empty for a text option.")
+    text: str = strawberry.field(description="The text to embroider or print; empty otherwise.")
 
 
 @strawberry.type(description="The cloth a garment is cut from, and how much of it.")
 class ProductionFabric:
-    sku: str
-    name: str
-    metres: str
+    sku: str = strawberry.field(description="The fabric's SKU.")
+    name: str = strawberry.field(description="The fabric's name.")
+    metres: str = strawberry.field(description="Metres reserved for this garment, as a decimal string.")
 
 
 @strawberry.type(
@@ -153,27 +200,41 @@ class ProductionFabric:
 )
 class ProductionJob(relay.Node):
     id: relay.NodeID[int]
-    stage: ProductionStage  # type: ignore[valid-type]
+    stage: ProductionStage = strawberry.field(description="Where the making stands now.")  # type: ignore[valid-type]
     garment: str = strawberry.field(description="The product's name, with the garment's number on a line of several.")
-    garment_type: str
-    garment_index: int
-    ready_by: date | None
-    order_number: int
-    order_line_id: relay.GlobalID
-    tailor: ProductionTailor | None
-    assigned_at: datetime | None
-    fabric: ProductionFabric | None
-    size_band: str
-    measurements: list[ProductionMeasurement]
-    options: list[ProductionOption]
+    garment_type: str = strawberry.field(description="The garment type's code (e.g. `GAMIS`).")
+    garment_index: int = strawberry.field(
+        description="Which garment of its order line it is (1 to the line's quantity)."
+    )
+    ready_by: date | None = strawberry.field(
+        description="The date promised to the customer (ISO 8601 date); null when none was quoted."
+    )
+    order_number: int = strawberry.field(description="The number of the order it belongs to.")
+    order_line_id: relay.GlobalID = strawberry.field(description="The OrderLine's global ID.")
+    tailor: ProductionTailor | None = strawberry.field(description="The tailor it is assigned to; null while QUEUED.")
+    assigned_at: datetime | None = strawberry.field(
+        description="When it was assigned (ISO 8601 with offset); null while unassigned."
+    )
+    fabric: ProductionFabric | None = strawberry.field(
+        description="The fabric to cut it from; null when the order line has none."
+    )
+    size_band: str = strawberry.field(description="The size band of its measurements (e.g. `M`); may be empty.")
+    measurements: list[ProductionMeasurement] = strawberry.field(description="The body measurements to cut it to.")
+    options: list[ProductionOption] = strawberry.field(description="The options the customer chose.")
     remake_of: relay.GlobalID | None = strawberry.field(description="The job this one makes again.")
-    remake_cause: RemakeCauseEnum | None  # type: ignore[valid-type]
+    remake_cause: RemakeCauseEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why this job remakes another; null for a first make."
+    )
     next_stages: list[ProductionStage] = strawberry.field(  # type: ignore[valid-type]
         description="Where the viewer may move it (assignment and QC included)."
     )
-    history: list[ProductionJobStep]
-    inspections: list[QcInspectionResult]
-    created_at: datetime
+    history: list[ProductionJobStep] = strawberry.field(
+        description="Every step so far, oldest first; internal notes for brand staff only."
+    )
+    inspections: list[QcInspectionResult] = strawberry.field(description="Quality inspections so far, oldest first.")
+    created_at: datetime = strawberry.field(
+        description="When the job was made, as its order was placed (ISO 8601 with offset)."
+    )
 
     @classmethod
     async def resolve_nodes(
@@ -275,20 +336,22 @@ def _tailor(row: JobModel) -> ProductionTailor | None:
 
 @strawberry.type(description="A step of a garment's making, as its customer sees it.")
 class OrderProductionStep:
-    stage: ProductionStage  # type: ignore[valid-type]
-    at: datetime
-    note: str
+    stage: ProductionStage = strawberry.field(description="The stage the garment reached.")  # type: ignore[valid-type]
+    at: datetime = strawberry.field(description="When (ISO 8601 with offset).")
+    note: str = strawberry.field(description="What the tailor or brand said at this step; may be empty.")
 
 
 @strawberry.type(description="A made-to-measure garment of the order, and how its making goes.")
 class OrderProductionJob:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The ProductionJob's global ID.")
     garment: str = strawberry.field(description="The product's name, with the garment's number on a line of several.")
-    garment_type: str
-    stage: ProductionStage  # type: ignore[valid-type]
-    ready_by: date | None
+    garment_type: str = strawberry.field(description="The garment type's code (e.g. `GAMIS`).")
+    stage: ProductionStage = strawberry.field(description="Where the making stands now.")  # type: ignore[valid-type]
+    ready_by: date | None = strawberry.field(
+        description="The date promised (ISO 8601 date); null when none was quoted."
+    )
     tailor: ProductionTailor | None = strawberry.field(description="Who makes it (their display name only).")
-    history: list[OrderProductionStep]
+    history: list[OrderProductionStep] = strawberry.field(description="Every step so far, oldest first.")
 
 
 async def _jobs_by_order(order_ids: Iterable[int]) -> dict[int, list[OrderProductionJob]]:
@@ -334,64 +397,98 @@ class ProductionJobFilter:
     stage: list[ProductionStage] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Any of these stages."
     )
-    tailor_id: relay.GlobalID | None = None
-    order_number: int | None = None
+    tailor_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Only jobs of this Tailor (its global ID)."
+    )
+    order_number: int | None = strawberry.field(
+        default=None, description="Only the jobs of this order (a positive number; INVALID_FILTER otherwise)."
+    )
     garment_type: str | None = strawberry.field(default=None, description="A garment type code, e.g. GAMIS.")
 
 
 @strawberry.input(description="Any of these stages.")
 class MyJobsFilter:
-    stage: list[ProductionStage] | None = None  # type: ignore[valid-type]
+    stage: list[ProductionStage] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only jobs in any of these stages."
+    )
 
 
 @strawberry.input(description="A move of a job to its next stage, with what to record.")
 class ProductionJobAdvanceInput:
-    to: ProductionStage  # type: ignore[valid-type]
+    to: ProductionStage = strawberry.field(  # type: ignore[valid-type]
+        description=(
+            "The stage to move to; one not next from the current stage: INVALID_TRANSITION; one your "
+            "role may not move it to: TRANSITION_NOT_ALLOWED."
+        )
+    )
     note: str = strawberry.field(default="", description="Visible to the customer.")
     internal_note: str = strawberry.field(default="", description="Visible to brand staff only.")
     photo_urls: list[str] = strawberry.field(default_factory=list, description="Up to 10 http(s) URLs.")
 
 
-@strawberry.input
+@strawberry.input(description="One checklist item checked.")
 class QcChecklistInput:
     item: str = strawberry.field(description="A code, e.g. SEAMS, MEASUREMENTS, FINISHING.")
-    passed: bool
-    note: str = ""
+    passed: bool = strawberry.field(
+        description=(
+            "Whether the garment passed it; a failed item fails the inspection (QC_INCONSISTENT with `passed: true`)."
+        )
+    )
+    note: str = strawberry.field(default="", description="A remark, at most 500 characters.")
 
 
-@strawberry.input
+@strawberry.input(description="A defect found; its code is letters, digits and _ up to 40 (INVALID_CODE).")
 class QcDefectInput:
     code: str = strawberry.field(description="A code, e.g. UNEVEN_HEM, WRONG_SLEEVE_LENGTH.")
-    severity: DefectSeverityEnum  # type: ignore[valid-type]
-    note: str = ""
+    severity: DefectSeverityEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How bad it is; a MAJOR or CRITICAL defect fails the inspection."
+    )
+    note: str = strawberry.field(default="", description="A remark, at most 500 characters.")
 
 
 @strawberry.input(description="An inspection: a pass makes the garment READY; a fail needs an outcome.")
 class ProductionJobReportQcInput:
-    passed: bool
-    checklist: list[QcChecklistInput] = strawberry.field(default_factory=list)
-    defects: list[QcDefectInput] = strawberry.field(default_factory=list)
+    passed: bool = strawberry.field(description="Whether the garment passed.")
+    checklist: list[QcChecklistInput] = strawberry.field(
+        default_factory=list, description="The items checked, each once (DUPLICATE), at most 50 (TOO_MANY)."
+    )
+    defects: list[QcDefectInput] = strawberry.field(
+        default_factory=list,
+        description=("The defects found, at most 50; a fail needs a defect or a failed item (QC_REASON_REQUIRED)."),
+    )
     outcome: QcOutcome | None = strawberry.field(default=None, description="For a fail: ALTERATION or REMAKE.")
     remake_cause: RemakeCauseEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Required with REMAKE."
     )
     note: str = strawberry.field(default="", description="Visible to the customer.")
     internal_note: str = strawberry.field(default="", description="Visible to brand staff only.")
-    photo_urls: list[str] = strawberry.field(default_factory=list)
+    photo_urls: list[str] = strawberry.field(default_factory=list, description="Up to 10 http(s) URLs of photos.")
 
 
-@strawberry.type
+@strawberry.type(description="The job after the change, or the errors and no change.")
 class ProductionJobPayload:
-    job: ProductionJob | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    job: ProductionJob | None = strawberry.field(default=None, description="The job; null when refused.")
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The inspected job, the inspection and any remake, or the errors and no change.")
 class ProductionJobReportQcPayload:
-    job: ProductionJob | None = None
-    inspection: QcInspectionResult | None = None
+    job: ProductionJob | None = strawberry.field(
+        default=None, description="The inspected job (READY, ALTERATION or REMADE); null when refused."
+    )
+    inspection: QcInspectionResult | None = strawberry.field(
+        default=None, description="The inspection recorded; null when refused."
+    )
     remake: ProductionJob | None = strawberry.field(default=None, description="The new job, after a REMAKE.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why it was refused (QC_INCONSISTENT, OUTCOME_REQUIRED, QC_REASON_REQUIRED, "
+            "REMAKE_CAUSE_REQUIRED, INVALID_TRANSITION, FABRIC_OUT_OF_STOCK); empty on success."
+        ),
+    )
 
 
 async def _run(info: Info, operation: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
@@ -431,10 +528,12 @@ class ProductionQuery:
     async def production_jobs(
         self,
         info: Info,
-        filter: ProductionJobFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        brand: str | None = None,
+        filter: Annotated[
+            ProductionJobFilter | None, strawberry.argument(description="Conditions the jobs must all meet.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        brand: BrandSlug = None,
     ) -> Connection[ProductionJob]:
         actor = await info.context.actor()
         found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_ORDERS)
@@ -450,7 +549,11 @@ class ProductionQuery:
 
     @strawberry.field(**guard("The signed-in tailor's jobs, newest first.", TAILOR))
     async def my_jobs(
-        self, info: Info, filter: MyJobsFilter | None = None, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        filter: Annotated[MyJobsFilter | None, strawberry.argument(description="Only jobs in these stages.")] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[ProductionJob]:
         actor = await info.context.actor()
         queryset = jobs.tailor_jobs(actor, stages_in=filter.stage if filter else None)
@@ -467,7 +570,33 @@ class ProductionMutation:
         )
     )
     async def production_job_assign(
-        self, info: Info, job_id: relay.GlobalID, tailor_id: relay.GlobalID, note: str = "", internal_note: str = ""
+        self,
+        info: Info,
+        job_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The ProductionJob's global ID; one you may not see (or none) is refused with NOT_FOUND. "
+                    "Not QUEUED: INVALID_TRANSITION; its order not paid: ORDER_NOT_IN_PRODUCTION."
+                )
+            ),
+        ],
+        tailor_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Tailor's global ID: approved (TAILOR_NOT_APPROVED), certified today "
+                    "(TAILOR_NOT_CERTIFIED), making this garment type (TAILOR_GARMENT_TYPE), with a free "
+                    "place (TAILOR_AT_CAPACITY); none: NOT_FOUND."
+                )
+            ),
+        ],
+        note: Annotated[
+            str, strawberry.argument(description="A note for the customer's view of the step; at most 2000 characters.")
+        ] = "",
+        internal_note: Annotated[
+            str, strawberry.argument(description="A note for brand staff only; at most 2000 characters.")
+        ] = "",
     ) -> ProductionJobPayload:
         actor = await info.context.actor()
         job, errors = await _run(
@@ -493,7 +622,20 @@ class ProductionMutation:
         )
     )
     async def production_job_advance(
-        self, info: Info, job_id: relay.GlobalID, input: ProductionJobAdvanceInput
+        self,
+        info: Info,
+        job_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The ProductionJob's global ID; one you may not see (or none) is refused with NOT_FOUND. "
+                    "Moved meanwhile by someone else: JOB_CHANGED."
+                )
+            ),
+        ],
+        input: Annotated[
+            ProductionJobAdvanceInput, strawberry.argument(description="The stage to move to and what to record.")
+        ],
     ) -> ProductionJobPayload:
         actor = await info.context.actor()
         job, errors = await _run(
@@ -518,7 +660,18 @@ class ProductionMutation:
         )
     )
     async def production_job_report_qc(
-        self, info: Info, job_id: relay.GlobalID, input: ProductionJobReportQcInput
+        self,
+        info: Info,
+        job_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The ProductionJob's global ID; one you may not see (or none) is refused with NOT_FOUND. "
+                    "Not in QUALITY_CHECK: INVALID_TRANSITION."
+                )
+            ),
+        ],
+        input: Annotated[ProductionJobReportQcInput, strawberry.argument(description="The inspection.")],
     ) -> ProductionJobReportQcPayload:
         actor = await info.context.actor()
         verdict = qc.Report(

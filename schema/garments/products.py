@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -15,12 +16,13 @@ from core.catalog.models import Product as ProductModel
 from core.checkout import services as checkout_services
 from core.garments import products, quote
 from core.garments.models import OptionKind
+from schema.actors.storefront import StorefrontSlug
 from schema.catalog.management import MANAGE_PRODUCTS, ProductPayload
 from schema.catalog.management_types import render_product
 from schema.checkout import CheckoutPayload, _payload, _who
 from schema.errors import UserError, attempt
 from schema.garments.custom_garment import CustomGarment, OptionKindEnum
-from schema.locale import locale_for
+from schema.locale import Currency, locale_for
 from schema.permissions import PUBLIC, guard
 from schema.relay import decode_id
 
@@ -29,15 +31,32 @@ from schema.relay import decode_id
 
 @strawberry.input(description="A choice in one option group: `values` (codes) or, for a TEXT group, `text`.")
 class CustomGarmentOptionInput:
-    group: str
-    values: list[str] = strawberry.field(default_factory=list)
-    text: str = ""
+    group: str = strawberry.field(
+        description=(
+            "The option group's code (`MadeToMeasureOptionGroup.code`); unknown: UNKNOWN_OPTION; "
+            "chosen twice: DUPLICATE_OPTION."
+        )
+    )
+    values: list[str] = strawberry.field(
+        default_factory=list,
+        description=(
+            "For SINGLE (exactly one) and MULTIPLE groups: value codes (UNKNOWN_OPTION_VALUE, "
+            "TOO_MANY_VALUES, INVALID_OPTION for a TEXT group)."
+        ),
+    )
+    text: str = strawberry.field(
+        default="", description="For a TEXT group: the text, at most the group's `maxLength` (TEXT_TOO_LONG)."
+    )
 
 
 @strawberry.input(description="A body measurement, in `unit`.")
 class CustomGarmentMeasurementInput:
-    code: str
-    value: Decimal
+    code: str = strawberry.field(description="The measurement's code (`MadeToMeasureMeasurementField.code`, any case).")
+    value: Decimal = strawberry.field(
+        description=(
+            "The value in the input's `unit` (a Decimal string); outside the field's range: MEASUREMENT_OUT_OF_RANGE."
+        )
+    )
 
 
 @strawberry.input(
@@ -45,13 +64,38 @@ class CustomGarmentMeasurementInput:
     "saved measurement profile or the measurements themselves."
 )
 class CustomGarmentInput:
-    product_id: relay.GlobalID
-    fabric_id: relay.GlobalID
-    options: list[CustomGarmentOptionInput] = strawberry.field(default_factory=list)
-    measurement_profile_id: relay.GlobalID | None = None
-    measurements: list[CustomGarmentMeasurementInput] | None = None
+    product_id: relay.GlobalID = strawberry.field(
+        description="The made-to-measure Product's global ID (NOT_FOUND, PRODUCT_NOT_MADE_TO_MEASURE)."
+    )
+    fabric_id: relay.GlobalID = strawberry.field(
+        description=(
+            "One of the product's fabrics (`MadeToMeasureConfig.fabrics`): FABRIC_NOT_ALLOWED "
+            "otherwise (or when not cut in this size band), FABRIC_NOT_AVAILABLE when withdrawn."
+        )
+    )
+    options: list[CustomGarmentOptionInput] = strawberry.field(
+        default_factory=list, description="A choice per option group; every required group (OPTION_REQUIRED)."
+    )
+    measurement_profile_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description=(
+            "One of the signed-in customer's MeasurementProfiles for this garment type "
+            "(PROFILE_NOT_FOUND, PROFILE_GARMENT_MISMATCH); its current version is used. Give this or"
+            " `measurements`, not both (MEASUREMENTS_REQUIRED)."
+        ),
+    )
+    measurements: list[CustomGarmentMeasurementInput] | None = strawberry.field(
+        default=None,
+        description=(
+            "The measurements themselves, instead of a profile (the way for a guest); every required "
+            "one (MEASUREMENT_REQUIRED)."
+        ),
+    )
     unit: str = strawberry.field(default="CM", description="CM or INCH, for `measurements`.")
-    quantity: int = 1
+    quantity: int = strawberry.field(
+        default=1,
+        description=("How many garments, 1 up to the maximum per checkout line (50 by default; INVALID_QUANTITY)."),
+    )
 
 
 def request_of(input: CustomGarmentInput) -> quote.GarmentRequest:
@@ -68,73 +112,126 @@ def request_of(input: CustomGarmentInput) -> quote.GarmentRequest:
     )
 
 
-@strawberry.type
+@strawberry.type(description="The priced garment, or why it cannot be made.")
 class CustomGarmentQuotePayload:
-    quote: CustomGarment | None
-    errors: list[UserError]
+    quote: CustomGarment | None = strawberry.field(
+        description="The garment with its price breakdown and ready-by date; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        description=("Every problem with the configuration at once (each naming its input field); empty on success.")
+    )
 
 
 @strawberry.input(description="A price in one of the brand's currencies.")
 class MadeToMeasurePriceInput:
-    currency: str
-    amount: Decimal
+    currency: str = strawberry.field(
+        description=(
+            "One of the brand's enabled currencies (ISO 4217; CURRENCY_NOT_ENABLED), each once (DUPLICATE_CURRENCY)."
+        )
+    )
+    amount: Decimal = strawberry.field(
+        description="0 or more, in at most the currency's minor units (a Decimal string; INVALID_AMOUNT)."
+    )
 
 
 @strawberry.input(description="One size band; leave `maxCm` out for the last, open-ended band.")
 class MadeToMeasureSizeBandInput:
-    code: str
-    max_cm: Decimal | None = None
+    code: str = strawberry.field(
+        description=("Capital letters, digits and underscores, unique among the bands (INVALID_CODE), e.g. `M`.")
+    )
+    max_cm: Decimal | None = strawberry.field(
+        default=None,
+        description=(
+            "The largest `sizeBandField` measurement in the band, in centimetres, above the band "
+            "before (INVALID_SIZE_BAND)."
+        ),
+    )
 
 
 @strawberry.input(description="A text in one language.")
 class MadeToMeasureNameInput:
-    language: str
-    text: str
+    language: str = strawberry.field(
+        description="The language's code (`id`, `en`, `ms`, `tr` or `ar`; INVALID_LANGUAGE)."
+    )
+    text: str = strawberry.field(description="The text, at most 100 characters (TOO_LONG).")
 
 
-@strawberry.input
+@strawberry.input(description="One value of an option group.")
 class MadeToMeasureOptionValueInput:
-    code: str
-    names: list[MadeToMeasureNameInput] = strawberry.field(default_factory=list)
+    code: str = strawberry.field(
+        description=("Capital letters, digits and underscores, unique in the group (INVALID_CODE, DUPLICATE_CODE).")
+    )
+    names: list[MadeToMeasureNameInput] = strawberry.field(default_factory=list, description="Its name per language.")
     surcharges: list[MadeToMeasurePriceInput] = strawberry.field(
         default_factory=list, description="None: free. Otherwise one per currency it is sold in."
     )
 
 
-@strawberry.input
+@strawberry.input(description="A choice the shopper makes. At most 30 groups (TOO_MANY).")
 class MadeToMeasureOptionGroupInput:
-    code: str
-    kind: OptionKindEnum = OptionKind.SINGLE  # type: ignore[valid-type]
-    names: list[MadeToMeasureNameInput] = strawberry.field(default_factory=list)
-    required: bool = False
+    code: str = strawberry.field(
+        description="Capital letters, digits and underscores, unique among the groups (e.g. `COLLAR`)."
+    )
+    kind: OptionKindEnum = strawberry.field(  # type: ignore[valid-type]
+        default=OptionKind.SINGLE, description="How it is chosen (SINGLE by default)."
+    )
+    names: list[MadeToMeasureNameInput] = strawberry.field(default_factory=list, description="Its name per language.")
+    required: bool = strawberry.field(default=False, description="Whether every garment must choose in it.")
     max_length: int = strawberry.field(default=0, description="TEXT groups: 1–200 characters.")
     surcharges: list[MadeToMeasurePriceInput] = strawberry.field(
         default_factory=list, description="TEXT groups: charged when a text is given."
     )
-    values: list[MadeToMeasureOptionValueInput] = strawberry.field(default_factory=list)
+    values: list[MadeToMeasureOptionValueInput] = strawberry.field(
+        default_factory=list,
+        description="For SINGLE and MULTIPLE groups, 1–50 values (INVALID_OPTION_GROUP); none for TEXT.",
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Metres of a fabric one garment of a size band takes.")
 class MadeToMeasureConsumptionInput:
-    band: str
-    metres: Decimal
+    band: str = strawberry.field(
+        description="A size band's code of this configuration (INVALID_CONSUMPTION otherwise)."
+    )
+    metres: Decimal = strawberry.field(
+        description="Metres per garment, above 0 and at most 100, two decimals at most (a Decimal string)."
+    )
 
 
 @strawberry.input(description="A fabric the product may be cut from, with its metres for every size band.")
 class MadeToMeasureFabricInput:
-    fabric_id: relay.GlobalID
-    consumption: list[MadeToMeasureConsumptionInput]
+    fabric_id: relay.GlobalID = strawberry.field(
+        description="An ACTIVE Fabric's global ID (FABRIC_NOT_AVAILABLE), each once (DUPLICATE_FABRIC)."
+    )
+    consumption: list[MadeToMeasureConsumptionInput] = strawberry.field(
+        description="Metres for every size band of the product."
+    )
 
 
 @strawberry.input(description="A product's whole made-to-measure configuration; it replaces the one before.")
 class ProductMadeToMeasureInput:
     garment_type: str = strawberry.field(description="A garment type code (built-in or the brand's own).")
-    base_prices: list[MadeToMeasurePriceInput]
-    size_bands: list[MadeToMeasureSizeBandInput]
-    size_band_field: str = ""
-    production_days: int = 14
-    option_groups: list[MadeToMeasureOptionGroupInput] = strawberry.field(default_factory=list)
-    fabrics: list[MadeToMeasureFabricInput] = strawberry.field(default_factory=list)
+    base_prices: list[MadeToMeasurePriceInput] = strawberry.field(
+        description="The making price per garment, at least one of the brand's currencies (REQUIRED)."
+    )
+    size_bands: list[MadeToMeasureSizeBandInput] = strawberry.field(
+        description="1–20 bands in rising order of `maxCm`, the last open-ended."
+    )
+    size_band_field: str = strawberry.field(
+        default="",
+        description=(
+            "The code of the garment type's measurement that picks the band (e.g. `LINGKAR_BADAN`; "
+            "REQUIRED, UNKNOWN_MEASUREMENT)."
+        ),
+    )
+    production_days: int = strawberry.field(
+        default=14, description="Days the making takes once started, 1–365 (INVALID_PRODUCTION_DAYS)."
+    )
+    option_groups: list[MadeToMeasureOptionGroupInput] = strawberry.field(
+        default_factory=list, description="The choices the shopper makes, in display order."
+    )
+    fabrics: list[MadeToMeasureFabricInput] = strawberry.field(
+        default_factory=list, description="Up to 100 fabrics the product may be cut from (TOO_MANY), in display order."
+    )
 
 
 def _prices(items: list[MadeToMeasurePriceInput]) -> list[products.PriceInput]:
@@ -192,9 +289,9 @@ class MadeToMeasureQuery:
     async def custom_garment_quote(
         self,
         info: Info,
-        input: CustomGarmentInput,
-        currency: str | None = None,
-        storefront: str | None = None,
+        input: Annotated[CustomGarmentInput, strawberry.argument(description="The configured garment.")],
+        currency: Currency = None,
+        storefront: StorefrontSlug = None,
     ) -> CustomGarmentQuotePayload:
         actor, brand = await _who(info, storefront)
         limits = info.context.settings.checkout
@@ -220,7 +317,18 @@ class MadeToMeasureMutation:
         )
     )
     async def product_made_to_measure_set(
-        self, info: Info, product_id: relay.GlobalID, input: ProductMadeToMeasureInput
+        self,
+        info: Info,
+        product_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Product's global ID; one of a brand you may not manage (or none) is refused with "
+                    "FORBIDDEN. One not flagged made-to-measure: PRODUCT_NOT_MADE_TO_MEASURE."
+                )
+            ),
+        ],
+        input: Annotated[ProductMadeToMeasureInput, strawberry.argument(description="The whole configuration.")],
     ) -> ProductPayload:
         actor = await info.context.actor()
 
@@ -241,7 +349,28 @@ class MadeToMeasureMutation:
         )
     )
     async def checkout_custom_garment_add(
-        self, info: Info, token: str, input: CustomGarmentInput, storefront: str | None = None
+        self,
+        info: Info,
+        token: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
+                    "expired: CHECKOUT_EXPIRED."
+                )
+            ),
+        ],
+        input: Annotated[
+            CustomGarmentInput,
+            strawberry.argument(
+                description=(
+                    "The configured garment, checked as `customGarmentQuote` checks it; also INVALID_QUANTITY"
+                    " and TOO_MANY_LINES for the checkout, and FABRIC_OUT_OF_STOCK when the supplier has too "
+                    "few metres on hand for the checkout's garments."
+                )
+            ),
+        ],
+        storefront: StorefrontSlug = None,
     ) -> CheckoutPayload:
         actor, brand = await _who(info, storefront)
         limits, host = info.context.settings.checkout, info.context.host

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -29,11 +29,12 @@ from core.orders.models import Shipment as ShipmentModel
 from core.outbox import after_commit
 from core.pagination import PageRequest, paginate
 from core.payments.models import Refund as RefundModel
+from schema.arguments import BrandSlug
 from schema.enums import OrderStatus
 from schema.errors import UserError, attempt
 from schema.orders.types import Order, OrderPayment, PaymentStatusEnum, Refund, Shipment, render_order, render_orders
 from schema.permissions import BrandPermission, guard
-from schema.relay import Connection, connection, decode_id
+from schema.relay import After, Connection, First, connection, decode_id
 
 MANAGE_ORDERS = BrandPermission(Permission.MANAGE_ORDERS)
 T = TypeVar("T")
@@ -41,8 +42,12 @@ T = TypeVar("T")
 
 @strawberry.input(description="A time range; either end may be left open.")
 class DateTimeRangeInput:
-    gte: datetime | None = None
-    lte: datetime | None = None
+    gte: datetime | None = strawberry.field(
+        default=None, description="From this moment on, inclusive (ISO 8601 with offset)."
+    )
+    lte: datetime | None = strawberry.field(
+        default=None, description="Up to this moment, inclusive (ISO 8601 with offset)."
+    )
 
 
 @strawberry.input(description="Every condition given must hold.")
@@ -50,63 +55,122 @@ class OrderFilterInput:
     status: list[OrderStatus] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Any of these statuses."
     )
-    payment_status: list[PaymentStatusEnum] | None = None  # type: ignore[valid-type]
+    payment_status: list[PaymentStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Any of these payment statuses."
+    )
     customer: str | None = strawberry.field(default=None, description="The customer's e-mail, exactly.")
-    created_at: DateTimeRangeInput | None = None
+    created_at: DateTimeRangeInput | None = strawberry.field(default=None, description="Placed within this range.")
     search: str | None = strawberry.field(default=None, description="An order number, or part of an e-mail.")
 
 
-@strawberry.input
+@strawberry.input(description="Units of one order line put in the parcel.")
 class ShipmentLineInput:
-    order_line_id: relay.GlobalID
-    quantity: int
+    order_line_id: relay.GlobalID = strawberry.field(
+        description="The `OrderLine.id`; not a line of this order, or listed twice: INVALID."
+    )
+    quantity: int = strawberry.field(
+        description="1 up to the units of the line not yet shipped, else INVALID_QUANTITY."
+    )
 
 
 @strawberry.input(description="A parcel: who carries it and which units of which lines are in it.")
 class ShipmentCreateInput:
-    carrier: str
-    tracking_number: str = ""
-    lines: list[ShipmentLineInput]
+    carrier: str = strawberry.field(
+        description=("Who carries the parcel (e.g. `JNE`); required (REQUIRED), at most 100 characters (INVALID).")
+    )
+    tracking_number: str = strawberry.field(
+        default="", description="The carrier's tracking number (resi); at most 100 characters."
+    )
+    lines: list[ShipmentLineInput] = strawberry.field(
+        description="What is in the parcel; at least one line (REQUIRED)."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Units of one order line to refund, at the line's price after discount, tax included.")
 class OrderRefundLineInput:
-    order_line_id: relay.GlobalID
-    quantity: int
+    order_line_id: relay.GlobalID = strawberry.field(
+        description="The `OrderLine.id`; not a line of this order, or listed twice: INVALID."
+    )
+    quantity: int = strawberry.field(
+        description="1 up to the units of the line not yet refunded, else INVALID_QUANTITY."
+    )
 
 
 @strawberry.input(description="Refund an `amount`, or `lines` (their price after discount, tax included).")
 class OrderRefundInput:
-    amount: Decimal | None = None
-    lines: list[OrderRefundLineInput] | None = None
-    reason: str = ""
+    amount: Decimal | None = strawberry.field(
+        default=None,
+        description=(
+            "An amount in the order's currency (a Decimal string, more than zero, at most the "
+            "currency's decimals); not with `lines` (INVALID)."
+        ),
+    )
+    lines: list[OrderRefundLineInput] | None = strawberry.field(
+        default=None, description="The lines to refund, instead of an `amount`."
+    )
+    reason: str = strawberry.field(
+        default="", description="Why, for the order's history and the customer; at most 2000 characters."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The order after the change, or the errors and no change.")
 class OrderPayload:
-    order: Order | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    order: Order | None = strawberry.field(
+        default=None, description="The order as it is now, with staff-only history; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the change was refused; empty on success."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The shipment made and its order.")
 class ShipmentCreatePayload:
-    shipment: Shipment | None = None
-    order: Order | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    shipment: Shipment | None = strawberry.field(default=None, description="The new shipment; null when refused.")
+    order: Order | None = strawberry.field(
+        default=None,
+        description=("The order with the shipment (its status PARTIALLY_SHIPPED or SHIPPED); null when refused."),
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing was shipped (REQUIRED, INVALID, INVALID_QUANTITY, INVALID_TRANSITION for an "
+            "order that cannot ship yet, ORDER_CHANGED when someone shipped it meanwhile); empty on "
+            "success."
+        ),
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The refund made and its order.")
 class OrderRefundPayload:
     refund: Refund | None = strawberry.field(default=None, description="FAILED when the gateway refused it.")
-    order: Order | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    order: Order | None = strawberry.field(
+        default=None, description="The order with the refund counted; null when refused."
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why nothing was refunded (INVALID, INVALID_QUANTITY, NOTHING_PAID, REFUND_EXCEEDS_PAID); empty on success."
+        ),
+    )
 
 
-@strawberry.type
+@strawberry.type(description="The payment confirmed and its order.")
 class PaymentMarkReceivedPayload:
-    payment: OrderPayment | None = None
-    order: Order | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    payment: OrderPayment | None = strawberry.field(
+        default=None, description="The payment, now SUCCEEDED; null when refused."
+    )
+    order: Order | None = strawberry.field(
+        default=None,
+        description="Its order, now paid (or, when the money came for a cancelled order, flagged for review so "
+        "staff refund it); null when refused.",
+    )
+    errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Why it was refused (NO_ORDER: the checkout never became an order; INVALID_STATE: not "
+            "awaiting money, or marked received meanwhile); empty on success."
+        ),
+    )
 
 
 async def _run(info: Info, operation: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
@@ -150,10 +214,13 @@ class OrderAdminQuery:
     async def orders(
         self,
         info: Info,
-        filter: OrderFilterInput | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        brand: str | None = None,
+        filter: Annotated[
+            OrderFilterInput | None,
+            strawberry.argument(description="Conditions the orders must all meet; none: all of the brand's orders."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        brand: BrandSlug = None,
     ) -> Connection[Order]:
         actor = await info.context.actor()
         found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_ORDERS)
@@ -173,11 +240,13 @@ class OrderAdminQuery:
 
 @strawberry.type(description="Someone who bought from the brand, with their orders there (and only there).")
 class BrandCustomer:
-    id: relay.GlobalID
-    email: str
-    full_name: str
-    orders_count: int
-    last_order_at: datetime | None
+    id: relay.GlobalID = strawberry.field(description="A global ID of type `Customer` for the account.")
+    email: str = strawberry.field(description="The account's e-mail address.")
+    full_name: str = strawberry.field(description="The name the customer gave; may be empty.")
+    orders_count: int = strawberry.field(description="How many orders the customer placed at this brand.")
+    last_order_at: datetime | None = strawberry.field(
+        description="When the customer last ordered at this brand (ISO 8601 with offset)."
+    )
 
 
 @strawberry.type
@@ -186,7 +255,7 @@ class CustomerQuery:
         **guard("Accounts that ordered from the brand, newest account first; no one else is visible.", MANAGE_ORDERS)
     )
     async def customers(
-        self, info: Info, first: int | None = None, after: str | None = None, brand: str | None = None
+        self, info: Info, first: First = None, after: After = None, brand: BrandSlug = None
     ) -> Connection[BrandCustomer]:
         actor = await info.context.actor()
         found = await brands.managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_ORDERS)
@@ -219,7 +288,22 @@ class OrderAdminMutation:
     @strawberry.mutation(
         **guard("Cancel an order that has not shipped: stock goes back, anything paid is refunded.", MANAGE_ORDERS)
     )
-    async def order_cancel(self, info: Info, id: relay.GlobalID, reason: str = "") -> OrderPayload:
+    async def order_cancel(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Order's global ID; an order of a brand you may not manage (or none) is refused with "
+                    "FORBIDDEN. A shipped or already cancelled order: INVALID_TRANSITION."
+                )
+            ),
+        ],
+        reason: Annotated[
+            str, strawberry.argument(description="Why, for the order's history; `Cancelled by staff.` when empty.")
+        ] = "",
+    ) -> OrderPayload:
         actor = await info.context.actor()
         order, errors = await _run(
             info, lambda: services.cancel(actor, decode_id(id, "Order"), host=info.context.host, reason=reason)
@@ -228,7 +312,20 @@ class OrderAdminMutation:
 
     @strawberry.mutation(**guard("Ship some or all of what is left of an order.", MANAGE_ORDERS))
     async def shipment_create(
-        self, info: Info, order_id: relay.GlobalID, input: ShipmentCreateInput
+        self,
+        info: Info,
+        order_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Order's global ID; an order of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[
+            ShipmentCreateInput,
+            strawberry.argument(description="The carrier, tracking number and the units in the parcel."),
+        ],
     ) -> ShipmentCreatePayload:
         actor = await info.context.actor()
 
@@ -259,7 +356,19 @@ class OrderAdminMutation:
         )
 
     @strawberry.mutation(**guard("The customer received a shipped order.", MANAGE_ORDERS))
-    async def order_mark_delivered(self, info: Info, id: relay.GlobalID) -> OrderPayload:
+    async def order_mark_delivered(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Order's global ID; an order of a brand you may not manage (or none) is refused with "
+                    "FORBIDDEN. Only a SHIPPED order can be delivered, else INVALID_TRANSITION."
+                )
+            ),
+        ],
+    ) -> OrderPayload:
         actor = await info.context.actor()
         order, errors = await _run(
             info, lambda: services.mark_delivered(actor, decode_id(id, "Order"), host=info.context.host)
@@ -274,7 +383,26 @@ class OrderAdminMutation:
         )
     )
     async def order_refund(
-        self, info: Info, id: relay.GlobalID, input: OrderRefundInput, idempotency_key: str | None = None
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Order's global ID; an order of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        input: Annotated[OrderRefundInput, strawberry.argument(description="An amount or lines to refund, and why.")],
+        idempotency_key: Annotated[
+            str | None,
+            strawberry.argument(
+                description=(
+                    "A key the client makes once per refund (1 to 100 characters, else INVALID): sent again, "
+                    "it returns the first refund instead of refunding twice."
+                )
+            ),
+        ] = None,
     ) -> OrderRefundPayload:
         actor = await info.context.actor()
 
@@ -302,7 +430,27 @@ class OrderAdminMutation:
         return OrderRefundPayload(refund=Refund.of(refund), order=await _order(refund.order_id))
 
     @strawberry.mutation(**guard("Add a note for the brand's staff to the order's history.", MANAGE_ORDERS))
-    async def order_note_add(self, info: Info, id: relay.GlobalID, message: str) -> OrderPayload:
+    async def order_note_add(
+        self,
+        info: Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The Order's global ID; an order of a brand you may not manage (or none) is refused with FORBIDDEN."
+                )
+            ),
+        ],
+        message: Annotated[
+            str,
+            strawberry.argument(
+                description=(
+                    "The note (plain text, trimmed); required (REQUIRED), at most 5000 characters (INVALID). "
+                    "The customer does not see it."
+                )
+            ),
+        ],
+    ) -> OrderPayload:
         actor = await info.context.actor()
         entry, errors = await _run(info, lambda: services.note_add(actor, decode_id(id, "Order"), message))
         return OrderPayload(order=await _order(entry.order_id if entry else None), errors=errors)
@@ -310,7 +458,19 @@ class OrderAdminMutation:
     @strawberry.mutation(
         **guard("Confirm a payment's money arrived (a bank transfer): the order becomes paid.", MANAGE_ORDERS)
     )
-    async def payment_mark_received(self, info: Info, payment_id: relay.GlobalID) -> PaymentMarkReceivedPayload:
+    async def payment_mark_received(
+        self,
+        info: Info,
+        payment_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "The `OrderPayment.id` of a payment awaiting money (PENDING, ACTION_REQUIRED, or "
+                    "CANCELLED when the transfer came after the order expired); another brand's: FORBIDDEN."
+                )
+            ),
+        ],
+    ) -> PaymentMarkReceivedPayload:
         actor = await info.context.actor()
         payment, errors = await _run(
             info,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -27,36 +27,47 @@ from core.orders.models import ShipmentLine as ShipmentLineModel
 from core.pagination import PageRequest, paginate
 from core.payments.models import Payment as PaymentModel
 from core.payments.models import Refund as RefundModel
-from schema.enums import OrderStatus, PaymentState, RefundState
+from schema.actors.storefront import StorefrontSlug
+from schema.enums import OrderStatus, PaymentState, RefundState, described_enum
 from schema.garments.custom_garment import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
 from schema.garments.production import OrderProductionJob, order_jobs
 from schema.permissions import SIGNED_IN, guard
-from schema.relay import Connection, connection
+from schema.relay import After, Connection, First, connection
 from schema.scalars import Money
 
-PaymentStatusEnum = strawberry.enum(PaymentStatus, name="PaymentStatus", description="Where an order's money is.")
+PaymentStatusEnum = described_enum(
+    PaymentStatus,
+    name="PaymentStatus",
+    description="Where an order's money is.",
+    values={
+        "PENDING": "Not (fully) paid yet: a bank transfer not yet received, or a card payment not yet confirmed.",
+        "PAID": "The total has been received.",
+        "PARTIALLY_REFUNDED": "Part of what was paid has been returned.",
+        "REFUNDED": "Everything paid has been returned.",
+    },
+)
 
 
 @strawberry.type(description="A price with and without tax.")
 class TaxedMoney:
-    gross: Money
-    net: Money
+    gross: Money = strawberry.field(description="The amount with tax included.")
+    net: Money = strawberry.field(description="The amount without tax.")
 
 
 @strawberry.type(
     description="An address as a checkout or order keeps it (a copy: later address-book edits do not change it)."
 )
 class PostalAddress:
-    first_name: str
-    last_name: str
-    company: str
-    street1: str
-    street2: str
-    city: str
-    province: str
-    postal_code: str
-    country: str
-    phone: str
+    first_name: str = strawberry.field(description="The recipient's first name.")
+    last_name: str = strawberry.field(description="The recipient's last name; may be empty.")
+    company: str = strawberry.field(description="The company, if any; may be empty.")
+    street1: str = strawberry.field(description="The street and number.")
+    street2: str = strawberry.field(description="More of the address (RT/RW, building, floor); may be empty.")
+    city: str = strawberry.field(description="The city or regency (kota/kabupaten).")
+    province: str = strawberry.field(description="The province or state; may be empty.")
+    postal_code: str = strawberry.field(description="The postal code; may be empty.")
+    country: str = strawberry.field(description="The country (ISO 3166-1 alpha-2, e.g. `ID`).")
+    phone: str = strawberry.field(description="The phone number in E.164 form (`+62812…`); may be empty.")
 
     @classmethod
     def of(cls, value: dict[str, Any] | None) -> PostalAddress | None:
@@ -67,8 +78,14 @@ class PostalAddress:
 
 @strawberry.type(description="The measurement profile version a garment was ordered with.")
 class OrderLineMeasurementProfile:
-    id: relay.GlobalID
-    version: int
+    id: relay.GlobalID = strawberry.field(
+        description=(
+            "The MeasurementProfile's global ID (the profile may have changed since: `version` is the one used)."
+        )
+    )
+    version: int = strawberry.field(
+        description=("The profile's version the garment was ordered with (1 for the first, one more with each edit).")
+    )
 
 
 @strawberry.type(
@@ -76,17 +93,25 @@ class OrderLineMeasurementProfile:
     "profile, option or fabric changes do not touch it)."
 )
 class OrderLineCustomGarment:
-    garment_type: str
-    size_band: str
-    fabric: CustomGarmentFabric
+    garment_type: str = strawberry.field(description="The garment type's code (e.g. `KEMEJA`).")
+    size_band: str = strawberry.field(
+        description=("The size band the measurements fall in, which priced the fabric (e.g. `M`, `XL`); may be empty.")
+    )
+    fabric: CustomGarmentFabric = strawberry.field(description="The fabric it is made of.")
     fabric_metres: Decimal = strawberry.field(description="Metres of fabric per garment.")
-    options: list[CustomGarmentOption]
-    measurements: list[CustomGarmentMeasurement]
+    options: list[CustomGarmentOption] = strawberry.field(
+        description="The options chosen (collar, sleeve, monogram text…)."
+    )
+    measurements: list[CustomGarmentMeasurement] = strawberry.field(
+        description="The body measurements it is made to, in centimetres."
+    )
     profile: OrderLineMeasurementProfile | None = strawberry.field(
         description="Null when the measurements were typed in at checkout."
     )
-    production_days: int
-    ready_by: date | None
+    production_days: int = strawberry.field(description="Working days the making was quoted to take.")
+    ready_by: date | None = strawberry.field(
+        description="The date it was promised to be ready by (ISO 8601 date); null when none was quoted."
+    )
 
     @classmethod
     def of(cls, snapshot: dict[str, Any] | None) -> OrderLineCustomGarment | None:
@@ -120,17 +145,26 @@ class OrderLineCustomGarment:
 
 @strawberry.type(description="A line as it was bought: names, SKU and prices are snapshots.")
 class OrderLine:
-    id: relay.GlobalID
-    product_name: str
-    variant_name: str
-    sku: str
-    quantity: int
-    quantity_shipped: int
-    quantity_refunded: int
-    unit_price: TaxedMoney
+    id: relay.GlobalID = strawberry.field(description="The line's global ID (e.g. for refunds and shipments by line).")
+    product_name: str = strawberry.field(description="The product's name when ordered.")
+    variant_name: str = strawberry.field(
+        description=(
+            "The variant when ordered: `size / colour` (e.g. `M / Hitam`), or `Made to measure / "
+            "<fabric> / <size band>`; may be empty."
+        )
+    )
+    sku: str = strawberry.field(description="The variant's SKU when ordered; may be empty.")
+    quantity: int = strawberry.field(description="Units ordered.")
+    quantity_shipped: int = strawberry.field(description="Units sent so far in shipments.")
+    quantity_refunded: int = strawberry.field(description="Units refunded so far.")
+    unit_price: TaxedMoney = strawberry.field(
+        description="The price of one unit when ordered, before any discount, with and without tax."
+    )
     total: Money = strawberry.field(description="Gross, after the line's share of any discount.")
-    tax: Money
-    tax_rate: Decimal
+    tax: Money = strawberry.field(description="The tax contained in `total`.")
+    tax_rate: Decimal = strawberry.field(
+        description="The tax rate applied, in percent (a Decimal string, `12` for 12%); 0 when untaxed."
+    )
     custom_garment: OrderLineCustomGarment | None = strawberry.field(
         description="The made-to-measure garment's configuration; null for a ready-made line."
     )
@@ -157,26 +191,34 @@ class OrderLine:
 
 @strawberry.type(description="A tax charged on the order, per rate.")
 class OrderTaxLine:
-    name: str
-    country: str
-    rate: Decimal
-    base: Money
-    amount: Money
+    name: str = strawberry.field(description="The tax's name (e.g. `PPN`).")
+    country: str = strawberry.field(description="The country whose tax it is (ISO 3166-1 alpha-2).")
+    rate: Decimal = strawberry.field(
+        description="The rate in percent (a Decimal string, `12` for 12%), applied to `base`."
+    )
+    base: Money = strawberry.field(
+        description=(
+            "The taxed base: the net amount, or the fraction of it the tax is levied on (PPN's DPP is 11/12 of it)."
+        )
+    )
+    amount: Money = strawberry.field(description="The tax at this rate over the lines and shipping.")
 
 
 @strawberry.type(description="Units of one order line in a shipment.")
 class ShipmentLine:
-    order_line_id: relay.GlobalID
-    quantity: int
+    order_line_id: relay.GlobalID = strawberry.field(description="The `OrderLine.id` these units belong to.")
+    quantity: int = strawberry.field(description="Units of that line in this parcel.")
 
 
 @strawberry.type(description="A parcel sent to the customer.")
 class Shipment:
-    id: relay.GlobalID
-    carrier: str
-    tracking_number: str
-    lines: list[ShipmentLine]
-    created_at: datetime
+    id: relay.GlobalID = strawberry.field(description="The shipment's global ID.")
+    carrier: str = strawberry.field(
+        description="Who carries the parcel (e.g. `JNE`), as staff entered it; may be empty."
+    )
+    tracking_number: str = strawberry.field(description="The carrier's tracking number (resi); may be empty.")
+    lines: list[ShipmentLine] = strawberry.field(description="What is in the parcel.")
+    created_at: datetime = strawberry.field(description="When it was sent (ISO 8601 with offset).")
 
     @classmethod
     def of(cls, row: ShipmentModel, lines: Sequence[ShipmentLineModel]) -> Shipment:
@@ -195,14 +237,21 @@ class Shipment:
 @strawberry.type(description="A payment of the order, through one gateway.")
 class OrderPayment:
     id: relay.GlobalID = strawberry.field(description="Pass to `paymentMarkReceived` (bank transfers).")
-    gateway: str
+    gateway: str = strawberry.field(description="The gateway's id (e.g. `bank_transfer`, `stripe`).")
     state: PaymentState = strawberry.field(description="Where this payment attempt is.")  # type: ignore[valid-type]
-    amount: Money
-    refunded: Money
-    psp_reference: str | None
+    amount: Money = strawberry.field(description="What was asked for.")
+    refunded: Money = strawberry.field(description="What has been returned of it so far; 0 when nothing.")
+    psp_reference: str | None = strawberry.field(
+        description="The gateway's own reference for the payment; null until it gives one."
+    )
     action: JSON | None = strawberry.field(description="What the customer does next, e.g. transfer instructions.")
-    expires_at: datetime | None
-    created_at: datetime
+    expires_at: datetime | None = strawberry.field(
+        description=(
+            "When the gateway stops accepting it (e.g. a bank transfer's deadline; ISO 8601 with "
+            "offset); null if it does not expire."
+        )
+    )
+    created_at: datetime = strawberry.field(description="When the payment was started (ISO 8601 with offset).")
 
     @classmethod
     def of(cls, row: PaymentModel) -> OrderPayment:
@@ -221,12 +270,12 @@ class OrderPayment:
 
 @strawberry.type(description="Money returned to the customer.")
 class Refund:
-    id: relay.GlobalID
-    amount: Money
+    id: relay.GlobalID = strawberry.field(description="The refund's global ID.")
+    amount: Money = strawberry.field(description="What is returned, in the order's currency.")
     state: RefundState = strawberry.field(description="Where the refund is at the gateway.")  # type: ignore[valid-type]
-    reason: str
+    reason: str = strawberry.field(description="Why, as staff wrote it; may be empty.")
     lines: JSON = strawberry.field(description='[{"orderLineId", "quantity"}] when refunded by lines.')
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When the refund was made (ISO 8601 with offset).")
 
     @classmethod
     def of(cls, row: RefundModel) -> Refund:
@@ -246,11 +295,21 @@ class Refund:
 @strawberry.type(description="One change to the order: who, when, from which state to which.")
 class OrderHistoryEntry:
     kind: str = strawberry.field(description="STATUS, PAYMENT_STATUS, PAYMENT, SHIPMENT, REFUND, NOTE, …")
-    from_state: str
-    to_state: str
+    from_state: str = strawberry.field(
+        description=(
+            "The state before the change (one of PENDING, PAID, PARTIALLY_REFUNDED, REFUNDED for "
+            "PAYMENT_STATUS entries, an order status for STATUS entries); empty for entries that are "
+            "not a change of state."
+        )
+    )
+    to_state: str = strawberry.field(
+        description="The state after the change; empty for entries that are not a change of state."
+    )
     actor: str = strawberry.field(description="user:<id>, app:<id> or SYSTEM.")
-    message: str
-    created_at: datetime
+    message: str = strawberry.field(
+        description="What happened, in words (a note, a tracking number, a refund reason); may be empty."
+    )
+    created_at: datetime = strawberry.field(description="When it happened (ISO 8601 with offset).")
 
     @classmethod
     def of(cls, row: OrderHistory) -> OrderHistoryEntry:
@@ -271,32 +330,48 @@ class Order(relay.Node):
     status: OrderStatus = strawberry.field(  # type: ignore[valid-type]
         description="Where the order's fulfilment is (`OrderStatus`; plugins may add states)."
     )
-    payment_status: PaymentStatusEnum  # type: ignore[valid-type]
-    email: str
-    currency: str
-    language: str
-    lines: list[OrderLine]
-    subtotal: Money
-    discount_total: Money
-    shipping_total: Money
-    tax_total: Money
-    total: Money
-    paid_total: Money
-    refunded_total: Money
-    voucher_code: str
-    tax_lines: list[OrderTaxLine]
-    shipping_address: PostalAddress | None
-    billing_address: PostalAddress | None
-    delivery_method_name: str
-    customer_note: str
-    shipments: list[Shipment]
-    payments: list[OrderPayment]
-    refunds: list[Refund]
-    history: list[OrderHistoryEntry]
+    payment_status: PaymentStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description=("Where the order's money is: PENDING until paid, then PAID, PARTIALLY_REFUNDED or REFUNDED.")
+    )
+    email: str = strawberry.field(description="Where order e-mails go.")
+    currency: str = strawberry.field(description="The currency of every amount of the order (ISO 4217).")
+    language: str = strawberry.field(description="The language the order was placed in (e.g. `id`, `en`).")
+    lines: list[OrderLine] = strawberry.field(description="What was bought, in the checkout's order.")
+    subtotal: Money = strawberry.field(description="The lines before discounts (gross).")
+    discount_total: Money = strawberry.field(description="The voucher's discount (gross); 0 without one.")
+    shipping_total: Money = strawberry.field(description="What shipping cost; 0 with free shipping.")
+    tax_total: Money = strawberry.field(description="The tax contained in `total`.")
+    total: Money = strawberry.field(description="What the customer pays: subtotal − discount + shipping.")
+    paid_total: Money = strawberry.field(description="What has been received so far.")
+    refunded_total: Money = strawberry.field(description="What has been returned so far.")
+    voucher_code: str = strawberry.field(description="The voucher code used; empty when none.")
+    tax_lines: list[OrderTaxLine] = strawberry.field(
+        description="The taxes charged, one per tax name, country and rate."
+    )
+    shipping_address: PostalAddress | None = strawberry.field(
+        description="Where the parcel goes (a copy taken at checkout)."
+    )
+    billing_address: PostalAddress | None = strawberry.field(
+        description="The billing address (a copy taken at checkout): the shipping address when the shopper gave none."
+    )
+    delivery_method_name: str = strawberry.field(
+        description="The delivery method chosen at checkout (e.g. `JNE Reguler`); empty if none."
+    )
+    customer_note: str = strawberry.field(description="The customer's note to the brand; may be empty.")
+    shipments: list[Shipment] = strawberry.field(description="Parcels sent so far, oldest first.")
+    payments: list[OrderPayment] = strawberry.field(description="Payments of the order, oldest first.")
+    refunds: list[Refund] = strawberry.field(description="Refunds made, oldest first.")
+    history: list[OrderHistoryEntry] = strawberry.field(
+        description=(
+            "What has happened to the order, oldest first; the customer does not see staff notes and review remarks."
+        )
+    )
     payment_due_at: datetime | None = strawberry.field(description="An unpaid order is cancelled after this.")
     needs_review: bool = strawberry.field(description="A payment did not match: staff look before shipping.")
-    review_reason: str
-    created_at: datetime
+    review_reason: str = strawberry.field(
+        description="Why the order needs review; empty for the customer and when it does not."
+    )
+    created_at: datetime = strawberry.field(description="When the order was placed (ISO 8601 with offset).")
 
     @strawberry.field(
         description="Its made-to-measure garments and how their making goes (stage, ready date, the steps so far)."
@@ -377,7 +452,18 @@ async def render_order(row: OrderModel | None, *, staff: bool = False) -> Order 
 
 
 async def account_orders(
-    root: Any, info: Info, first: int | None = None, after: str | None = None, storefront: str | None = None
+    root: Any,
+    info: Info,
+    first: First = None,
+    after: After = None,
+    storefront: Annotated[
+        str | None,
+        strawberry.argument(
+            description=(
+                "Only the orders at this brand (a slug); all the account's orders, at every brand, when not given."
+            )
+        ),
+    ] = None,
 ) -> Connection[Order]:
     """The signed-in account's orders, newest first; `storefront` narrows them to one brand."""
     actor = await info.context.actor()
@@ -404,7 +490,12 @@ class OrderQuery:
             SIGNED_IN,
         )
     )
-    async def order(self, info: Info, number: int, storefront: str | None = None) -> Order | None:
+    async def order(
+        self,
+        info: Info,
+        number: Annotated[int, strawberry.argument(description="The order's `number` at this storefront.")],
+        storefront: StorefrontSlug = None,
+    ) -> Order | None:
         actor = await info.context.actor()
         brand = await info.context.storefront(storefront)
         return await render_order(await queries.visible_order(actor, brand.id, number))

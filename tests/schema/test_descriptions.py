@@ -16,12 +16,18 @@ from core.settings import load_settings
 from schema import build_schema
 
 DESCRIBED = (
-    "schema.actors.addresses",
-    "schema.actors.brands",
-    "schema.actors.suppliers",
-    "schema.actors.tailors",
+    "schema.actors",
     "schema.auth",
     "schema.brand_plugins",
+    "schema.catalog",
+    "schema.checkout",
+    "schema.enums",
+    "schema.garments",
+    "schema.locale",
+    "schema.orders",
+    "schema.relay",
+    "schema.taxes",
+    "schema.vouchers",
     "schema.webhooks",
     "plugins.product_feed",
     "plugins.shipping_rates",
