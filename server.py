@@ -8,7 +8,7 @@ python server.py seed-demo
 python server.py documents add|list [FILE.graphql ...] [--manifest FILE]
 python server.py events [--failed] [--redeliver ID ...]
 python server.py jobs [--status S] [--task NAME] [--cancel ID ...] [--retry ID ...]
-python server.py export-schema [--output schema.graphql]
+python server.py export-schema [--output schema.graphql] [--installed]
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ from core.jobs import schema as job_schema
 from core.jobs import worker as job_worker
 from core.jobs.queue import build_app as build_job_app
 from core.jobs.queue import is_postgres
-from core.plugins import PluginError, PluginHost, load_plugins
+from core.plugins import PluginError, PluginHost, discover, load_plugins
 from core.ratelimits import LimitClass, RateLimits, address_key
 from core.settings import Settings, SettingsError, load_settings
 from schema import build_schema, documents
@@ -305,6 +305,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     jobs.add_argument("--limit", type=int, default=100, help="at most this many lines (default 100)")
     export = commands.add_parser("export-schema", help="write the GraphQL SDL of the live schema")
     export.add_argument("--output", default="schema.graphql", help="file to write ('-' for stdout)")
+    export.add_argument(
+        "--installed",
+        action="store_true",
+        help="the schema of the plugins enabled here, third-party ones included (default: Lini's built-ins only, "
+        "which is what the committed schema.graphql holds)",
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -486,7 +492,7 @@ def _jobs(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
-    sdl = export_sdl(settings)
+    sdl = export_sdl(settings if args.installed else builtin_settings(settings))
     if args.output == "-":
         sys.stdout.write(sdl)
     else:
@@ -497,6 +503,14 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
 
 def export_sdl(settings: Settings) -> str:
     return build_schema(load_plugins(settings)).as_str() + "\n"
+
+
+def builtin_settings(settings: Settings) -> Settings:
+    """`settings` with exactly Lini's own plugins (those under `plugins/`) enabled: the committed schema.graphql is
+    the API every Lini has, so neither a third-party plugin installed in a developer's environment nor a
+    built-in one switched off in their settings.toml may change it."""
+    names = [name for name, entry in discover().items() if entry.value.startswith("plugins.")]
+    return settings.model_copy(update={"plugins": settings.plugins.model_copy(update={"enabled": names})})
 
 
 COMMANDS = {
