@@ -56,7 +56,7 @@ from core.jobs.queue import is_postgres
 from core.plugins import PluginError, PluginHost, discover, load_plugins
 from core.ratelimits import LimitClass, RateLimits, address_key
 from core.settings import Settings, SettingsError, load_settings
-from schema import build_schema, documents
+from schema import build_schema, documents, graphiql
 from schema.context import LiniContext, rate_limit_key
 from schema.rate_limits import error_body
 from schema.request_body import RequestRefused
@@ -64,13 +64,14 @@ from schema.request_id import RequestIdMiddleware, configure_logging
 from schema.view import HardenedView, refusal_response, starlette_http_error
 
 logger = logging.getLogger("lini")
-RESERVED_PATHS = {"/graphql", "/health", "/media"}
+RESERVED_PATHS = {"/graphql", "/health", "/media", graphiql.ROUTE.path}
 
 
 class LiniGraphQL(HardenedView, GraphQL):
     def __init__(
         self, schema: strawberry.Schema, settings: Settings, host: PluginHost, auth: AuthConfig, rate_limits: RateLimits
     ) -> None:
+        # development only; strawberry renders it when a browser asks for /graphql, with the page below
         ide = "graphiql" if settings.development and settings.graphql.graphiql else None
         # Uploads are safe from CSRF here: changing anything needs a bearer token, never a cookie.
         super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False, multipart_uploads_enabled=True)
@@ -82,6 +83,11 @@ class LiniGraphQL(HardenedView, GraphQL):
         self.documents = documents.load(
             graphql.trusted_documents, automatic=graphql.persisted_queries, trusted_only=graphql.trusted_documents_only
         )
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """Lini's own GraphiQL page (schema.graphiql), which loads nothing from outside, not strawberry's."""
+        return graphiql.page()
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)  # ~10× faster than json.dumps on a catalog page; same JSON
@@ -170,6 +176,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
         routes=[
             Route("/graphql", LiniGraphQL(schema, settings, host, auth, rate_limits)),
             Route("/health", health, methods=["GET"]),
+            *([graphiql.ROUTE] if settings.development and settings.graphql.graphiql else []),
             Mount("/media", app=StaticFiles(directory=settings.media.root, check_dir=False), name="media"),
             *plugin_routes(host),
         ],
