@@ -11,7 +11,8 @@ fails the check unless
   A type's name covers its fields and their arguments (`CheckoutAddress` covers `CheckoutAddress.city`).
 
 The base is `--base`, else $SCHEMA_BASE, else HEAD~1: CI runs on a fresh clone of main after a merge, whose
-first parent is the previous commit of main. With no previous commit, or no schema.graphql in it, there is
+first parent is the previous commit of main (when several merges land at once, CI sees only the last: check
+with SCHEMA_BASE=<main before them> first). With no previous commit, or no schema.graphql in it, there is
 nothing to compare and the check passes, saying so. Exit status: 0 passed, 1 breaking change, 2 could not run.
 """
 
