@@ -76,9 +76,14 @@ def inspector_diff(old: Path, new: Path) -> dict[str, list[dict[str, str]]]:
         command += ["--onComplete", str(REPORTER)]
         env = {**os.environ, "LINI_INSPECTOR_REPORT": str(report)}
         run = subprocess.run(command, capture_output=True, text=True, env=env)
-        if run.returncode != 0 or not report.exists():
+        if run.returncode != 0:
             sys.stderr.write(run.stdout + run.stderr)
             raise SystemExit(f"schema-diff: graphql-inspector failed (exit {run.returncode})")
+        if not report.exists():  # identical schemas: the inspector says so and skips the handler
+            if "No changes detected" not in run.stdout:
+                sys.stderr.write(run.stdout + run.stderr)
+                raise SystemExit("schema-diff: graphql-inspector wrote no report")
+            return {"breaking": [], "dangerous": [], "safe": []}
         return json.loads(report.read_text(encoding="utf-8"))
 
 

@@ -62,6 +62,9 @@ def test_first_commit_and_a_base_without_schema_pass(repo, capsys):
     commit(repo, "schema", schema_graphql=V1)
     status, out = run(repo, capsys)
     assert status == 0 and "has no schema.graphql" in out
+    commit(repo, "docs", README_md="Lini, headless\n")
+    status, out = run(repo, capsys)
+    assert status == 0 and "0 breaking, 0 dangerous, 0 safe changes" in out
 
 
 def test_a_removal_without_a_note_fails_and_names_the_field(repo, capsys):
