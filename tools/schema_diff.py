@@ -54,13 +54,33 @@ def resolve_base(repo: Path, base: str) -> str | None:
 
 
 def changelog_coordinates(repo: Path, base: str) -> set[str]:
-    """Schema coordinates named on lines CHANGELOG.md gained since `base` (committed or not)."""
-    diff = git(repo, "diff", "--unified=0", base, "--", CHANGELOG).stdout
-    if git(repo, "cat-file", "-e", f"{base}:{CHANGELOG}", check=False).returncode != 0:
-        path = repo / CHANGELOG  # a new file: every line of it is new
-        diff = "".join(f"+{line}\n" for line in path.read_text(encoding="utf-8").splitlines()) if path.exists() else ""
-    added = [line[1:] for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    """Schema coordinates named on entries CHANGELOG.md gained since `base` (committed or not). Only entries
+    count: the preamble before the first `## ` heading and fenced examples (which name coordinates to show the
+    form) do not."""
+    path = repo / CHANGELOG
+    new = _entries(path.read_text(encoding="utf-8")) if path.exists() else []
+    old_text = git(repo, "show", f"{base}:{CHANGELOG}", check=False)
+    old = _entries(old_text.stdout) if old_text.returncode == 0 else []
+    remaining = list(old)
+    added = []
+    for line in new:
+        if line in remaining:
+            remaining.remove(line)
+        else:
+            added.append(line)
     return {match for line in added for match in COORDINATE.findall(line)}
+
+
+def _entries(text: str) -> list[str]:
+    lines, in_entries, fenced = [], False, False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        elif line.startswith("## "):
+            in_entries = True
+        elif in_entries and not fenced:
+            lines.append(line)
+    return lines
 
 
 def covered(path: str, notes: set[str]) -> bool:

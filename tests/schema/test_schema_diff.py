@@ -77,15 +77,26 @@ def test_a_removal_without_a_note_fails_and_names_the_field(repo, capsys):
 
 
 def test_a_changelog_note_naming_the_field_or_its_type_lets_it_pass(repo, capsys):
-    commit(repo, "v1", schema_graphql=V1, CHANGELOG_md="# Changelog\n")
+    preamble = "# Changelog\nName it like this:\n```\n- `Product.price`: why\n```\n## Unreleased\n"
+    commit(repo, "v1", schema_graphql=V1, CHANGELOG_md=preamble)
     removed = V1.replace("  price: String!\n", "")
-    commit(repo, "v2", schema_graphql=removed, CHANGELOG_md="# Changelog\n- `Product.name`: clarified.\n")
-    assert run(repo, capsys)[0] == 1  # a note about another field does not count
-    commit(repo, "note", CHANGELOG_md="# Changelog\n- `Product`: `price` is now `pricing`, with currencies.\n")
+    commit(repo, "v2", schema_graphql=removed, CHANGELOG_md=preamble + "- `Product.name`: clarified.\n")
+    assert run(repo, capsys)[0] == 1  # a note about another field does not count, nor the preamble's example
+    commit(repo, "note", CHANGELOG_md=preamble + "- `Product`: `price` is now `pricing`, with currencies.\n")
     subprocess.run(["git", "-C", str(repo), "reset", "-q", "--soft", "HEAD~2"], check=True)
     commit(repo, "v2 with its note")
     status, out = run(repo, capsys)
     assert status == 0 and "noted in CHANGELOG.md" in out
+
+
+def test_a_new_changelog_counts_its_entries_only(repo, capsys):
+    commit(repo, "v1", schema_graphql=V1)
+    example = "# Changelog\n```\n- `Product.price`: why\n```\n## Unreleased\n"
+    commit(repo, "v2", schema_graphql=V1.replace("  price: String!\n", ""), CHANGELOG_md=example)
+    assert run(repo, capsys)[0] == 1
+    subprocess.run(["git", "-C", str(repo), "reset", "-q", "--soft", "HEAD~1"], check=True)
+    commit(repo, "v2 noted", CHANGELOG_md=example + "- `Product.price`: moved to `pricing`.\n")
+    assert run(repo, capsys)[0] == 0
 
 
 def test_removing_what_was_deprecated_first_and_adding_pass(repo, capsys):
