@@ -120,6 +120,11 @@ def check(repo: Path, base: str) -> int:
         old = Path(scratch) / "base.graphql"
         old.write_text(old_sdl.stdout, encoding="utf-8")
         report = inspector_diff(old, repo / SCHEMA)
+    # graphql-inspector 7's suppressRemovalOfDeprecatedField also lowers a removed type to "dangerous", though a
+    # type cannot be deprecated and a client's `... on RemovedType` fragment stops validating: breaking here.
+    removed_types = [c for c in report["dangerous"] if c["type"] == "TYPE_REMOVED"]
+    report["dangerous"] = [c for c in report["dangerous"] if c["type"] != "TYPE_REMOVED"]
+    report["breaking"] = [*report["breaking"], *removed_types]
     notes = changelog_coordinates(repo, commit)
     for change in report["dangerous"]:
         print(f"  dangerous: {change['message']}")

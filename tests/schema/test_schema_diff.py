@@ -76,6 +76,13 @@ def test_a_removal_without_a_note_fails_and_names_the_field(repo, capsys):
     assert "no CHANGELOG.md note" in out
 
 
+def test_removing_a_type_is_breaking(repo, capsys):
+    commit(repo, "v1", schema_graphql=V1 + "\ntype Unused {\n  id: ID!\n}\n")
+    commit(repo, "v2", schema_graphql=V1)
+    status, out = run(repo, capsys)
+    assert status == 1 and "BREAKING: Type 'Unused' was removed (Unused)" in out
+
+
 def test_a_changelog_note_naming_the_field_or_its_type_lets_it_pass(repo, capsys):
     preamble = "# Changelog\nName it like this:\n```\n- `Product.price`: why\n```\n## Unreleased\n"
     commit(repo, "v1", schema_graphql=V1, CHANGELOG_md=preamble)
