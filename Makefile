@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run migrate seed test lint format bench bench-checkout bench-garments bench-dispatch bench-hostile bench-webhooks schema clean
+.PHONY: install tools run migrate seed test lint format bench bench-checkout bench-garments bench-dispatch bench-hostile bench-webhooks schema schema-check codegen graphiql-assets clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,6 +12,18 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# Node tools pinned in tools/package-lock.json: graphql-inspector, graphql-codegen, and the GraphiQL build Lini serves.
+tools/node_modules/.package-lock.json: tools/package-lock.json
+	npm ci --prefix tools --no-audit --no-fund
+
+# ariadne-codegen (the Python codegen recipe) in a venv of its own: it pins a graphql-core and a ruff Lini's must not get.
+tools/.venv-codegen/.installed: tools/codegen-requirements.txt
+	$(PYTHON) -m venv tools/.venv-codegen
+	tools/.venv-codegen/bin/python -m pip install --quiet -r tools/codegen-requirements.txt
+	touch $@
+
+tools: tools/node_modules/.package-lock.json tools/.venv-codegen/.installed
 
 migrate: install
 	$(PY) server.py migrate
@@ -23,7 +35,7 @@ run: seed
 	$(PY) server.py serve
 
 # One pytest worker per core (pytest-xdist); each worker has its own SQLite template and PostgreSQL database.
-test: install
+test: install tools
 	$(PY) -m pytest -n auto
 
 lint: install
@@ -65,8 +77,24 @@ bench-hostile: install
 bench-catalog-import: install
 	$(PY) -m bench.catalog_import $(BENCH_ARGS)
 
+# schema.graphql is the schema of Lini with its built-in plugins only (`--installed` for the local plugins too).
 schema: install
 	$(PY) server.py export-schema --output schema.graphql
+
+# What CI checks on the schema: no breaking change against HEAD~1 without a deprecation or a CHANGELOG.md note
+# (SCHEMA_BASE=REV for another base), and the example documents in docs/examples/ valid against it.
+schema-check: install tools
+	$(PY) tools/schema_diff.py
+	tools/node_modules/.bin/graphql-inspector validate 'docs/examples/*.graphql' schema.graphql
+
+# The TypeScript codegen recipe of docs/storefront.md (graphql-codegen, client-preset) on docs/examples/,
+# type-checked with the example's own use of it; the Python recipe (ariadne-codegen) runs in the tests.
+codegen: tools
+	cd tools && npx graphql-codegen --config codegen.ts && npx tsc --noEmit -p tsconfig.json
+
+# Re-vendor GraphiQL (schema/static/graphiql/) from the versions pinned in tools/package-lock.json.
+graphiql-assets: tools
+	$(PY) tools/vendor_graphiql.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

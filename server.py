@@ -8,7 +8,7 @@ python server.py seed-demo
 python server.py documents add|list [FILE.graphql ...] [--manifest FILE]
 python server.py events [--failed] [--redeliver ID ...]
 python server.py jobs [--status S] [--task NAME] [--cancel ID ...] [--retry ID ...]
-python server.py export-schema [--output schema.graphql]
+python server.py export-schema [--output schema.graphql] [--installed]
 """
 
 from __future__ import annotations
@@ -53,10 +53,10 @@ from core.jobs import schema as job_schema
 from core.jobs import worker as job_worker
 from core.jobs.queue import build_app as build_job_app
 from core.jobs.queue import is_postgres
-from core.plugins import PluginError, PluginHost, load_plugins
+from core.plugins import PluginError, PluginHost, discover, load_plugins
 from core.ratelimits import LimitClass, RateLimits, address_key
 from core.settings import Settings, SettingsError, load_settings
-from schema import build_schema, documents
+from schema import build_schema, documents, graphiql
 from schema.context import LiniContext, rate_limit_key
 from schema.rate_limits import error_body
 from schema.request_body import RequestRefused
@@ -64,13 +64,14 @@ from schema.request_id import RequestIdMiddleware, configure_logging
 from schema.view import HardenedView, refusal_response, starlette_http_error
 
 logger = logging.getLogger("lini")
-RESERVED_PATHS = {"/graphql", "/health", "/media"}
+RESERVED_PATHS = {"/graphql", "/health", "/media", graphiql.ROUTE.path}
 
 
 class LiniGraphQL(HardenedView, GraphQL):
     def __init__(
         self, schema: strawberry.Schema, settings: Settings, host: PluginHost, auth: AuthConfig, rate_limits: RateLimits
     ) -> None:
+        # development only; strawberry renders it when a browser asks for /graphql, with the page below
         ide = "graphiql" if settings.development and settings.graphql.graphiql else None
         # Uploads are safe from CSRF here: changing anything needs a bearer token, never a cookie.
         super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False, multipart_uploads_enabled=True)
@@ -82,6 +83,11 @@ class LiniGraphQL(HardenedView, GraphQL):
         self.documents = documents.load(
             graphql.trusted_documents, automatic=graphql.persisted_queries, trusted_only=graphql.trusted_documents_only
         )
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """Lini's own GraphiQL page (schema.graphiql), which loads nothing from outside, not strawberry's."""
+        return graphiql.page()
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)  # ~10× faster than json.dumps on a catalog page; same JSON
@@ -170,6 +176,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
         routes=[
             Route("/graphql", LiniGraphQL(schema, settings, host, auth, rate_limits)),
             Route("/health", health, methods=["GET"]),
+            *([graphiql.ROUTE] if settings.development and settings.graphql.graphiql else []),
             Mount("/media", app=StaticFiles(directory=settings.media.root, check_dir=False), name="media"),
             *plugin_routes(host),
         ],
@@ -305,6 +312,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     jobs.add_argument("--limit", type=int, default=100, help="at most this many lines (default 100)")
     export = commands.add_parser("export-schema", help="write the GraphQL SDL of the live schema")
     export.add_argument("--output", default="schema.graphql", help="file to write ('-' for stdout)")
+    export.add_argument(
+        "--installed",
+        action="store_true",
+        help="the schema of the plugins enabled here, third-party ones included (default: Lini's built-ins only, "
+        "which is what the committed schema.graphql holds)",
+    )
     args = parser.parse_args(argv)
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -486,7 +499,7 @@ def _jobs(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
-    sdl = export_sdl(settings)
+    sdl = export_sdl(settings if args.installed else builtin_settings(settings))
     if args.output == "-":
         sys.stdout.write(sdl)
     else:
@@ -497,6 +510,14 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
 
 def export_sdl(settings: Settings) -> str:
     return build_schema(load_plugins(settings)).as_str() + "\n"
+
+
+def builtin_settings(settings: Settings) -> Settings:
+    """`settings` with exactly Lini's own plugins (those under `plugins/`) enabled: the committed schema.graphql is
+    the API every Lini has, so neither a third-party plugin installed in a developer's environment nor a
+    built-in one switched off in their settings.toml may change it."""
+    names = [name for name, entry in discover().items() if entry.value.startswith("plugins.")]
+    return settings.model_copy(update={"plugins": settings.plugins.model_copy(update={"enabled": names})})
 
 
 COMMANDS = {

@@ -27,6 +27,7 @@ from schema.limits import QueryLimiter
 from schema.orders import management as order_management
 from schema.orders import types as orders
 from schema.rate_limits import RateLimitExtension
+from schema.scalars import SCALAR_OVERRIDES
 
 # schema/ mirrors core/: a package per domain (schema/catalog/, schema/orders/, schema/garments/, ...), one module
 # per part of its API. Each module below exposes QUERIES, MUTATIONS and TYPES; the root types are merged from all.
@@ -78,6 +79,7 @@ def build_schema(host: PluginHost) -> strawberry.Schema:
         extensions=[*limiter.extensions(), RateLimitExtension, MaskInternalErrors],
         # attributes, relay ids and `@fast` resolvers without a resolver call per field (schema.fast_fields)
         execution_context_class=FastFieldExecutor,
+        scalar_overrides=SCALAR_OVERRIDES,  # Decimal, DateTime and JSON with their encodings (schema.scalars)
     )
     limiter.bind(schema)  # the list maxima are read from the built schema's types
     extend_enum(schema, "ErrorCode", all_error_codes(list(host.manager.hook.error_codes())))
