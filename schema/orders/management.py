@@ -351,7 +351,7 @@ class OrderAdminMutation:
             return ShipmentCreatePayload(errors=errors)
         order = await _order(shipment.order_id)
         return ShipmentCreatePayload(
-            shipment=next(s for s in order.shipments if s.id.node_id == str(shipment.id)) if order else None,
+            shipment=next(s for s in order.shipments if s.id == shipment.id) if order else None,
             order=order,
         )
 

@@ -8,10 +8,10 @@ page at once (one query each), so a staff list of 100 orders costs what a list o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -32,7 +32,7 @@ from schema.enums import OrderStatus, PaymentState, RefundState, described_enum
 from schema.garments.custom_garment import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
 from schema.garments.production import OrderProductionJob, order_jobs
 from schema.permissions import SIGNED_IN, guard
-from schema.relay import After, Connection, First, connection
+from schema.relay import After, Connection, First, connection, row_id
 from schema.scalars import Money
 
 PaymentStatusEnum = described_enum(
@@ -143,9 +143,12 @@ class OrderLineCustomGarment:
         )
 
 
-@strawberry.type(description="A line as it was bought: names, SKU and prices are snapshots.")
-class OrderLine:
-    id: relay.GlobalID = strawberry.field(description="The line's global ID (e.g. for refunds and shipments by line).")
+@strawberry.type(
+    description="A line as it was bought: names, SKU and prices are snapshots. A `Node`: `node(id:)` refetches it "
+    "for whoever may see its order."
+)
+class OrderLine(relay.Node):
+    id: relay.NodeID[int]
     product_name: str = strawberry.field(description="The product's name when ordered.")
     variant_name: str = strawberry.field(
         description=(
@@ -172,7 +175,7 @@ class OrderLine:
     @classmethod
     def of(cls, row: OrderLineModel, currency: str) -> OrderLine:
         return cls(
-            id=relay.GlobalID("OrderLine", str(row.id)),
+            id=row.id,
             product_name=row.product_name,
             variant_name=row.variant_name,
             sku=row.sku,
@@ -187,6 +190,13 @@ class OrderLine:
             tax_rate=row.tax_rate,
             custom_garment=OrderLineCustomGarment.of(row.custom_garment),
         )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[OrderLine | None]:
+        """Visible to whoever sees its order (its customer, the brand's order staff)."""
+        return await _order_children(info, OrderLineModel, node_ids, lambda order: order.lines)
 
 
 @strawberry.type(description="A tax charged on the order, per rate.")
@@ -210,9 +220,11 @@ class ShipmentLine:
     quantity: int = strawberry.field(description="Units of that line in this parcel.")
 
 
-@strawberry.type(description="A parcel sent to the customer.")
-class Shipment:
-    id: relay.GlobalID = strawberry.field(description="The shipment's global ID.")
+@strawberry.type(
+    description="A parcel sent to the customer. A `Node`: `node(id:)` refetches it for whoever may see its order."
+)
+class Shipment(relay.Node):
+    id: relay.NodeID[int]
     carrier: str = strawberry.field(
         description="Who carries the parcel (e.g. `JNE`), as staff entered it; may be empty."
     )
@@ -223,7 +235,7 @@ class Shipment:
     @classmethod
     def of(cls, row: ShipmentModel, lines: Sequence[ShipmentLineModel]) -> Shipment:
         return cls(
-            id=relay.GlobalID("Shipment", str(row.id)),
+            id=row.id,
             carrier=row.carrier,
             tracking_number=row.tracking_number,
             lines=[
@@ -232,6 +244,13 @@ class Shipment:
             ],
             created_at=row.created_at,
         )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Shipment | None]:
+        """Visible to whoever sees its order (its customer, the brand's order staff)."""
+        return await _order_children(info, ShipmentModel, node_ids, lambda order: order.shipments)
 
 
 @strawberry.type(description="A payment of the order, through one gateway.")
@@ -268,9 +287,11 @@ class OrderPayment:
         )
 
 
-@strawberry.type(description="Money returned to the customer.")
-class Refund:
-    id: relay.GlobalID = strawberry.field(description="The refund's global ID.")
+@strawberry.type(
+    description="Money returned to the customer. A `Node`: `node(id:)` refetches it for whoever may see its order."
+)
+class Refund(relay.Node):
+    id: relay.NodeID[int]
     amount: Money = strawberry.field(description="What is returned, in the order's currency.")
     state: RefundState = strawberry.field(description="Where the refund is at the gateway.")  # type: ignore[valid-type]
     reason: str = strawberry.field(description="Why, as staff wrote it; may be empty.")
@@ -280,7 +301,7 @@ class Refund:
     @classmethod
     def of(cls, row: RefundModel) -> Refund:
         return cls(
-            id=relay.GlobalID("Refund", str(row.id)),
+            id=row.id,
             amount=Money.of(row.amount, row.currency),
             state=str(row.state),
             reason=row.reason,
@@ -290,6 +311,26 @@ class Refund:
             ],
             created_at=row.created_at,
         )
+
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: Iterable[str], required: bool = False) -> list[Refund | None]:
+        """Visible to whoever sees its order (its customer, the brand's order staff)."""
+        return await _order_children(info, RefundModel, node_ids, lambda order: order.refunds)
+
+
+C = TypeVar("C", OrderLine, Shipment, Refund)
+
+
+async def _order_children(
+    info: Info, model: Any, node_ids: Iterable[str], children: Callable[[Order], Sequence[C]]
+) -> list[C | None]:
+    """Rows that belong to an order, by id, as their order shows them: one query for the order ids, then the
+    orders as `node(id:)` renders them (so who may see what is decided once, in `Order.resolve_nodes`)."""
+    wanted = [row_id(str(node_id)) for node_id in node_ids]
+    owners = dict(await model.filter(id__in=[i for i in wanted if i]).values_list("id", "order_id"))
+    orders = await Order.resolve_nodes(info=info, node_ids=[str(order_id) for order_id in set(owners.values())])
+    found = {child.id: child for order in orders if order is not None for child in children(order)}
+    return [found.get(i) if i else None for i in wanted]
 
 
 @strawberry.type(description="One change to the order: who, when, from which state to which.")

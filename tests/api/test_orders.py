@@ -435,3 +435,42 @@ async def test_outsiders_can_neither_see_nor_change_an_order(gql, shop, outsider
         assert error["extensions"]["code"] == ("UNAUTHENTICATED" if outsider == "anonymous" else "FORBIDDEN")
     assert await snapshot() == before
     assert not await Event.filter(type__startswith="ORDER_").exists()
+
+
+REFETCH = """query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
+  ... on OrderLine { quantity quantityShipped } ... on Shipment { carrier } ... on Refund { reason } } }"""
+
+
+async def test_order_lines_shipments_and_refunds_are_nodes_seen_by_who_sees_their_order(gql, shop, sql_counter):
+    buyer = await make_user("siti@example.id")
+    order = await make_order(shop["brand"], user=buyer, paid=True, quantities=(2, 1))
+    first, second = await line_ids(order)
+    shipped = await gql(
+        SHIP,
+        {"id": gid("Order", order.id), "input": {"carrier": "JNE", "lines": [{"orderLineId": first, "quantity": 1}]}},
+    )
+    shipment_id = (
+        await gql(
+            "query($id: ID!) { node(id: $id) { ... on Order { shipments { id } } } }", {"id": gid("Order", order.id)}
+        )
+    )["node"]["shipments"][0]["id"]
+    assert shipped["shipmentCreate"]["errors"] == []
+    wanted = [first, shipment_id, second]
+    expected = [
+        {"__typename": "OrderLine", "id": first, "quantity": 2, "quantityShipped": 1},
+        {"__typename": "Shipment", "id": shipment_id, "carrier": "JNE"},
+        {"__typename": "OrderLine", "id": second, "quantity": 1, "quantityShipped": 0},
+    ]
+    assert (await gql(REFETCH, {"ids": wanted}))["nodes"] == expected  # the brand's staff
+    assert (await gql(REFETCH, {"ids": wanted}, token=access_token(buyer)))["nodes"] == expected  # its customer
+    stranger = access_token(await make_user())
+    assert (await gql(REFETCH, {"ids": wanted}, token=stranger))["nodes"] == [None, None, None]
+    other_brand = await make_brand("other")
+    _, other_staff = await make_staff(other_brand, StaffRole.STAFF)
+    assert (await gql(REFETCH, {"ids": wanted}, token=other_staff, storefront="other"))["nodes"] == [None] * 3
+    # many children cost what a few do: one lookup of their orders per type, then the order's own queries
+    with sql_counter.counting() as few:
+        await gql(REFETCH, {"ids": [first]})
+    with sql_counter.counting() as many:
+        await gql(REFETCH, {"ids": [first, second]})
+    assert len(many) == len(few)
