@@ -128,8 +128,8 @@ class ResponseCache:
         material = [
             data.query,
             data.operation_name,
-            data.variables,
-            data.extensions,
+            data.variables or None,  # `{}`, null and none at all (a GET without them) are one request
+            data.extensions or None,
             headers.get("lini-storefront"),
             headers.get("host"),
             headers.get("accept-language"),
