@@ -1,7 +1,8 @@
 """`python -m bench.storefront`: a storefront's usual product page (issue #13), GraphQL against its own floor.
 
 The page: 20 products with thumbnail, category, price range and variants with `quantityAvailable` and price,
-on two catalogs, each in a throwaway database:
+answered uncached, from the response cache (anonymous, as a storefront asks) and by the floor, on two
+catalogs, each in a throwaway database:
 
 - `demo`: `server.py seed-demo`'s catalog, storefront `sekar-modest` (20 products, 197 variants, translations,
   stock, several images per product);
@@ -235,8 +236,15 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
         cap = settings.catalog.quantity_available_cap
         app = create_app(settings)
         app.state.tune_gc = True  # as `server.py serve` does
-        async with app.router.lifespan_context(app), client(app) as gql, client(floor_app(cap)) as bare:
-            graphql = _poster(gql, slug)
+        cached_app = create_app(bench_settings(url, cached=True))
+        async with (
+            app.router.lifespan_context(app),
+            cached_app.router.lifespan_context(cached_app),
+            client(app) as gql,
+            client(cached_app) as cached_gql,
+            client(floor_app(cap)) as bare,
+        ):
+            graphql, cached = _poster(gql, slug), _poster(cached_gql, slug)
             answer = (await graphql()).json()
             if answer.get("errors"):
                 raise RuntimeError(f"the GraphQL query failed: {answer['errors']}")
@@ -245,9 +253,14 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
                 raise RuntimeError(
                     f"{catalog}: the floor does not answer what GraphQL answers: {_first_difference(floor, answer)}"
                 )
+            for _ in range(3):  # the first request learns the storefront, the second is stored, the third a hit
+                response = await cached()
+            if response.headers.get("lini-cache") != "hit" or response.json() != answer:
+                raise RuntimeError(f"{catalog}: the cached answer is not a hit equal to GraphQL's")
             variants = sum(len(e["node"]["variants"]) for e in answer["data"]["products"]["edges"])
             runs: dict[str, Call] = {
                 f"{catalog}: GraphQL (via ASGI)": graphql,
+                f"{catalog}: GraphQL cached (via ASGI)": cached,
                 f"{catalog}: floor (direct)": lambda: page_floor(slug, cap),
                 f"{catalog}: floor via ASGI": _poster(bare, slug),
             }
@@ -266,13 +279,15 @@ def report(results: dict[str, tuple[list[Timing], int]], options: Options) -> st
         "",
     ]
     for catalog, (timings, variants) in results.items():
-        graphql, direct, via_asgi = timings
+        graphql, cached, direct, via_asgi = timings
         lines += [
             f"{catalog}: {variants} variants on the page",
             table(timings),
             f"GraphQL / floor (direct): {graphql.mean_ms / direct.mean_ms:5.1f}×   "
             f"via ASGI: {graphql.mean_ms / via_asgi.mean_ms:5.1f}×   "
             f"SQL per request: {graphql.statements} / {direct.statements}",
+            f"cached / floor via ASGI: {cached.mean_ms / via_asgi.mean_ms:5.2f}× (the floor's pace: "
+            f"{100 * via_asgi.mean_ms / cached.mean_ms:3.0f}%)   SQL per cached request: {cached.statements}",
             "",
         ]
     return "\n".join(lines)
