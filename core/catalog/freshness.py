@@ -93,8 +93,17 @@ class RedisVersions:
 
 # The version stores of this process (a server registers its own; two apps in one test process, two).
 _stores: list[Versions] = []
-# The keys changed by the current unit of work, moved when it ends; None outside one.
-_pending: ContextVar[set[str] | None] = ContextVar("lini_catalog_changes", default=None)
+
+
+class _Changes(set[str]):
+    """The keys changed by one unit of work. `closed` once it ended: a task it started that writes later (and
+    inherited this set with its context) moves its versions itself."""
+
+    closed = False
+
+
+# The changes of the current unit of work, moved when it ends; None outside one.
+_pending: ContextVar[_Changes | None] = ContextVar("lini_catalog_changes", default=None)
 
 
 @asynccontextmanager
@@ -111,17 +120,19 @@ async def publishing_to(store: Versions) -> AsyncIterator[Versions]:
 async def collecting() -> AsyncIterator[set[str]]:
     """Gather the catalog changes of the block and move their versions once it is over (committed), even when it
     failed (a rolled-back change moves a version for nothing, which costs one cache miss)."""
-    if _pending.get() is not None:  # already inside a unit of work: its end moves them
-        yield _pending.get() or set()
+    outer = _pending.get()
+    if outer is not None and not outer.closed:  # already inside a unit of work: its end moves them
+        yield outer
         return
-    changed: set[str] = set()
+    changed = _Changes()
     token = _pending.set(changed)
     try:
         yield changed
     finally:
+        changed.closed = True
         _pending.reset(token)
         if changed:
-            await _bump(changed)
+            await _bump(set(changed))
 
 
 async def changed(type: str, brand_id: int | None) -> None:
@@ -130,7 +141,7 @@ async def changed(type: str, brand_id: int | None) -> None:
         return
     key = brand_key(brand_id) if brand_id is not None else GLOBAL
     pending = _pending.get()
-    if pending is not None:
+    if pending is not None and not pending.closed:
         pending.add(key)
     else:
         await _bump({key})
