@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from core.catalog.models import Category, Collection, Stock, Variant
 from core.plugins import load_plugins
 from core.response_store import MemoryEntries
-from core.settings import Settings
+from core.settings import Settings, SettingsError
 from schema.response_cache import CACHEABLE_FIELDS, STATUS_HEADER, VARY, etag_matches
 from server import create_app
 from tests.factories import make_brand, make_product, make_staff
@@ -383,3 +383,11 @@ async def test_memory_entries_stay_within_their_bytes_and_lifetimes():
     assert await store.get("b") is None and await store.get("a") == b"12345" and store.size == 8
     now[0] = 5
     assert await store.get("a") is None and store.size == 3
+
+
+def test_a_redis_variable_that_is_not_set_stops_the_start(settings: Settings):
+    missing = settings.model_copy(
+        update={"cache": settings.cache.model_copy(update={"redis_url_env": "LINI_NO_SUCH_CACHE_VARIABLE"})}
+    )
+    with pytest.raises(SettingsError, match=r"\[cache\] redis_url_env: the environment variable"):
+        create_app(missing, host=load_plugins(missing, env={}))
