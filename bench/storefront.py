@@ -33,6 +33,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tortoise.connection import get_connection
 
+from bench import http as over_http
 from bench.__main__ import bench_settings, client
 from bench.catalog import load_catalog
 from bench.database import DEFAULT_POSTGRES_URL, throwaway_database
@@ -181,6 +182,7 @@ class Options:
     products: int
     iterations: int
     warmup: int
+    http_seconds: int
 
 
 def parse(argv: Sequence[str] | None) -> Options:
@@ -191,6 +193,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--products", type=int, default=1000, help="products in the wide catalog")
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--http-seconds", type=int, default=4, help="seconds per wrk run (0: skip HTTP)")
     args = parser.parse_args(argv)
     return Options(
         backend=args.backend,
@@ -199,6 +202,7 @@ def parse(argv: Sequence[str] | None) -> Options:
         products=args.products,
         iterations=args.iterations,
         warmup=args.warmup,
+        http_seconds=args.http_seconds,
     )
 
 
@@ -227,7 +231,7 @@ def _poster(http: httpx.AsyncClient, slug: str) -> Call:
     return post
 
 
-async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int]:
+async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int, list[over_http.Load]]:
     async with throwaway_database(options.backend, options.postgres_url) as url:
         print(f"{catalog}: migrating and loading {options.backend} ...", flush=True)
         await migrate(url, load_plugins(bench_settings(url)).database_apps())
@@ -236,10 +240,10 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
         cap = settings.catalog.quantity_available_cap
         app = create_app(settings)
         app.state.tune_gc = True  # as `server.py serve` does
+        # served without a lifespan of its own: the first app's holds the ORM (two would close it twice)
         cached_app = create_app(bench_settings(url, cached=True))
         async with (
             app.router.lifespan_context(app),
-            cached_app.router.lifespan_context(cached_app),
             client(app) as gql,
             client(cached_app) as cached_gql,
             client(floor_app(cap)) as bare,
@@ -268,17 +272,55 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
                 await measure(label, call, warmup=options.warmup, iterations=options.iterations)
                 for label, call in runs.items()
             ]
-    return timings, variants
+        loads: list[over_http.Load] = []
+        if options.http_seconds > 0 and over_http.available():
+            print(f"{catalog}: serving with uvicorn ({over_http.WORKERS} workers), loading with wrk ...", flush=True)
+            unlimited = {"LINI_RATE_LIMITS_ENABLED": "false"}  # thousands of requests a second from one address
+            servers = (
+                (f"{catalog}: GraphQL over HTTP", "server:app_factory", {**over_http.UNCACHED, **unlimited}),
+                (
+                    f"{catalog}: GraphQL cached over HTTP",
+                    "server:app_factory",
+                    {"LINI_CACHE_ENABLED": "true", **unlimited},
+                ),
+                (f"{catalog}: floor over HTTP", "bench.storefront:floor_server_app", {}),
+            )
+            loads = await asyncio.to_thread(
+                over_http.run, url, slug, BODY, seconds=options.http_seconds, servers=servers
+            )
+    return timings, variants, loads
 
 
-def report(results: dict[str, tuple[list[Timing], int]], options: Options) -> str:
+def floor_server_app() -> Starlette:
+    """The page's floor with its own database connection, for `uvicorn bench.storefront:floor_server_app`."""
+    from contextlib import asynccontextmanager
+
+    from tortoise.contrib.starlette import RegisterTortoise
+
+    from core.db import tortoise_config
+    from core.settings import load_settings
+
+    settings = load_settings()
+    app = floor_app(settings.catalog.quantity_available_cap)
+    config = tortoise_config(settings.database.url, load_plugins(settings).database_apps())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        async with RegisterTortoise(app, config=config):
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def report(results: dict[str, tuple[list[Timing], int, list[over_http.Load]]], options: Options) -> str:
     lines = [
         f"Storefront page (issue #13): 20 products, thumbnail, category, price range, variants with "
         f"quantityAvailable and price; {options.backend}, {options.iterations} timed requests after "
         f"{options.warmup} warm-up, one at a time",
         "",
     ]
-    for catalog, (timings, variants) in results.items():
+    for catalog, (timings, variants, loads) in results.items():
         graphql, cached, direct, via_asgi = timings
         lines += [
             f"{catalog}: {variants} variants on the page",
@@ -290,6 +332,19 @@ def report(results: dict[str, tuple[list[Timing], int]], options: Options) -> st
             f"{100 * via_asgi.mean_ms / cached.mean_ms:3.0f}%)   SQL per cached request: {cached.statements}",
             "",
         ]
+        if loads:
+            floor = {x.connections: x.per_second for x in loads if "floor" in x.label}
+            lines += [
+                f"{catalog} over HTTP: uvicorn --workers {over_http.WORKERS} on loopback, wrk -t1 for "
+                f"{options.http_seconds} s (1 connection = a single request's latency)",
+                over_http.table(loads),
+                *(
+                    f"{x.label} / floor at c{x.connections}: {100 * x.per_second / floor[x.connections]:3.0f}%"
+                    for x in loads
+                    if "floor" not in x.label
+                ),
+                "",
+            ]
     return "\n".join(lines)
 
 
