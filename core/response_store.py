@@ -12,7 +12,7 @@ import math
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -115,9 +115,6 @@ class ResponseStore:
         if now - self._warned_at >= 60:
             self._warned_at = now
             logger.warning("response cache unavailable (%s failing: %r); answering uncached", self.backend, error)
-
-    async def get_versions(self, keys: Sequence[str]) -> list[int]:
-        return await self.versions.get(keys)
 
     async def close(self) -> None:
         if self.client is not None:

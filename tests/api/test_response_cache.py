@@ -347,7 +347,10 @@ async def redis_apps(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Asy
         try:
             yield clients
         finally:
-            await first.state.response_cache.store.entries.clear()
+            redis = first.state.response_cache.store.client  # this test's entries and versions, by its prefix
+            keys = [key async for key in redis.scan_iter(match=f"{cache.key_prefix}:cache:*")]
+            if keys:
+                await redis.delete(keys)
             for http in clients:
                 await http.aclose()
 
