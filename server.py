@@ -44,6 +44,7 @@ from tortoise.contrib.starlette import RegisterTortoise
 import core.wiring  # noqa: F401  (garments subscribe to order events: the one place core is wired)
 from core import outbox
 from core.auth.services import AuthConfig
+from core.catalog import freshness
 from core.db import APP, DatabaseNotMigrated, connected, make_migrations, migrate, pending_migrations, tortoise_config
 from core.errors import DomainError
 from core.events import DeliveryStatus, EventDelivery
@@ -55,13 +56,15 @@ from core.jobs.queue import build_app as build_job_app
 from core.jobs.queue import is_postgres
 from core.plugins import PluginError, PluginHost, discover, load_plugins
 from core.ratelimits import LimitClass, RateLimits, address_key
+from core.response_store import ResponseStore, open_store
 from core.settings import Settings, SettingsError, load_settings
 from schema import build_schema, documents, graphiql
 from schema.context import LiniContext, rate_limit_key
 from schema.rate_limits import error_body
 from schema.request_body import RequestRefused
 from schema.request_id import RequestIdMiddleware, configure_logging
-from schema.view import HardenedView, refusal_response, starlette_http_error
+from schema.response_cache import NO_STORE, Pending, ResponseCache, cacheable_response, etag_matches, mark
+from schema.view import READ_OPERATION, HardenedView, refusal_response, starlette_http_error
 
 logger = logging.getLogger("lini")
 RESERVED_PATHS = {"/graphql", "/health", "/media", graphiql.ROUTE.path}
@@ -69,16 +72,24 @@ RESERVED_PATHS = {"/graphql", "/health", "/media", graphiql.ROUTE.path}
 
 class LiniGraphQL(HardenedView, GraphQL):
     def __init__(
-        self, schema: strawberry.Schema, settings: Settings, host: PluginHost, auth: AuthConfig, rate_limits: RateLimits
+        self,
+        schema: strawberry.Schema,
+        settings: Settings,
+        host: PluginHost,
+        auth: AuthConfig,
+        rate_limits: RateLimits,
+        cache: ResponseCache | None = None,
     ) -> None:
         # development only; strawberry renders it when a browser asks for /graphql, with the page below
         ide = "graphiql" if settings.development and settings.graphql.graphiql else None
-        # Uploads are safe from CSRF here: changing anything needs a bearer token, never a cookie.
-        super().__init__(schema, graphql_ide=ide, allow_queries_via_get=False, multipart_uploads_enabled=True)
+        # Uploads are safe from CSRF here: changing anything needs a bearer token, never a cookie. Queries may come
+        # as GET, so that a CDN can keep the cacheable ones; a mutation sent as GET is refused (405).
+        super().__init__(schema, graphql_ide=ide, allow_queries_via_get=True, multipart_uploads_enabled=True)
         self.settings = settings
         self.host = host
         self.auth = auth
         self.rate_limits = rate_limits
+        self.cache = cache
         graphql = settings.graphql
         self.documents = documents.load(
             graphql.trusted_documents, automatic=graphql.persisted_queries, trusted_only=graphql.trusted_documents_only
@@ -93,6 +104,7 @@ class LiniGraphQL(HardenedView, GraphQL):
         return orjson.dumps(data)  # ~10× faster than json.dumps on a catalog page; same JSON
 
     async def get_context(self, request: Any, response: Any = None) -> LiniContext:
+        pending: Pending | None = getattr(request.state, "lini_cache", None)
         return LiniContext(
             request=request,
             response=response,
@@ -100,6 +112,7 @@ class LiniGraphQL(HardenedView, GraphQL):
             host=self.host,
             auth=self.auth,
             rate_limits=self.rate_limits,
+            freshness=pending.recorder if pending is not None else None,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -118,12 +131,50 @@ class LiniGraphQL(HardenedView, GraphQL):
         try:
             try:
                 exceeded = await self._request_limits(request)
-                response = await self.run(request) if exceeded is None else exceeded
+                response = await self._answer(request) if exceeded is None else exceeded
             except (HTTPException, RequestRefused) as exc:
                 response = refusal_response(exc)  # JSON with a code, like every other error
+            if "cache-control" not in response.headers:
+                response.headers["Cache-Control"] = NO_STORE  # only cacheable answers say otherwise
             await response(scope, receive, send)
         finally:
             await request.close()  # closes the spooled temporary files of a parsed multipart form
+
+    async def _answer(self, request: Request) -> Response:
+        """The answer, with the catalog changes this request committed already visible to the next reader."""
+        async with freshness.collecting():
+            if self.cache is None or not self.cache.applies(request):
+                return await self.run(request)
+            return await self._cache_lookup(request)
+
+    async def _cache_lookup(self, request: Request) -> Response:
+        """An anonymous request, after the request-wide limits: its operation is read (by the hardened reader,
+        once) and looked up; a miss runs as any request does and is stored if it may be."""
+        assert self.cache is not None
+        operation = await self.read_operation(self.request_adapter_class(request))
+        token = READ_OPERATION.set(operation)
+        try:
+            found = await self.cache.lookup(request, operation)
+            if isinstance(found, tuple):
+                body, etag, left = found
+                exceeded = await self.rate_limits.hit(LimitClass.QUERY, rate_limit_key(request))
+                if exceeded is not None:  # a hit is a query like any other for the `query` limit
+                    return JSONResponse(
+                        error_body(exceeded), status_code=429, headers={"Retry-After": str(exceeded.retry_after)}
+                    )
+                return cacheable_response(request, body, etag, left, "hit")
+            if found is not None:
+                request.state.lini_cache = found
+            response = await self.run(request)
+            saved = await self.cache.save(found, response) if found is not None else None
+            if saved is not None:
+                etag, left = saved
+                if etag_matches(request.headers.get("if-none-match", ""), etag):
+                    return cacheable_response(request, b"", etag, left, "miss")
+                mark(response, etag, left, "miss")
+            return response
+        finally:
+            READ_OPERATION.reset(token)
 
     async def _request_limits(self, request: Request) -> Response | None:
         """Every request counts against its address and its bearer token before its body is even read."""
@@ -146,6 +197,8 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
         raise ValueError("create_app: the plugin host was loaded with other settings than the app's")
     auth = AuthConfig.from_settings(settings)
     rate_limits = RateLimits.from_settings(settings.rate_limits)
+    store = open_store(settings.cache) if settings.cache.enabled else None
+    cache = ResponseCache(settings.cache, store) if store is not None else None
     schema = build_schema(host)
 
     @asynccontextmanager
@@ -164,17 +217,19 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
                 if getattr(app.state, "tune_gc", False):
                     tune_gc()
                 # the queue is open for requests to defer jobs; its worker runs here only on SQLite ([jobs] worker)
-                async with job_worker.serving(settings, host) as jobs:
+                async with _publishing(store), job_worker.serving(settings, host) as jobs:
                     app.state.jobs = jobs
                     yield
             finally:
                 # also after a failed start-up: plugins that did start get to clean up
                 await host.call("shutdown", app=app, on_error="log")
                 await rate_limits.close()
+                if store is not None:
+                    await store.close()
 
     app = Starlette(
         routes=[
-            Route("/graphql", LiniGraphQL(schema, settings, host, auth, rate_limits)),
+            Route("/graphql", LiniGraphQL(schema, settings, host, auth, rate_limits, cache)),
             Route("/health", health, methods=["GET"]),
             *([graphiql.ROUTE] if settings.development and settings.graphql.graphiql else []),
             Mount("/media", app=StaticFiles(directory=settings.media.root, check_dir=False), name="media"),
@@ -197,9 +252,20 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     )
     app.state.settings = settings
     app.state.rate_limits = rate_limits
+    app.state.response_cache = cache
     app.state.plugins = host
     app.state.schema = schema
     return app
+
+
+@asynccontextmanager
+async def _publishing(store: ResponseStore | None) -> AsyncIterator[None]:
+    """While the app serves, this process's catalog changes move the versions its cache reads."""
+    if store is None:
+        yield
+        return
+    async with freshness.publishing_to(store.versions):
+        yield
 
 
 GC_THRESHOLDS = (20_000, 20, 20)

@@ -74,9 +74,16 @@ def parse(argv: Sequence[str] | None) -> Options:
     )
 
 
-def bench_settings(url: str) -> Settings:
+def bench_settings(url: str, *, cached: bool = False) -> Settings:
+    """The settings of a bench app on `url`; the response cache is off unless `cached`, so that GraphQL's own
+    work is what the uncached figures time."""
     base = load_settings()
-    return base.model_copy(update={"database": base.database.model_copy(update={"url": url})})
+    return base.model_copy(
+        update={
+            "database": base.database.model_copy(update={"url": url}),
+            "cache": base.cache.model_copy(update={"enabled": cached}),
+        }
+    )
 
 
 def poster(http: httpx.AsyncClient, slug: str) -> Call:

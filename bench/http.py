@@ -39,11 +39,23 @@ def available() -> bool:
     return shutil.which("wrk") is not None
 
 
-def run(url: str, slug: str, body: bytes, *, seconds: int) -> list[Load]:
-    """Serve GraphQL, then the floor, with uvicorn against the bench database and load each with wrk."""
+# What `run` serves by default: (label, uvicorn factory, environment); GraphQL's own work, uncached.
+UNCACHED = {"LINI_CACHE_ENABLED": "false"}
+SERVERS = (("GraphQL over HTTP", "server:app_factory", UNCACHED), ("floor over HTTP", "bench.floor:server_app", {}))
+
+
+def run(
+    url: str,
+    slug: str,
+    body: bytes,
+    *,
+    seconds: int,
+    servers: tuple[tuple[str, str, dict[str, str]], ...] = SERVERS,
+) -> list[Load]:
+    """Serve each app in turn with uvicorn against the bench database and load it with wrk."""
     loads = []
-    for label, app in (("GraphQL over HTTP", "server:app_factory"), ("floor over HTTP", "bench.floor:server_app")):
-        with _served(app, url) as base, tempfile.TemporaryDirectory() as folder:
+    for label, app, env in servers:
+        with _served(app, url, env) as base, tempfile.TemporaryDirectory() as folder:
             _check(base, slug, body)
             script = Path(folder) / "post.lua"
             script.write_text(_lua(slug, body), encoding="utf-8")
@@ -64,12 +76,12 @@ def table(loads: list[Load]) -> str:
 class _served:
     """`uvicorn <app> --factory --workers 2` on a free loopback port, until the block ends."""
 
-    def __init__(self, app: str, url: str) -> None:
-        self.app, self.url = app, url
+    def __init__(self, app: str, url: str, env: dict[str, str] | None = None) -> None:
+        self.app, self.url, self.env = app, url, env or {}
 
     def __enter__(self) -> str:
         port = _free_port()
-        env = {**os.environ, "LINI_DATABASE_URL": self.url, "LINI_SERVER_ENVIRONMENT": "development"}
+        env = {**os.environ, "LINI_DATABASE_URL": self.url, "LINI_SERVER_ENVIRONMENT": "development", **self.env}
         command = [sys.executable, "-m", "uvicorn", self.app, "--factory", "--host", "127.0.0.1", "--port", str(port)]
         command += ["--workers", str(WORKERS), "--no-access-log", "--log-level", "warning"]
         self.process = subprocess.Popen(command, cwd=REPO, env=env)

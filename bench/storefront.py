@@ -1,7 +1,8 @@
 """`python -m bench.storefront`: a storefront's usual product page (issue #13), GraphQL against its own floor.
 
 The page: 20 products with thumbnail, category, price range and variants with `quantityAvailable` and price,
-on two catalogs, each in a throwaway database:
+answered uncached, from the response cache (anonymous, as a storefront asks) and by the floor, on two
+catalogs, each in a throwaway database:
 
 - `demo`: `server.py seed-demo`'s catalog, storefront `sekar-modest` (20 products, 197 variants, translations,
   stock, several images per product);
@@ -32,6 +33,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from tortoise.connection import get_connection
 
+from bench import http as over_http
 from bench.__main__ import bench_settings, client
 from bench.catalog import load_catalog
 from bench.database import DEFAULT_POSTGRES_URL, throwaway_database
@@ -180,6 +182,7 @@ class Options:
     products: int
     iterations: int
     warmup: int
+    http_seconds: int
 
 
 def parse(argv: Sequence[str] | None) -> Options:
@@ -190,6 +193,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--products", type=int, default=1000, help="products in the wide catalog")
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--http-seconds", type=int, default=4, help="seconds per wrk run (0: skip HTTP)")
     args = parser.parse_args(argv)
     return Options(
         backend=args.backend,
@@ -198,6 +202,7 @@ def parse(argv: Sequence[str] | None) -> Options:
         products=args.products,
         iterations=args.iterations,
         warmup=args.warmup,
+        http_seconds=args.http_seconds,
     )
 
 
@@ -226,7 +231,7 @@ def _poster(http: httpx.AsyncClient, slug: str) -> Call:
     return post
 
 
-async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int]:
+async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int, list[over_http.Load]]:
     async with throwaway_database(options.backend, options.postgres_url) as url:
         print(f"{catalog}: migrating and loading {options.backend} ...", flush=True)
         await migrate(url, load_plugins(bench_settings(url)).database_apps())
@@ -235,8 +240,15 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
         cap = settings.catalog.quantity_available_cap
         app = create_app(settings)
         app.state.tune_gc = True  # as `server.py serve` does
-        async with app.router.lifespan_context(app), client(app) as gql, client(floor_app(cap)) as bare:
-            graphql = _poster(gql, slug)
+        # served without a lifespan of its own: the first app's holds the ORM (two would close it twice)
+        cached_app = create_app(bench_settings(url, cached=True))
+        async with (
+            app.router.lifespan_context(app),
+            client(app) as gql,
+            client(cached_app) as cached_gql,
+            client(floor_app(cap)) as bare,
+        ):
+            graphql, cached = _poster(gql, slug), _poster(cached_gql, slug)
             answer = (await graphql()).json()
             if answer.get("errors"):
                 raise RuntimeError(f"the GraphQL query failed: {answer['errors']}")
@@ -245,9 +257,14 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
                 raise RuntimeError(
                     f"{catalog}: the floor does not answer what GraphQL answers: {_first_difference(floor, answer)}"
                 )
+            for _ in range(3):  # the first request learns the storefront, the second is stored, the third a hit
+                response = await cached()
+            if response.headers.get("lini-cache") != "hit" or response.json() != answer:
+                raise RuntimeError(f"{catalog}: the cached answer is not a hit equal to GraphQL's")
             variants = sum(len(e["node"]["variants"]) for e in answer["data"]["products"]["edges"])
             runs: dict[str, Call] = {
                 f"{catalog}: GraphQL (via ASGI)": graphql,
+                f"{catalog}: GraphQL cached (via ASGI)": cached,
                 f"{catalog}: floor (direct)": lambda: page_floor(slug, cap),
                 f"{catalog}: floor via ASGI": _poster(bare, slug),
             }
@@ -255,26 +272,79 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
                 await measure(label, call, warmup=options.warmup, iterations=options.iterations)
                 for label, call in runs.items()
             ]
-    return timings, variants
+        loads: list[over_http.Load] = []
+        if options.http_seconds > 0 and over_http.available():
+            print(f"{catalog}: serving with uvicorn ({over_http.WORKERS} workers), loading with wrk ...", flush=True)
+            unlimited = {"LINI_RATE_LIMITS_ENABLED": "false"}  # thousands of requests a second from one address
+            servers = (
+                (f"{catalog}: GraphQL over HTTP", "server:app_factory", {**over_http.UNCACHED, **unlimited}),
+                (
+                    f"{catalog}: GraphQL cached over HTTP",
+                    "server:app_factory",
+                    {"LINI_CACHE_ENABLED": "true", **unlimited},
+                ),
+                (f"{catalog}: floor over HTTP", "bench.storefront:floor_server_app", {}),
+            )
+            loads = await asyncio.to_thread(
+                over_http.run, url, slug, BODY, seconds=options.http_seconds, servers=servers
+            )
+    return timings, variants, loads
 
 
-def report(results: dict[str, tuple[list[Timing], int]], options: Options) -> str:
+def floor_server_app() -> Starlette:
+    """The page's floor with its own database connection, for `uvicorn bench.storefront:floor_server_app`."""
+    from contextlib import asynccontextmanager
+
+    from tortoise.contrib.starlette import RegisterTortoise
+
+    from core.db import tortoise_config
+    from core.settings import load_settings
+
+    settings = load_settings()
+    app = floor_app(settings.catalog.quantity_available_cap)
+    config = tortoise_config(settings.database.url, load_plugins(settings).database_apps())
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> Any:
+        async with RegisterTortoise(app, config=config):
+            yield
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def report(results: dict[str, tuple[list[Timing], int, list[over_http.Load]]], options: Options) -> str:
     lines = [
         f"Storefront page (issue #13): 20 products, thumbnail, category, price range, variants with "
         f"quantityAvailable and price; {options.backend}, {options.iterations} timed requests after "
         f"{options.warmup} warm-up, one at a time",
         "",
     ]
-    for catalog, (timings, variants) in results.items():
-        graphql, direct, via_asgi = timings
+    for catalog, (timings, variants, loads) in results.items():
+        graphql, cached, direct, via_asgi = timings
         lines += [
             f"{catalog}: {variants} variants on the page",
             table(timings),
             f"GraphQL / floor (direct): {graphql.mean_ms / direct.mean_ms:5.1f}×   "
             f"via ASGI: {graphql.mean_ms / via_asgi.mean_ms:5.1f}×   "
             f"SQL per request: {graphql.statements} / {direct.statements}",
+            f"cached / floor via ASGI: {cached.mean_ms / via_asgi.mean_ms:5.2f}× (the floor's pace: "
+            f"{100 * via_asgi.mean_ms / cached.mean_ms:3.0f}%)   SQL per cached request: {cached.statements}",
             "",
         ]
+        if loads:
+            floor = {x.connections: x.per_second for x in loads if "floor" in x.label}
+            lines += [
+                f"{catalog} over HTTP: uvicorn --workers {over_http.WORKERS} on loopback, wrk -t1 for "
+                f"{options.http_seconds} s (1 connection = a single request's latency)",
+                over_http.table(loads),
+                *(
+                    f"{x.label} / floor at c{x.connections}: {100 * x.per_second / floor[x.connections]:3.0f}%"
+                    for x in loads
+                    if "floor" not in x.label
+                ),
+                "",
+            ]
     return "\n".join(lines)
 
 

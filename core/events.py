@@ -19,6 +19,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from core import event_subscriptions
+from core.catalog import freshness
 from core.webhooks.models import Webhook, active, listening, subscriber_name
 
 # Set by `webhooks_read_once`: the brand's webhooks, read once for the many events of one operation.
@@ -154,6 +155,7 @@ async def emit(type: str, payload: dict[str, Any], *, brand_id: int | None = Non
         )
     if receivers:
         await _post_soon()
+    await freshness.changed(type, brand_id)  # the one place catalog changes are seen (the response cache)
     return event
 
 

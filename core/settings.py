@@ -174,6 +174,24 @@ class RateLimitSettings(_Section):
         return value.strip()
 
 
+class CacheSettings(_Section):
+    """The response cache of anonymous storefront queries (schema.response_cache)."""
+
+    enabled: bool = True
+    # Longest a cached answer is served, in this process, from Redis or by a CDN (`Cache-Control: max-age`): no
+    # reader sees a change later than its commit plus this. Catalog changes end the entries before that.
+    ttl_seconds: int = Field(10, ge=1, le=3600)
+    # Name of the environment variable holding the Redis URL where every process keeps the same entries and
+    # catalog versions; empty: each process keeps its own in memory.
+    redis_url_env: str = ""
+    # Prefix of every key written to Redis.
+    key_prefix: str = Field("lini", min_length=1, max_length=40)
+    # Most bytes of answers one process keeps in memory (the least recently used go first).
+    max_memory_bytes: int = Field(64 * 1024 * 1024, ge=1024 * 1024)
+    # Larger answers are not cached.
+    max_entry_bytes: int = Field(1024 * 1024, ge=1024)
+
+
 class WebhooksSettings(_Section):
     # Most webhooks one brand may have.
     max_per_brand: int = Field(100, ge=1, le=10_000)
@@ -204,6 +222,7 @@ class Settings(_Section):
     jobs: JobsSettings = JobsSettings()
     events: EventsSettings = EventsSettings()
     rate_limits: RateLimitSettings = RateLimitSettings()
+    cache: CacheSettings = CacheSettings()
     webhooks: WebhooksSettings = WebhooksSettings()
     plugins: PluginsSettings = PluginsSettings()
 
@@ -231,6 +250,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "jobs": JobsSettings,
     "events": EventsSettings,
     "rate_limits": RateLimitSettings,
+    "cache": CacheSettings,
     "plugins": PluginsSettings,
 }
 

@@ -27,6 +27,7 @@ from schema.limits import QueryLimiter
 from schema.orders import management as order_management
 from schema.orders import types as orders
 from schema.rate_limits import RateLimitExtension
+from schema.response_cache import CacheableOperation
 from schema.scalars import SCALAR_OVERRIDES
 
 # schema/ mirrors core/: a package per domain (schema/catalog/, schema/orders/, schema/garments/, ...), one module
@@ -76,7 +77,8 @@ def build_schema(host: PluginHost) -> strawberry.Schema:
         mutation=merge_types("Mutation", mutations) if mutations else None,
         types=[*CORE_TYPES, *(t for e in extensions for t in e.types)],
         # rate limits count a document only once the limits have found it valid
-        extensions=[*limiter.extensions(), RateLimitExtension, MaskInternalErrors],
+        # the response cache learns what ran (kind, root fields, errors) of documents that passed the limits
+        extensions=[*limiter.extensions(), RateLimitExtension, CacheableOperation, MaskInternalErrors],
         # attributes, relay ids and `@fast` resolvers without a resolver call per field (schema.fast_fields)
         execution_context_class=FastFieldExecutor,
         scalar_overrides=SCALAR_OVERRIDES,  # Decimal, DateTime and JSON with their encodings (schema.scalars)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,6 +22,9 @@ from schema.errors import ApiError
 from schema.loaders import Loaders
 from schema.request_id import current_request_id
 
+if TYPE_CHECKING:
+    from schema.response_cache import Recorder
+
 STOREFRONT_HEADER = "lini-storefront"
 
 
@@ -34,6 +38,8 @@ class LiniContext:
     rate_limits: RateLimits | None = None
     request_id: str = field(default_factory=current_request_id)  # the X-Request-Id of the response
     loaders: Loaders = field(default_factory=Loaders)
+    # set when the response cache may store this request's answer: told what it reads (schema.response_cache)
+    freshness: Recorder | None = None
     _storefronts: dict[str, asyncio.Future[Brand]] = field(default_factory=dict)
     _host_slug: asyncio.Future[str | None] | None = None
     _actor: asyncio.Future[Actor] | None = None
@@ -81,7 +87,16 @@ class LiniContext:
 
     async def storefront(self, slug: str | None = None) -> Brand:
         """The brand whose storefront is asking: a `storefront` argument, the header, or the `Host`."""
-        slug = slug or self.request.headers.get(STOREFRONT_HEADER) or await self._slug_from_host()
+        chosen = slug or self.request.headers.get(STOREFRONT_HEADER)
+        selector = f"slug:{chosen.strip().lower()}" if chosen else f"host:{self.request.headers.get('host', '')}"
+        if selector not in self._storefronts:
+            self._storefronts[selector] = asyncio.ensure_future(self._open_storefront(selector, chosen))
+        return await asyncio.shield(self._storefronts[selector])
+
+    async def _open_storefront(self, selector: str, chosen: str | None) -> Brand:
+        if self.freshness is not None:
+            await self.freshness.before(selector)  # the brand's catalog version, before any of its rows is read
+        slug = chosen or await self._slug_from_host()
         if not slug:
             raise DomainError(
                 "STOREFRONT_REQUIRED",
@@ -89,10 +104,10 @@ class LiniContext:
                 "or a `storefront` argument.",
                 "storefront",
             )
-        key = slug.strip().lower()
-        if key not in self._storefronts:
-            self._storefronts[key] = asyncio.ensure_future(storefront_by_slug(key))
-        return await asyncio.shield(self._storefronts[key])
+        brand = await storefront_by_slug(slug.strip().lower())
+        if self.freshness is not None:
+            self.freshness.resolved(selector, brand.id)
+        return brand
 
     async def _slug_from_host(self) -> str | None:
         host = self.request.headers.get("host", "")

@@ -65,7 +65,7 @@ def rate_limited_error(exceeded: Exceeded) -> GraphQLError:
 
 def classes_used(document: DocumentNode, operation_name: str | None) -> Counter[LimitClass]:
     """How many fields of each class the operation to run asks for (a query counts once, as `query`)."""
-    operation = _operation(document, operation_name)
+    operation = chosen_operation(document, operation_name)
     if operation is None:
         return Counter()
     if operation.operation == OperationType.QUERY:
@@ -73,18 +73,18 @@ def classes_used(document: DocumentNode, operation_name: str | None) -> Counter[
     if operation.operation != OperationType.MUTATION:
         return Counter()
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    keys = {key: name for key, name in _root_fields(operation.selection_set, fragments, set())}
+    keys = {key: name for key, name in root_fields(operation.selection_set, fragments, set())}
     return Counter(c for name in keys.values() if (c := mutation_class(name)) is not None)
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+def chosen_operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if name is None:
         return operations[0] if len(operations) == 1 else None
     return next((op for op in operations if op.name and op.name.value == name), None)
 
 
-def _root_fields(
+def root_fields(
     selection_set: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], seen: set[str]
 ) -> Iterator[tuple[str, str]]:
     """(response key, field name) of each root field, through fragments; each fragment is entered once."""
@@ -92,11 +92,11 @@ def _root_fields(
         if isinstance(selection, FieldNode):
             yield (selection.alias or selection.name).value, selection.name.value
         elif isinstance(selection, InlineFragmentNode):
-            yield from _root_fields(selection.selection_set, fragments, seen)
+            yield from root_fields(selection.selection_set, fragments, seen)
         elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
             seen.add(selection.name.value)
             if fragment := fragments.get(selection.name.value):
-                yield from _root_fields(fragment.selection_set, fragments, seen)
+                yield from root_fields(fragment.selection_set, fragments, seen)
 
 
 class RateLimitExtension(SchemaExtension):

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import dataclasses
+from contextvars import ContextVar
 from typing import Any
 
 from cross_web import HTTPException
@@ -18,12 +19,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from strawberry.http import GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import InvalidOperationTypeError
 
 from core.settings import Settings
 from schema.documents import DocumentNotFound, DocumentNotTrusted, PersistedDocuments
 from schema.errors import ApiError
 from schema.request_body import RequestRefused, decode, request_object
 from schema.request_id import STATUS_CODES, current_request_id, error_body
+
+# The operation of the request being served, once read ahead of strawberry (by the response cache's lookup).
+READ_OPERATION: ContextVar[GraphQLRequestData | None] = ContextVar("lini_read_operation", default=None)
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
@@ -58,6 +63,13 @@ class HardenedView:
         return decode(data, max_depth=graphql.max_json_depth, max_items=graphql.max_json_items)
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData:
+        """The request's operation; read once, by the response cache's lookup or here (`read_operation`)."""
+        known = READ_OPERATION.get()
+        if known is not None:
+            return known
+        return await self.read_operation(request)
+
+    async def read_operation(self, request: Any) -> GraphQLRequestData:
         content_type, _ = parse_content_type(request.content_type or "")
         if request.method == "POST" and "application/json" in content_type:
             data = request_object(self.decode_json(await request.get_body()))
@@ -95,7 +107,14 @@ class HardenedView:
                 "Without a token this server runs only registered documents: send a registered one, by its hash.",
             ) from None
         data = dataclasses.replace(request_data, query=query)
-        return await super().execute_single(request_data=data, context=context, **kwargs)  # type: ignore[misc]
+        try:
+            return await super().execute_single(request_data=data, context=context, **kwargs)  # type: ignore[misc]
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError) and kwargs["request_adapter"].method == "GET":
+                raise RequestRefused(
+                    405, "METHOD_NOT_ALLOWED", "GET runs queries only: send mutations with POST."
+                ) from None
+            raise
 
     async def _document(self, request_data: GraphQLRequestData, context: Any) -> str | None:
         documents = self.documents

@@ -19,6 +19,7 @@ from procrastinate import App, JobContext
 from procrastinate.exceptions import JobAborted
 from procrastinate.worker import Worker
 
+from core.catalog import freshness
 from core.db import DatabaseNotMigrated, connected, pending_migrations
 from core.event_subscriptions import subscribed
 from core.events import OUTBOX_CHANNEL
@@ -27,6 +28,7 @@ from core.jobs.queue import build_app, conninfo, is_postgres, runs_in_process
 from core.jobs.runtime import running_with, serving_app
 from core.outbox import dispatch
 from core.plugins import PluginHost
+from core.response_store import open_store
 from core.settings import Settings
 from core.webhooks.delivery import close_shared_client
 
@@ -124,9 +126,15 @@ async def follow_outbox(settings: Settings, host: PluginHost, *, every: float = 
             await connection.close()
 
 
+async def collect_catalog_changes(call_next: Callable[[], Awaitable[Any]], context: JobContext, worker: Worker) -> Any:
+    """A job's catalog changes (an import, a price sync) move their catalog versions once it ended, committed."""
+    async with freshness.collecting():
+        return await call_next()
+
+
 def new_worker(app: App, settings: Settings, *, name: str, concurrency: int, in_server: bool = False) -> Worker:
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
-    middleware = [job_logger(success_level=logging.DEBUG if in_server else logging.INFO)]
+    middleware = [job_logger(success_level=logging.DEBUG if in_server else logging.INFO), collect_catalog_changes]
     if not is_postgres(settings.database.url):
         middleware.append(forget_requests)
     return Worker(
@@ -198,13 +206,21 @@ async def run(settings: Settings, host: PluginHost, *, concurrency: int | None =
         async with app.open_async():
             if is_postgres(settings.database.url) and not await schema.installed(app):
                 raise DatabaseNotMigrated("The job queue's tables are missing: run `python server.py migrate`.")
+            # with Redis, this process's catalog changes end the cached answers of every server (core.response_store)
+            store = open_store(settings.cache) if settings.cache.enabled and settings.cache.redis_url_env else None
             with running_with(host), serving_app(app), subscribed(host):
                 logger.info("worker started: %d jobs at once, tasks %s", concurrency, ", ".join(sorted(app.tasks)))
                 listener = asyncio.create_task(follow_outbox(settings, host), name="lini-outbox-listener")
                 try:
-                    await new_worker(app, settings, name="worker", concurrency=concurrency).run()
+                    if store is None:
+                        await new_worker(app, settings, name="worker", concurrency=concurrency).run()
+                    else:
+                        async with freshness.publishing_to(store.versions):
+                            await new_worker(app, settings, name="worker", concurrency=concurrency).run()
                 finally:
                     listener.cancel()
                     await asyncio.gather(listener, return_exceptions=True)
                     await close_shared_client()
+                    if store is not None:
+                        await store.close()
                 logger.info("worker stopped")

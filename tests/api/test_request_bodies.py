@@ -88,6 +88,8 @@ async def test_a_nul_anywhere_in_the_variables_is_refused_before_any_sql(client,
 
 
 async def test_http_errors_are_json_with_a_code(client):
+    """GET runs queries (issue #13: a CDN can keep the cacheable ones), so a GET query is answered; a mutation
+    sent as GET is refused with a typed 405, as GraphQL over HTTP says, and runs nothing."""
     assert_refused(await client.get("/nowhere"), 404, "NOT_FOUND")
     assert_refused(await client.put("/graphql", content=b"{}"), 405, "METHOD_NOT_ALLOWED")
     response = await client.post("/graphql", content=b"x" * 2_000_000, headers=JSON)
@@ -95,7 +97,10 @@ async def test_http_errors_are_json_with_a_code(client):
     response = await client.post("/graphql", content=b"query=x", headers={"Content-Type": "text/plain"})
     assert_refused(response, 400, "BAD_REQUEST")
     response = await client.get("/graphql", params={"query": "{ __typename }"})
-    assert_refused(response, 400, "BAD_REQUEST")
+    assert response.status_code == 200 and response.json() == {"data": {"__typename": "Query"}}
+    mutation = 'mutation { tokenCreate(input: {email: "a@b.c", password: "x"}) { token } }'
+    error = assert_refused(await client.get("/graphql", params={"query": mutation}), 405, "METHOD_NOT_ALLOWED")
+    assert "POST" in error["message"]
 
 
 async def test_broken_multipart_operations_are_a_typed_400(client):
