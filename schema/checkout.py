@@ -35,6 +35,15 @@ from schema.permissions import PUBLIC, guard
 from schema.relay import decode_id
 from schema.scalars import Money
 
+# the `token` argument of every checkout mutation, described once
+CheckoutToken = Annotated[
+    str,
+    strawberry.argument(
+        description="The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
+        "expired: CHECKOUT_EXPIRED."
+    ),
+]
+
 
 @strawberry.type(description="A way to ship the parcel, priced for this checkout.")
 class CheckoutShippingMethod:
@@ -559,15 +568,7 @@ class CheckoutMutation:
     async def checkout_lines_add(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         lines: Annotated[
             list[CheckoutLineInput],
             strawberry.argument(
@@ -589,15 +590,7 @@ class CheckoutMutation:
     async def checkout_lines_update(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         lines: Annotated[
             list[CheckoutLineInput],
             strawberry.argument(
@@ -618,15 +611,7 @@ class CheckoutMutation:
     async def checkout_lines_delete(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         line_ids: Annotated[
             list[relay.GlobalID],
             strawberry.argument(
@@ -651,15 +636,7 @@ class CheckoutMutation:
     async def checkout_email_update(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         email: Annotated[
             str, strawberry.argument(description="An e-mail address, stored lowercased; malformed: INVALID_EMAIL.")
         ],
@@ -673,15 +650,7 @@ class CheckoutMutation:
     async def checkout_shipping_address_update(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         address: Annotated[
             CheckoutAddressInput,
             strawberry.argument(
@@ -703,15 +672,7 @@ class CheckoutMutation:
     async def checkout_billing_address_update(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         address: Annotated[
             CheckoutAddressInput, strawberry.argument(description="The whole address (it replaces the one before).")
         ],
@@ -726,15 +687,7 @@ class CheckoutMutation:
     async def checkout_delivery_method_update(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         delivery_method_id: Annotated[
             str,
             strawberry.argument(
@@ -758,15 +711,7 @@ class CheckoutMutation:
     async def checkout_voucher_apply(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         code: Annotated[
             str,
             strawberry.argument(
@@ -788,15 +733,7 @@ class CheckoutMutation:
     async def checkout_voucher_remove(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         storefront: StorefrontSlug = None,
     ) -> CheckoutPayload:
         actor, brand = await _who(info, storefront)
@@ -809,15 +746,7 @@ class CheckoutMutation:
     async def checkout_payment_create(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         input: Annotated[CheckoutPaymentInput, strawberry.argument(description="The gateway to pay through.")],
         storefront: StorefrontSlug = None,
     ) -> CheckoutPaymentPayload:
@@ -839,15 +768,7 @@ class CheckoutMutation:
     async def checkout_complete(
         self,
         info: Info,
-        token: Annotated[
-            str,
-            strawberry.argument(
-                description=(
-                    "The checkout's `token`. Unknown, another brand's or another shopper's: NOT_FOUND; "
-                    "expired: CHECKOUT_EXPIRED."
-                )
-            ),
-        ],
+        token: CheckoutToken,
         idempotency_key: Annotated[
             str | None,
             strawberry.argument(
