@@ -83,6 +83,20 @@ async def create_product(gql, **fields: Any) -> dict[str, Any]:
     return data["productCreate"]["product"]
 
 
+async def test_arabic_and_chinese_names_get_transliterated_slugs_the_storefront_finds(gql, shop):
+    abaya = await create_product(gql, name="عباية مطرزة", status="PUBLISHED")
+    qipao = await create_product(gql, name="真丝旗袍")
+    again = await create_product(gql, name="真丝旗袍")
+    assert (abaya["slug"], qipao["slug"], again["slug"]) == ("by-mtrz", "zhen-si-qi-pao", "zhen-si-qi-pao-2")
+    category = await gql(
+        "mutation($input: CategoryCreateInput!) { categoryCreate(input: $input) { category { slug } } }",
+        {"input": {"name": "فساتين"}},
+    )
+    assert category["categoryCreate"] == {"category": {"slug": "fstyn"}}
+    found = await gql('query { product(slug: "by-mtrz") { name } }', token=None)
+    assert found["product"] == {"name": "عباية مطرزة"}
+
+
 async def test_product_slugs_are_generated_unique_per_brand_and_explicit_duplicates_refused(gql, shop):
     first = await create_product(gql)
     second = await create_product(gql)
