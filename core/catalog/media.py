@@ -1,7 +1,9 @@
 """Product images: linked by URL (a CDN the brand already uses) or uploaded and kept by a storage backend.
 
-The type of an upload is decided by its first bytes, never by its name or the client's content type, so a
-script renamed `.jpg` is refused. The storage backend is an object with `save`/`delete` (`MediaStorage`); the
+The type of an upload is decided by its bytes, never by its name or the client's content type, so a script
+renamed `.jpg` is refused: the first bytes for a cheap refusal, then Pillow decodes the whole image, which is
+stored encoded anew without its metadata, with thumbnails (`core.catalog.images`). The storage backend
+is an object with `save`/`delete` (`MediaStorage`); the
 local one writes files that the server publishes under `/media`.
 """
 
@@ -17,7 +19,7 @@ from urllib.parse import urlsplit
 
 from tortoise.transactions import in_transaction
 
-from core.catalog import validation
+from core.catalog import images, validation
 from core.catalog.models import Product, ProductMedia
 from core.catalog.validation import load_owned, next_position
 from core.context import Actor
@@ -125,7 +127,8 @@ async def upload(
     alt: str = "",
     max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> ProductMedia:
-    """Store an uploaded JPEG, PNG or WebP image (at most `max_bytes`) and add it last."""
+    """Store an uploaded JPEG, PNG or WebP image (at most `max_bytes`), without metadata and with its
+    thumbnails, and add it last. Nothing is stored when anything is refused."""
     product = await load_owned(actor, Product, product_id, "product", field="product_id")
     problems = Problems()
     kind = sniff(data)
@@ -135,12 +138,20 @@ async def upload(
         problems.add("INVALID_FILE_TYPE", "Upload a JPEG, PNG or WebP image.", "file")
     values = _texts(problems, alt, None)
     problems.check()
-    assert kind is not None
-    url = await storage.save(data, kind[1])
+    # Decoding and resizing take CPU for a while: off the event loop, so other requests are served meanwhile.
+    image = await asyncio.to_thread(images.clean, data)
+    saved: list[str] = []
     try:
-        return await _add(product, url, values)
-    except Exception:
-        await storage.delete(url)  # no row points at it: do not leave it behind
+        url = await storage.save(image.data, image.extension)
+        saved.append(url)
+        thumbnails = {}
+        for size, thumbnail in image.thumbnails.items():
+            thumbnails[str(size)] = await storage.save(thumbnail, image.extension)
+            saved.append(thumbnails[str(size)])
+        return await _add(product, url, {**values, "thumbnails": thumbnails})
+    except BaseException:
+        for stored in saved:  # no row points at them: do not leave them behind
+            await storage.delete(stored)
         raise
 
 
@@ -155,7 +166,8 @@ async def delete(actor: Actor, media_id: int, storage: MediaStorage | None = Non
             brand_id=media.product.brand_id,
         )
     if storage is not None:
-        await storage.delete(media.url)
+        for url in [media.url, *(media.thumbnails or {}).values()]:
+            await storage.delete(url)
     return media
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from tortoise import Tortoise
 
 from core.actors.models import StaffRole
@@ -286,7 +288,15 @@ async def test_stock_update_sets_quantities_all_or_nothing(gql, shop):
 
 
 MEDIA_FIELDS = "media { id url alt position } errors { field code }"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (12, 8), (180, 30, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()  # a real image: Pillow decodes every upload (tests/api/test_product_images.py)
 
 
 @pytest.fixture
@@ -329,12 +339,16 @@ async def test_media_by_url_and_upload_then_reorder_and_delete(gql, client, shop
     media = uploaded["media"]
     assert media["url"].startswith(f"{settings.server.public_url}/media/") and media["url"].endswith(".png")
     stored = Path(settings.media.root) / media["url"].rsplit("/", 1)[1]
-    assert stored.read_bytes() == PNG and media["position"] == 1
+    assert (
+        Image.open(io.BytesIO(stored.read_bytes())).tobytes() == Image.open(io.BytesIO(PNG)).tobytes()
+        and media["position"] == 1
+    )
     script = await upload(client, shop["token"], product["id"], "evil.png", b"#!/bin/sh\nrm -rf /\n")
     assert script["errors"] == [{"field": "file", "code": "INVALID_FILE_TYPE"}]
     huge = await upload(client, shop["token"], product["id"], "big.png", PNG + b"\x00" * 4096)
     assert huge["errors"] == [{"field": "file", "code": "FILE_TOO_LARGE"}]
-    assert await ProductMedia.all().count() == 2 and len(stored_files(settings.media.root)) == 1
+    # the image and its five thumbnails
+    assert await ProductMedia.all().count() == 2 and len(stored_files(settings.media.root)) == 6
     reorder = f"""mutation($p: ID!, $ids: [ID!]!) {{ productMediaReorder(productId: $p, input: {{ mediaIds: $ids }}) {{
       {MEDIA_FIELDS} }} }}"""
     order = await gql(reorder, {"p": product["id"], "ids": [media["id"]]})
@@ -342,6 +356,7 @@ async def test_media_by_url_and_upload_then_reorder_and_delete(gql, client, shop
     delete = f"mutation($id: ID!) {{ productMediaDelete(id: $id) {{ {MEDIA_FIELDS} }} }}"
     assert (await gql(delete, {"id": media["id"]}))["productMediaDelete"]["errors"] == []
     assert not stored.exists() and await ProductMedia.all().count() == 1
+    assert stored_files(settings.media.root) == []  # the thumbnails went with it
 
 
 # Each mutation as the victim brand's staff would send it (variables, call); outsiders are refused, nothing changes.
