@@ -30,3 +30,21 @@ async def test_an_unknown_locale_is_a_typed_error(gql):
     product = await make_product(brand, "Gamis", sizes=("M",))
     error = await gql.error(QUERY, {"slug": product.slug, "currency": "IDR", "locale": "zz-QQ"}, storefront="sekar")
     assert error["extensions"]["code"] == "INVALID_LOCALE"
+
+
+async def test_formatted_prices_and_thumbnails_in_a_product_list(gql):
+    """The list's fast completion path (schema/fast_fields.py) runs field resolvers with arguments too."""
+    brand = await make_brand("sekar")
+    await make_product(brand, "Gamis", prices={"IDR": "389000"}, sizes=("M",))
+    data = await gql(
+        """{ products(first: 5) { edges { node { thumbnail(size: 64) { url }
+          pricing { priceRange { start { amount formatted en: formatted(locale: "en") } } } } } } }""",
+        storefront="sekar",
+    )
+    (edge,) = data["products"]["edges"]
+    assert edge["node"]["thumbnail"] is None
+    assert edge["node"]["pricing"]["priceRange"]["start"] == {
+        "amount": "389000.00",
+        "formatted": "Rp389.000",
+        "en": "IDR389,000",
+    }
