@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
 from tortoise.transactions import in_transaction
 
 from core.catalog import images, validation
@@ -40,6 +41,10 @@ class MediaStorage(Protocol):
         """Forget a stored file, if `url` is one of this storage's (others are left alone)."""
         ...
 
+    async def read(self, url: str) -> bytes | None:
+        """A stored file's bytes; None if `url` is not one of this storage's or the file is gone."""
+        ...
+
 
 class LocalStorage:
     """Files in a folder, published by the server's `/media` route (put a CDN in front in production)."""
@@ -59,10 +64,24 @@ class LocalStorage:
         return f"{self.base_url}/{name}"
 
     async def delete(self, url: str) -> None:
+        name = self._name(url)
+        if name:
+            await asyncio.to_thread((self.root / name).unlink, missing_ok=True)
+
+    async def read(self, url: str) -> bytes | None:
+        name = self._name(url)
+        if not name:
+            return None
+        try:
+            return await asyncio.to_thread((self.root / name).read_bytes)
+        except FileNotFoundError:
+            return None
+
+    def _name(self, url: str) -> str:
+        """The file a URL of this storage names; empty for any other URL (or one that leaves the folder)."""
         prefix = f"{self.base_url}/"
         name = url[len(prefix) :] if url.startswith(prefix) else ""
-        if name and "/" not in name and not name.startswith("."):
-            await asyncio.to_thread((self.root / name).unlink, missing_ok=True)
+        return name if name and "/" not in name and not name.startswith(".") else ""
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
@@ -151,6 +170,37 @@ async def upload(
         for stored in saved:  # no row points at them: do not leave them behind
             await storage.delete(stored)
         raise
+
+
+async def backfill_thumbnails(storage: MediaStorage) -> tuple[int, int]:
+    """Thumbnails for the images uploaded before Lini made them (`server.py media-thumbnails`): (made, skipped).
+
+    Linked images and files the storage no longer has are skipped; each image is one short write, so the command
+    can be stopped and run again and only what is left is done.
+    """
+    made = skipped = 0
+    rows = await ProductMedia.all().order_by("id").values_list("id", "url", "thumbnails")
+    for media_id, url, existing in rows:
+        if isinstance(existing, str | bytes):  # a JSON column some drivers hand back undecoded
+            existing = orjson.loads(existing)
+        if existing:
+            continue
+        data = await storage.read(str(url))
+        if data is None:
+            skipped += 1
+            continue
+        try:
+            image = await asyncio.to_thread(images.clean, data)
+        except DomainError:
+            skipped += 1  # not an image Pillow can read: served as it is
+            continue
+        thumbnails = {str(size): await storage.save(blob, image.extension) for size, blob in image.thumbnails.items()}
+        if not await ProductMedia.filter(id=media_id).update(thumbnails=thumbnails):
+            for stored in thumbnails.values():  # deleted meanwhile
+                await storage.delete(stored)
+            continue
+        made += 1
+    return made, skipped
 
 
 async def delete(actor: Actor, media_id: int, storage: MediaStorage | None = None) -> ProductMedia:

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from core.actors.models import StaffRole
-from core.catalog import images
+from core.catalog import images, media
 from core.catalog.models import ProductMedia
 from tests.factories import make_brand, make_staff
 
@@ -157,3 +157,27 @@ async def test_a_decompression_bomb_is_refused_before_it_is_decoded(client, shop
     refused = await upload(client, shop["token"], shop["id"], photo((400, 300), orientation=1))
     assert refused["errors"] == [{"field": "file", "code": "IMAGE_TOO_LARGE"}]
     assert await ProductMedia.all().count() == 0
+
+
+async def test_images_uploaded_before_thumbnails_existed_get_them_from_the_backfill(client, gql, shop, settings):
+    uploaded = await upload(client, shop["token"], shop["id"], photo((800, 600), orientation=1))
+    row = await ProductMedia.get()
+    for url in row.thumbnails.values():  # as an upload from before: no thumbnails, no files
+        (Path(settings.media.root) / url.rsplit("/", 1)[1]).unlink()
+    await ProductMedia.filter(id=row.id).update(thumbnails=None)
+    linked = await gql(
+        """mutation($p: ID!) { productMediaCreate(productId: $p, input: { url: "https://cdn.sekar.id/a.jpg" }) {
+          errors { code } } }""",
+        {"p": shop["id"]},
+    )
+    assert linked["productMediaCreate"]["errors"] == []
+    found = await gql(THUMBNAIL, {"slug": shop["slug"], "size": 128}, token=None)
+    assert found["product"]["thumbnail"]["url"] == uploaded["media"]["url"]  # the image itself meanwhile
+
+    storage = media.LocalStorage.from_settings(settings)
+    assert await media.backfill_thumbnails(storage) == (1, 1)  # the linked image is skipped
+    assert await media.backfill_thumbnails(storage) == (0, 1)  # run again: nothing left to do
+    thumbnails = (await ProductMedia.get(id=row.id)).thumbnails
+    found = await gql(THUMBNAIL, {"slug": shop["slug"], "size": 128}, token=None)
+    assert found["product"]["thumbnail"]["url"] == thumbnails["128"]
+    assert max(stored(settings, thumbnails["128"]).size) == 128
