@@ -8,6 +8,7 @@ python server.py seed-demo
 python server.py documents add|list [FILE.graphql ...] [--manifest FILE]
 python server.py events [--failed] [--redeliver ID ...]
 python server.py jobs [--status S] [--task NAME] [--cancel ID ...] [--retry ID ...]
+python server.py media-thumbnails
 python server.py export-schema [--output schema.graphql] [--installed]
 """
 
@@ -376,6 +377,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     jobs.add_argument("--cancel", type=int, nargs="+", metavar="ID", help="cancel these jobs (abort them if running)")
     jobs.add_argument("--retry", type=int, nargs="+", metavar="ID", help="run these failed jobs again, now")
     jobs.add_argument("--limit", type=int, default=100, help="at most this many lines (default 100)")
+    commands.add_parser(
+        "media-thumbnails",
+        help="make the thumbnails of images uploaded before Lini made them (run once after upgrading)",
+    )
     export = commands.add_parser("export-schema", help="write the GraphQL SDL of the live schema")
     export.add_argument("--output", default="schema.graphql", help="file to write ('-' for stdout)")
     export.add_argument(
@@ -564,6 +569,18 @@ def _jobs(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _media_thumbnails(settings: Settings, args: argparse.Namespace) -> int:
+    from core.catalog.media import LocalStorage, backfill_thumbnails
+
+    async def run() -> tuple[int, int]:
+        async with connected(settings.database.url):
+            return await backfill_thumbnails(LocalStorage.from_settings(settings))
+
+    made, skipped = asyncio.run(run())
+    print(f"thumbnails made for {made} images; {skipped} skipped (linked, missing or unreadable)")
+    return 0
+
+
 def _export_schema(settings: Settings, args: argparse.Namespace) -> int:
     sdl = export_sdl(settings if args.installed else builtin_settings(settings))
     if args.output == "-":
@@ -593,6 +610,7 @@ COMMANDS = {
     "makemigrations": _makemigrations,
     "seed-demo": _seed_demo,
     "create-admin": _create_admin,
+    "media-thumbnails": _media_thumbnails,
     "documents": _documents,
     "events": _events,
     "jobs": _jobs,

@@ -8,13 +8,21 @@ of quantized amounts are exact; a product or a ratio is rounded once, where it i
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 import pycountry
+from babel import Locale, UnknownLocaleError
+from babel.numbers import NumberPattern, get_currency_precision
 
-# ISO 4217 minor units that differ from 2. pycountry does not carry exponents.
+from core.errors import DomainError
+
+# ISO 4217 minor units that differ from 2: what amounts are kept and charged in. pycountry does not carry
+# exponents, and babel's CLDR "digits" are a display convention that differs from ISO for 17 currencies
+# (IDR 0 where ISO, tax invoices and Stripe say 2; IQD 0 where ISO says 3), so they decide display only.
 _EXPONENTS = {
     "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
     "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
@@ -28,6 +36,36 @@ def is_currency(code: str) -> bool:
 
 def exponent(currency: str) -> int:
     return _EXPONENTS.get(currency, 2)
+
+
+def display_digits(amount: Decimal, currency: str) -> int:
+    """Decimals a person is shown: the currency's customary ones (CLDR, through babel: none for rupiah), unless
+    the amount has a fraction they would hide (Rp389.000,50), then its ISO 4217 minor unit."""
+    customary = get_currency_precision(currency)
+    return customary if amount == amount.quantize(Decimal(1).scaleb(-customary)) else exponent(currency)
+
+
+@lru_cache(maxsize=256)
+def _locale(tag: str) -> Locale:
+    return Locale.parse(tag.replace("_", "-"), sep="-")
+
+
+def display(amount: Decimal, currency: str, locale: str = "id-ID") -> str:
+    """The amount as a shopper of `locale` reads it, symbol and separators by CLDR (babel): "Rp389.000" in
+    id-ID, "RM108.00" in ms-MY, "₺99,90" in tr. The `amount` string stays the exact value; this is for showing.
+
+    `locale` is a BCP 47 tag ("id-ID", "ms", "ar-SA"); an unknown one is INVALID_LOCALE.
+    """
+    try:
+        chosen = _locale(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise DomainError(
+            "INVALID_LOCALE", f"{locale!r} is not a known locale such as id-ID or ms-MY.", "locale"
+        ) from None
+    digits = display_digits(amount, currency)
+    pattern: NumberPattern = copy.copy(chosen.currency_formats["standard"])
+    pattern.frac_prec = (digits, digits)
+    return pattern.apply(amount, chosen, currency=currency, currency_digits=False)
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

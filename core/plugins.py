@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from core import hookspecs
 from core.db import APP as CORE_APP
 from core.db import app_config
-from core.settings import Settings, SettingsError, plugin_settings
+from core.settings import PLUGIN_PREFIX, Settings, SettingsError, check_variables, plugin_settings
 
 ENTRY_POINT_GROUP = "lini.plugins"
 TRACE_ENV = "LINI_TRACE_HOOKS"
@@ -142,6 +142,26 @@ class PluginHost:
         raise KeyError(f"plugin {plugin!r} does not implement {hook}")
 
 
+def check_plugin_variables(
+    env: Mapping[str, str], configs: Mapping[str, BaseModel | None], installed_only: set[str]
+) -> None:
+    """A `LINI_PLUGINS_*` variable must name a loaded plugin's key (or the variable a `*_env` key of it names).
+
+    A plugin installed but not enabled is not imported, so its keys are unknown: variables under its prefix pass.
+    """
+    known = {f"{PLUGIN_PREFIX}ENABLED"}
+    for name, config in configs.items():
+        if config is None:
+            continue
+        for key in type(config).model_fields:
+            known.add(f"{PLUGIN_PREFIX}{name}_{key}".upper())
+            value = getattr(config, key)
+            if key.endswith("_env") and isinstance(value, str):
+                known.add(value)
+    dormant = tuple(f"{PLUGIN_PREFIX}{name}_".upper() for name in installed_only)
+    check_variables({var: "" for var in env if not var.startswith(dormant)}, known, only_prefix=PLUGIN_PREFIX)
+
+
 def discover() -> dict[str, Any]:
     """Installed plugins by entry-point name (not loaded)."""
     return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
@@ -187,6 +207,7 @@ def load_plugins(
         app = database_app(name, plugin)
         if app is not None:
             apps[name] = app
+    check_plugin_variables(env, configs, installed_only=known - set(configs))
     try:
         manager.check_pending()  # a misspelt hook (`def route(...)`) would otherwise be ignored silently
     except pluggy.PluginValidationError as exc:

@@ -6,6 +6,7 @@ instead of surfacing as a strange failure in the middle of a request.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import os
@@ -18,6 +19,20 @@ import limits
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 ENV_PREFIX = "LINI_"
+# `LINI_` variables that are not settings but are read by name (documented in the README). Any other `LINI_*`
+# variable must be a setting (or be named by a `*_env` key), so a misspelt override stops the start instead of
+# being silently ignored.
+OTHER_VARIABLES = {
+    "LINI_SETTINGS": "the settings file to read instead of settings.toml",
+    "LINI_SECRET_KEY": "the token signing key ([auth] signing_key_env's default)",
+    "LINI_DEMO_PASSWORD": "the demo accounts' password (server.py seed-demo)",
+    "LINI_ADMIN_PASSWORD": "the password server.py create-admin sets when --password is not given",
+    "LINI_TRACE_HOOKS": "log every plugin hook call (core.plugins)",
+}
+# The test suite's own variables (LINI_TEST_POSTGRES_URL, LINI_TEST_REDIS_URL, ...): never read by the server.
+TEST_PREFIX = "LINI_TEST_"
+# Overrides of `[plugins.<name>]` tables: checked by core.plugins.load_plugins, which knows each plugin's keys.
+PLUGIN_PREFIX = "LINI_PLUGINS_"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "settings.toml"
 
 
@@ -286,9 +301,60 @@ def load_settings(path: Path | str | None = None, env: Mapping[str, str] | None 
                 raw.setdefault(section, {})[key] = parse_env_value(env[var], field.annotation)
                 sources[(section, key)] = var
     try:
-        return Settings.model_validate(raw)
+        settings = Settings.model_validate(raw)
     except ValidationError as exc:
         raise SettingsError(describe_validation_error(exc, path, sources)) from None
+    known = {var for var, _ in setting_variables()} | named_variables(settings)
+    for name in raw["plugins"]["config"].values():
+        known |= {value for key, value in name.items() if key.endswith("_env") and isinstance(value, str)}
+    check_variables(env, known, skip_prefix=PLUGIN_PREFIX)
+    return settings
+
+
+def setting_variables() -> list[tuple[str, tuple[str, str]]]:
+    """Every core setting's environment variable with its (section, key)."""
+    return [
+        (f"{ENV_PREFIX}{section}_{key}".upper(), (section, key))
+        for section, model in _SECTIONS.items()
+        for key in model.model_fields
+        if key != "config"
+    ]
+
+
+def named_variables(settings: Settings) -> set[str]:
+    """The variables that core `*_env` keys name (`[auth] signing_key_env = "LINI_SECRET_KEY"`)."""
+    names = set()
+    for section in _SECTIONS:
+        values = getattr(settings, section)
+        for key in type(values).model_fields:
+            value = getattr(values, key)
+            if key.endswith("_env") and isinstance(value, str) and value:
+                names.add(value)
+    return names
+
+
+def check_variables(
+    env: Mapping[str, str], known: set[str], *, skip_prefix: str | None = None, only_prefix: str | None = None
+) -> None:
+    """Stop on a `LINI_*` variable that nothing reads, naming the closest valid one.
+
+    `skip_prefix` leaves a family to a later check (plugins' variables, known once plugins load);
+    `only_prefix` checks that family alone.
+    """
+    valid = known | set(OTHER_VARIABLES)
+    for var in sorted(env):
+        if not var.startswith(ENV_PREFIX) or var.startswith(TEST_PREFIX) or var in valid:
+            continue
+        if skip_prefix and var.startswith(skip_prefix):
+            continue
+        if only_prefix and not var.startswith(only_prefix):
+            continue
+        close = difflib.get_close_matches(var, sorted(valid), n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        raise SettingsError(
+            f"environment variable {var} is not a Lini setting{hint} (settings are LINI_<SECTION>_<KEY>, plugin "
+            f"settings LINI_PLUGINS_<NAME>_<KEY>; see settings.toml)"
+        )
 
 
 def parse_env_value(value: str, annotation: Any) -> Any:

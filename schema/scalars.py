@@ -13,13 +13,21 @@ from strawberry.schema.types.base_scalars import DateTimeDefinition, DecimalDefi
 from strawberry.schema.types.scalar import DEFAULT_SCALAR_REGISTRY
 
 from core.money import Money as CoreMoney
-from core.money import quantize
+from core.money import display, quantize
 
 
 @strawberry.type(description="An amount of money. `amount` is a decimal string, never a float.")
 class Money:
     amount: Decimal
     currency: str
+
+    @strawberry.field(
+        description="The amount written for people of `locale` (a BCP 47 tag, default id-ID), with the currency's "
+        "symbol, separators and customary decimals from CLDR: Rp389.000, RM108.00, ₺99,90. For display only: "
+        "compute with `amount`. An unknown locale is the error INVALID_LOCALE."
+    )
+    def formatted(self, locale: str = "id-ID") -> str:
+        return display(self.amount, self.currency, locale)
 
     @classmethod
     def of(cls, amount: Decimal, currency: str) -> Money:

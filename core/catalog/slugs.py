@@ -7,10 +7,10 @@ already shared on WhatsApp or Instagram keep working. Two brands may use the sam
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from typing import cast
 
+from slugify import slugify as python_slugify
 from tortoise.expressions import Q
 from tortoise.models import Model
 
@@ -21,14 +21,14 @@ PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def slugify(text: str, fallback: str = "item", max_length: int = GENERATED_LENGTH) -> str:
-    """ASCII lowercase words joined by hyphens ("Gamis Ça Plissé" → "gamis-ca-plisse").
+    """ASCII lowercase words joined by hyphens: "Gamis Ça Plissé" → "gamis-ca-plisse", "旗袍" → "qi-pao".
 
-    Scripts without an ASCII transliteration (Arabic names) give nothing, hence the `fallback`.
+    python-slugify transliterates every script (Arabic and Chinese names get a readable slug, not the fallback);
+    the text-unidecode backend is named so the same name gives the same slug whether or not another backend
+    happens to be installed. Latin names give what Lini's own function gave, so slugs made before stay the
+    slugs that would be made now. `fallback` remains for names with no letter or digit at all ("---").
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > max_length:
-        slug = slug[:max_length].rsplit("-", 1)[0] if "-" in slug[:max_length] else slug[:max_length]
+    slug = python_slugify(text, max_length=max_length, word_boundary=True, backend="text-unidecode")
     return slug or fallback
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from core.errors import DomainError
 from core.settings import Settings
+from core.urls import parse_http_url
 
 MAX_URL = 2000
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -32,12 +33,14 @@ def checked_url_form(url: str, *, credentials_hint: str = "") -> str:
     """Any URL Lini fetches or posts to on someone's behalf, stripped: absolute http(s), of bounded length, with
     no credentials in it (`URL_TOO_LONG`, `INVALID_URL`)."""
     url = url.strip()
-    parts = urlsplit(url)
     if len(url) > MAX_URL:
         raise DomainError("URL_TOO_LONG", f"Use at most {MAX_URL} characters.", "url")
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    # pydantic's HttpUrl, refused too when Python's urlsplit (which check_public_url and aiohttp go by) would
+    # read another host: the host the SSRF check resolves is the host that is posted to.
+    parsed = parse_http_url(url)
+    if parsed is None:
         raise DomainError("INVALID_URL", "Give an absolute http or https URL.", "url")
-    if parts.username or parts.password:
+    if parsed.username or parsed.password:
         hint = f": {credentials_hint}" if credentials_hint else ""
         raise DomainError("INVALID_URL", f"Put no credentials in the URL{hint}.", "url")
     return url

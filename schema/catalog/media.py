@@ -117,7 +117,13 @@ class CatalogMediaMutation:
         return await _media_payload(row, errors)
 
     @strawberry.mutation(
-        **guard("Upload a JPEG, PNG or WebP image (multipart request); it goes last.", MANAGE_PRODUCTS)
+        **guard(
+            "Upload a JPEG, PNG or WebP image (multipart request); it goes last. It is decoded and stored anew "
+            "without EXIF (camera, GPS position) or other metadata, with thumbnails of 64 to 1024 pixels for "
+            "`Product.thumbnail(size:)`. Errors: FILE_TOO_LARGE, INVALID_FILE_TYPE, INVALID_IMAGE (not a readable "
+            "image), IMAGE_TOO_LARGE (over 40 megapixels).",
+            MANAGE_PRODUCTS,
+        )
     )
     async def product_media_upload(
         self,

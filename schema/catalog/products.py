@@ -21,6 +21,7 @@ from strawberry.types.nodes import SelectedField, Selection
 from core.actors.models import Brand
 from core.catalog import listing
 from core.catalog import services as catalog
+from core.catalog.images import thumbnail_size
 from core.catalog.models import AttributeType
 from core.catalog.models import Category as CategoryModel
 from core.catalog.models import Collection as CollectionModel
@@ -388,10 +389,16 @@ class Product(relay.Node):
     def media(self, info: Info) -> list[ProductMedia]:
         return _now_or_later(self._media(info), lambda rows: [_media(row, self._locale) for row in rows])
 
-    @strawberry.field(description="The first image, for lists.")
+    @strawberry.field(
+        description="The first image, for lists. With `size` (pixels, the longer side), an uploaded image's "
+        "stored thumbnail of the nearest size at least that large (64, 128, 256, 512 or 1024; larger requests get "
+        "1024); a linked image (or one uploaded before Lini made thumbnails) is its own URL. A size below 1 is the "
+        "error INVALID_SIZE."
+    )
     @fast
-    def thumbnail(self, info: Info) -> ProductMedia | None:
-        return _now_or_later(self._media(info), lambda rows: _media(rows[0], self._locale) if rows else None)
+    def thumbnail(self, info: Info, size: int | None = None) -> ProductMedia | None:
+        bound = None if size is None else thumbnail_size(size)
+        return _now_or_later(self._media(info), lambda rows: _media(rows[0], self._locale, bound) if rows else None)
 
     @strawberry.field(description="The product's attribute values, grouped by attribute.")
     @fast
@@ -495,8 +502,9 @@ def _attributes(rows: list[AttributeValueRow], locale: Locale) -> list[ProductAt
     return list(grouped.values())
 
 
-def _media(row: MediaRow, locale: Locale) -> ProductMedia:
-    return ProductMedia(url=row.url, alt=pick(row.translations, "alt", row.alt, locale.language))
+def _media(row: MediaRow, locale: Locale, size: int | None = None) -> ProductMedia:
+    url = row.thumbnails.get(size, row.url) if size is not None else row.url
+    return ProductMedia(url=url, alt=pick(row.translations, "alt", row.alt, locale.language))
 
 
 def _attribute(row: AttributeValueRow, locale: Locale) -> AttributeInfo:

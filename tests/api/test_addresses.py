@@ -120,6 +120,10 @@ async def test_changing_the_country_checks_the_phone_again(gql):
         ({"firstName": " "}, "firstName", "REQUIRED"),
         ({"street1": ""}, "street1", "REQUIRED"),
         ({"postalCode": "1" * 21}, "postalCode", "TOO_LONG"),
+        ({"postalCode": "4011"}, "postalCode", "INVALID_POSTAL_CODE"),  # Indonesia: five digits
+        ({"postalCode": "40111-2"}, "postalCode", "INVALID_POSTAL_CODE"),
+        ({"country": "SG", "phone": ""}, "postalCode", "INVALID_POSTAL_CODE"),  # Singapore: six digits
+        ({"country": "MY", "postalCode": "", "phone": ""}, "postalCode", "POSTAL_CODE_REQUIRED"),
     ],
 )
 async def test_bad_input_is_a_user_error_and_writes_nothing(gql, changes, field, code):
@@ -131,6 +135,24 @@ async def test_bad_input_is_a_user_error_and_writes_nothing(gql, changes, field,
     before = await rows()
     updated = await gql(UPDATE, {"id": id, "input": changes}, token=token)
     assert updated["addressUpdate"] == {"address": None, "errors": [{"field": field, "code": code}]}
+    assert await rows() == before
+
+
+async def test_postal_codes_follow_each_countrys_format_and_are_stored_canonical(gql):
+    token = access_token(await make_user())
+    london = {**HOME, "city": "London", "country": "GB", "postalCode": " sw1a 1aa ", "phone": ""}
+    created = (await gql(CREATE, {"input": london}, token=token))["addressCreate"]
+    assert created["errors"] == []
+    assert (await Address.get()).postal_code == "SW1A 1AA"
+    dubai = {**HOME, "city": "Dubai", "country": "AE", "postalCode": "", "phone": ""}  # no postal codes there
+    assert (await gql(CREATE, {"input": dubai}, token=token))["addressCreate"]["errors"] == []
+    id = created["address"]["id"]
+    before = await rows()
+    moved = await gql(UPDATE, {"id": id, "input": {"country": "ID"}}, token=token)  # SW1A 1AA is not Indonesian
+    assert moved["addressUpdate"] == {
+        "address": None,
+        "errors": [{"field": "postalCode", "code": "INVALID_POSTAL_CODE"}],
+    }
     assert await rows() == before
 
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 from tortoise import Tortoise
 
 from core.actors.models import StaffRole
@@ -81,6 +83,20 @@ async def create_product(gql, **fields: Any) -> dict[str, Any]:
     data = await gql(CREATE, {"input": {"name": "Gamis Aisyah", **fields}})
     assert data["productCreate"]["errors"] == [], data
     return data["productCreate"]["product"]
+
+
+async def test_arabic_and_chinese_names_get_transliterated_slugs_the_storefront_finds(gql, shop):
+    abaya = await create_product(gql, name="عباية مطرزة", status="PUBLISHED")
+    qipao = await create_product(gql, name="真丝旗袍")
+    again = await create_product(gql, name="真丝旗袍")
+    assert (abaya["slug"], qipao["slug"], again["slug"]) == ("by-mtrz", "zhen-si-qi-pao", "zhen-si-qi-pao-2")
+    category = await gql(
+        "mutation($input: CategoryCreateInput!) { categoryCreate(input: $input) { category { slug } } }",
+        {"input": {"name": "فساتين"}},
+    )
+    assert category["categoryCreate"] == {"category": {"slug": "fstyn"}}
+    found = await gql('query { product(slug: "by-mtrz") { name } }', token=None)
+    assert found["product"] == {"name": "عباية مطرزة"}
 
 
 async def test_product_slugs_are_generated_unique_per_brand_and_explicit_duplicates_refused(gql, shop):
@@ -272,7 +288,15 @@ async def test_stock_update_sets_quantities_all_or_nothing(gql, shop):
 
 
 MEDIA_FIELDS = "media { id url alt position } errors { field code }"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (12, 8), (180, 30, 60)).save(out, format="PNG")
+    return out.getvalue()
+
+
+PNG = _png()  # a real image: Pillow decodes every upload (tests/api/test_product_images.py)
 
 
 @pytest.fixture
@@ -308,19 +332,23 @@ async def test_media_by_url_and_upload_then_reorder_and_delete(gql, client, shop
       productMediaCreate(productId: $p, input: $input) {{ {MEDIA_FIELDS} }} }}"""
     linked = await gql(create, {"p": product["id"], "input": {"url": "https://cdn.sekar.id/a.jpg", "alt": "Samping"}})
     assert linked["productMediaCreate"]["media"]["position"] == 0
-    for url in ("javascript:alert(1)", "ftp://cdn.sekar.id/a.jpg", "https://", "not a url"):
+    for url in ("javascript:alert(1)", "ftp://cdn.sekar.id/a.jpg", "https://", "not a url", "https://a.id:70000/x"):
         bad = await gql(create, {"p": product["id"], "input": {"url": url}})
         assert bad["productMediaCreate"]["errors"] == [{"field": "url", "code": "INVALID_URL"}], url
     uploaded = await upload(client, shop["token"], product["id"], "front.png", PNG)
     media = uploaded["media"]
     assert media["url"].startswith(f"{settings.server.public_url}/media/") and media["url"].endswith(".png")
     stored = Path(settings.media.root) / media["url"].rsplit("/", 1)[1]
-    assert stored.read_bytes() == PNG and media["position"] == 1
+    assert (
+        Image.open(io.BytesIO(stored.read_bytes())).tobytes() == Image.open(io.BytesIO(PNG)).tobytes()
+        and media["position"] == 1
+    )
     script = await upload(client, shop["token"], product["id"], "evil.png", b"#!/bin/sh\nrm -rf /\n")
     assert script["errors"] == [{"field": "file", "code": "INVALID_FILE_TYPE"}]
     huge = await upload(client, shop["token"], product["id"], "big.png", PNG + b"\x00" * 4096)
     assert huge["errors"] == [{"field": "file", "code": "FILE_TOO_LARGE"}]
-    assert await ProductMedia.all().count() == 2 and len(stored_files(settings.media.root)) == 1
+    # the image and its five thumbnails
+    assert await ProductMedia.all().count() == 2 and len(stored_files(settings.media.root)) == 6
     reorder = f"""mutation($p: ID!, $ids: [ID!]!) {{ productMediaReorder(productId: $p, input: {{ mediaIds: $ids }}) {{
       {MEDIA_FIELDS} }} }}"""
     order = await gql(reorder, {"p": product["id"], "ids": [media["id"]]})
@@ -328,6 +356,7 @@ async def test_media_by_url_and_upload_then_reorder_and_delete(gql, client, shop
     delete = f"mutation($id: ID!) {{ productMediaDelete(id: $id) {{ {MEDIA_FIELDS} }} }}"
     assert (await gql(delete, {"id": media["id"]}))["productMediaDelete"]["errors"] == []
     assert not stored.exists() and await ProductMedia.all().count() == 1
+    assert stored_files(settings.media.root) == []  # the thumbnails went with it
 
 
 # Each mutation as the victim brand's staff would send it (variables, call); outsiders are refused, nothing changes.

@@ -238,6 +238,16 @@ async def test_bad_lines_are_refused_and_nothing_is_written(gql, shop):
         "code": "COUNTRY_NOT_SHIPPED_TO",
         "message": "This storefront ships to ID, MY only.",
     }
+    short = {**JAKARTA, "postalCode": "1034"}  # Indonesian postal codes have five digits
+    refused = (await gql(SHIP_TO, {"t": token, "a": short}, storefront="sekar"))["checkoutShippingAddressUpdate"]
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("shippingAddress.postalCode", "INVALID_POSTAL_CODE")
+    ]
+    kuala_lumpur = {**JAKARTA, "city": "Kuala Lumpur", "country": "MY", "postalCode": "", "phone": ""}
+    refused = (await gql(SHIP_TO, {"t": token, "a": kuala_lumpur}, storefront="sekar"))["checkoutShippingAddressUpdate"]
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [
+        ("shippingAddress.postalCode", "POSTAL_CODE_REQUIRED")
+    ]
     nowhere = await gql(DELIVERY, {"t": token, "m": "flat:express"}, storefront="sekar")
     assert nowhere["checkoutDeliveryMethodUpdate"]["errors"][0]["code"] == "DELIVERY_METHOD_NOT_AVAILABLE"
     bad_email = await gql(EMAIL, {"t": token, "e": "not-an-email"}, storefront="sekar")

@@ -178,6 +178,10 @@ async def test_a_receiver_that_hangs_fails_the_attempt_and_loses_nothing_once_it
         ({"url": "http://127.0.0.1:9/x", "events": ["ORDER_PAID"]}, None),  # allowed here: see the next test
         ({"url": "ftp://example.com/x", "events": ["ORDER_PAID"]}, "INVALID_URL"),
         ({"url": "https://user:pw@example.com/x", "events": ["ORDER_PAID"]}, "INVALID_URL"),
+        # read as 127.0.0.1 by a WHATWG parser and as example.com by urlsplit: one host for every reader, or none
+        ({"url": "http://127.0.0.1\\@example.com/x", "events": ["ORDER_PAID"]}, "INVALID_URL"),
+        ({"url": "http://0x7f.1/x", "events": ["ORDER_PAID"]}, "INVALID_URL"),
+        ({"url": "https://example.com:99999/x", "events": ["ORDER_PAID"]}, "INVALID_URL"),
         ({"url": "https://example.com/x", "events": ["ORDER_TELEPORTED"]}, "UNKNOWN_EVENT_TYPE"),
         ({"url": "https://example.com/x", "events": []}, "REQUIRED"),
         ({"url": "https://example.com/x", "events": ["ORDER_PAID"], "secret": "short"}, "INVALID_SECRET"),

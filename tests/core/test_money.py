@@ -94,3 +94,24 @@ def test_allocation_refuses_what_cannot_be_split():
         Money.of("1", "IDR").allocate([0, 0])
     with pytest.raises(ValueError):
         Money.of("1", "IDR").allocate([1, -1])
+
+
+def test_display_uses_cldr_symbols_separators_and_customary_decimals():
+    from core.money import display
+
+    assert display(Decimal("389000.00"), "IDR") == "Rp389.000"  # rupiah is shown without sen
+    assert display(Decimal("389000.50"), "IDR", "id") == "Rp389.000,50"  # unless there are some to show
+    assert display(Decimal("-20000"), "IDR", "id_ID") == "-Rp20.000"
+    assert display(Decimal("108.00"), "MYR", "ms-MY") == "RM108.00"
+    assert display(Decimal("12.345"), "BHD", "en") == "BHD12.345"
+    assert display(Decimal("1500"), "JPY", "ja") == "￥1,500"
+
+
+@pytest.mark.parametrize("locale", ["zz-QQ", "", "not a locale"])
+def test_display_refuses_an_unknown_locale(locale):
+    from core.errors import DomainError
+    from core.money import display
+
+    with pytest.raises(DomainError) as caught:
+        display(Decimal(1), "IDR", locale)
+    assert (caught.value.code, caught.value.field) == ("INVALID_LOCALE", "locale")

@@ -75,3 +75,31 @@ def test_missing_file_is_a_clear_error(tmp_path):
 def test_settings_path_can_come_from_the_environment(tmp_path):
     path = write(tmp_path, "[server]\nport = 8123\n")
     assert load_settings(env={"LINI_SETTINGS": str(path)}).server.port == 8123
+
+
+def test_a_misspelt_environment_variable_stops_the_start_and_suggests_the_name(tmp_path):
+    path = write(tmp_path, "[server]\nport = 8000\n")
+    with pytest.raises(SettingsError) as caught:
+        load_settings(path, env={"LINI_SERVER_PROT": "9001"})
+    message = str(caught.value)
+    assert "LINI_SERVER_PROT is not a Lini setting" in message
+    assert "did you mean LINI_SERVER_PORT?" in message
+    with pytest.raises(SettingsError, match=r"LINI_DATABSE_URL .*did you mean LINI_DATABASE_URL"):
+        load_settings(path, env={"LINI_DATABSE_URL": "sqlite://x.db"})
+
+
+def test_the_documented_variables_that_are_not_settings_still_load(tmp_path):
+    path = write(tmp_path, "[rate_limits]\nredis_url_env = 'LINI_REDIS_URL'\n")
+    env = {
+        "LINI_SETTINGS": str(path),
+        "LINI_SECRET_KEY": "k" * 40,
+        "LINI_DEMO_PASSWORD": "demo-password",
+        "LINI_ADMIN_PASSWORD": "admin-password",
+        "LINI_TRACE_HOOKS": "1",
+        "LINI_TEST_POSTGRES_URL": "postgres://postgres@127.0.0.1:5432/test",
+        "LINI_TEST_REDIS_URL": "redis://127.0.0.1:6379/0",
+        "LINI_REDIS_URL": "redis://127.0.0.1:6379/1",  # named by a `*_env` key, so read
+        "LINI_PLUGINS_PRODUCT_FEED_CURRENCY": "IDR",  # checked when plugins load
+        "PATH": "/usr/bin",
+    }
+    assert load_settings(env=env).rate_limits.redis_url_env == "LINI_REDIS_URL"

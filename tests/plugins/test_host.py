@@ -165,3 +165,15 @@ async def test_a_failing_shutdown_does_not_skip_the_others(settings: Settings) -
     async with app.router.lifespan_context(app):
         pass
     assert stopped == ["tidy"]
+
+
+def test_a_misspelt_plugin_variable_stops_the_start_and_suggests_the_key(offline_settings: Settings) -> None:
+    class Settings(BaseModel):
+        retries: int = 3
+
+    plugin = SimpleNamespace(Settings=Settings)
+    expected = r"LINI_PLUGINS_CONFIGURED_RETRYS .*did you mean LINI_PLUGINS_CONFIGURED_RETRIES"
+    with pytest.raises(SettingsError, match=expected):
+        load_plugins(offline_settings, extra={"configured": plugin}, env={"LINI_PLUGINS_CONFIGURED_RETRYS": "5"})
+    with pytest.raises(SettingsError, match="LINI_PLUGINS_NOPE_RETRIES is not a Lini setting"):
+        load_plugins(offline_settings, extra={"configured": plugin}, env={"LINI_PLUGINS_NOPE_RETRIES": "5"})
