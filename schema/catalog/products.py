@@ -396,7 +396,17 @@ class Product(relay.Node):
         "error INVALID_SIZE."
     )
     @fast
-    def thumbnail(self, info: Info, size: int | None = None) -> ProductMedia | None:
+    def thumbnail(
+        self,
+        info: Info,
+        size: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The width and height in pixels the storefront shows it at; the smallest stored size "
+                "at least this big is returned. Null: the original image."
+            ),
+        ] = None,
+    ) -> ProductMedia | None:
         bound = None if size is None else thumbnail_size(size)
         return _now_or_later(self._media(info), lambda rows: _media(rows[0], self._locale, bound) if rows else None)
 
