@@ -10,12 +10,14 @@ passed on when declined or expired, and a backlog is offered at once by `dispatc
 from __future__ import annotations
 
 from plugins.tailor_dispatch.plugin import (
+    dispatch_strategies,
     event_types,
     job_blueprints,
     order_event,
     production_event,
     schema_extensions,
     seed_demo,
+    startup,
     tailor_event,
 )
 
@@ -25,11 +27,13 @@ MIGRATIONS = "plugins.tailor_dispatch.migrations"
 __all__ = [
     "MIGRATIONS",
     "MODELS",
+    "dispatch_strategies",
     "event_types",
     "job_blueprints",
     "order_event",
     "production_event",
     "schema_extensions",
     "seed_demo",
+    "startup",
     "tailor_event",
 ]
