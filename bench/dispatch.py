@@ -53,6 +53,7 @@ class ExplainContext:
     async def actor(self) -> Actor:
         return self._actor
 
+
 TAILORS = 1000
 HISTORY = 3000
 CITIES = {

@@ -158,7 +158,7 @@ def _coordinate(value: object) -> float:
 
 
 def _roster(rows: Sequence[Sequence[Any]], busy: dict[int, int]) -> Roster:
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in ROSTER_FIELDS]
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [() for _ in ROSTER_FIELDS]
     ids, names, cities, countries, statuses, types, capacity, lead, lat, lon = columns
     return Roster(
         ids=np.fromiter(ids, dtype=np.int64, count=len(ids)),

@@ -53,8 +53,11 @@ class DispatchStrategy(Protocol):
     """A way of ranking tailors. `name` is what a brand chooses it by (upper case, e.g. "WEIGHTED"),
     `description` one sentence for staff; `score` is called once per ranking with every approved tailor."""
 
-    name: str
-    description: str
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def description(self) -> str: ...
 
     def score(self, context: DispatchContext) -> Scores: ...
 
