@@ -358,7 +358,7 @@ WITH recent AS (
     SELECT id, tailor_id,
            ROW_NUMBER() OVER (PARTITION BY tailor_id ORDER BY assigned_at DESC, id DESC) AS n
     FROM production_job
-    WHERE tailor_id IN ({ids}) AND stage IN ({finished})
+    WHERE tailor_id IN ({ids}) AND stage IN ({finished}){brand}
 ), kept AS (
     SELECT id, tailor_id FROM recent WHERE n <= {last}
 )
@@ -384,7 +384,7 @@ GROUP BY o.tailor_id
 """
 LATEST_SQL = """
 SELECT tailor_id, MAX(assigned_at) AS at FROM production_job
-WHERE tailor_id IN ({ids}) AND assigned_at IS NOT NULL GROUP BY tailor_id
+WHERE tailor_id IN ({ids}) AND assigned_at IS NOT NULL{brand} GROUP BY tailor_id
 """
 
 
@@ -423,14 +423,15 @@ class TrackTable:
 PARTS = ("jobs", "qc", "ready", "remade")
 
 
-async def track_table(tailor_ids: Sequence[int], *, last: int) -> TrackTable:
+async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | None = None) -> TrackTable:
     """Each tailor's record over its `last` finished jobs (READY, SHIPPED or REMADE), newest first, as columns in
     the order of `tailor_ids`.
 
     A remake counts against the tailor only when its cause is the making (MAKING): a wrong measurement or a
     fabric flaw is not the tailor's doing. On time means the job's first READY fell on or before its ready-by
-    date (UTC). Two statements whatever the number of tailors or of their jobs, aggregated in the database: a
-    ranking over 1,000 tailors must not load their whole history.
+    date (UTC). With `brand_id`, only that brand's jobs count (what a brand may see of a tailor it works with).
+    Two statements whatever the number of tailors or of their jobs, aggregated in the database: a ranking over
+    1,000 tailors must not load their whole history.
     """
     n = len(tailor_ids)
     totals = np.zeros((len(PARTS), 2, n), dtype=np.int64)
@@ -440,19 +441,23 @@ async def track_table(tailor_ids: Sequence[int], *, last: int) -> TrackTable:
         ids = sorted({int(i) for i in tailor_ids})
         if connection.capabilities.dialect == "postgres":
             values: list[Any] = [ids]
-            ids_sql, day = "SELECT unnest($1::bigint[])", "(r.at AT TIME ZONE 'UTC')::date"
+            ids_sql, day, brand = "SELECT unnest($1::bigint[])", "(r.at AT TIME ZONE 'UTC')::date", " AND brand_id = $2"
         else:
             values = [json.dumps(ids)]
-            ids_sql, day = "SELECT value FROM json_each(?)", "DATE(r.at)"
+            ids_sql, day, brand = "SELECT value FROM json_each(?)", "DATE(r.at)", " AND brand_id = ?"
+        if brand_id is None:
+            brand = ""
+        else:
+            values.append(int(brand_id))
         finished = ", ".join(f"'{stage.value}'" for stage in FINISHED)
-        query = TRACK_SQL.format(ids=ids_sql, last=int(last), day=day, finished=finished)
+        query = TRACK_SQL.format(ids=ids_sql, last=int(last), day=day, finished=finished, brand=brand)
         position = {int(tailor_id): i for i, tailor_id in enumerate(tailor_ids)}
         part = {name: k for k, name in enumerate(PARTS)}
         for row in await connection.execute_query_dict(query, values):
             i = position[int(row["tailor_id"])]
             k = part[str(row["part"])]
             totals[k, 0, i], totals[k, 1, i] = int(row["total"] or 0), int(row["hits"] or 0)
-        for row in await connection.execute_query_dict(LATEST_SQL.format(ids=ids_sql), values):
+        for row in await connection.execute_query_dict(LATEST_SQL.format(ids=ids_sql, brand=brand), values):
             assigned[position[int(row["tailor_id"])]] = _as_datetime(row["at"])
     return TrackTable(
         jobs=totals[0, 0],
@@ -465,7 +470,7 @@ async def track_table(tailor_ids: Sequence[int], *, last: int) -> TrackTable:
     )
 
 
-async def track_records(tailor_ids: Sequence[int], *, last: int) -> dict[int, TrackRecord]:
+async def track_records(tailor_ids: Sequence[int], *, last: int, brand_id: int | None = None) -> dict[int, TrackRecord]:
     """`track_table` by tailor id, one `TrackRecord` each (for a handful of tailors: a profile, a test)."""
-    table = await track_table(list(tailor_ids), last=last)
+    table = await track_table(list(tailor_ids), last=last, brand_id=brand_id)
     return {int(tailor_id): table.record(i) for i, tailor_id in enumerate(tailor_ids)}
