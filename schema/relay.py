@@ -21,22 +21,22 @@ N = TypeVar("N")
 
 @strawberry.type(description="Where a page stands in its list.")
 class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: str | None
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether a page follows (ask with `after: endCursor`).")
+    has_previous_page: bool = strawberry.field(description="Whether a page precedes (`before: startCursor`).")
+    start_cursor: str | None = strawberry.field(description="The first edge's cursor; null on an empty page.")
+    end_cursor: str | None = strawberry.field(description="The last edge's cursor; null on an empty page.")
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with the cursor to page on from it.")
 class Edge(Generic[T]):
-    cursor: str
-    node: T
+    cursor: str = strawberry.field(description="An opaque position in the list, for `after` or `before`.")
+    node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list: `first`/`after` forwards, `last`/`before` backwards.")
 class Connection(Generic[T]):
-    edges: list[Edge[T]]
-    page_info: PageInfo
+    edges: list[Edge[T]] = strawberry.field(description="The page's items, in the list's order.")
+    page_info: PageInfo = strawberry.field(description="Where this page stands in the list.")
     _count: strawberry.Private[Callable[[], Awaitable[int]]]
 
     @strawberry.field(description="How many items the whole list has (costs one query; ask only if shown).")

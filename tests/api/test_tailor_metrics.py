@@ -16,8 +16,12 @@ from tests.plugins.test_tailor_dispatch import finished_job
 FIELDS = """brand lastJobs finishedJobs inspected firstPass firstPassRate remadeForMaking remakeRate timed onTime
   onTimeRate lastAssignedAt"""
 MINE = "query($last: Int!) { myTailorProfile { metrics(lastJobs: $last) { " + FIELDS + " } } }"
-THEIRS = """query($id: ID!, $brand: String) { node(id: $id) { ... on Tailor { displayName
-  metrics(brand: $brand) { """ + FIELDS + " } } } }"
+THEIRS = (
+    """query($id: ID!, $brand: String) { node(id: $id) { ... on Tailor { displayName
+  metrics(brand: $brand) { """
+    + FIELDS
+    + " } } } }"
+)
 
 
 async def brand_shop(slug: str) -> SimpleNamespace:
