@@ -351,14 +351,15 @@ class TrackRecord:
 # One statement for any number of tailors: each tailor's last `last` finished jobs (a window over its jobs, newest
 # assignment first), then, per tailor, how many of those jobs there are, how many were inspected and passed their
 # first inspection, how many reached READY (and on time), and how many were remade for the making. Each part joins
-# jobs by primary key only, so no part loops over another. `{ids}` is the tailor ids as one parameter (a JSON array
-# on SQLite, an array on PostgreSQL); `{day}` the UTC day of a timestamp in the dialect.
+# jobs by primary key only, so no part loops over another. `{who}` picks the tailors: their ids as one parameter (a
+# JSON array on SQLite, an array on PostgreSQL), or every assigned job's tailor when nearly all are asked for;
+# `{day}` the UTC day of a timestamp in the dialect.
 TRACK_SQL = """
 WITH recent AS (
     SELECT id, tailor_id,
            ROW_NUMBER() OVER (PARTITION BY tailor_id ORDER BY assigned_at DESC, id DESC) AS n
     FROM production_job
-    WHERE tailor_id IN ({ids}) AND stage IN ({finished}){brand}
+    WHERE {who} AND stage IN ({finished}){brand}
 ), kept AS (
     SELECT id, tailor_id FROM recent WHERE n <= {last}
 )
@@ -384,7 +385,7 @@ GROUP BY o.tailor_id
 """
 LATEST_SQL = """
 SELECT tailor_id, MAX(assigned_at) AS at FROM production_job
-WHERE tailor_id IN ({ids}) AND assigned_at IS NOT NULL{brand} GROUP BY tailor_id
+WHERE {who} AND assigned_at IS NOT NULL{brand} GROUP BY tailor_id
 """
 
 
@@ -445,20 +446,25 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
         else:
             values = [json.dumps(ids)]
             ids_sql, day, brand = "SELECT value FROM json_each(?)", "DATE(r.at)", " AND brand_id = ?"
+        who = f"tailor_id IN ({ids_sql})"
+        if len(ids) > WIDE:  # every tailor, near enough: a list of a thousand ids costs more than it filters
+            who, values, brand = "tailor_id IS NOT NULL", [], brand.replace("$2", "$1")
         if brand_id is None:
             brand = ""
         else:
             values.append(int(brand_id))
         finished = ", ".join(f"'{stage.value}'" for stage in FINISHED)
-        query = TRACK_SQL.format(ids=ids_sql, last=int(last), day=day, finished=finished, brand=brand)
+        query = TRACK_SQL.format(who=who, last=int(last), day=day, finished=finished, brand=brand)
         position = {int(tailor_id): i for i, tailor_id in enumerate(tailor_ids)}
         part = {name: k for k, name in enumerate(PARTS)}
         for row in await connection.execute_query_dict(query, values):
-            i = position[int(row["tailor_id"])]
+            if (i := position.get(int(row["tailor_id"]), -1)) < 0:
+                continue
             k = part[str(row["part"])]
             totals[k, 0, i], totals[k, 1, i] = int(row["total"] or 0), int(row["hits"] or 0)
-        for row in await connection.execute_query_dict(LATEST_SQL.format(ids=ids_sql, brand=brand), values):
-            assigned[position[int(row["tailor_id"])]] = _as_datetime(row["at"])
+        for row in await connection.execute_query_dict(LATEST_SQL.format(who=who, brand=brand), values):
+            if (i := position.get(int(row["tailor_id"]), -1)) >= 0:
+                assigned[i] = _as_datetime(row["at"])
     return TrackTable(
         jobs=totals[0, 0],
         inspected=totals[1, 0],
