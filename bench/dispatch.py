@@ -34,6 +34,7 @@ from core.auth.permissions import Permission
 from core.context import SYSTEM, Actor, ActorKind
 from core.db import connected, migrate
 from core.garments.models import JobStage, ProductionJob, QcInspection
+from core.jobs.schema import install as install_queue
 from core.orders.models import Order, OrderLine
 from core.plugins import load_plugins
 from core.settings import load_settings
@@ -220,6 +221,8 @@ async def run(backend: str, rounds: int) -> str:
     async with throwaway_database(backend, DEFAULT_POSTGRES_URL) as url:
         host = load_plugins(settings, env={})
         await migrate(url, host.database_apps())
+        if backend == "postgres":
+            await install_queue(url)  # procrastinate's tables, as `server.py migrate` does: offers defer expiries
         async with connected(url, host.database_apps()):
             brand, queued = await seed(random.Random(16))
             strategies.install(host)  # what the plugin's `startup` does in a server
