@@ -88,6 +88,7 @@ CORE_ERROR_CODES: Mapping[str, str] = {
     "INVALID_KIND": "Not one of the kinds allowed here.",
     "INVALID_KKNI_LEVEL": "KKNI levels run from 1 to 9.",
     "INVALID_LABEL": "The label is empty or too long.",
+    "INVALID_LAST_JOBS": "The number of recent jobs metrics are computed over is out of range.",
     "INVALID_LANGUAGE": "Not a language Lini supports.",
     "INVALID_LATITUDE": "A latitude is between -90 and 90.",
     "INVALID_LEAD_TIME": "The lead time in days is out of range.",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from core.errors import DomainError
     from core.event_types import EventType
     from core.feed_formats import CatalogFormat
+    from core.garments.dispatch_strategies import DispatchStrategy
     from core.garments.quote import Adjustment, GarmentLine, PriceContext
     from core.orders.models import Order
     from core.payments.gateways import PaymentGateway
@@ -245,6 +246,19 @@ def catalog_formats(host: PluginHost) -> list[CatalogFormat]:
     :param host: the plugin host; `host.config(name)` for settings the reader needs.
     :return: a list of objects implementing the `CatalogFormat` protocol (not awaitable); a name two plugins
         provide is refused when the formats are read.
+    """
+
+
+@hookspec
+def dispatch_strategies(host: PluginHost) -> list[DispatchStrategy]:
+    """Ways of ranking tailors for a production job (`core.garments.dispatch_strategies.DispatchStrategy`): a
+    strategy scores every approved tailor at once, as vectors, after core has judged who may make the job, and says
+    what each of its terms was. Several can be installed side by side; each brand chooses one by `name` (the
+    tailor_dispatch plugin, whose built-in WEIGHTED strategy comes through this hook too, keeps the choice).
+
+    :param host: the plugin host; `host.config(name)` for settings the strategy needs.
+    :return: a list of objects implementing the `DispatchStrategy` protocol (not awaitable); a name two plugins
+        provide stops the start with a PluginError.
     """
 
 

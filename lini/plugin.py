@@ -27,6 +27,10 @@ staff assignment uses: approval, the certificate rule, garment type, capacity, p
 due date), `judging_date` (the day a dispatched job's certificate must still count on), `track_records` (QC
 first-pass, remakes, on-time over a tailor's last jobs) and `assign_job` (staff assignment itself, capacity
 taken under the tailor's row lock; a dispatcher passes `judged_on` and `accepted_by` for an accepted offer).
+For a thousand tailors at once the same rules come as plain-value columns: `judged_roster` (a queued job against
+every approved tailor), `approved_roster`/`certified_in_roster`/`judge_roster` (one read, many jobs: a batch) and
+`track_table`. Strategies (`DispatchStrategy`, the `dispatch_strategies` hook) score such a roster as vectors
+(`DispatchContext` in, `Scores` out, `weighted_mean` to combine terms) and `ranked` orders it.
 
 Background work: `Blueprint` (procrastinate's) for the tasks and periodic tasks a plugin returns from
 `job_blueprints`, `RetryStrategy` for their retries, `JobContext` for a task declared with `pass_context=True`,
@@ -59,13 +63,29 @@ from core.garments.assignment import assign as assign_job
 from core.garments.candidates import (
     Candidate,
     Check,
+    Judged,
     Pool,
+    Roster,
     TrackRecord,
+    TrackTable,
     Verdict,
+    approved_roster,
     candidates,
     judge,
+    judge_roster,
+    judged_roster,
     judging_date,
     track_records,
+    track_table,
+)
+from core.garments.candidates import certified as certified_in_roster
+from core.garments.dispatch_strategies import (
+    DispatchContext,
+    DispatchStrategy,
+    Scores,
+    ranked,
+    strategies_by_name,
+    weighted_mean,
 )
 from core.garments.fabric_batch import FabricBatchResult, FabricChange, write_fabrics
 from core.garments.fabric_queries import available as fabric_catalogue
@@ -142,6 +162,8 @@ __all__ = [
     "Check",
     "Checkout",
     "Connection",
+    "DispatchContext",
+    "DispatchStrategy",
     "DomainError",
     "DomainErrors",
     "EventEnvelope",
@@ -157,6 +179,7 @@ __all__ = [
     "GarmentLine",
     "JobContext",
     "JobStage",
+    "Judged",
     "LineTax",
     "Money",
     "MoneyType",
@@ -192,8 +215,10 @@ __all__ = [
     "ProductionJob",
     "RefundResult",
     "RetryStrategy",
+    "Roster",
     "RowRejected",
     "SchemaExtension",
+    "Scores",
     "ShippingProvider",
     "ShippingRate",
     "ShippingRequest",
@@ -201,6 +226,7 @@ __all__ = [
     "Supplier",
     "Tailor",
     "TrackRecord",
+    "TrackTable",
     "UnknownTask",
     "UserError",
     "Variant",
@@ -208,11 +234,13 @@ __all__ = [
     "Verdict",
     "actor_for_user_id",
     "apply_payment_update",
+    "approved_roster",
     "approved_supplier",
     "archive_fabric",
     "assign_job",
     "attempt",
     "candidates",
+    "certified_in_roster",
     "changes",
     "check_public_url",
     "checked_url_form",
@@ -235,6 +263,8 @@ __all__ = [
     "insert_rows",
     "is_currency",
     "judge",
+    "judge_roster",
+    "judged_roster",
     "judging_date",
     "managed_brand",
     "member_brand",
@@ -246,14 +276,18 @@ __all__ = [
     "plain",
     "prices_by_variant",
     "quantize",
+    "ranked",
     "required_text",
     "storefront_by_slug",
     "storefront_product",
     "storefront_products",
+    "strategies_by_name",
     "take_fabric_metres",
     "task_host",
     "track_records",
+    "track_table",
     "update_fabric",
     "variants_by_product",
+    "weighted_mean",
     "write_fabrics",
 ]

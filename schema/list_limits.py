@@ -133,6 +133,7 @@ STATIC: dict[str, ListSize] = {
     "DispatchBatchPayload.offers": 100,  # dispatchBatch takes at most 100 jobs per call
     "DispatchBatchPayload.unplaced": 100,
     "Query.catalogFormats": 100,  # one per installed feed format
+    "Query.dispatchStrategies": 100,  # one per installed dispatch strategy
     "CatalogFormatInfo.extensions": 20,
     "CatalogFormatInfo.mediaTypes": 20,
     "Query.webhookEventTypes": 500,

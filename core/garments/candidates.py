@@ -15,12 +15,16 @@ number of tailors, aggregated in the database.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, cast
 
+import numpy as np
+import orjson
+from numpy.typing import NDArray
 from tortoise import connections
 from tortoise.functions import Count
 
@@ -111,6 +115,128 @@ class Pool:
     candidates: list[Candidate]
 
 
+@dataclass(frozen=True, slots=True)
+class Roster:
+    """Tailors as columns of plain values, index i being the i-th tailor by id: what judging and scoring a thousand
+    tailors need, read in two statements without an ORM object each (building those was most of the time)."""
+
+    ids: NDArray[np.int64]
+    display_names: list[str]
+    cities: list[str]
+    countries: list[str]
+    statuses: list[str]
+    garment_types: list[list[str]]
+    capacity: NDArray[np.int64]
+    lead_time_days: NDArray[np.int64]
+    latitude: NDArray[np.float64]  # NaN where unknown
+    longitude: NDArray[np.float64]
+    active_jobs: NDArray[np.int64]  # places taken (jobs ASSIGNED..ALTERATION)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def index(self) -> dict[int, int]:
+        return {int(tailor_id): i for i, tailor_id in enumerate(self.ids.tolist())}
+
+
+ROSTER_FIELDS = (
+    "id",
+    "display_name",
+    "city",
+    "country",
+    "status",
+    "garment_types",
+    "capacity",
+    "lead_time_days",
+    "latitude",
+    "longitude",
+)
+
+
+def _coordinate(value: object) -> float:
+    return math.nan if value is None else float(cast("float", value))
+
+
+def _roster(rows: Sequence[Sequence[Any]], busy: dict[int, int]) -> Roster:
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [() for _ in ROSTER_FIELDS]
+    ids, names, cities, countries, statuses, types, capacity, lead, lat, lon = columns
+    return Roster(
+        ids=np.fromiter(ids, dtype=np.int64, count=len(ids)),
+        display_names=list(names),
+        cities=list(cities),
+        countries=list(countries),
+        statuses=[str(s) for s in statuses],
+        garment_types=[list(t or []) for t in types],
+        capacity=np.fromiter(capacity, dtype=np.int64, count=len(ids)),
+        lead_time_days=np.fromiter(lead, dtype=np.int64, count=len(ids)),
+        latitude=np.fromiter((_coordinate(v) for v in lat), dtype=np.float64, count=len(ids)),
+        longitude=np.fromiter((_coordinate(v) for v in lon), dtype=np.float64, count=len(ids)),
+        active_jobs=np.fromiter((busy.get(int(i), 0) for i in ids), dtype=np.int64, count=len(ids)),
+    )
+
+
+# The roster's statement: plain columns, converted below without tortoise's per-field conversion (which was most
+# of the time of reading a thousand tailors).
+ROSTER_SQL = "SELECT {fields} FROM {table} WHERE status = {param} ORDER BY id"
+
+
+def _types(value: object) -> list[str]:
+    """A JSON list as SQLite's text or PostgreSQL's (asyncpg returns jsonb as text), or already a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else list(orjson.loads(cast("str", value)))
+
+
+async def approved_roster() -> Roster:
+    """Every APPROVED tailor, by id, as plain values: two statements whatever their number."""
+    connection = connections.get("default")
+    param = "$1" if connection.capabilities.dialect == "postgres" else "?"
+    query = ROSTER_SQL.format(fields=", ".join(ROSTER_FIELDS), table=Tailor._meta.db_table, param=param)
+    _, raw = await connection.execute_query(query, [ActorStatus.APPROVED.value])
+    rows = [(*row[:5], _types(row[5]), *row[6:]) for row in raw]
+    return _roster(rows, await active_jobs([int(r[0]) for r in rows]))
+
+
+def roster_of(tailors: Sequence[Tailor], busy: dict[int, int]) -> Roster:
+    """The same columns for tailors already loaded (staff assignment judges one)."""
+    return _roster([tuple(getattr(t, name) for name in ROSTER_FIELDS) for t in tailors], busy)
+
+
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """A job and a roster of tailors judged against it: `passed[k, i]` is check k (in `Check` order) for tailor i.
+    The verdicts' wording is made on demand (`verdicts(i)`), from the same facts the booleans came from."""
+
+    job: ProductionJob
+    brand: Brand
+    judged_on: date
+    roster: Roster
+    passed: NDArray[np.bool_]  # (checks, tailors)
+    certified: NDArray[np.bool_]
+    today: date
+
+    @property
+    def eligible(self) -> NDArray[np.bool_]:
+        return np.asarray(self.passed.all(axis=0), dtype=np.bool_)
+
+    def verdicts(self, i: int) -> list[Verdict]:
+        r, job, on = self.roster, self.job, self.judged_on
+        name, taken, capacity, lead = r.display_names[i], int(r.active_jobs[i]), int(r.capacity[i]), r.lead_time_days[i]
+        ships_to = self.brand.ships_to or []
+        shipping = ", ".join(sorted(ships_to)) or "anywhere"
+        ready = self.today + timedelta(days=int(lead))
+        holds = "holds" if self.certified[i] else "holds no"
+        details = (
+            f"{name} is {r.statuses[i]}.",
+            f"{name} {holds} verified certificate valid on {on}.",
+            f"{name} makes {', '.join(r.garment_types[i]) or 'nothing yet'}.",
+            f"{name} has {taken} of {capacity} jobs.",
+            f"{name} is in {r.countries[i]}; the brand ships to {shipping}.",
+            f"{int(lead)} days' lead time: ready {ready}, due {job.ready_by or 'any time'}.",
+        )
+        return [Verdict(check, bool(self.passed[k, i]), details[k]) for k, check in enumerate(Check)]
+
+
 def judging_date(job: ProductionJob) -> date:
     """The day a certificate must still count on for this job: its ready-by date, or today without one."""
     today = certificates.today()
@@ -128,64 +254,73 @@ async def active_jobs(tailor_ids: Sequence[int]) -> dict[int, int]:
     return {int(tailor_id): int(n) for tailor_id, n in rows if tailor_id in wanted}
 
 
+async def certified(roster: Roster, on: date) -> NDArray[np.bool_]:
+    """Which of the roster's tailors hold a certificate that counts on `on` (core.actors.certificates), in one
+    statement."""
+    ids = roster.ids.tolist()
+    valid = certificates.valid_certificates(on)
+    rows = await (valid.filter(tailor_id__in=ids) if len(ids) <= WIDE else valid).values_list("tailor_id", flat=True)
+    return np.isin(roster.ids, np.fromiter(cast("list[int]", rows), dtype=np.int64))
+
+
+def judge_roster(job: ProductionJob, brand: Brand, roster: Roster, holds: NDArray[np.bool_], *, on: date) -> Judged:
+    """Every check for every tailor of the roster, as vectors: the rules of this module, in one place."""
+    n = len(roster)
+    today = certificates.today()
+    ships_to = list(brand.ships_to or [])
+    code = job.garment_type_code
+    passed = np.empty((len(Check), n), dtype=np.bool_)
+    passed[0] = np.fromiter((s == ActorStatus.APPROVED for s in roster.statuses), dtype=np.bool_, count=n)
+    passed[1] = holds
+    passed[2] = np.fromiter((code in types for types in roster.garment_types), dtype=np.bool_, count=n)
+    passed[3] = roster.active_jobs < roster.capacity
+    passed[4] = np.isin(np.asarray(roster.countries, dtype=object), ships_to) if ships_to else True
+    if job.ready_by is None:
+        passed[5] = True
+    else:
+        passed[5] = today.toordinal() + roster.lead_time_days <= job.ready_by.toordinal()
+    return Judged(job=job, brand=brand, judged_on=on, roster=roster, passed=passed, certified=holds, today=today)
+
+
 async def judge(
     job: ProductionJob, brand: Brand, tailors: Sequence[Tailor], *, on: date | None = None
 ) -> list[Candidate]:
-    """Every check for each tailor against the job, in three queries whatever the number of tailors."""
+    """Every check for each tailor against the job, in two queries whatever the number of tailors."""
     on = on or certificates.today()
-    ids = [t.id for t in tailors]
-    valid = certificates.valid_certificates(on)
-    rows = await (valid.filter(tailor_id__in=ids) if len(ids) <= WIDE else valid).values_list("tailor_id", flat=True)
-    certified_ids = set(cast("list[int]", rows))
-    busy = await active_jobs(ids)
-    today = certificates.today()
-    ships_to = set(brand.ships_to or [])
-    shipping = ", ".join(sorted(ships_to)) or "anywhere"
-    due = job.ready_by or "any time"
-    judged = []
-    for tailor in tailors:
-        taken = busy.get(tailor.id, 0)
-        ready = today + timedelta(days=tailor.lead_time_days)
-        name = tailor.display_name
-        verdicts = [
-            Verdict(Check.APPROVED, tailor.status == ActorStatus.APPROVED, f"{name} is {tailor.status}."),
-            Verdict(
-                Check.CERTIFIED,
-                tailor.id in certified_ids,
-                f"{name} {'holds' if tailor.id in certified_ids else 'holds no'} verified certificate valid on {on}.",
-            ),
-            Verdict(
-                Check.GARMENT_TYPE,
-                job.garment_type_code in (tailor.garment_types or []),
-                f"{name} makes {', '.join(tailor.garment_types or []) or 'nothing yet'}.",
-            ),
-            Verdict(Check.CAPACITY, taken < tailor.capacity, f"{name} has {taken} of {tailor.capacity} jobs."),
-            Verdict(
-                Check.REGION,
-                not ships_to or tailor.country in ships_to,
-                f"{name} is in {tailor.country}; the brand ships to {shipping}.",
-            ),
-            Verdict(
-                Check.LEAD_TIME,
-                job.ready_by is None or ready <= job.ready_by,
-                f"{tailor.lead_time_days} days' lead time: ready {ready}, due {due}.",
-            ),
-        ]
-        judged.append(Candidate(tailor=tailor, active_jobs=taken, verdicts=verdicts))
-    return judged
+    roster = roster_of(tailors, await active_jobs([t.id for t in tailors]))
+    judged = judge_roster(job, brand, roster, await certified(roster, on), on=on)
+    return [
+        Candidate(tailor=tailor, active_jobs=int(roster.active_jobs[i]), verdicts=judged.verdicts(i))
+        for i, tailor in enumerate(tailors)
+    ]
 
 
-async def candidates(actor: Actor, job_id: int) -> Pool:
-    """Every approved tailor judged against a queued job, for the job's brand staff (MANAGE_ORDERS)."""
+async def _queued_job(actor: Actor, job_id: int) -> ProductionJob:
     job, held = await load_job(actor, job_id)
     if Role.STAFF not in held:
         raise DomainError("NOT_FOUND", "There is no such production job.", "job_id")
     if job.stage != JobStage.QUEUED:
         raise DomainError("JOB_NOT_QUEUED", f"The job is {job.stage}: only queued jobs are dispatched.", "job_id")
+    return job
+
+
+async def candidates(actor: Actor, job_id: int) -> Pool:
+    """Every approved tailor judged against a queued job, for the job's brand staff (MANAGE_ORDERS)."""
+    job = await _queued_job(actor, job_id)
     brand = await Brand.get(id=job.brand_id)
     tailors = await Tailor.filter(status=ActorStatus.APPROVED).order_by("id").only(*TAILOR_FIELDS)
     on = judging_date(job)
     return Pool(job=job, brand=brand, judged_on=on, candidates=await judge(job, brand, tailors, on=on))
+
+
+async def judged_roster(actor: Actor, job_id: int) -> Judged:
+    """`candidates` as plain-value columns (what a dispatcher ranks a thousand tailors with): the job's brand staff
+    only, a queued job only, in a fixed number of statements whatever the number of tailors."""
+    job = await _queued_job(actor, job_id)
+    brand = await Brand.get(id=job.brand_id)
+    roster = await approved_roster()
+    on = judging_date(job)
+    return judge_roster(job, brand, roster, await certified(roster, on), on=on)
 
 
 async def qualify(tailor: Tailor, job: ProductionJob, *, on: date | None = None) -> None:
@@ -216,14 +351,15 @@ class TrackRecord:
 # One statement for any number of tailors: each tailor's last `last` finished jobs (a window over its jobs, newest
 # assignment first), then, per tailor, how many of those jobs there are, how many were inspected and passed their
 # first inspection, how many reached READY (and on time), and how many were remade for the making. Each part joins
-# jobs by primary key only, so no part loops over another. `{ids}` is the tailor ids as one parameter (a JSON array
-# on SQLite, an array on PostgreSQL); `{day}` the UTC day of a timestamp in the dialect.
+# jobs by primary key only, so no part loops over another. `{who}` picks the tailors: their ids as one parameter (a
+# JSON array on SQLite, an array on PostgreSQL), or every assigned job's tailor when nearly all are asked for;
+# `{day}` the UTC day of a timestamp in the dialect.
 TRACK_SQL = """
 WITH recent AS (
     SELECT id, tailor_id,
            ROW_NUMBER() OVER (PARTITION BY tailor_id ORDER BY assigned_at DESC, id DESC) AS n
     FROM production_job
-    WHERE tailor_id IN ({ids}) AND stage IN ({finished})
+    WHERE {who} AND stage IN ({finished}){brand}
 ), kept AS (
     SELECT id, tailor_id FROM recent WHERE n <= {last}
 )
@@ -249,7 +385,7 @@ GROUP BY o.tailor_id
 """
 LATEST_SQL = """
 SELECT tailor_id, MAX(assigned_at) AS at FROM production_job
-WHERE tailor_id IN ({ids}) AND assigned_at IS NOT NULL GROUP BY tailor_id
+WHERE {who} AND assigned_at IS NOT NULL{brand} GROUP BY tailor_id
 """
 
 
@@ -261,43 +397,86 @@ def _as_datetime(value: object) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-async def track_records(tailor_ids: Sequence[int], *, last: int) -> dict[int, TrackRecord]:
-    """Each tailor's record over its `last` finished jobs (READY, SHIPPED or REMADE), newest first.
+@dataclass(frozen=True, slots=True)
+class TrackTable:
+    """`TrackRecord`s as columns aligned with the tailor ids asked for (a scorer's vectors)."""
+
+    jobs: NDArray[np.int64]
+    inspected: NDArray[np.int64]
+    first_pass: NDArray[np.int64]
+    remade: NDArray[np.int64]
+    timed: NDArray[np.int64]
+    on_time: NDArray[np.int64]
+    last_assigned_at: list[datetime | None]
+
+    def record(self, i: int) -> TrackRecord:
+        return TrackRecord(
+            jobs=int(self.jobs[i]),
+            inspected=int(self.inspected[i]),
+            first_pass=int(self.first_pass[i]),
+            remade=int(self.remade[i]),
+            timed=int(self.timed[i]),
+            on_time=int(self.on_time[i]),
+            last_assigned_at=self.last_assigned_at[i],
+        )
+
+
+PARTS = ("jobs", "qc", "ready", "remade")
+
+
+async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | None = None) -> TrackTable:
+    """Each tailor's record over its `last` finished jobs (READY, SHIPPED or REMADE), newest first, as columns in
+    the order of `tailor_ids`.
 
     A remake counts against the tailor only when its cause is the making (MAKING): a wrong measurement or a
     fabric flaw is not the tailor's doing. On time means the job's first READY fell on or before its ready-by
-    date (UTC). Two statements whatever the number of tailors or of their jobs, aggregated in the database: a
-    ranking over 1,000 tailors must not load their whole history.
+    date (UTC). With `brand_id`, only that brand's jobs count (what a brand may see of a tailor it works with).
+    Two statements whatever the number of tailors or of their jobs, aggregated in the database: a ranking over
+    1,000 tailors must not load their whole history.
     """
-    if not tailor_ids:
-        return {}
-    connection = connections.get("default")
-    ids = sorted({int(i) for i in tailor_ids})
-    if connection.capabilities.dialect == "postgres":
-        values: list[Any] = [ids]
-        ids_sql, day = "SELECT unnest($1::bigint[])", "(r.at AT TIME ZONE 'UTC')::date"
-    else:
-        values = [json.dumps(ids)]
-        ids_sql, day = "SELECT value FROM json_each(?)", "DATE(r.at)"
-    finished = ", ".join(f"'{stage.value}'" for stage in FINISHED)
-    query = TRACK_SQL.format(ids=ids_sql, last=int(last), day=day, finished=finished)
-    rows = await connection.execute_query_dict(query, values)
-    latest = await connection.execute_query_dict(LATEST_SQL.format(ids=ids_sql), values)
-    assigned = {int(row["tailor_id"]): _as_datetime(row["at"]) for row in latest}
-    parts: dict[tuple[str, int], tuple[int, int]] = {
-        (str(row["part"]), int(row["tailor_id"])): (int(row["total"] or 0), int(row["hits"] or 0)) for row in rows
-    }
-    records = {}
-    for tailor_id in tailor_ids:
-        inspected, first_pass = parts.get(("qc", tailor_id), (0, 0))
-        timed, on_time = parts.get(("ready", tailor_id), (0, 0))
-        records[tailor_id] = TrackRecord(
-            jobs=parts.get(("jobs", tailor_id), (0, 0))[0],
-            inspected=inspected,
-            first_pass=first_pass,
-            remade=parts.get(("remade", tailor_id), (0, 0))[0],
-            timed=timed,
-            on_time=on_time,
-            last_assigned_at=assigned.get(tailor_id),
-        )
-    return records
+    n = len(tailor_ids)
+    totals = np.zeros((len(PARTS), 2, n), dtype=np.int64)
+    assigned: list[datetime | None] = [None] * n
+    if n:
+        connection = connections.get("default")
+        ids = sorted({int(i) for i in tailor_ids})
+        if connection.capabilities.dialect == "postgres":
+            values: list[Any] = [ids]
+            ids_sql, day, brand = "SELECT unnest($1::bigint[])", "(r.at AT TIME ZONE 'UTC')::date", " AND brand_id = $2"
+        else:
+            values = [json.dumps(ids)]
+            ids_sql, day, brand = "SELECT value FROM json_each(?)", "DATE(r.at)", " AND brand_id = ?"
+        who = f"tailor_id IN ({ids_sql})"
+        if len(ids) > WIDE:  # every tailor, near enough: a list of a thousand ids costs more than it filters
+            who, values, brand = "tailor_id IS NOT NULL", [], brand.replace("$2", "$1")
+        if brand_id is None:
+            brand = ""
+        else:
+            values.append(int(brand_id))
+        finished = ", ".join(f"'{stage.value}'" for stage in FINISHED)
+        query = TRACK_SQL.format(who=who, last=int(last), day=day, finished=finished, brand=brand)
+        position = {int(tailor_id): i for i, tailor_id in enumerate(tailor_ids)}
+        part = {name: k for k, name in enumerate(PARTS)}
+        for row in await connection.execute_query_dict(query, values):
+            if (i := position.get(int(row["tailor_id"]), -1)) < 0:
+                continue
+            k = part[str(row["part"])]
+            totals[k, 0, i], totals[k, 1, i] = int(row["total"] or 0), int(row["hits"] or 0)
+        for row in await connection.execute_query_dict(LATEST_SQL.format(who=who, brand=brand), values):
+            if (i := position.get(int(row["tailor_id"]), -1)) >= 0:
+                assigned[i] = _as_datetime(row["at"])
+    return TrackTable(
+        jobs=totals[0, 0],
+        inspected=totals[1, 0],
+        first_pass=totals[1, 1],
+        remade=totals[3, 0],
+        timed=totals[2, 0],
+        on_time=totals[2, 1],
+        last_assigned_at=assigned,
+    )
+
+
+async def track_records(tailor_ids: Sequence[int], *, last: int, brand_id: int | None = None) -> dict[int, TrackRecord]:
+    """`track_table` by tailor id, one `TrackRecord` each (for a handful of tailors: a profile, a test)."""
+    table = await track_table(list(tailor_ids), last=last, brand_id=brand_id)
+    return {int(tailor_id): table.record(i) for i, tailor_id in enumerate(tailor_ids)}

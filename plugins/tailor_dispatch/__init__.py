@@ -10,6 +10,7 @@ passed on when declined or expired, and a backlog is offered at once by `dispatc
 from __future__ import annotations
 
 from plugins.tailor_dispatch.plugin import (
+    dispatch_strategies,
     error_codes,
     event_types,
     job_blueprints,
@@ -17,6 +18,7 @@ from plugins.tailor_dispatch.plugin import (
     production_event,
     schema_extensions,
     seed_demo,
+    startup,
     tailor_event,
 )
 
@@ -26,6 +28,7 @@ MIGRATIONS = "plugins.tailor_dispatch.migrations"
 __all__ = [
     "MIGRATIONS",
     "MODELS",
+    "dispatch_strategies",
     "error_codes",
     "event_types",
     "job_blueprints",
@@ -33,5 +36,6 @@ __all__ = [
     "production_event",
     "schema_extensions",
     "seed_demo",
+    "startup",
     "tailor_event",
 ]

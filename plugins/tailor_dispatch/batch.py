@@ -1,7 +1,8 @@
 """`dispatchBatch`: offer a brand's backlog of ready jobs at once, maximising the total score under capacities.
 
-Eligibility is core's (`judge`), asked once per kind of job (garment type and ready-by date: jobs of one kind pass
-the same filters), so the queries grow with the kinds, not the jobs. Scores are the single-job ranking's (a
+Eligibility is core's (`judge_roster` over one read of the roster), asked once per kind of job (garment type
+and ready-by date: jobs of one kind pass the same filters), so the queries grow with the judging dates, not the
+jobs. Scores are the single-job ranking's (a
 tailor's terms do not depend on the job). A tailor's free places are its capacity less its active jobs and its
 open offers; `solver` places jobs in them. Each placement becomes an ordinary offer (exclusive, expiring, passed
 on when declined), so a batch never assigns by itself: the tailors still accept.
@@ -19,20 +20,19 @@ from tortoise.transactions import in_transaction
 
 from lini.plugin import (
     Actor,
-    ActorStatus,
     Brand,
-    Candidate,
     DomainError,
     JobStage,
     Order,
     OrderStatus,
     ProductionJob,
-    Tailor,
-    judge,
+    approved_roster,
+    certified_in_roster,
+    judge_roster,
     judging_date,
-    track_records,
+    track_table,
 )
-from plugins.tailor_dispatch import scoring, weights
+from plugins.tailor_dispatch import dispatch, weights
 from plugins.tailor_dispatch.models import DispatchOffer, OfferStatus
 from plugins.tailor_dispatch.offers import make_offer, open_offers
 from plugins.tailor_dispatch.solver import Method, Problem, slots, solve
@@ -131,49 +131,56 @@ async def run(actor: Actor, brand: Brand, job_ids: Sequence[int] | None, *, limi
 
 
 async def _place(brand: Brand, jobs: list[ProductionJob]) -> tuple[Method, list[tuple[int, float, int] | Left]]:
-    """For each job (tailor id, score, attempt) or why it is left out."""
+    """For each job (tailor id, score, attempt) or why it is left out.
+
+    The roster is read once; each kind of job (garment type and ready-by date) is judged against it as vectors,
+    certificates once per distinct judging date. The brand's strategy scores the roster once, with the batch's
+    earliest-due job (the built-in strategy's scores do not depend on the job)."""
     if not jobs:
         return Method.LINEAR_SUM_ASSIGNMENT, []
     settings = await weights.settings_of(brand.id)
-    chosen = weights.weights_of(settings)
-    tailors = await Tailor.filter(status=ActorStatus.APPROVED).order_by("id")
+    roster = await approved_roster()
     kinds: dict[tuple[str, date | None], int] = {}
     rows = []
-    active: dict[int, int] = {}
+    holds: dict[date, np.ndarray] = {}
+    first = None
     for job in jobs:
         key = (job.garment_type_code, job.ready_by)
         if key not in kinds:
             kinds[key] = len(kinds)
-            judged = await judge(job, brand, tailors, on=judging_date(job))
-            rows.append([c.passes() for c in judged])
-            active = {c.tailor.id: c.active_jobs for c in judged}
+            on = judging_date(job)
+            if on not in holds:
+                holds[on] = await certified_in_roster(roster, on)
+            judged = judge_roster(job, brand, roster, holds[on], on=on)
+            first = first or judged
+            rows.append(judged.eligible)
+    assert first is not None
     eligible = np.array(rows, dtype=np.bool_)
     # Tailors already offered a job (and who missed it) are not offered it again.
     tried = set(await DispatchOffer.filter(job_id__in=[j.id for j in jobs]).values_list("job_id", "tailor_id"))
     attempts: dict[int, int] = {}
     for job_id, _ in tried:
         attempts[job_id] = attempts.get(job_id, 0) + 1
-    anywhere = [bool(ok) for ok in np.asarray(eligible.any(axis=0)).ravel()]
-    wanted = [t.id for t, ok in zip(tailors, anywhere, strict=True) if ok]
-    records = await track_records(wanted, last=settings.history_jobs)
+    anywhere = np.asarray(eligible.any(axis=0)).ravel()
+    ids = roster.ids.tolist()
+    wanted = [ids[i] for i in np.flatnonzero(anywhere)]
+    history = await track_table(ids, last=settings.history_jobs)
     offered = await open_offers(wanted)
-    origin = scoring.origin_of(settings)
-    total_weight = sum((chosen.quality, chosen.on_time, chosen.load, chosen.distance, chosen.rotation))
-    score, step, left_places = [], [], []
-    for tailor in tailors:
-        if tailor.id not in records:  # eligible for no job of the batch
-            score.append(0.0)
-            step.append(0.0)
-            left_places.append(0)
-            continue
-        candidate = Candidate(tailor=tailor, active_jobs=active.get(tailor.id, 0))
-        score.append(scoring.score(scoring.terms(candidate, records[tailor.id], chosen, origin=origin)))
-        step.append(chosen.load / tailor.capacity / total_weight if tailor.capacity and total_weight else 0.0)
-        left_places.append(tailor.capacity - active.get(tailor.id, 0) - offered[tailor.id])
-    slot_tailor, slot_score = slots(left_places, score, step)
+    _, scores = dispatch.score(first, history, settings)
+    # The i-th further job of a tailor lowers its LOAD term by one place (when the strategy has one).
+    load = scores.terms.index("LOAD") if "LOAD" in scores.terms else None
+    total_weight = float(scores.weights.sum())
+    capacity = roster.capacity.astype(np.float64)
+    if load is not None and total_weight > 0:
+        step = np.divide(scores.weights[load], capacity * total_weight, out=np.zeros(len(roster)), where=capacity > 0)
+    else:
+        step = np.zeros(len(roster))
+    open_now = np.fromiter((offered[t] for t in ids), dtype=np.int64, count=len(ids))
+    places = np.where(anywhere, roster.capacity - roster.active_jobs - open_now, 0)
+    slot_tailor, slot_score = slots(places.tolist(), np.where(anywhere, scores.score, 0.0).tolist(), step.tolist())
     kind_of = np.array([kinds[(job.garment_type_code, job.ready_by)] for job in jobs], dtype=np.intp)
     if tried:  # a job's own row when someone of its kind was tried already
-        eligible, kind_of = _without_tried(eligible, kind_of, jobs, tailors, tried)
+        eligible, kind_of = _without_tried(eligible, kind_of, jobs, ids, tried)
     problem = Problem(
         kinds=kind_of,
         eligible=eligible,
@@ -186,7 +193,7 @@ async def _place(brand: Brand, jobs: list[ProductionJob]) -> tuple[Method, list[
     for j, job in enumerate(jobs):
         index = solution.tailor_of[j]
         if index is not None:
-            out.append((tailors[index].id, solution.score_of[j], attempts.get(job.id, 0) + 1))
+            out.append((ids[index], solution.score_of[j], attempts.get(job.id, 0) + 1))
         elif not eligible[kind_of[j]].any():
             out.append(Left(job, Unplaced.NO_CANDIDATE, "No approved tailor passes every filter for it."))
         else:
@@ -198,10 +205,10 @@ def _without_tried(
     eligible: np.ndarray,
     kind_of: np.ndarray,
     jobs: list[ProductionJob],
-    tailors: list[Tailor],
+    tailor_ids: list[int],
     tried: set[tuple[int, int]],
 ) -> tuple[np.ndarray, np.ndarray]:
-    column = {t.id: i for i, t in enumerate(tailors)}
+    column = {tailor_id: i for i, tailor_id in enumerate(tailor_ids)}
     rows = [eligible]
     kind_of = kind_of.copy()
     by_job: dict[int, list[int]] = {}

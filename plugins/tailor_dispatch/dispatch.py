@@ -1,43 +1,70 @@
-"""Ranking a queued job's candidates: core judges who may make it, this plugin's score orders those who may.
+"""Ranking a queued job's candidates: core judges who may make it, the brand's strategy orders those who may.
 
-`explain` keeps every approved tailor (eligible ones ranked first, the others after them by id, each with the
-filters it failed) so staff see why a tailor is missing from the top, not only who is at it. Loaded in a fixed
-number of queries whatever the number of tailors.
+The roster is read as plain values in a fixed number of statements whatever the number of tailors (core's
+`judged_roster` and `track_table`), the strategy scores it as vectors, and core's `ranked` orders it. The offers
+use the order; `dispatchExplain` keeps every approved tailor (eligible ones ranked first, the others after them by
+id, each with the filters it failed) and reads each term's words from the same vectors, so staff see why a tailor
+is missing from the top, with the numbers the ranking used.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
-from lini.plugin import Actor, ProductionJob, candidates, track_records
-from plugins.tailor_dispatch import scoring, weights
-from plugins.tailor_dispatch.scoring import Scored
+import numpy as np
+from numpy.typing import NDArray
+
+from lini.plugin import (
+    Actor,
+    DispatchContext,
+    DispatchStrategy,
+    Judged,
+    Scores,
+    TrackTable,
+    judged_roster,
+    ranked,
+    track_table,
+)
+from plugins.tailor_dispatch import scoring, strategies, weights
+from plugins.tailor_dispatch.models import DispatchSettings
 
 
 @dataclass(frozen=True, slots=True)
-class Explanation:
-    job: ProductionJob
-    judged_on: date
-    weights: weights.Weights
-    ranked: list[Scored]  # eligible, best first
-    excluded: list[Scored]  # failing at least one filter, by tailor id
+class Ranking:
+    judged: Judged
+    strategy: DispatchStrategy
+    scores: Scores
+    order: NDArray[np.intp]  # eligible roster indexes, best first
+
+    @property
+    def excluded(self) -> NDArray[np.intp]:
+        """The tailors failing at least one filter, by id."""
+        return np.flatnonzero(~self.judged.eligible)
+
+    def tailor_id(self, i: int) -> int:
+        return int(self.judged.roster.ids[i])
 
 
-async def explain(actor: Actor, job_id: int) -> Explanation:
-    pool = await candidates(actor, job_id)
-    settings = await weights.settings_of(pool.brand.id)
-    chosen = weights.weights_of(settings)
-    origin = scoring.origin_of(settings)
-    records = await track_records([c.tailor.id for c in pool.candidates], last=settings.history_jobs)
-    scored = []
-    for candidate in pool.candidates:
-        values = scoring.terms(candidate, records[candidate.tailor.id], chosen, origin=origin)
-        scored.append(Scored(candidate=candidate, terms=values, score=scoring.score(values)))
-    return Explanation(
-        job=pool.job,
-        judged_on=pool.judged_on,
-        weights=chosen,
-        ranked=scoring.rank([s for s in scored if s.candidate.passes()]),
-        excluded=[s for s in scored if not s.candidate.passes()],
+def score(
+    judged: Judged, history: TrackTable, settings: DispatchSettings, *, now: datetime | None = None
+) -> tuple[DispatchStrategy, Scores]:
+    """The brand's strategy's scores for a judged roster (UNKNOWN_STRATEGY if it is not installed)."""
+    strategy = strategies.chosen(settings.strategy)
+    context = DispatchContext(
+        judged=judged,
+        history=history,
+        weights=weights.weights_of(settings),
+        origin=scoring.origin_of(settings),
+        now=now or scoring.now(),
     )
+    return strategy, strategy.score(context)
+
+
+async def rank(actor: Actor, job_id: int, *, now: datetime | None = None) -> Ranking:
+    """Every approved tailor for a queued job, judged and scored (staff of the job's brand, or SYSTEM)."""
+    judged = await judged_roster(actor, job_id)
+    settings = await weights.settings_of(judged.brand.id)
+    history = await track_table(judged.roster.ids.tolist(), last=settings.history_jobs)
+    strategy, scores = score(judged, history, settings, now=now)
+    return Ranking(judged=judged, strategy=strategy, scores=scores, order=ranked(judged, scores))

@@ -7,5 +7,6 @@ ERROR_CODES = {
     "INVALID_OFFER_MINUTES": "The time an offer stays open is out of range.",
     "OFFER_CLOSED": "The offer was already accepted, declined, withdrawn or expired.",
     "OFFER_EXPIRED": "The offer expired before it was accepted.",
+    "UNKNOWN_STRATEGY": "No installed dispatch strategy has this name (see `dispatchStrategies`).",
     "TOO_MANY_JOBS": "More production jobs in one batch than allowed.",
 }

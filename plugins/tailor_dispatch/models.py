@@ -27,6 +27,7 @@ class DispatchSettings(Model):
     origin_longitude = fields.DecimalField(max_digits=9, decimal_places=6, null=True)
     offer_minutes = fields.IntField(default=120)
     max_misses = fields.IntField(default=3)
+    strategy = fields.CharField(max_length=64, default="WEIGHTED")  # a `dispatch_strategies` name
     updated_by = fields.CharField(max_length=100, default="")
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -32,53 +33,68 @@ from lini.plugin import (
 from plugins.tailor_dispatch import batch, offers, weights
 from plugins.tailor_dispatch.models import DispatchOffer as OfferRow
 from plugins.tailor_dispatch.models import OfferStatus
-from plugins.tailor_dispatch.schema import MANAGE_ORDERS, DispatchTailor
+from plugins.tailor_dispatch.schema import MANAGE_ORDERS, BrandArgument, DispatchTailor
 from plugins.tailor_dispatch.solver import Method
 
+FirstArgument = Annotated[int | None, strawberry.argument(description="Page size, up to the maximum page size.")]
+AfterArgument = Annotated[str | None, strawberry.argument(description="The `endCursor` of the previous page.")]
+OfferArgument = Annotated[relay.GlobalID, strawberry.argument(description="One of your offers (DispatchOffer).")]
 
-@strawberry.enum(name="DispatchOfferStatus")
+
+@strawberry.enum(name="DispatchOfferStatus", description="Where an offer stands.")
 class DispatchOfferStatus(Enum):
-    OPEN = "OPEN"
-    ACCEPTED = "ACCEPTED"
-    DECLINED = "DECLINED"
-    EXPIRED = "EXPIRED"
-    WITHDRAWN = "WITHDRAWN"
+    OPEN = strawberry.enum_value("OPEN", description="Waiting for the tailor's answer until `expiresAt`.")
+    ACCEPTED = strawberry.enum_value("ACCEPTED", description="The tailor took it: the job is assigned and accepted.")
+    DECLINED = strawberry.enum_value("DECLINED", description="The tailor turned it down (see `reason`).")
+    EXPIRED = strawberry.enum_value("EXPIRED", description="Not answered in time; the next tailor got an offer.")
+    WITHDRAWN = strawberry.enum_value(
+        "WITHDRAWN", description="Taken back: the tailor could no longer take it, or staff assigned the job by hand."
+    )
 
 
 @strawberry.enum(name="DispatchBatchMethod", description="How a batch placed its jobs.")
 class DispatchBatchMethod(Enum):
-    LINEAR_SUM_ASSIGNMENT = "LINEAR_SUM_ASSIGNMENT"
-    GREEDY_BY_DUE_DATE = "GREEDY_BY_DUE_DATE"
+    LINEAR_SUM_ASSIGNMENT = strawberry.enum_value(
+        "LINEAR_SUM_ASSIGNMENT", description="Exact: the highest total score under the tailors' free places."
+    )
+    GREEDY_BY_DUE_DATE = strawberry.enum_value(
+        "GREEDY_BY_DUE_DATE",
+        description="Past 400 jobs: earliest ready-by first, each job to the best free place left.",
+    )
 
 
 @strawberry.enum(name="DispatchUnplacedReason", description="Why a batch made no offer for a job.")
 class DispatchUnplacedReason(Enum):
-    NOT_QUEUED = "NOT_QUEUED"
-    NOT_PAID = "NOT_PAID"
-    ALREADY_OFFERED = "ALREADY_OFFERED"
-    NO_CANDIDATE = "NO_CANDIDATE"
-    NO_FREE_PLACE = "NO_FREE_PLACE"
+    NOT_QUEUED = strawberry.enum_value("NOT_QUEUED", description="The job is assigned, cancelled or done.")
+    NOT_PAID = strawberry.enum_value("NOT_PAID", description="Its order is not paid and in production yet.")
+    ALREADY_OFFERED = strawberry.enum_value("ALREADY_OFFERED", description="An open offer waits for its answer.")
+    NO_CANDIDATE = strawberry.enum_value("NO_CANDIDATE", description="No approved tailor passes every filter.")
+    NO_FREE_PLACE = strawberry.enum_value(
+        "NO_FREE_PLACE", description="Eligible tailors exist, but their free places went to other jobs of the batch."
+    )
 
 
 @strawberry.type(description="The garment an offer is for (nothing about the customer).")
 class DispatchOfferJob:
-    id: relay.GlobalID
-    garment_type: str
-    ready_by: date | None
-    brand_name: str
+    id: relay.GlobalID = strawberry.field(description="The production job's global ID (ProductionJob).")
+    garment_type: str = strawberry.field(description="The garment type code, e.g. GAMIS.")
+    ready_by: date | None = strawberry.field(description="When the garment must be READY (ISO date); null: no date.")
+    brand_name: str = strawberry.field(description="The brand the garment is made for.")
 
 
 @strawberry.type(description="A time-limited exclusive offer of one production job to one tailor.")
 class DispatchOffer:
-    id: relay.GlobalID
-    status: DispatchOfferStatus
-    job: DispatchOfferJob
-    tailor: DispatchTailor
-    score: float
+    id: relay.GlobalID = strawberry.field(description="The offer's global ID (DispatchOffer).")
+    status: DispatchOfferStatus = strawberry.field(description="Where the offer stands.")
+    job: DispatchOfferJob = strawberry.field(description="The garment offered.")
+    tailor: DispatchTailor = strawberry.field(description="The tailor it is offered to.")
+    score: float = strawberry.field(description="The tailor's score when offered, 0 to 1 (rounded to 6 decimals).")
     attempt: int = strawberry.field(description="1 for the job's first offer, 2 for the next, ...")
-    offered_at: datetime
-    expires_at: datetime
-    decided_at: datetime | None
+    offered_at: datetime = strawberry.field(description="When it was made (ISO 8601, UTC).")
+    expires_at: datetime = strawberry.field(description="Until when the tailor may accept it (ISO 8601, UTC).")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was accepted, declined, expired or withdrawn (ISO 8601, UTC); null while open."
+    )
     reason: str = strawberry.field(description="The tailor's reason to decline, or why the offer was withdrawn.")
 
 
@@ -115,26 +131,35 @@ async def describe(rows: list[OfferRow]) -> dict[int, DispatchOffer]:
     return found
 
 
-@strawberry.type
+ERRORS = "What went wrong, each with its field and code; nothing was changed."
+
+
+@strawberry.type(description="The result of accepting or declining an offer.")
 class DispatchOfferPayload:
-    offer: DispatchOffer | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    offer: DispatchOffer | None = strawberry.field(
+        default=None, description="The offer as it now stands; null when `errors` is not empty."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
-@strawberry.type
+@strawberry.type(description="A job a batch made no offer for, and why.")
 class DispatchUnplaced:
-    job_id: relay.GlobalID
-    reason: DispatchUnplacedReason
-    detail: str
+    job_id: relay.GlobalID = strawberry.field(description="The production job (ProductionJob).")
+    reason: DispatchUnplacedReason = strawberry.field(description="Why it was left out.")
+    detail: str = strawberry.field(description="The same, in words.")
 
 
-@strawberry.type
+@strawberry.type(description="The result of `dispatchBatch`.")
 class DispatchBatchPayload:
-    method: DispatchBatchMethod | None = None
+    method: DispatchBatchMethod | None = strawberry.field(
+        default=None, description="How the jobs were placed; null when `errors` is not empty."
+    )
     total_score: float = strawberry.field(default=0.0, description="The sum of the offers' scores.")
-    offers: list[DispatchOffer] = strawberry.field(default_factory=list)
-    unplaced: list[DispatchUnplaced] = strawberry.field(default_factory=list)
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    offers: list[DispatchOffer] = strawberry.field(default_factory=list, description="One new offer per placed job.")
+    unplaced: list[DispatchUnplaced] = strawberry.field(
+        default_factory=list, description="The jobs given or found that got no offer."
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list, description=ERRORS)
 
 
 async def _one(row: OfferRow | None) -> DispatchOffer | None:
@@ -147,12 +172,15 @@ class OfferQuery:
     async def my_offers(
         self,
         info: Info,
-        status: list[DispatchOfferStatus] | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        status: Annotated[
+            list[DispatchOfferStatus] | None,
+            strawberry.argument(description="Only offers in these states; OPEN ones when omitted."),
+        ] = None,
+        first: FirstArgument = None,
+        after: AfterArgument = None,
     ) -> Connection[DispatchOffer]:
         actor = await info.context.actor()
-        wanted = [OfferStatus(s.value) for s in status] if status else [OfferStatus.OPEN]
+        wanted = [OfferStatus(s.name) for s in status] if status else [OfferStatus.OPEN]
         limits = info.context.settings.graphql
         page = await paginate(
             OfferRow.filter(tailor_id__in=list(actor.tailor_ids) or [-1], status__in=wanted),
@@ -176,7 +204,11 @@ class OfferQuery:
         )
     )
     async def dispatch_offers(
-        self, info: Info, job_id: relay.GlobalID, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        job_id: Annotated[relay.GlobalID, strawberry.argument(description="A production job of your brand.")],
+        first: FirstArgument = None,
+        after: AfterArgument = None,
     ) -> Connection[DispatchOffer]:
         actor = await info.context.actor()
         job = await offers.staff_job(actor, decode_id(job_id, "ProductionJob", "job_id"))
@@ -195,18 +227,20 @@ class OfferQuery:
 
 @strawberry.type(description="A tailor's record as dispatch judges it (its last finished jobs) and its offers.")
 class DispatchMetrics:
-    tailor: DispatchTailor
-    finished_jobs: int = strawberry.field(description="Of its last `historyJobs` (20) finished jobs.")
-    inspected: int
+    tailor: DispatchTailor = strawberry.field(description="Which of your tailor profiles.")
+    finished_jobs: int = strawberry.field(description="Of its last 20 finished jobs (READY, SHIPPED or REMADE).")
+    inspected: int = strawberry.field(description="Of those, how many had a QC inspection.")
     first_pass: int = strawberry.field(description="Passed QC at the first inspection.")
-    remade_for_making: int
+    remade_for_making: int = strawberry.field(description="Remade because of the making (not measurements or fabric).")
     timed: int = strawberry.field(description="Finished jobs that had a ready-by date and reached READY.")
-    on_time: int
-    offers_accepted: int
-    offers_declined: int
-    offers_expired: int
-    offers_open: int
-    last_assigned_at: datetime | None
+    on_time: int = strawberry.field(description="Of the timed, how many reached READY on or before ready-by (UTC).")
+    offers_accepted: int = strawberry.field(description="Offers it accepted, ever.")
+    offers_declined: int = strawberry.field(description="Offers it declined, ever.")
+    offers_expired: int = strawberry.field(description="Offers it let run out, ever.")
+    offers_open: int = strawberry.field(description="Offers waiting for its answer now.")
+    last_assigned_at: datetime | None = strawberry.field(
+        description="When it was last given a job (ISO 8601, UTC); null: never."
+    )
 
 
 async def metrics_of(tailors: list[Tailor]) -> list[DispatchMetrics]:
@@ -249,11 +283,12 @@ class OfferMutation:
         **guard(
             "Take the offered job: it is assigned to you and accepted. If you can no longer take it (suspended, "
             "certificate not valid on the due date, the job taken meanwhile), the error says why and the offer "
-            "is withdrawn and passed on.",
+            "is withdrawn and passed on. NOT_FOUND for another tailor's offer, OFFER_CLOSED or OFFER_EXPIRED once "
+            "it is decided or past its time, TAILOR_AT_CAPACITY when your places are full.",
             TAILOR,
         )
     )
-    async def dispatch_offer_accept(self, info: Info, offer_id: relay.GlobalID) -> DispatchOfferPayload:
+    async def dispatch_offer_accept(self, info: Info, offer_id: OfferArgument) -> DispatchOfferPayload:
         actor = await info.context.actor()
 
         async def run() -> OfferRow:
@@ -262,8 +297,21 @@ class OfferMutation:
         row, errors = await attempt(run)
         return DispatchOfferPayload(offer=await _one(row), errors=errors)
 
-    @strawberry.mutation(**guard("Turn the offered job down; the next tailor gets an offer.", TAILOR))
-    async def dispatch_offer_decline(self, info: Info, offer_id: relay.GlobalID, reason: str) -> DispatchOfferPayload:
+    @strawberry.mutation(
+        **guard(
+            "Turn the offered job down; the next tailor gets an offer. NOT_FOUND for another tailor's offer, "
+            "OFFER_CLOSED or OFFER_EXPIRED once it is decided or past its time.",
+            TAILOR,
+        )
+    )
+    async def dispatch_offer_decline(
+        self,
+        info: Info,
+        offer_id: OfferArgument,
+        reason: Annotated[
+            str, strawberry.argument(description="Why, for the brand's staff: 1 to 500 characters (INVALID_REASON).")
+        ],
+    ) -> DispatchOfferPayload:
         actor = await info.context.actor()
 
         async def run() -> OfferRow:
@@ -280,7 +328,16 @@ class OfferMutation:
         )
     )
     async def dispatch_batch(
-        self, info: Info, brand: str | None = None, job_ids: list[relay.GlobalID] | None = None
+        self,
+        info: Info,
+        brand: BrandArgument = None,
+        job_ids: Annotated[
+            list[relay.GlobalID] | None,
+            strawberry.argument(
+                description="The brand's jobs to offer (NOT_FOUND for another's, TOO_MANY_JOBS past the maximum "
+                "page size); its ready backlog, earliest due first, when omitted."
+            ),
+        ] = None,
     ) -> DispatchBatchPayload:
         actor = await info.context.actor()
         limit = info.context.settings.graphql.max_page_size

@@ -94,13 +94,16 @@ async def offer_next(job_id: int, *, now: datetime | None = None) -> DispatchOff
     if misses >= settings.max_misses:
         await _needs_staff(job, misses, "MAX_MISSES", f"{misses} offers went unanswered or were declined.")
         return None
-    found = await dispatch.explain(SYSTEM, job.id)
-    offered = await open_offers([s.candidate.tailor.id for s in found.ranked])
-    for scored in found.ranked:
-        tailor = scored.candidate.tailor
-        if tailor.id in tried or tailor.capacity - scored.candidate.active_jobs - offered[tailor.id] <= 0:
+    found = await dispatch.rank(SYSTEM, job.id, now=now)
+    roster = found.judged.roster
+    best = [int(i) for i in found.order]
+    offered = await open_offers([found.tailor_id(i) for i in best])
+    for i in best:
+        tailor_id = found.tailor_id(i)
+        if tailor_id in tried or roster.capacity[i] - roster.active_jobs[i] - offered[tailor_id] <= 0:
             continue
-        made = await make_offer(job, tailor.id, scored.score, settings=settings, attempt=len(past) + 1, now=now)
+        score = float(found.scores.score[i])
+        made = await make_offer(job, tailor_id, score, settings=settings, attempt=len(past) + 1, now=now)
         if made is not None:
             return made
     await _needs_staff(job, misses, "NO_CANDIDATE", "No eligible tailor is left to offer it to.")

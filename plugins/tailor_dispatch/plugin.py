@@ -8,6 +8,7 @@ from typing import Any
 from lini.plugin import (
     Blueprint,
     Brand,
+    DispatchStrategy,
     DomainError,
     EventType,
     JobStage,
@@ -16,7 +17,7 @@ from lini.plugin import (
     SchemaExtension,
     hookimpl,
 )
-from plugins.tailor_dispatch import demo, offers
+from plugins.tailor_dispatch import demo, offers, scoring, strategies
 from plugins.tailor_dispatch.errors import ERROR_CODES
 from plugins.tailor_dispatch.offer_schema import OfferMutation, OfferQuery
 from plugins.tailor_dispatch.schema import DispatchMutation, DispatchQuery
@@ -40,6 +41,18 @@ def schema_extensions(host: PluginHost) -> list[SchemaExtension]:
         SchemaExtension(query=DispatchQuery, mutation=DispatchMutation),
         SchemaExtension(query=OfferQuery, mutation=OfferMutation),
     ]
+
+
+@hookimpl
+def dispatch_strategies(host: PluginHost) -> list[DispatchStrategy]:
+    """The built-in WEIGHTED strategy, provided like anyone else's."""
+    return [scoring.Weighted()]
+
+
+@hookimpl
+def startup(host: PluginHost) -> None:
+    """Read every plugin's strategies once per process (a duplicate name stops the start)."""
+    strategies.install(host)
 
 
 @hookimpl

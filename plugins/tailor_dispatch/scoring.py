@@ -14,6 +14,10 @@
 
 score = Σ weightᵢ × termᵢ / Σ weightᵢ (0 when every weight is 0); ties go to the lower tailor id, so the
 ranking is stable. No price term yet: Lini keeps no tailor price to compare.
+
+This is the built-in strategy (`WEIGHTED`, through the `dispatch_strategies` hook like any other): every term is
+computed for all tailors at once as numpy vectors, and the explanation's words are made from the same vectors only
+when staff read them, so `dispatchExplain` and the ranking cannot disagree.
 """
 
 from __future__ import annotations
@@ -24,10 +28,13 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from lini.plugin import Candidate, Tailor, TrackRecord
-from plugins.tailor_dispatch.models import DispatchSettings
-from plugins.tailor_dispatch.weights import Weights
+import numpy as np
+from numpy.typing import NDArray
 
+from lini.plugin import DispatchContext, Scores, weighted_mean
+from plugins.tailor_dispatch.models import DispatchSettings
+
+NAME = "WEIGHTED"
 PRIOR_JOBS = 5
 PRIOR_FIRST_PASS = 0.8
 PRIOR_REMAKE = 0.05
@@ -46,27 +53,11 @@ class Term(StrEnum):
     ROTATION = "ROTATION"
 
 
-@dataclass(frozen=True, slots=True)
-class TermValue:
-    term: Term
-    value: float
-    weight: float
-    detail: str
-
-    @property
-    def contribution(self) -> float:
-        return self.value * self.weight
+TERMS = tuple(Term)
 
 
-@dataclass(frozen=True, slots=True)
-class Scored:
-    candidate: Candidate
-    terms: list[TermValue]
-    score: float
-
-
-def smoothed(hits: int, out_of: int, prior: float) -> float:
-    return (hits + prior * PRIOR_JOBS) / (out_of + PRIOR_JOBS)
+def smoothed(hits: NDArray[np.int64], out_of: NDArray[np.int64], prior: float) -> NDArray[np.float64]:
+    return np.asarray((hits + prior * PRIOR_JOBS) / (out_of + PRIOR_JOBS), dtype=np.float64)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -76,67 +67,85 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(a))
 
 
-def origin_of(settings: DispatchSettings) -> tuple[Decimal, Decimal] | None:
+def haversine_many(lat: float, lon: float, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.float64]:
+    """`haversine_km` from one point to many (NaN where a coordinate is unknown)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    dp, dl = p2 - p1, np.radians(lons - lon)
+    a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * EARTH_KM * np.arcsin(np.sqrt(a)), dtype=np.float64)
+
+
+def origin_of(settings: DispatchSettings) -> tuple[float, float] | None:
     """The brand's workshop, when both coordinates are set."""
     if settings.origin_latitude is None or settings.origin_longitude is None:
         return None
-    return (settings.origin_latitude, settings.origin_longitude)
+    return (float(Decimal(settings.origin_latitude)), float(Decimal(settings.origin_longitude)))
 
 
-def _distance(tailor: Tailor, origin: tuple[Decimal, Decimal] | None) -> tuple[float, str]:
-    if origin is None:
-        return NEUTRAL, "The brand has no workshop coordinates: neutral."
-    if tailor.latitude is None or tailor.longitude is None:
-        return NEUTRAL, f"{tailor.display_name} has no coordinates: neutral."
-    km = haversine_km(float(origin[0]), float(origin[1]), float(tailor.latitude), float(tailor.longitude))
-    return 1 / (1 + km / HALF_KM), f"{km:.0f} km from the brand's workshop."
+@dataclass(frozen=True, slots=True)
+class Weighted:
+    """The built-in strategy: five terms weighted by the brand (`dispatchSettings`)."""
+
+    name: str = NAME
+    description: str = (
+        "Quality (QC first pass, remakes), on-time rate, free places, distance from the brand's workshop and "
+        "days since the last job, each weighted by the brand."
+    )
+
+    def score(self, context: DispatchContext) -> Scores:
+        roster, history = context.judged.roster, context.history
+        first_pass = smoothed(history.first_pass, history.inspected, PRIOR_FIRST_PASS)
+        remakes = smoothed(history.remade, history.jobs, PRIOR_REMAKE)
+        on_time = smoothed(history.on_time, history.timed, PRIOR_ON_TIME)
+        free = np.maximum(0, roster.capacity - roster.active_jobs)
+        capacity = roster.capacity
+        load = np.divide(free, capacity, out=np.zeros(len(roster), dtype=np.float64), where=capacity > 0)
+        if context.origin is None:
+            km = np.full(len(roster), np.nan)
+            distance = np.full(len(roster), NEUTRAL)
+        else:
+            km = haversine_many(*context.origin, roster.latitude, roster.longitude)
+            distance = np.where(np.isnan(km), NEUTRAL, 1 / (1 + np.nan_to_num(km) / HALF_KM))
+        idle = np.array(
+            [
+                math.nan if at is None else max(0.0, (context.now - at).total_seconds() / 86400)
+                for at in history.last_assigned_at
+            ],
+            dtype=np.float64,
+        )
+        rotation = np.where(np.isnan(idle), 1.0, np.minimum(np.nan_to_num(idle), ROTATION_DAYS) / ROTATION_DAYS)
+        values = np.vstack([first_pass * (1 - remakes), on_time, load, distance, rotation])
+        weights = np.array([float(context.weights.get(t.value, 0.0)) for t in TERMS], dtype=np.float64)
+
+        def detail(k: int, i: int) -> str:
+            term = TERMS[k]
+            if term is Term.QUALITY:
+                return (
+                    f"{history.first_pass[i]}/{history.inspected[i]} passed QC first time, "
+                    f"{history.remade[i]}/{history.jobs[i]} remade for the making (prior of {PRIOR_JOBS} jobs)."
+                )
+            if term is Term.ON_TIME:
+                return f"{history.on_time[i]}/{history.timed[i]} ready on time (prior of {PRIOR_JOBS} jobs)."
+            if term is Term.LOAD:
+                return f"{free[i]} of {capacity[i]} places free."
+            if term is Term.DISTANCE:
+                if context.origin is None:
+                    return "The brand has no workshop coordinates: neutral."
+                if math.isnan(km[i]):
+                    return f"{roster.display_names[i]} has no coordinates: neutral."
+                return f"{km[i]:.0f} km from the brand's workshop."
+            if math.isnan(idle[i]):
+                return "Never given a job here yet."
+            return f"Last given a job {idle[i]:.1f} days ago."
+
+        return Scores(
+            terms=tuple(t.value for t in TERMS),
+            values=values,
+            weights=weights,
+            score=weighted_mean(values, weights),
+            detail=detail,
+        )
 
 
-def terms(
-    candidate: Candidate,
-    record: TrackRecord,
-    weights: Weights,
-    *,
-    origin: tuple[Decimal, Decimal] | None,
-    now: datetime | None = None,
-) -> list[TermValue]:
-    tailor = candidate.tailor
-    first_pass = smoothed(record.first_pass, record.inspected, PRIOR_FIRST_PASS)
-    remakes = smoothed(record.remade, record.jobs, PRIOR_REMAKE)
-    on_time = smoothed(record.on_time, record.timed, PRIOR_ON_TIME)
-    free = max(0, tailor.capacity - candidate.active_jobs)
-    load = free / tailor.capacity if tailor.capacity > 0 else 0.0
-    distance, where = _distance(tailor, origin)
-    if record.last_assigned_at is None:
-        rotation, idle = 1.0, "Never given a job here yet."
-    else:
-        days = max(0.0, ((now or datetime.now(UTC)) - record.last_assigned_at).total_seconds() / 86400)
-        rotation, idle = min(days, ROTATION_DAYS) / ROTATION_DAYS, f"Last given a job {days:.1f} days ago."
-    return [
-        TermValue(
-            Term.QUALITY,
-            first_pass * (1 - remakes),
-            weights.quality,
-            f"{record.first_pass}/{record.inspected} passed QC first time, {record.remade}/{record.jobs} remade "
-            f"for the making (prior of {PRIOR_JOBS} jobs).",
-        ),
-        TermValue(
-            Term.ON_TIME,
-            on_time,
-            weights.on_time,
-            f"{record.on_time}/{record.timed} ready on time (prior of {PRIOR_JOBS} jobs).",
-        ),
-        TermValue(Term.LOAD, load, weights.load, f"{free} of {tailor.capacity} places free."),
-        TermValue(Term.DISTANCE, distance, weights.distance, where),
-        TermValue(Term.ROTATION, rotation, weights.rotation, idle),
-    ]
-
-
-def score(values: list[TermValue]) -> float:
-    total = sum(v.weight for v in values)
-    return sum(v.contribution for v in values) / total if total > 0 else 0.0
-
-
-def rank(scored: list[Scored]) -> list[Scored]:
-    """Best first; equal scores by tailor id."""
-    return sorted(scored, key=lambda s: (-s.score, s.candidate.tailor.id))
+def now() -> datetime:
+    return datetime.now(UTC)

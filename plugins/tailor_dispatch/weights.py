@@ -8,11 +8,11 @@ in one change is reported together and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from lini.plugin import Actor, Brand, Permission, Problems
+from plugins.tailor_dispatch import strategies
 from plugins.tailor_dispatch.models import DispatchSettings
 
 PERMISSION = Permission.MANAGE_ORDERS
@@ -25,23 +25,18 @@ OFFER_MINUTES = (5, 7 * 24 * 60)  # from five minutes to a week
 MAX_MISSES = 50
 
 
-@dataclass(frozen=True, slots=True)
-class Weights:
-    quality: float
-    on_time: float
-    load: float
-    distance: float
-    rotation: float
+# Each weight's column, by the term code a strategy reads it under (`DispatchContext.weights`).
+TERM_WEIGHTS = {
+    "QUALITY": "quality_weight",
+    "ON_TIME": "on_time_weight",
+    "LOAD": "load_weight",
+    "DISTANCE": "distance_weight",
+    "ROTATION": "rotation_weight",
+}
 
 
-def weights_of(row: DispatchSettings) -> Weights:
-    return Weights(
-        quality=float(row.quality_weight),
-        on_time=float(row.on_time_weight),
-        load=float(row.load_weight),
-        distance=float(row.distance_weight),
-        rotation=float(row.rotation_weight),
-    )
+def weights_of(row: DispatchSettings) -> dict[str, float]:
+    return {term: float(getattr(row, column)) for term, column in TERM_WEIGHTS.items()}
 
 
 async def settings_of(brand_id: int) -> DispatchSettings:
@@ -69,6 +64,11 @@ async def update(actor: Actor, brand: Brand, given: Mapping[str, Any]) -> Dispat
             "INVALID_OFFER_MINUTES",
             f"An offer stays open {OFFER_MINUTES[0]} to {OFFER_MINUTES[1]} minutes.",
             "offer_minutes",
+        )
+    if "strategy" in given and given["strategy"] not in strategies.available():
+        known = ", ".join(sorted(strategies.available()))
+        problems.add(
+            "UNKNOWN_STRATEGY", f"There is no dispatch strategy of that name (installed: {known}).", "strategy"
         )
     if "max_misses" in given and not 1 <= given["max_misses"] <= MAX_MISSES:
         problems.add("INVALID_MAX_MISSES", f"Tell staff after 1 to {MAX_MISSES} missed offers.", "max_misses")

@@ -20,8 +20,11 @@ from core.actors.models import ActorStatus, CertificationStatus, TailorKind
 from core.actors.models import Certification as CertificationModel
 from core.actors.models import Tailor as TailorModel
 from core.auth.permissions import Permission
+from core.context import Actor
+from core.garments import tailor_metrics
 from core.pagination import PageRequest, paginate
 from schema.actors.suppliers import ActorStatusEnum
+from schema.context import STOREFRONT_HEADER
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.loaders import grouped_loader
@@ -115,6 +118,77 @@ class Certification(relay.Node):
         return [cls.from_model(visible[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 
+METRICS_LOADER = "tailor_metrics"
+MetricsKey = tuple[int, str | None, int]  # tailor id, brand slug (None: every brand's jobs), last jobs
+
+
+def _metrics(info: Info, actor: Actor) -> DataLoader[MetricsKey, tailor_metrics.TailorMetrics | None]:
+    """The request's loader: a page of tailors asking for one brand's records is three statements, not 3 × n."""
+    extra = info.context.loaders.extra
+    if METRICS_LOADER not in extra:
+
+        async def load(keys: list[MetricsKey]) -> list[tailor_metrics.TailorMetrics | None]:
+            rows = {t.id: t for t in await TailorModel.filter(id__in=[k[0] for k in keys])}
+            found: dict[MetricsKey, tailor_metrics.TailorMetrics] = {}
+            for brand, last in {(k[1], k[2]) for k in keys}:
+                wanted = [rows[k[0]] for k in keys if (k[1], k[2]) == (brand, last) and k[0] in rows]
+                for tailor_id, value in (
+                    await tailor_metrics.metrics(actor, wanted, brand_slug=brand, last=last)
+                ).items():
+                    found[(tailor_id, brand, last)] = value
+            return [found.get(key) for key in keys]
+
+        extra[METRICS_LOADER] = DataLoader(load_fn=load)
+    return extra[METRICS_LOADER]
+
+
+@strawberry.type(
+    description="A tailor's record over its last finished jobs (READY, SHIPPED or REMADE), newest assignment first, "
+    "kept from its production history: QC inspections, remakes and READY dates."
+)
+class TailorMetrics:
+    brand: str | None = strawberry.field(
+        description="The slug of the brand whose jobs are counted; null when every brand's are (the tailor's own view)."
+    )
+    last_jobs: int = strawberry.field(description="How many of the last finished jobs were looked at, at most.")
+    finished_jobs: int = strawberry.field(description="Finished jobs counted (at most `lastJobs`).")
+    inspected: int = strawberry.field(description="Of those, how many had a QC inspection.")
+    first_pass: int = strawberry.field(description="Of the inspected, how many passed their first inspection.")
+    first_pass_rate: float | None = strawberry.field(
+        description="firstPass / inspected, from 0 to 1; null before any inspection."
+    )
+    remade_for_making: int = strawberry.field(
+        description="Finished jobs remade because of the making (not measurements or fabric)."
+    )
+    remake_rate: float | None = strawberry.field(
+        description="remadeForMaking / finishedJobs, from 0 to 1; null before any finished job."
+    )
+    timed: int = strawberry.field(description="Finished jobs that had a ready-by date and reached READY.")
+    on_time: int = strawberry.field(description="Of the timed, how many reached READY on or before ready-by (UTC).")
+    on_time_rate: float | None = strawberry.field(description="onTime / timed, from 0 to 1; null before any.")
+    last_assigned_at: datetime | None = strawberry.field(
+        description="When it was last given a job (of the brand, when `brand` is set); ISO 8601, UTC."
+    )
+
+    @classmethod
+    def of(cls, found: tailor_metrics.TailorMetrics) -> TailorMetrics:
+        record = found.record
+        return cls(
+            brand=found.brand.slug if found.brand else None,
+            last_jobs=found.last,
+            finished_jobs=record.jobs,
+            inspected=record.inspected,
+            first_pass=record.first_pass,
+            first_pass_rate=found.first_pass_rate,
+            remade_for_making=record.remade,
+            remake_rate=found.remake_rate,
+            timed=record.timed,
+            on_time=record.on_time,
+            on_time_rate=found.on_time_rate,
+            last_assigned_at=record.last_assigned_at,
+        )
+
+
 @strawberry.type(description="An individual tailor or a convection workshop that makes garments to order.")
 class Tailor(relay.Node):
     id: relay.NodeID[int]
@@ -168,6 +242,34 @@ class Tailor(relay.Node):
     @strawberry.field(description="Holds at least one verified certificate that has not expired.")
     async def is_certified(self, info: Info) -> bool:
         return certificates.holds_valid(await _certifications(info).load(self.id))
+
+    @strawberry.field(
+        description="Its production record: over every brand's jobs for the tailor itself and platform admins "
+        "(or over `brand`'s when given); over the brand's own jobs for that brand's staff with MANAGE_ORDERS, once "
+        "the tailor has made a job for them; null for anyone else. INVALID_LAST_JOBS unless lastJobs is 1 to 200; "
+        "NOT_FOUND for an unknown brand."
+    )
+    async def metrics(
+        self,
+        info: Info,
+        brand: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A brand's slug: count only its jobs. Staff default to the storefront's brand."
+            ),
+        ] = None,
+        last_jobs: Annotated[
+            int, strawberry.argument(description="How many of the last finished jobs to count, 1 to 200.")
+        ] = tailor_metrics.DEFAULT_LAST,
+    ) -> TailorMetrics | None:
+        actor = await info.context.actor()
+        tailor_metrics.check_last(last_jobs)
+        loader = _metrics(info, actor)
+        found = await loader.load((self.id, brand, last_jobs))
+        header = info.context.request.headers.get(STOREFRONT_HEADER)
+        if found is None and brand is None and header:  # staff: their storefront's brand
+            found = await loader.load((self.id, header, last_jobs))
+        return TailorMetrics.of(found) if found else None
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Tailor | None]:

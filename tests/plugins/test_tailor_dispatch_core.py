@@ -59,7 +59,10 @@ async def test_candidates_are_for_the_jobs_brand_staff_only(app):
     assert hidden.value.code == "NOT_FOUND"
 
 
-async def test_track_records_count_the_last_finished_jobs(app):
+@pytest.mark.parametrize("wide", [False, True], ids=["by-ids", "every-tailor"])
+async def test_track_records_count_the_last_finished_jobs(app, monkeypatch, wide):
+    if wide:  # the form a ranking over more than WIDE tailors takes: no id list, the others left out after
+        monkeypatch.setattr(candidates, "WIDE", 0)
     brand = await make_brand("sekar")
     tailor, _ = await make_tailor()
     customer, fabric = await make_user(), await make_fabric()
@@ -85,7 +88,11 @@ async def test_track_records_count_the_last_finished_jobs(app):
             if late:
                 await ProductionStageChange.filter(id=change.id).update(created_at=started + timedelta(days=60))
 
+    other, _ = await make_tailor(name="Other")
+    await ProductionJob.filter(tailor_id=None).limit(1).update(tailor_id=other.id, stage=JobStage.READY)
     records = await candidates.track_records([tailor.id], last=2)
+    assert list(records) == [tailor.id]
+    assert (await candidates.track_records([tailor.id], last=2, brand_id=brand.id + 1))[tailor.id].jobs == 0
 
     record = records[tailor.id]
     # The newest two: the remade one (failed first, remade for its making) and the last one (passed, on time).
