@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 from strawberry.scalars import JSON
@@ -18,15 +19,22 @@ from core.money import display, quantize
 
 @strawberry.type(description="An amount of money. `amount` is a decimal string, never a float.")
 class Money:
-    amount: Decimal
-    currency: str
+    amount: Decimal = strawberry.field(
+        description="The amount, a Decimal string with the currency's ISO 4217 decimals (`389000.00` IDR)."
+    )
+    currency: str = strawberry.field(description="The ISO 4217 currency code, e.g. IDR, MYR, SAR, TRY, USD.")
 
     @strawberry.field(
         description="The amount written for people of `locale` (a BCP 47 tag, default id-ID), with the currency's "
         "symbol, separators and customary decimals from CLDR: Rp389.000, RM108.00, ₺99,90. For display only: "
         "compute with `amount`. An unknown locale is the error INVALID_LOCALE."
     )
-    def formatted(self, locale: str = "id-ID") -> str:
+    def formatted(
+        self,
+        locale: Annotated[
+            str, strawberry.argument(description="A BCP 47 language tag such as id-ID, ms-MY, ar-SA, tr-TR, en.")
+        ] = "id-ID",
+    ) -> str:
         return display(self.amount, self.currency, locale)
 
     @classmethod
@@ -40,8 +48,8 @@ class Money:
 
 @strawberry.type(description="The lowest and highest of a set of prices.")
 class MoneyRange:
-    start: Money | None
-    stop: Money | None
+    start: Money | None = strawberry.field(description="The lowest price; null when nothing is priced.")
+    stop: Money | None = strawberry.field(description="The highest price; null when nothing is priced.")
 
 
 def _decimal_out(value: Decimal) -> str:
