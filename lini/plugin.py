@@ -43,7 +43,7 @@ from core.actors.models import ActorStatus, Brand, Supplier, Tailor
 from core.actors.services import storefront_by_slug
 from core.auth.permissions import Permission
 from core.auth.services import actor_for_user_id
-from core.bulk import insert_rows
+from core.bulk import insert_rows, upsert_rows
 from core.catalog.models import Product, Variant, VariantPrice
 from core.catalog.services import prices_by_variant, storefront_product, storefront_products, variants_by_product
 from core.catalog.validation import MAX_AMOUNT, optional_text, required_text
@@ -252,6 +252,7 @@ __all__ = [
     "task_host",
     "track_records",
     "update_fabric",
+    "upsert_rows",
     "variants_by_product",
     "write_fabrics",
 ]

@@ -42,6 +42,7 @@ from lini.plugin import (
     approved_supplier,
     insert_rows,
     own_fabrics,
+    upsert_rows,
     write_fabrics,
 )
 from plugins.supplier_catalogs import prices, trims
@@ -493,19 +494,15 @@ class _Run:
         full = [row for row in rows if not row.stock_only and row.action != Action.DELETE]
         if not full:
             return
-        hashes = self.known[kind].hashes
-        stale = [row.sku for row in full if row.sku in hashes]  # a first import has none to replace
-        for start in range(0, len(stale), 500):
-            await MaterialHash.filter(
-                supplier_id=self.supplier_id, kind=kind, sku__in=stale[start : start + 500]
-            ).delete()
-        await insert_rows(
+        await upsert_rows(
             MaterialHash,
             [
                 {"supplier_id": self.supplier_id, "kind": kind, "sku": row.sku, "hash": checks.row_hash(row)}
                 for row in full
             ],
-        )
+            conflict=("supplier_id", "kind", "sku"),
+            update=("hash",),
+        )  # one statement a batch, where deleting the old hashes by SKU first cost a look-up per batch
 
     async def _archive_missing(self) -> None:
         fabrics = self.known[Kind.FABRIC].by_sku
@@ -554,19 +551,29 @@ def _pack(row: CatalogRow) -> str:
     """A checked row in ~200 bytes until the second pass writes it: a hundred thousand fit in a few megabytes,
     where the rows themselves would take a hundred times more (and checking them again, as long again)."""
     return orjson.dumps(
-        [row.kind, row.sku, row.action, row.stock_only, row.kind_given, row.values, row.valid_from, row.valid_to],
+        [
+            row.kind,
+            row.sku,
+            row.action,
+            row.stock_only,
+            row.kind_given,
+            row.values,
+            row.valid_from,
+            row.valid_to,
+            row.digest,
+        ],
         default=str,
     ).decode()  # a str of its own size: orjson's bytes keep a 4 KiB buffer each
 
 
 def _unpack(number: int, packed: str) -> CatalogRow:
-    kind, sku, action, stock_only, kind_given, values, valid_from, valid_to = orjson.loads(packed)
+    kind, sku, action, stock_only, kind_given, values, valid_from, valid_to, digest = orjson.loads(packed)
     for name in DECIMALS & values.keys():
         values[name] = Decimal(values[name])
     return CatalogRow(
         number, Kind(kind), sku, Action(action), stock_only=stock_only, kind_given=kind_given, values=values,
         valid_from=date.fromisoformat(valid_from) if valid_from else None,
-        valid_to=date.fromisoformat(valid_to) if valid_to else None,
+        valid_to=date.fromisoformat(valid_to) if valid_to else None, digest=digest,
     )  # fmt: skip
 
 
