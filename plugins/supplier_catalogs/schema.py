@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -166,9 +167,13 @@ class TrimPrice:
     created_at: datetime
 
 
-@strawberry.type(description="A supplier's trim: buttons, zips, lace, interlining or thread.")
-class Trim:
-    id: relay.GlobalID
+@strawberry.type(
+    description="A supplier's trim: buttons, zips, lace, interlining or thread. Anyone sees an ACTIVE trim of an "
+    "approved supplier; the supplier's own people also see its archived ones. `node(id:)` refetches it on the "
+    "same terms (null otherwise)."
+)
+class Trim(relay.Node):
+    id: relay.NodeID[int]
     supplier_id: relay.GlobalID
     sku: str
     name: str
@@ -186,10 +191,34 @@ class Trim:
     status: TrimStatusEnum  # type: ignore[valid-type]
     price_history: list[TrimPrice]
 
+    @classmethod
+    async def resolve_nodes(cls, *, info: Info, node_ids: list[str], required: bool = False) -> list[Trim | None]:
+        """`node(id:)`/`nodes(ids:)`: the trims the caller could list (browsing, or its own with `mine`)."""
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {row.id: row for row in await trims.listing(actor).filter(id__in=ids)}
+        if actor.supplier_ids:
+            rows.update((row.id, row) for row in await trims.listing(actor, mine=True).filter(id__in=ids))
+        histories = await trims.price_histories(list(rows))
+        found = {trim_id: _trim(row, _prices(histories[trim_id])) for trim_id, row in rows.items()}
+        return [found.get(int(i)) if i.isdigit() else None for i in node_ids]
+
+
+def _prices(history: list[Any]) -> list[TrimPrice]:
+    return [
+        TrimPrice(
+            price=MoneyType.of(p.price, p.currency),
+            valid_from=p.valid_from.isoformat() if p.valid_from else None,
+            valid_to=p.valid_to.isoformat() if p.valid_to else None,
+            created_at=p.created_at,
+        )
+        for p in history
+    ]
+
 
 def _trim(row: TrimModel, prices: list[TrimPrice]) -> Trim:
     return Trim(
-        id=encode_id("Trim", row.id),
+        id=row.id,
         supplier_id=encode_id("Supplier", row.supplier_id),
         sku=row.sku,
         name=row.name,
@@ -285,21 +314,7 @@ class SupplierCatalogsQuery:
             max_size=limits.max_page_size,
         )
         histories = await trims.price_histories([row.id for row in page.items])
-        return connection(
-            page,
-            lambda row: _trim(
-                row,
-                [
-                    TrimPrice(
-                        price=MoneyType.of(p.price, p.currency),
-                        valid_from=p.valid_from.isoformat() if p.valid_from else None,
-                        valid_to=p.valid_to.isoformat() if p.valid_to else None,
-                        created_at=p.created_at,
-                    )
-                    for p in histories[row.id]
-                ],
-            ),
-        )
+        return connection(page, lambda row: _trim(row, _prices(histories[row.id])))
 
 
 @strawberry.type
