@@ -92,7 +92,7 @@ class PurchasingQuery:
     @strawberry.field(
         **guard(
             "Every approved supplier's active fabrics and trims, for brands and tailors to buy: filtered, sorted by "
-            "relevance, price (in the buyer's currency) or lead time, paged forward by keyset. `currency` is the "
+            "relevance, price (in the buyer's currency) or lead time, paged by keyset both ways (first/after, last/before). `currency` is the "
             "buyer's (default: your brand's default currency, else IDR). Approved tailors "
             "and suppliers browse too.",
             *PARTIES,
@@ -119,6 +119,8 @@ class PurchasingQuery:
         ] = None,
         first: First = None,
         after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[SupplierMaterial]:
         actor = await info.context.actor()
         await materials.check_browser(actor)
@@ -131,7 +133,7 @@ class PurchasingQuery:
         limits = info.context.settings.graphql
         page = await materials.browse(
             query,
-            PageRequest(first=first, after=after),
+            PageRequest(first=first, after=after, last=last, before=before),
             currency=code,
             default_size=limits.default_page_size,
             max_size=limits.max_page_size,
