@@ -92,8 +92,8 @@ class PurchasingQuery:
     @strawberry.field(
         **guard(
             "Every approved supplier's active fabrics and trims, for brands and tailors to buy: filtered, sorted by "
-            "relevance, price (in the buyer's currency) or lead time, paged by keyset both ways (first/after, last/before). `currency` is the "
-            "buyer's (default: your brand's default currency, else IDR). Approved tailors "
+            "relevance, price (in the buyer's currency) or lead time, paged by keyset both ways (first/after, "
+            "last/before). `currency` is the buyer's (default: your brand's default currency, else IDR). Approved tailors "
             "and suppliers browse too.",
             *PARTIES,
         )
