@@ -93,8 +93,8 @@ class PurchasingQuery:
         **guard(
             "Every approved supplier's active fabrics and trims, for brands and tailors to buy: filtered, sorted by "
             "relevance, price (in the buyer's currency) or lead time, paged by keyset both ways (first/after, "
-            "last/before). `currency` is the buyer's (default: your brand's default currency, else IDR). Approved tailors "
-            "and suppliers browse too.",
+            "last/before). `currency` is the buyer's (default: your brand's default currency, else IDR). "
+            "Approved tailors and suppliers browse too.",
             *PARTIES,
         )
     )
