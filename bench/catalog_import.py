@@ -107,9 +107,10 @@ async def run(backend: str, postgres_url: str, rows: int, delta: int) -> dict[st
 
             async def timed(name: str, body: bytes, mode: ImportMode) -> importer.CatalogImport:
                 upload = importer.Upload(data=body, filename="feed.csv", mode=mode, atomic=True)
-                started = time.perf_counter()
+                started, cpu = time.perf_counter(), time.process_time()
                 log = await importer.import_now(actor, upload, formats=formats, limits=limits, max_bytes=len(body) + 1)
                 figures[f"{name}_s"] = time.perf_counter() - started
+                figures[f"{name}_cpu_s"] = time.process_time() - cpu
                 assert log.status == "SUCCEEDED", (name, log.status, log.rejected)
                 return log
 
@@ -149,11 +150,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING)
     figures = asyncio.run(run(options.backend, options.postgres_url, options.rows, options.delta))
     print(f"catalog import, {options.backend}: {options.rows:,} rows ({figures['file_mb']:.1f} MB CSV)")
-    print(f"  FULL, every row new      {figures['full_s']:7.2f} s   (budget 20 s)")
+    print("                           wall       this process's CPU")
+    print(f"  FULL, every row new      {figures['full_s']:7.2f} s  {figures['full_cpu_s']:7.2f} s   (budget 20 s)")
     print(
-        f"  the same file again      {figures['unchanged_s']:7.2f} s   {figures['unchanged_writes']:.0f} catalog writes"
+        f"  the same file again      {figures['unchanged_s']:7.2f} s  {figures['unchanged_cpu_s']:7.2f} s"
+        f"   {figures['unchanged_writes']:.0f} catalog writes (budget 0)"
     )
-    print(f"  DELTA of {options.delta:,} rows       {figures['delta_s']:7.2f} s   (budget 1 s)")
+    print(
+        f"  DELTA of {options.delta:,} rows       {figures['delta_s']:7.2f} s  {figures['delta_cpu_s']:7.2f} s"
+        "   (budget 1 s)"
+    )
     print(f"  RSS before / after FULL   {figures['rss_before_mb']:.0f} / {figures['rss_after_full_mb']:.0f} MB")
     print(f"  peak RSS                 {figures['peak_rss_mb']:7.0f} MB  (budget 300 MB)")
     print(f"  catalog: {figures['fabrics']:,.0f} fabrics, {figures['trims']:,.0f} trims")

@@ -47,7 +47,7 @@ from core.actors.models import ActorStatus, Brand, Supplier, Tailor
 from core.actors.services import storefront_by_slug
 from core.auth.permissions import Permission
 from core.auth.services import actor_for_user_id
-from core.bulk import insert_rows
+from core.bulk import insert_rows, upsert_rows
 from core.catalog.models import Product, Variant, VariantPrice
 from core.catalog.services import prices_by_variant, storefront_product, storefront_products, variants_by_product
 from core.catalog.validation import MAX_AMOUNT, optional_text, required_text
@@ -134,6 +134,7 @@ from core.validation import Problems
 from core.webhooks.addresses import check_public_url, checked_url_form
 from schema.catalog.management_types import changes, plain
 from schema.catalog.products import SortDirection
+from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, PUBLIC, SIGNED_IN, SUPPLIER, TAILOR, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id, encode_id
@@ -248,6 +249,7 @@ __all__ = [
     "create_fabric",
     "decode_id",
     "defer_job",
+    "described_enum",
     "emit",
     "emit_many",
     "encode_id",
@@ -287,6 +289,7 @@ __all__ = [
     "track_records",
     "track_table",
     "update_fabric",
+    "upsert_rows",
     "variants_by_product",
     "weighted_mean",
     "write_fabrics",

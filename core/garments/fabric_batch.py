@@ -21,7 +21,7 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.bulk import insert_rows
+from core.bulk import insert_rows, upsert_rows
 from core.context import Actor
 from core.errors import DomainError, DomainErrors
 from core.event_batch import emit_many
@@ -87,16 +87,6 @@ async def write_fabrics(actor: Actor, changes: Sequence[FabricChange]) -> Fabric
         except DomainErrors as errors:
             result.errors[change.key] = list(errors.errors)
     creates = _unique_skus(creates, result)
-    taken = set(
-        await Fabric.filter(supplier_id=supplier.id, sku__in=[values["sku"] for _, values in creates]).values_list(
-            "sku", flat=True
-        )
-    )
-    for key, values in creates:
-        if values["sku"] in taken:
-            message = f"You already have a fabric with SKU {values['sku']}."
-            result.errors[key] = [DomainError("SKU_TAKEN", message, "sku")]
-    creates = [(key, values) for key, values in creates if key not in result.errors]
     async with in_transaction():
         await _create(supplier.id, creates, actor, result)
         await _update(supplier.id, updates, current, actor, result)
@@ -139,17 +129,26 @@ def _unique_skus(
 async def _create(
     supplier_id: int, creates: list[tuple[Hashable, dict[str, Any]]], actor: Actor, result: FabricBatchResult
 ) -> None:
+    """Insert the new fabrics, learning their ids from the same statement; a SKU the supplier already has (even
+    one another import committed a moment ago) is skipped by the unique key and reported as `SKU_TAKEN`."""
     if not creates:
         return
-    await insert_rows(Fabric, [{"supplier_id": supplier_id, **values} for _, values in creates])
-    skus = [values["sku"] for _, values in creates]
-    label = actor.label
-    ids: dict[str, int] = {}
-    for start in range(0, len(skus), BATCH_SIZE):
-        found = Fabric.filter(supplier_id=supplier_id, sku__in=skus[start : start + BATCH_SIZE])
-        ids.update(await found.values_list("sku", "id"))
+    written = await upsert_rows(
+        Fabric,
+        [{"supplier_id": supplier_id, **values} for _, values in creates],
+        conflict=("supplier_id", "sku"),
+        returning=("id", "sku"),
+    )
+    ids = {row["sku"]: row["id"] for row in written}
+    made = []
     for key, values in creates:
-        result.created[key] = ids[values["sku"]]
+        if values["sku"] in ids:
+            result.created[key] = ids[values["sku"]]
+            made.append(values)
+        else:
+            message = f"You already have a fabric with SKU {values['sku']}."
+            result.errors[key] = [DomainError("SKU_TAKEN", message, "sku")]
+    label = actor.label
     await insert_rows(
         FabricPrice,
         [
@@ -159,12 +158,12 @@ async def _create(
                 "currency": values["currency"],
                 "set_by": label,
             }
-            for _, values in creates
+            for values in made
         ],
     )
     await emit_many(
         "fabric.created",
-        [{"fabric_id": ids[values["sku"]], "supplier_id": supplier_id, "sku": values["sku"]} for _, values in creates],
+        [{"fabric_id": ids[values["sku"]], "supplier_id": supplier_id, "sku": values["sku"]} for values in made],
     )
 
 

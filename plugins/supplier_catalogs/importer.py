@@ -1,7 +1,9 @@
 """Importing a feed into a supplier's catalog, as a job: fabrics through core's batched fabric service, trims here.
 
-`queue_import` records the import (QUEUED) with its file; the plugin's job (`jobs.py`) runs it with `run_queued`,
-which a client polls through `catalogImports` (`progress { rowsRead rowsTotal }`). The job reads the file twice,
+`queue_import` records the import (QUEUED) with its file and defers its `run_import` job in the same transaction
+(`defer_job`: a worker takes it at once, the in-process SQLite queue within a second; the periodic `pick_work`
+only catches an import whose job was lost). The job runs it with `run_queued`, which a client polls through
+`catalogImports` (`progress { rowsRead rowsTotal }`). The job reads the file twice,
 lazily, so that a hundred thousand rows are never all in memory:
 
 1. every row is checked and compared with what the supplier has, by the hash of the row that last wrote each
@@ -40,8 +42,10 @@ from lini.plugin import (
     PermissionDenied,
     actor_for_user_id,
     approved_supplier,
+    defer_job,
     insert_rows,
     own_fabrics,
+    upsert_rows,
     write_fabrics,
 )
 from plugins.supplier_catalogs import prices, trims
@@ -56,6 +60,7 @@ from plugins.supplier_catalogs.models import (
     TrimStatus,
 )
 from plugins.supplier_catalogs.parsers import FeedError, FeedStream, Limits, RowProblem, detect
+from plugins.supplier_catalogs.plugin_settings import NAME
 from plugins.supplier_catalogs.rows import Action, CatalogRow, Kind
 
 logger = logging.getLogger("lini.supplier_catalogs")
@@ -117,9 +122,11 @@ async def queue_import(
     formats: dict[str, CatalogFormat],
     max_bytes: int,
     source_id: int | None = None,
+    defer: bool = True,
 ) -> CatalogImport:
-    """Record the import with its file for the job to run, or as FAILED at once when the file is refused by its
-    size or format (no job is needed to say so)."""
+    """Record the import with its file and defer the job that runs it (unless `defer` is False: the caller runs
+    it itself), or record it as FAILED at once when the file is refused by its size or format (no job is needed
+    to say so)."""
     supplier = await approved_supplier(actor)
     if supplier_id is not None and supplier_id != supplier.id:
         raise PermissionDenied("Only a supplier's own staff import into its catalog.", authenticated=True)
@@ -147,6 +154,8 @@ async def queue_import(
     async with in_transaction():
         await log.save()
         await CatalogImportFile.create(catalog_import_id=log.id, data=upload.data)
+        if defer:  # with the import's row: a rolled-back import has no job, a committed one always has
+            await defer_job(f"{NAME}:run_import", queueing_lock=f"{NAME}:import:{log.id}", import_id=log.id)
     return log
 
 
@@ -193,7 +202,7 @@ async def import_now(
     actor: Actor, upload: Upload, *, formats: dict[str, CatalogFormat], limits: Limits, max_bytes: int
 ) -> CatalogImport:
     """Queue and run at once, in this process (the demo seed, the benchmark)."""
-    log = await queue_import(actor, upload, supplier_id=None, formats=formats, max_bytes=max_bytes)
+    log = await queue_import(actor, upload, supplier_id=None, formats=formats, max_bytes=max_bytes, defer=False)
     if log.status != ImportStatus.QUEUED:
         return log
     ran = await run_queued(log.id, formats=formats, limits=limits)
@@ -493,19 +502,15 @@ class _Run:
         full = [row for row in rows if not row.stock_only and row.action != Action.DELETE]
         if not full:
             return
-        hashes = self.known[kind].hashes
-        stale = [row.sku for row in full if row.sku in hashes]  # a first import has none to replace
-        for start in range(0, len(stale), 500):
-            await MaterialHash.filter(
-                supplier_id=self.supplier_id, kind=kind, sku__in=stale[start : start + 500]
-            ).delete()
-        await insert_rows(
+        await upsert_rows(
             MaterialHash,
             [
                 {"supplier_id": self.supplier_id, "kind": kind, "sku": row.sku, "hash": checks.row_hash(row)}
                 for row in full
             ],
-        )
+            conflict=("supplier_id", "kind", "sku"),
+            update=("hash",),
+        )  # one statement a batch, where deleting the old hashes by SKU first cost a look-up per batch
 
     async def _archive_missing(self) -> None:
         fabrics = self.known[Kind.FABRIC].by_sku
@@ -554,19 +559,29 @@ def _pack(row: CatalogRow) -> str:
     """A checked row in ~200 bytes until the second pass writes it: a hundred thousand fit in a few megabytes,
     where the rows themselves would take a hundred times more (and checking them again, as long again)."""
     return orjson.dumps(
-        [row.kind, row.sku, row.action, row.stock_only, row.kind_given, row.values, row.valid_from, row.valid_to],
+        [
+            row.kind,
+            row.sku,
+            row.action,
+            row.stock_only,
+            row.kind_given,
+            row.values,
+            row.valid_from,
+            row.valid_to,
+            row.digest,
+        ],
         default=str,
     ).decode()  # a str of its own size: orjson's bytes keep a 4 KiB buffer each
 
 
 def _unpack(number: int, packed: str) -> CatalogRow:
-    kind, sku, action, stock_only, kind_given, values, valid_from, valid_to = orjson.loads(packed)
+    kind, sku, action, stock_only, kind_given, values, valid_from, valid_to, digest = orjson.loads(packed)
     for name in DECIMALS & values.keys():
         values[name] = Decimal(values[name])
     return CatalogRow(
         number, Kind(kind), sku, Action(action), stock_only=stock_only, kind_given=kind_given, values=values,
         valid_from=date.fromisoformat(valid_from) if valid_from else None,
-        valid_to=date.fromisoformat(valid_to) if valid_to else None,
+        valid_to=date.fromisoformat(valid_to) if valid_to else None, digest=digest,
     )  # fmt: skip
 
 

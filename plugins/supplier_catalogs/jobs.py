@@ -1,11 +1,12 @@
 """The plugin's tasks on Lini's job queue: imports, source fetches and prices that start later.
 
-A periodic `pick_work` (every 5 s) defers one `run_import` job per QUEUED import and one `fetch_source` job per
-source that is due, each with a queueing lock of its own (`supplier_catalogs:import:<id>`,
-`supplier_catalogs:fetch:<id>`), so a slow fetch never has a second one queued behind it, while one source's
-fetch never waits for another's. The QUEUED import row is the durable record: an in-memory queue lost to a
-restart (SQLite) loses no import, the next pick defers it again. `apply_prices` makes the prices whose day has
-come the materials' prices.
+An import defers its own `run_import` job as it is queued (`importer.queue_import`), so an upload or a fetched
+file starts at once. A periodic `pick_work` (every 5 s) defers one `fetch_source` job per source that is due,
+and a `run_import` job for any QUEUED import that has none waiting (one whose job was lost), each with a
+queueing lock of its own (`supplier_catalogs:import:<id>`, `supplier_catalogs:fetch:<id>`), so a slow fetch
+never has a second one queued behind it, while one source's fetch never waits for another's. The QUEUED import
+row is the durable record: a job lost to a restart loses no import, the next pick defers it again.
+`apply_prices` makes the prices whose day has come the materials' prices.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ async def run_import(import_id: int) -> str | None:
 
 @blueprint.task(name="fetch_source", retry=RetryStrategy(max_attempts=2, wait=30))
 async def fetch_source(source_id: int) -> str | None:
-    """Fetch one source; a new file is queued as an import, which the next pick runs."""
+    """Fetch one source; a new file is queued as an import, whose own job runs it."""
     host = task_host()
     log = await sources.fetch_and_queue(source_id, policy=policy(host), formats=formats_of(host))
     return log.status if log is not None else None

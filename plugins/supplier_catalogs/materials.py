@@ -151,14 +151,13 @@ async def browse(
     query: MaterialQuery, request: PageRequest, *, currency: str, default_size: int, max_size: int
 ) -> MaterialPage:
     size, backwards = request.validated(default_size=default_size, max_size=max_size)
-    if backwards:
-        raise DomainError("INVALID_PAGINATION", "This list pages forward only: use `first` and `after`.", "last")
     factors = {code: _short(f) for code, f in (await exchange_factors(currency)).items()}
-    cursor = _decode(request.after, query) if request.after else None
+    given = request.before if backwards else request.after
+    cursor = _decode(given, query, "before" if backwards else "after") if given else None
     tables: list[tuple[Columns, QuerySet[Any]]] = []
     fabrics = _fabrics(query, factors)
     trims = _trims(query, factors)
-    page = MaterialPage(items=[], cursors=[], has_next_page=False, has_previous_page=cursor is not None)
+    page = MaterialPage(items=[], cursors=[], has_next_page=False, has_previous_page=False)
     page.currency = currency
     if fabrics is not None:
         tables.append((FABRIC, fabrics))
@@ -170,12 +169,20 @@ async def browse(
     for columns, queryset in tables:
         ranked = queryset.annotate(sort_key=_sort_key(query, columns, factors))
         if cursor is not None:
-            ranked = ranked.filter(_after(columns, cursor, _dialect(queryset)))
-        rows = await ranked.select_related("supplier").order_by("sort_key", "id").limit(size + 1)
+            beyond = _before if backwards else _after
+            ranked = ranked.filter(beyond(columns, cursor, _dialect(queryset)))
+        order = ("-sort_key", "-id") if backwards else ("sort_key", "id")
+        rows = await ranked.select_related("supplier").order_by(*order).limit(size + 1)
         found.extend((row.sort_key, KIND_RANK[columns.kind], row.id, row, columns) for row in rows)
-    found.sort(key=lambda item: (item[0], item[1], item[2]))
-    page.has_next_page = len(found) > size
-    for sort_key, rank, row_id, row, columns in found[:size]:
+    found.sort(key=lambda item: (item[0], item[1], item[2]), reverse=backwards)
+    more = len(found) > size
+    kept = found[:size]
+    if backwards:  # read from the end, shown in the list's order
+        kept.reverse()
+        page.has_previous_page, page.has_next_page = more, cursor is not None
+    else:
+        page.has_next_page, page.has_previous_page = more, cursor is not None
+    for sort_key, rank, row_id, row, columns in kept:
         page.items.append(_material(row, columns, factors, currency))
         page.cursors.append(_encode(query, sort_key, rank, row_id))
     return page
@@ -288,6 +295,18 @@ def _after(columns: Columns, cursor: tuple[Any, int, int], dialect: str) -> Q:
     return Q(sort_key__gt=bound) | Q(sort_key=bound, id__gt=cursor_id)
 
 
+def _before(columns: Columns, cursor: tuple[Any, int, int], dialect: str) -> Q:
+    """Rows before the cursor in the merged order: `_after` mirrored, for `last`/`before`."""
+    value, cursor_rank, cursor_id = cursor
+    bound = float(value) if dialect == "sqlite" and isinstance(value, Decimal) else value  # see _encode
+    rank = KIND_RANK[columns.kind]
+    if rank > cursor_rank:
+        return Q(sort_key__lt=bound)
+    if rank < cursor_rank:
+        return Q(sort_key__lte=bound)
+    return Q(sort_key__lt=bound) | Q(sort_key=bound, id__lt=cursor_id)
+
+
 def _dialect(queryset: QuerySet[Any]) -> str:
     return str(queryset.model._meta.db.capabilities.dialect)
 
@@ -334,7 +353,7 @@ def _encode(query: MaterialQuery, value: Any, rank: int, row_id: int) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str, query: MaterialQuery) -> tuple[Any, int, int]:
+def _decode(cursor: str, query: MaterialQuery, field: str = "after") -> tuple[Any, int, int]:
     try:
         payload = orjson.loads(base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()))
     except (ValueError, TypeError):
@@ -348,14 +367,14 @@ def _decode(cursor: str, query: MaterialQuery) -> tuple[Any, int, int]:
         and isinstance(payload[3], int)
     )
     if not valid:
-        raise DomainError("INVALID_CURSOR", "This cursor does not belong to this list or ordering.", "after")
+        raise DomainError("INVALID_CURSOR", "This cursor does not belong to this list or ordering.", field)
     assert isinstance(payload, list)
     try:
         number = Decimal(payload[1])
     except ArithmeticError:
-        raise DomainError("INVALID_CURSOR", "This cursor is malformed.", "after") from None
+        raise DomainError("INVALID_CURSOR", "This cursor is malformed.", field) from None
     if not number.is_finite():
-        raise DomainError("INVALID_CURSOR", "This cursor is malformed.", "after")
+        raise DomainError("INVALID_CURSOR", "This cursor is malformed.", field)
     value: Any = int(number) if query.sort != SortField.PRICE else number
     return value, int(payload[2]), int(payload[3])
 

@@ -9,7 +9,7 @@ a fixed number of statements, whatever the page size.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -32,6 +32,7 @@ from lini.plugin import (
     paginate,
 )
 from plugins.supplier_catalogs import materials, orders, shortfall
+from plugins.supplier_catalogs.arguments import After, Before, First, Last, OrderId
 from plugins.supplier_catalogs.order_models import MaterialKind
 from plugins.supplier_catalogs.order_models import SupplierOrder as OrderModel
 from plugins.supplier_catalogs.order_models import SupplierOrderStatus as Status
@@ -91,20 +92,35 @@ class PurchasingQuery:
     @strawberry.field(
         **guard(
             "Every approved supplier's active fabrics and trims, for brands and tailors to buy: filtered, sorted by "
-            "relevance, price (in the buyer's currency) or lead time, paged forward by keyset. `currency` is the "
-            "buyer's (default: your brand's default currency, else IDR). Approved tailors "
-            "and suppliers browse too.",
+            "relevance, price (in the buyer's currency) or lead time, paged by keyset both ways (first/after, "
+            "last/before). `currency` is the buyer's (default: your brand's default currency, else IDR). "
+            "Approved tailors and suppliers browse too.",
             *PARTIES,
         )
     )
     async def supplier_materials(
         self,
         info: Info,
-        filter: SupplierMaterialFilter | None = None,
-        sort_by: SupplierMaterialSortInput | None = None,
-        currency: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        filter: Annotated[
+            SupplierMaterialFilter | None,
+            strawberry.argument(description="Which materials; every ACTIVE one of approved suppliers when left out."),
+        ] = None,
+        sort_by: Annotated[
+            SupplierMaterialSortInput | None,
+            strawberry.argument(
+                description="The order: RELEVANCE (with a search), PRICE or LEAD_TIME, ascending or descending."
+            ),
+        ] = None,
+        currency: Annotated[
+            str | None,
+            strawberry.argument(
+                description="ISO 4217 code to show prices in (at exchange rates); INVALID_CURRENCY if unknown."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[SupplierMaterial]:
         actor = await info.context.actor()
         await materials.check_browser(actor)
@@ -117,7 +133,7 @@ class PurchasingQuery:
         limits = info.context.settings.graphql
         page = await materials.browse(
             query,
-            PageRequest(first=first, after=after),
+            PageRequest(first=first, after=after, last=last, before=before),
             currency=code,
             default_size=limits.default_page_size,
             max_size=limits.max_page_size,
@@ -134,11 +150,16 @@ class PurchasingQuery:
     async def supplier_orders(
         self,
         info: Info,
-        filter: SupplierOrderFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            SupplierOrderFilter | None,
+            strawberry.argument(
+                description="Only orders of these statuses, supplier, brand or origin; all you may see if left out."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[SupplierOrder]:
         actor = await info.context.actor()
         wanted = filter or SupplierOrderFilter()
@@ -164,7 +185,7 @@ class PurchasingQuery:
         return connection(page, lambda row: mapped[row.id])
 
     @strawberry.field(**guard("A purchase order you may see (else null, as for a missing one).", *PARTIES))
-    async def supplier_order(self, info: Info, id: relay.GlobalID) -> SupplierOrder | None:
+    async def supplier_order(self, info: Info, id: OrderId) -> SupplierOrder | None:
         actor = await info.context.actor()
         row = await OrderModel.filter(orders.visible(actor), id=_order_id(id)).first()
         return await one_order(row) if row is not None else None
@@ -176,7 +197,16 @@ class PurchasingQuery:
             MANAGE_ORDERS,
         )
     )
-    async def supplier_shortfall(self, info: Info, brand: str | None = None) -> list[SupplierFabricShortfall]:
+    async def supplier_shortfall(
+        self,
+        info: Info,
+        brand: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The brand's slug, for staff of several brands; your one brand when left out."
+            ),
+        ] = None,
+    ) -> list[SupplierFabricShortfall]:
         actor = await info.context.actor()
         found = await managed_brand(actor, await info.context.brand_slug(brand), Permission.MANAGE_ORDERS)
         short = await shortfall.shortfalls(actor, found)
@@ -204,7 +234,16 @@ class PurchasingMutation:
             *BUYERS,
         )
     )
-    async def supplier_order_create(self, info: Info, input: SupplierOrderCreateInput) -> SupplierOrderPayload:
+    async def supplier_order_create(
+        self,
+        info: Info,
+        input: Annotated[
+            SupplierOrderCreateInput,
+            strawberry.argument(
+                description="The supplier, the lines (material and quantity), where to deliver and a note."
+            ),
+        ],
+    ) -> SupplierOrderPayload:
         actor = await info.context.actor()
 
         async def run() -> OrderModel:
@@ -231,7 +270,14 @@ class PurchasingMutation:
         )
     )
     async def supplier_order_create_from_shortfall(
-        self, info: Info, input: SupplierOrderFromShortfallInput
+        self,
+        info: Info,
+        input: Annotated[
+            SupplierOrderFromShortfallInput,
+            strawberry.argument(
+                description="The supplier whose short fabrics to order, where to deliver, a note and the brand."
+            ),
+        ],
     ) -> SupplierOrderPayload:
         actor = await info.context.actor()
 
@@ -255,13 +301,21 @@ class PurchasingMutation:
         return await _payload(run)
 
     @strawberry.mutation(**guard("Confirm a submitted order: its quantities are taken off your stock.", SUPPLIER))
-    async def supplier_order_confirm(self, info: Info, id: relay.GlobalID) -> SupplierOrderPayload:
+    async def supplier_order_confirm(self, info: Info, id: OrderId) -> SupplierOrderPayload:
         actor = await info.context.actor()
         return await _payload(lambda: orders.confirm(actor, _order_id(id)))
 
     @strawberry.mutation(**guard("Reject a submitted order, saying why.", SUPPLIER))
     async def supplier_order_reject(
-        self, info: Info, id: relay.GlobalID, input: SupplierOrderReasonInput
+        self,
+        info: Info,
+        id: OrderId,
+        input: Annotated[
+            SupplierOrderReasonInput,
+            strawberry.argument(
+                description="Why the order is rejected (1-2000 characters; REASON_REQUIRED when empty)."
+            ),
+        ],
     ) -> SupplierOrderPayload:
         actor = await info.context.actor()
         return await _payload(lambda: orders.reject(actor, _order_id(id), input.reason))
@@ -270,7 +324,13 @@ class PurchasingMutation:
         **guard("Offer less than asked (held of your stock until the buyer accepts or declines).", SUPPLIER)
     )
     async def supplier_order_propose(
-        self, info: Info, id: relay.GlobalID, input: SupplierOrderProposeInput
+        self,
+        info: Info,
+        id: OrderId,
+        input: Annotated[
+            SupplierOrderProposeInput,
+            strawberry.argument(description="The quantity offered for each line (0 to leave a line out) and a note."),
+        ],
     ) -> SupplierOrderPayload:
         actor = await info.context.actor()
 
@@ -285,7 +345,13 @@ class PurchasingMutation:
 
     @strawberry.mutation(**guard("Ship a confirmed order with its tracking.", SUPPLIER))
     async def supplier_order_ship(
-        self, info: Info, id: relay.GlobalID, input: SupplierOrderShipInput
+        self,
+        info: Info,
+        id: OrderId,
+        input: Annotated[
+            SupplierOrderShipInput,
+            strawberry.argument(description="The carrier, tracking number (required) and tracking URL."),
+        ],
     ) -> SupplierOrderPayload:
         actor = await info.context.actor()
         return await _payload(
@@ -299,32 +365,49 @@ class PurchasingMutation:
         )
 
     @strawberry.mutation(**guard("Accept the supplier's proposal: the order is confirmed as proposed.", *BUYERS))
-    async def supplier_order_proposal_accept(self, info: Info, id: relay.GlobalID) -> SupplierOrderPayload:
+    async def supplier_order_proposal_accept(self, info: Info, id: OrderId) -> SupplierOrderPayload:
         actor = await info.context.actor()
         return await _payload(lambda: orders.accept_proposal(actor, _order_id(id)))
 
     @strawberry.mutation(**guard("Decline the supplier's proposal: the stock it held goes back.", *BUYERS))
     async def supplier_order_proposal_decline(
-        self, info: Info, id: relay.GlobalID, input: SupplierOrderReasonInput | None = None
+        self,
+        info: Info,
+        id: OrderId,
+        input: Annotated[
+            SupplierOrderReasonInput | None,
+            strawberry.argument(description="Why, optionally (at most 2000 characters): the other party reads it."),
+        ] = None,
     ) -> SupplierOrderPayload:
         actor = await info.context.actor()
         return await _payload(lambda: orders.decline_proposal(actor, _order_id(id), input.reason if input else ""))
 
     @strawberry.mutation(**guard("Withdraw an order the supplier has not answered yet.", *BUYERS))
     async def supplier_order_cancel(
-        self, info: Info, id: relay.GlobalID, input: SupplierOrderReasonInput | None = None
+        self,
+        info: Info,
+        id: OrderId,
+        input: Annotated[
+            SupplierOrderReasonInput | None,
+            strawberry.argument(description="Why, optionally (at most 2000 characters): the other party reads it."),
+        ] = None,
     ) -> SupplierOrderPayload:
         actor = await info.context.actor()
         return await _payload(lambda: orders.cancel(actor, _order_id(id), input.reason if input else ""))
 
     @strawberry.mutation(**guard("Mark a shipped order received.", *BUYERS))
-    async def supplier_order_receive(self, info: Info, id: relay.GlobalID) -> SupplierOrderPayload:
+    async def supplier_order_receive(self, info: Info, id: OrderId) -> SupplierOrderPayload:
         actor = await info.context.actor()
         return await _payload(lambda: orders.receive(actor, _order_id(id)))
 
     @strawberry.mutation(**guard("Dispute a line of a shipped (or received) order, saying why.", *BUYERS))
     async def supplier_order_dispute(
-        self, info: Info, id: relay.GlobalID, input: SupplierOrderDisputeInput
+        self,
+        info: Info,
+        id: OrderId,
+        input: Annotated[
+            SupplierOrderDisputeInput, strawberry.argument(description="The line disputed and why (1-2000 characters).")
+        ],
     ) -> SupplierOrderPayload:
         actor = await info.context.actor()
 

@@ -59,6 +59,7 @@ class CatalogRow:
     values: dict[str, Any] = field(default_factory=dict)  # named for the writer of its kind
     valid_from: date | None = None
     valid_to: date | None = None
+    digest: str = ""  # `row_hash`, once computed: the first pass compares it, the second stores it
 
     def starts_later(self, today: date) -> bool:
         """Whether its price is for a later day: the rest of the row is written now, the price on its date."""
@@ -236,9 +237,12 @@ def _has_price(row: CatalogRow) -> bool:
 
 def row_hash(row: CatalogRow) -> str:
     """What identifies a row's content: the same row in the next feed is unchanged without reading the material."""
+    if row.digest:
+        return row.digest
     shown = sorted((name, str(value)) for name, value in row.values.items())
     key = (row.kind.value, row.stock_only, shown, str(row.valid_from or ""), str(row.valid_to or ""))
-    return hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    row.digest = hashlib.blake2b(repr(key).encode(), digest_size=16).hexdigest()
+    return row.digest
 
 
 def utc_today() -> date:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -26,29 +27,74 @@ from lini.plugin import (
     UserError,
     connection,
     decode_id,
+    described_enum,
     encode_id,
     guard,
     paginate,
 )
 from plugins.supplier_catalogs import importer, trims
+from plugins.supplier_catalogs.arguments import After, Before, First, Last
 from plugins.supplier_catalogs.models import CatalogImport as ImportModel
 from plugins.supplier_catalogs.models import CatalogImportError as ImportErrorModel
 from plugins.supplier_catalogs.models import ImportMode, ImportStatus, TrimStatus, TrimType, TrimUnit
 from plugins.supplier_catalogs.models import Trim as TrimModel
 from plugins.supplier_catalogs.plugin_settings import NAME, formats_of
 
-CatalogImportMode = strawberry.enum(
-    ImportMode, name="CatalogImportMode", description="FULL: the file is the whole catalog. DELTA: it lists changes."
+CatalogImportMode = described_enum(
+    ImportMode,
+    name="CatalogImportMode",
+    description="FULL: the file is the whole catalog. DELTA: it lists changes.",
+    values={
+        "FULL": "The file lists the whole catalog: what it does not name is archived; rows upsert by SKU.",
+        "DELTA": "The file lists changes only: each row upserts its SKU, or deletes it with action=delete.",
+    },
 )
-CatalogImportStatus = strawberry.enum(ImportStatus, name="CatalogImportStatus", description="How an import ended.")
-TrimTypeEnum = strawberry.enum(TrimType, name="TrimType", description="What a trim is.")
-TrimUnitEnum = strawberry.enum(TrimUnit, name="TrimUnit", description="What a trim's price and stock count.")
-TrimStatusEnum = strawberry.enum(TrimStatus, name="TrimStatus", description="Whether brands may choose a trim.")
+CatalogImportStatus = described_enum(
+    ImportStatus,
+    name="CatalogImportStatus",
+    description="How an import ended.",
+    values={
+        "QUEUED": "Waiting for its job to start (poll catalogImports).",
+        "RUNNING": "Its job is reading and writing; see progress.",
+        "SUCCEEDED": "Every row was imported or found unchanged.",
+        "PARTIAL": "A row-by-row import kept the good rows; rejectedRows lists the others.",
+        "FAILED": "Nothing was kept: the file was refused, or an atomic import had a rejected row.",
+    },
+)
+TrimTypeEnum = described_enum(
+    TrimType,
+    name="TrimType",
+    description="What a trim is.",
+    values={
+        "BUTTON": "Buttons, sold per piece.",
+        "ZIP": "Zips, per piece (or per metre for continuous zip tape).",
+        "LACE": "Lace, per metre.",
+        "INTERLINING": "Interlining (fusing), per metre.",
+        "THREAD": "Sewing thread, per piece (a cone or spool).",
+    },
+)
+TrimUnitEnum = described_enum(
+    TrimUnit,
+    name="TrimUnit",
+    description="What a trim's price and stock count.",
+    values={"PIECE": "Counted in pieces.", "METRE": "Measured in metres (two decimals)."},
+)
+TrimStatusEnum = described_enum(
+    TrimStatus,
+    name="TrimStatus",
+    description="Whether brands may choose a trim.",
+    values={
+        "ACTIVE": "On sale: listed to buyers and orderable.",
+        "ARCHIVED": "Withdrawn (a FULL feed no longer names it, or a DELTA deleted it): only its supplier sees it.",
+    },
+)
 
 
 @strawberry.input(description="How to import a feed file into the calling supplier's catalog.")
 class CatalogImportInput:
-    mode: CatalogImportMode  # type: ignore[valid-type]
+    mode: CatalogImportMode = strawberry.field(  # type: ignore[valid-type]
+        description="FULL (the file is the whole catalog) or DELTA (changes only)."
+    )
     atomic: bool = strawberry.field(
         default=True, description="True: everything or nothing. False: the good rows are written, row by row."
     )
@@ -64,16 +110,16 @@ class CatalogImportInput:
 
 @strawberry.input(description="Which imports of the log to list.")
 class CatalogImportFilter:
-    status: CatalogImportStatus | None = None  # type: ignore[valid-type]
-    mode: CatalogImportMode | None = None  # type: ignore[valid-type]
+    status: CatalogImportStatus | None = strawberry.field(default=None, description="Only imports in this status.")  # type: ignore[valid-type]
+    mode: CatalogImportMode | None = strawberry.field(default=None, description="Only FULL or only DELTA imports.")  # type: ignore[valid-type]
 
 
 @strawberry.type(description="A rejected row of an import: row 0 is the file as a whole.")
 class CatalogImportRowError:
     row: int = strawberry.field(description="CSV and XLSX count the header as row 1; JSON Lines count lines.")
-    column: str | None
-    code: str
-    message: str
+    column: str | None = strawberry.field(description="The feed column at fault; null for the whole row or file.")
+    code: str = strawberry.field(description="A stable code, like INVALID_PRICE or DUPLICATE_SKU.")
+    message: str = strawberry.field(description="What is wrong, in plain words.")
 
     @classmethod
     def from_model(cls, row: ImportErrorModel) -> CatalogImportRowError:
@@ -82,23 +128,25 @@ class CatalogImportRowError:
 
 @strawberry.type(description="How far a running import is: rows read of the rows the file has.")
 class CatalogImportProgress:
-    rows_read: int
+    rows_read: int = strawberry.field(description="Rows read so far.")
     rows_total: int | None = strawberry.field(description="Null: the format cannot count its rows beforehand.")
 
 
 @strawberry.type(description="One import of a feed file into a supplier's catalog.")
 class CatalogImport:
-    id: relay.GlobalID
-    filename: str
+    id: relay.GlobalID = strawberry.field(description="The import's global ID.")
+    filename: str = strawberry.field(description="The uploaded file's name, or the feed URL's last part.")
     format: str = strawberry.field(description="The feed format's name (see catalogFormats).")
-    mode: CatalogImportMode  # type: ignore[valid-type]
-    atomic: bool
-    status: CatalogImportStatus  # type: ignore[valid-type]
-    rows_read: int
-    created: int
-    updated: int
-    unchanged: int
-    archived: int
+    mode: CatalogImportMode = strawberry.field(description="FULL or DELTA.")  # type: ignore[valid-type]
+    atomic: bool = strawberry.field(description="True: all or nothing; false: the good rows were kept.")
+    status: CatalogImportStatus = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands; poll until SUCCEEDED, PARTIAL or FAILED."
+    )
+    rows_read: int = strawberry.field(description="Rows read so far (all of them once it ended).")
+    created: int = strawberry.field(description="Materials created.")
+    updated: int = strawberry.field(description="Materials changed.")
+    unchanged: int = strawberry.field(description="Rows that matched what was stored (nothing written).")
+    archived: int = strawberry.field(description="Materials archived (FULL: not in the file; DELTA: deleted).")
     rejected: int = strawberry.field(description="How many rows were rejected (see rejectedRows).")
     warnings: list[str] = strawberry.field(description="Notes that rejected nothing, e.g. ignored columns.")
     progress: CatalogImportProgress = strawberry.field(
@@ -107,9 +155,9 @@ class CatalogImport:
     source_id: relay.GlobalID | None = strawberry.field(
         description="The URL source it was fetched from; null: an upload."
     )
-    started_at: datetime
+    started_at: datetime = strawberry.field(description="When it was queued (UTC).")
     finished_at: datetime | None = strawberry.field(description="Null while QUEUED or RUNNING.")
-    duration_ms: int | None
+    duration_ms: int | None = strawberry.field(description="How long it ran, in milliseconds; null until it ends.")
     _id: strawberry.Private[int]
 
     @classmethod
@@ -138,12 +186,12 @@ class CatalogImport:
 
     @strawberry.field(description="The rejected rows, in row order, page by page.")
     async def rejected_rows(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None, last: Last = None, before: Before = None
     ) -> Connection[CatalogImportRowError]:
         limits = info.context.settings.graphql
         page = await paginate(
             ImportErrorModel.filter(catalog_import_id=self._id),
-            PageRequest(first=first, after=after),
+            PageRequest(first=first, after=after, last=last, before=before),
             order=("row", "id"),
             key="catalog_import_errors",
             default_size=limits.default_page_size,
@@ -152,44 +200,78 @@ class CatalogImport:
         return connection(page, CatalogImportRowError.from_model)
 
 
-@strawberry.type
+@strawberry.type(description="What catalogImport answers: the import queued, or the errors.")
 class CatalogImportPayload:
-    catalog_import: CatalogImport | None
-    errors: list[UserError]
+    catalog_import: CatalogImport | None = strawberry.field(
+        description="The import, QUEUED (or FAILED at once if the file was refused); null on errors."
+    )
+    errors: list[UserError] = strawberry.field(description="What was wrong; empty on success.")
 
 
 @strawberry.type(description="A price a trim had, with the validity window its feed gave.")
 class TrimPrice:
-    price: MoneyType
-    valid_from: str | None
-    valid_to: str | None
-    created_at: datetime
+    price: MoneyType = strawberry.field(description="The price per unit it had.")
+    valid_from: str | None = strawberry.field(description="The day it took effect (YYYY-MM-DD); null: at once.")
+    valid_to: str | None = strawberry.field(description="The last day it held (YYYY-MM-DD); null: open-ended.")
+    created_at: datetime = strawberry.field(description="When it was set (UTC).")
 
 
-@strawberry.type(description="A supplier's trim: buttons, zips, lace, interlining or thread.")
-class Trim:
-    id: relay.GlobalID
-    supplier_id: relay.GlobalID
-    sku: str
-    name: str
-    trim_type: TrimTypeEnum  # type: ignore[valid-type]
-    unit: TrimUnitEnum  # type: ignore[valid-type]
-    composition: str
-    colour: str
-    pattern: str
-    width_cm: int | None
+@strawberry.type(
+    description="A supplier's trim: buttons, zips, lace, interlining or thread. Anyone sees an ACTIVE trim of an "
+    "approved supplier; the supplier's own people also see its archived ones. `node(id:)` refetches it on the "
+    "same terms (null otherwise)."
+)
+class Trim(relay.Node):
+    id: relay.NodeID[int]
+    supplier_id: relay.GlobalID = strawberry.field(description="The Supplier selling it.")
+    sku: str = strawberry.field(description="The supplier's SKU, unique per supplier.")
+    name: str = strawberry.field(description="Its name.")
+    trim_type: TrimTypeEnum = strawberry.field(description="What it is.")  # type: ignore[valid-type]
+    unit: TrimUnitEnum = strawberry.field(description="What its price and stock count: PIECE or METRE.")  # type: ignore[valid-type]
+    composition: str = strawberry.field(description="What it is made of, like 100% polyester.")
+    colour: str = strawberry.field(description="Its colour, as the supplier names it.")
+    pattern: str = strawberry.field(description="Its pattern, if any.")
+    width_cm: int | None = strawberry.field(description="Width in centimetres (lace, tape); null if none.")
     price: MoneyType = strawberry.field(description="Per unit: per piece or per metre.")
-    stock: Decimal
-    min_order: Decimal
-    lead_time_days: int
-    images: list[str]
-    status: TrimStatusEnum  # type: ignore[valid-type]
-    price_history: list[TrimPrice]
+    stock: Decimal = strawberry.field(description="In stock, in its unit.")
+    min_order: Decimal = strawberry.field(description="The least one order may ask for, in its unit.")
+    lead_time_days: int = strawberry.field(description="Days the supplier needs before shipping.")
+    images: list[str] = strawberry.field(description="Image URLs (https).")
+    status: TrimStatusEnum = strawberry.field(description="ACTIVE or ARCHIVED.")  # type: ignore[valid-type]
+    price_history: list[TrimPrice] = strawberry.field(
+        description="Every price it had, oldest first, with its validity window."
+    )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # strawberry's overloads by `required`
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[Trim | None]:
+        """`node(id:)`/`nodes(ids:)`: the trims the caller could list (browsing, or its own with `mine`)."""
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {row.id: row for row in await trims.listing(actor).filter(id__in=ids)}
+        if actor.supplier_ids:
+            rows.update((row.id, row) for row in await trims.listing(actor, mine=True).filter(id__in=ids))
+        histories = await trims.price_histories(list(rows))
+        found = {trim_id: _trim(row, _prices(histories[trim_id])) for trim_id, row in rows.items()}
+        return [found.get(int(i)) if i.isdigit() else None for i in node_ids]
+
+
+def _prices(history: list[Any]) -> list[TrimPrice]:
+    return [
+        TrimPrice(
+            price=MoneyType.of(p.price, p.currency),
+            valid_from=p.valid_from.isoformat() if p.valid_from else None,
+            valid_to=p.valid_to.isoformat() if p.valid_to else None,
+            created_at=p.created_at,
+        )
+        for p in history
+    ]
 
 
 def _trim(row: TrimModel, prices: list[TrimPrice]) -> Trim:
     return Trim(
-        id=encode_id("Trim", row.id),
+        id=row.id,
         supplier_id=encode_id("Supplier", row.supplier_id),
         sku=row.sku,
         name=row.name,
@@ -212,10 +294,10 @@ def _trim(row: TrimModel, prices: list[TrimPrice]) -> Trim:
 @strawberry.input(description="Which trims to list.")
 class TrimFilter:
     mine: bool = strawberry.field(default=False, description="The calling supplier's own, archived ones too.")
-    search: str | None = None
-    trim_type: TrimTypeEnum | None = None  # type: ignore[valid-type]
-    supplier_id: relay.GlobalID | None = None
-    in_stock: bool | None = None
+    search: str | None = strawberry.field(default=None, description="Words in the trim's name.")
+    trim_type: TrimTypeEnum | None = strawberry.field(default=None, description="Only trims of this type.")  # type: ignore[valid-type]
+    supplier_id: relay.GlobalID | None = strawberry.field(default=None, description="Only this Supplier's trims.")
+    in_stock: bool | None = strawberry.field(default=None, description="True: stock above 0; false: none in stock.")
 
 
 @strawberry.type
@@ -224,11 +306,14 @@ class SupplierCatalogsQuery:
     async def catalog_imports(
         self,
         info: Info,
-        filter: CatalogImportFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            CatalogImportFilter | None,
+            strawberry.argument(description="Only imports of this status or mode; all of them when left out."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[CatalogImport]:
         actor = await info.context.actor()
         wanted = filter or CatalogImportFilter()
@@ -258,11 +343,14 @@ class SupplierCatalogsQuery:
     async def trims(
         self,
         info: Info,
-        filter: TrimFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            TrimFilter | None,
+            strawberry.argument(description="Which trims; every ACTIVE trim of approved suppliers when left out."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Trim]:
         actor = await info.context.actor()
         wanted = filter or TrimFilter()
@@ -285,21 +373,7 @@ class SupplierCatalogsQuery:
             max_size=limits.max_page_size,
         )
         histories = await trims.price_histories([row.id for row in page.items])
-        return connection(
-            page,
-            lambda row: _trim(
-                row,
-                [
-                    TrimPrice(
-                        price=MoneyType.of(p.price, p.currency),
-                        valid_from=p.valid_from.isoformat() if p.valid_from else None,
-                        valid_to=p.valid_to.isoformat() if p.valid_to else None,
-                        created_at=p.created_at,
-                    )
-                    for p in histories[row.id]
-                ],
-            ),
-        )
+        return connection(page, lambda row: _trim(row, _prices(histories[row.id])))
 
 
 @strawberry.type
@@ -313,7 +387,25 @@ class SupplierCatalogsMutation:
             SUPPLIER,
         )
     )
-    async def catalog_import(self, info: Info, file: Upload, input: CatalogImportInput) -> CatalogImportPayload:
+    async def catalog_import(
+        self,
+        info: Info,
+        file: Annotated[
+            Upload,
+            strawberry.argument(
+                description=(
+                    "The feed file as a multipart upload (GraphQL multipart request spec): CSV, XLSX or JSON "
+                    "Lines, or another plugin's format; at most the plugin's max_file_bytes (FILE_TOO_LARGE)."
+                )
+            ),
+        ],
+        input: Annotated[
+            CatalogImportInput,
+            strawberry.argument(
+                description="How to import it: FULL or DELTA, atomic or row by row, and the format if not detected."
+            ),
+        ],
+    ) -> CatalogImportPayload:
         actor = await info.context.actor()
         config = info.context.host.config(NAME)
         supplier_id = decode_id(input.supplier_id, "Supplier", "input.supplierId") if input.supplier_id else None

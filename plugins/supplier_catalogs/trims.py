@@ -107,13 +107,12 @@ async def write_trims(
     now = datetime.now(UTC)
     ids: dict[str, int] = {}
     if creates:
-        await insert_rows(
-            Trim, [{"supplier_id": supplier_id, "sku": sku, **DEFAULTS, **values} for sku, values, _ in creates]
-        )
-        skus = [sku for sku, _, _ in creates]
-        for start in range(0, len(skus), BATCH_SIZE):
-            found = Trim.filter(supplier_id=supplier_id, sku__in=skus[start : start + BATCH_SIZE])
-            ids.update(await found.values_list("sku", "id"))
+        written = await insert_rows(
+            Trim,
+            [{"supplier_id": supplier_id, "sku": sku, **DEFAULTS, **values} for sku, values, _ in creates],
+            returning=("id", "sku"),
+        )  # the ids from the INSERT itself: reading them back by SKU after a bulk insert is slow on PostgreSQL
+        ids.update((row["sku"], row["id"]) for row in written)
     groups: dict[tuple[str, ...], list[Trim]] = {}
     for trim_id, changes, _ in updates:
         groups.setdefault(tuple(sorted(changes)), []).append(Trim(id=trim_id, updated_at=now, **changes))

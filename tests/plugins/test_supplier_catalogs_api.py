@@ -295,3 +295,76 @@ def gid(type_name: str, id: int) -> str:
     import base64
 
     return base64.b64encode(f"{type_name}:{id}".encode()).decode()
+
+
+# --- the import's job ---------------------------------------------------------------------------------------
+
+
+async def waiting_import_jobs(backend: str) -> list[int]:
+    """The import ids of the `run_import` jobs waiting in the queue (PostgreSQL: procrastinate's table; SQLite:
+    the requests the server hands to its in-process queue)."""
+    if backend == "postgres":
+        from tortoise import connections
+
+        rows = await connections.get("default").execute_query_dict(
+            "SELECT args FROM procrastinate_jobs WHERE task_name = $1 AND status = 'todo'",
+            ["supplier_catalogs:run_import"],
+        )
+        return sorted(
+            (json.loads(row["args"]) if isinstance(row["args"], str) else row["args"])["import_id"] for row in rows
+        )
+    from core.jobs.models import JobRequest
+
+    requests = await JobRequest.filter(task_name="supplier_catalogs:run_import")
+    return sorted(request.args["import_id"] for request in requests)
+
+
+async def test_an_upload_defers_its_own_job_and_a_refused_one_none(client, backend):
+    """The upload's job is queued with the import, in its transaction: no wait for the periodic pick."""
+    _, token = await make_supplier()
+    queued = (await post(client, token, FEED.encode()))["data"]["catalogImport"]["catalogImport"]
+    assert queued["status"] == "QUEUED"
+    import_id = (await CatalogImport.all().values_list("id", flat=True))[0]
+    assert await waiting_import_jobs(backend) == [import_id]
+    refused = (await post(client, token, b"x" * 9000))["data"]["catalogImport"]["catalogImport"]
+    assert refused["status"] == "FAILED"  # over the test's 8 KiB cap: refused at once, no job
+    assert await waiting_import_jobs(backend) == [import_id]
+
+
+@pytest.mark.sqlite_only
+async def test_the_in_process_queue_runs_an_upload_promptly(settings, monkeypatch):
+    """On SQLite the served app's own worker runs the upload's job as soon as it is handed over (once a second),
+    with the periodic pick unable to defer anything: the import's own job did it."""
+    import asyncio
+    import time
+
+    import httpx
+
+    from server import create_app
+
+    async def no_pick(*args: Any, **kwargs: Any) -> int:
+        return 0
+
+    monkeypatch.setattr(jobs, "_defer", no_pick)
+    settings = settings.model_copy(update={"jobs": settings.jobs.model_copy(update={"worker": "auto"})})
+    host = load_plugins(settings, env={})
+    HOSTS[:] = [host]
+    app = create_app(settings, host=host)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            _, token = await make_supplier()
+            started = time.perf_counter()
+            queued = (await post(http, token, FEED.encode()))["data"]["catalogImport"]["catalogImport"]
+            assert queued["status"] == "QUEUED"
+            status = "QUEUED"
+            while status in ("QUEUED", "RUNNING") and time.perf_counter() - started < 30:
+                await asyncio.sleep(0.1)
+                response = await http.post(
+                    "/graphql", json={"query": LATEST}, headers={"Authorization": f"Bearer {token}"}
+                )
+                node = response.json()["data"]["catalogImports"]["edges"][0]["node"]
+                status = node["status"]
+            assert status == "SUCCEEDED", node
+            assert node["created"] == 3
+            assert time.perf_counter() - started < 30

@@ -434,3 +434,23 @@ async def test_an_unchanged_file_writes_nothing_and_a_changed_row_only_itself(cl
     changed = rows.replace("F-7,Kain 7,1007", "F-7,Kain 7,1107")
     result = await upload(client, token, "sku,name,price,currency,stock\n" + changed)
     assert (result["catalogImport"]["updated"], result["catalogImport"]["unchanged"]) == (1, 299)
+
+
+PAGE = """query($first: Int, $after: String, $last: Int, $before: String) {
+  catalogSources(first: $first, after: $after, last: $last, before: $before) {
+    edges { cursor node { url } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }"""
+
+
+@pytest.mark.engine_independent
+async def test_catalog_sources_page_backwards_as_the_api_convention_asks(gql, plugin_host):
+    _, token = await make_supplier()
+    for i in range(5):
+        assert (await create_source(gql, token, f"http://127.0.0.1:9/feed-{i}.csv"))["errors"] == []
+    newest = (await gql(PAGE, {"first": 5}, token=token))["catalogSources"]
+    urls = [e["node"]["url"] for e in newest["edges"]]
+    assert urls == [f"http://127.0.0.1:9/feed-{i}.csv" for i in (4, 3, 2, 1, 0)]  # newest first
+    back = (await gql(PAGE, {"last": 2, "before": newest["edges"][3]["cursor"]}, token=token))["catalogSources"]
+    assert [e["node"]["url"] for e in back["edges"]] == urls[1:3]
+    assert back["pageInfo"]["hasPreviousPage"] is True
+    oldest = (await gql(PAGE, {"last": 2}, token=token))["catalogSources"]
+    assert [e["node"]["url"] for e in oldest["edges"]] == urls[3:]

@@ -178,3 +178,27 @@ async def test_a_page_costs_the_same_statements_for_2_and_20_materials(gql, mark
         assert len(page["edges"]) == size
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+BACKWARDS = """query($sortBy: SupplierMaterialSortInput, $last: Int, $before: String) {
+  supplierMaterials(sortBy: $sortBy, last: $last, before: $before) {
+    pageInfo { hasNextPage hasPreviousPage startCursor } edges { node { sku } } } }"""
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+@pytest.mark.parametrize("sort", ["PRICE", "LEAD_TIME", "RELEVANCE"])
+async def test_last_and_before_walk_the_list_backwards_across_both_tables(gql, market, sort, direction):
+    order = {"field": sort, "direction": direction}
+    everything = skus(await browse(gql, market["staff"], sortBy=order, first=50))
+    walked: list[str] = []
+    before = None
+    while True:
+        page = (await gql(BACKWARDS, {"sortBy": order, "last": 2, "before": before}, token=market["staff"]))[
+            "supplierMaterials"
+        ]
+        walked = [edge["node"]["sku"] for edge in page["edges"]] + walked
+        assert page["pageInfo"]["hasNextPage"] is (before is not None)
+        if not page["pageInfo"]["hasPreviousPage"]:
+            break
+        before = page["pageInfo"]["startCursor"]
+    assert walked == everything and len(walked) == 6

@@ -452,3 +452,134 @@ async def test_the_shortfall_costs_the_same_statements_for_1_and_5_short_fabrics
         assert len(short) == fabrics
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+# --- disputes -----------------------------------------------------------------------------------------------
+
+
+async def shipped_order(gql, t: Any) -> dict[str, Any]:
+    order = await place(gql, t)
+    moved(await gql(CONFIRM, {"id": order["id"]}, token=t.seller), "supplierOrderConfirm")
+    ship = {"carrier": "JNE", "trackingNumber": "JNE0009"}
+    return moved(await gql(SHIP, {"id": order["id"], "input": ship}, token=t.seller), "supplierOrderShip")
+
+
+async def test_the_buyer_disputes_a_line_with_status_history_and_event_the_supplier_sees(gql, trade):
+    t = trade
+    order = await shipped_order(gql, t)
+    fabric_line, trim_line = order["lines"]
+    first = {"lineId": trim_line["id"], "reason": "  50 kancing retak  "}
+    disputed = moved(await gql(DISPUTE, {"id": order["id"], "input": first}, token=t.staff), "supplierOrderDispute")
+    assert disputed["status"] == "DISPUTED"
+    assert [(line["disputed"], line["disputeReason"]) for line in disputed["lines"]] == [
+        (False, ""), (True, "50 kancing retak")
+    ]  # fmt: skip
+    assert disputed["history"][-1] == {
+        "fromStatus": "SHIPPED", "toStatus": "DISPUTED", "party": "BUYER", "note": "BTN-07: 50 kancing retak"
+    }  # fmt: skip
+    [event] = await Event.filter(type="supplier_order.disputed")
+    assert event.brand_id == t.brand.id and event.payload["sku"] == "BTN-07"
+    # The supplier's people see which line and why; a second line of a disputed order may be disputed too.
+    seen = (await gql(ONE, {"id": order["id"]}, token=t.seller))["supplierOrder"]
+    assert seen["status"] == "DISPUTED" and seen["lines"][1]["disputeReason"] == "50 kancing retak"
+    second = {"lineId": fabric_line["id"], "reason": "Warna belang"}
+    again = moved(await gql(DISPUTE, {"id": order["id"], "input": second}, token=t.staff), "supplierOrderDispute")
+    assert [line["disputed"] for line in again["lines"]] == [True, True]
+    assert again["history"][-1]["fromStatus"] == again["history"][-1]["toStatus"] == "DISPUTED"
+    assert await Event.filter(type="supplier_order.disputed").count() == 2
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "field"),
+    [
+        ("empty-reason", "REASON_REQUIRED", "reason"),
+        ("long-reason", "INVALID_REASON", "reason"),
+        ("line-of-another-order", "NOT_FOUND", "lineId"),
+        ("not-shipped", "INVALID_STATUS", "id"),
+        ("another-brand", "NOT_FOUND", "id"),
+        ("wrong-id-type", "INVALID_ID", "lineId"),
+    ],
+)
+async def test_a_bad_dispute_is_a_typed_error_and_changes_nothing(gql, trade, case, code, field):
+    t = trade
+    order = await shipped_order(gql, t)
+    other = await place(gql, t, ("Trim", t.trim.id, 100))  # SUBMITTED
+    line_id, reason, order_id, token = order["lines"][0]["id"], "Robek", order["id"], t.staff
+    if case == "empty-reason":
+        reason = "   "
+    elif case == "long-reason":
+        reason = "x" * 5000
+    elif case == "line-of-another-order":
+        line_id = other["lines"][0]["id"]
+    elif case == "not-shipped":
+        order_id, line_id = other["id"], other["lines"][0]["id"]
+    elif case == "another-brand":
+        token = t.other_staff
+    elif case == "wrong-id-type":
+        line_id = gid("Fabric", t.fabric.id)
+    before = await everything()
+    body = await gql(DISPUTE, {"id": order_id, "input": {"lineId": line_id, "reason": reason}}, token=token)
+    errors = body["supplierOrderDispute"]["errors"]
+    assert [(e["code"], e["field"]) for e in errors] == [(code, field)], errors
+    assert await everything() == before
+
+
+async def test_only_the_buyer_disputes(gql, trade):
+    t = trade
+    order = await shipped_order(gql, t)
+    before = await everything()
+    variables = {"id": order["id"], "input": {"lineId": order["lines"][0]["id"], "reason": "Robek"}}
+    assert (await gql.error(DISPUTE, variables, token=t.seller))["extensions"]["code"] == "FORBIDDEN"
+    assert (await gql.error(DISPUTE, variables))["extensions"]["code"] == "UNAUTHENTICATED"
+    assert await everything() == before
+
+
+async def test_two_disputes_of_one_line_at_once_record_one(gql, trade):
+    """On PostgreSQL the two transactions really race: the line's conditional UPDATE lets one through."""
+    t = trade
+    order = await shipped_order(gql, t)
+    variables = [
+        {"id": order["id"], "input": {"lineId": order["lines"][0]["id"], "reason": reason}}
+        for reason in ("Robek", "Basah")
+    ]
+    results = await asyncio.gather(*(gql(DISPUTE, v, token=t.staff) for v in variables))
+    codes = sorted(e["code"] for r in results for e in r["supplierOrderDispute"]["errors"])
+    assert codes == ["ALREADY_DISPUTED"]
+    assert await SupplierOrderChange.filter(to_status="DISPUTED").count() == 1
+    assert await Event.filter(type="supplier_order.disputed").count() == 1
+    line = await SupplierOrderLine.get(id=int(base64.b64decode(order["lines"][0]["id"]).decode().split(":")[1]))
+    assert line.dispute_reason in ("Robek", "Basah")
+
+
+# --- node(id:) ----------------------------------------------------------------------------------------------
+
+NODE = """query($id: ID!) { node(id: $id) { id ... on SupplierOrder { number status lines { sku } }
+  ... on Trim { sku trimStatus: status } } }"""
+NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
+
+
+async def test_node_refetches_an_order_for_its_parties_and_nobody_else(gql, trade):
+    t = trade
+    order = await place(gql, t)
+    for token in (t.staff, t.seller):
+        node = (await gql(NODE, {"id": order["id"]}, token=token))["node"]
+        assert (node["id"], node["number"], node["status"]) == (order["id"], order["number"], "SUBMITTED")
+        assert [line["sku"] for line in node["lines"]] == ["WOL-HTM", "BTN-07"]
+    for token in (t.other_staff, t.other_seller, None):
+        assert (await gql(NODE, {"id": order["id"]}, token=token))["node"] is None
+    second = await place(gql, t, ("Trim", t.trim.id, 100))
+    missing = gid("SupplierOrder", 999_999)
+    found = (await gql(NODES, {"ids": [second["id"], missing, order["id"]]}, token=t.staff))["nodes"]
+    assert found == [{"id": second["id"]}, None, {"id": order["id"]}]
+
+
+async def test_node_refetches_a_trim_as_the_trims_list_shows_it(gql, trade):
+    t = trade
+    trim_id = gid("Trim", t.trim.id)
+    for token in (t.staff, t.other_seller, None):
+        assert (await gql(NODE, {"id": trim_id}, token=token))["node"] == {"id": trim_id, "sku": "BTN-07",
+                                                                            "trimStatus": "ACTIVE"}  # fmt: skip
+    await Trim.filter(id=t.trim.id).update(status="ARCHIVED")
+    assert (await gql(NODE, {"id": trim_id}, token=t.seller))["node"]["trimStatus"] == "ARCHIVED"  # its own supplier
+    for token in (t.staff, t.other_seller):
+        assert (await gql(NODE, {"id": trim_id}, token=token))["node"] is None
