@@ -45,7 +45,7 @@ FORMATS = "{ catalogFormats { name extensions } }"
 
 @dataclass
 class FeedServer:
-    """A real HTTP server. Paths: /feed.csv (ETag "v1", 304 when asked with it), /slow (answers after 3 s),
+    """A real HTTP server. Paths: /feed.csv (ETag "v1", 304 when asked with it), /slow (answers after 8 s),
     /down (500), /private (302 to a private address), /login (HTML), /huge (megabytes without a length)."""
 
     feed: bytes = FEED.encode()
@@ -76,7 +76,7 @@ class FeedServer:
             else:
                 send("200 OK", self.feed, Content_Type="text/csv; charset=utf-8", ETag='"v1"')
         elif path == "/slow":
-            await asyncio.sleep(3)
+            await asyncio.sleep(8)
             send("200 OK", self.feed, Content_Type="text/csv")
         elif path == "/down":
             send("500 Internal Server Error", b"maintenance")
@@ -119,7 +119,7 @@ def settings(settings: Settings) -> Settings:
     return with_plugin_config(
         settings,
         allowed_networks=["127.0.0.0/8"],
-        fetch_timeout_seconds=0.5,
+        fetch_timeout_seconds=2,  # generous for a loaded machine; /slow answers after 8 s
         max_fetch_bytes=65_536,
         max_unpacked_bytes=10_000_000,
     )
