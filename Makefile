@@ -83,9 +83,14 @@ schema: install
 
 # What CI checks on the schema: no breaking change against HEAD~1 without a deprecation or a CHANGELOG.md note
 # (SCHEMA_BASE=REV for another base), and the example documents in docs/examples/ valid against it.
+DESCRIPTION_RULES = types-have-descriptions,fields-have-descriptions,arguments-have-descriptions,enum-values-have-descriptions,input-object-values-have-descriptions
+
 schema-check: install tools
 	$(PY) tools/schema_diff.py
 	tools/node_modules/.bin/graphql-inspector validate 'docs/examples/*.graphql' schema.graphql
+	# every type, field, argument, input field and enum value described (issue 17; tests/schema/test_descriptions.py
+	# says which Python module a missing one belongs to)
+	tools/node_modules/.bin/graphql-schema-linter --rules $(DESCRIPTION_RULES) schema.graphql
 
 # The TypeScript codegen recipe of docs/storefront.md (graphql-codegen, client-preset) on docs/examples/,
 # type-checked with the example's own use of it; the Python recipe (ariadne-codegen) runs in the tests.

@@ -84,9 +84,25 @@ def build_schema(host: PluginHost) -> strawberry.Schema:
         scalar_overrides=SCALAR_OVERRIDES,  # Decimal, DateTime and JSON with their encodings (schema.scalars)
     )
     limiter.bind(schema)  # the list maxima are read from the built schema's types
+    _describe_roots(schema)
     extend_enum(schema, "ErrorCode", all_error_codes(list(host.manager.hook.error_codes())))
     extend_enum(schema, "OrderStatus", {state: "A state a plugin adds." for state in order_machine(host)})
     return schema
+
+
+def _describe_roots(schema: strawberry.Schema) -> None:
+    """`merge_types` builds the root types without a description; every member of the schema has one."""
+    roots = schema._schema
+    if roots.query_type is not None:
+        roots.query_type.description = (
+            "What a storefront, a signed-in shopper, a brand's staff, a supplier or a tailor may read; each field "
+            "says who may call it. Storefront fields name the brand with the `Lini-Storefront` header."
+        )
+    if roots.mutation_type is not None:
+        roots.mutation_type.description = (
+            "Every change. A mistake in the input comes back as the payload's `errors` (`UserError`, nothing "
+            "changed); a denied permission or a malformed request as a GraphQL error with `extensions.code`."
+        )
 
 
 def _checked(root: str, core: tuple[type, ...], contributed: list[type]) -> tuple[type, ...]:
