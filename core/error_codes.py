@@ -204,6 +204,7 @@ CORE_ERROR_CODES: Mapping[str, str] = {
     "TRANSITION_NOT_ALLOWED": "The caller may not move the production job between these stages.",
     "TRANSITION_VETOED": "A plugin refused this order state change (the message says why).",
     "UNKNOWN_ATTRIBUTE": "The brand has no such attribute.",
+    "UNKNOWN_CHOICE": "The attribute has no such choice.",
     "UNKNOWN_EVENT_TYPE": "No such event type.",
     "UNKNOWN_MEASUREMENT": "The garment type does not measure this.",
     "UNKNOWN_OPTION": "The product has no such option.",

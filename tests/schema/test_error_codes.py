@@ -9,6 +9,7 @@ each is declared where its module may use it.
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import re
 from pathlib import Path
@@ -87,3 +88,31 @@ def test_plugins_add_codes_and_reuse_core_ones() -> None:
 def test_a_malformed_declaration_stops_the_start(contribution: object) -> None:
     with pytest.raises((ValueError, TypeError)):
         all_error_codes([contribution])  # type: ignore[list-item]
+
+
+# Anything in the source that reads like an error code, wherever it stands (`add("A" if x else "B", …)`, a
+# variable, a table): a safety net under the scan above. What reads like one and is not is named here.
+LOOKS_LIKE_A_CODE = re.compile(
+    r"^(INVALID_\w+|TOO_\w+|DUPLICATE\w*|UNKNOWN_\w+|\w+_REQUIRED|\w+_TAKEN|\w+_NOT_\w+|\w+_OUT_OF_\w+|NOT_\w+|NO_\w+"
+    r"|\w+_EXPIRED|\w+_EXCEEDED|\w+_MISMATCH|\w+_LIMIT)$"
+)
+NOT_ERROR_CODES = {
+    "ACTION_REQUIRED",  # a payment state
+    "NOT_MODIFIED",  # a feed fetch's outcome
+    "NOT_QUEUED", "NOT_PAID", "NO_CANDIDATE", "NO_FREE_PLACE",  # why a batch left a job unplaced (its own enum)
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("folder", ["core", "plugins"])
+def test_nothing_that_reads_like_an_error_code_is_undeclared(folder: str) -> None:
+    undeclared = set()
+    for path in _sources(folder):
+        known = set(CORE_ERROR_CODES)
+        if folder == "plugins":
+            with contextlib.suppress(ModuleNotFoundError):
+                known |= set(importlib.import_module(f"plugins.{path.relative_to(ROOT).parts[1]}.errors").ERROR_CODES)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            value = getattr(node, "value", None) if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and LOOKS_LIKE_A_CODE.match(value) and value not in known | NOT_ERROR_CODES:
+                undeclared.add(f"{path.relative_to(ROOT)}: {value}")
+    assert not undeclared, sorted(undeclared)
