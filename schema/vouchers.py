@@ -23,7 +23,7 @@ from core.vouchers import management
 from core.vouchers.models import Voucher as VoucherModel
 from core.vouchers.models import VoucherCurrency as VoucherCurrencyModel
 from core.vouchers.models import VoucherKind
-from schema.arguments import BrandSlug
+from schema.arguments import BrandSlug, VoucherId
 from schema.catalog.management_types import changes, plain
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
@@ -264,14 +264,7 @@ class VoucherMutation:
     async def voucher_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Voucher's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: VoucherId,
         input: Annotated[
             VoucherUpdateInput,
             strawberry.argument(
@@ -289,14 +282,7 @@ class VoucherMutation:
     async def voucher_delete(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Voucher's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: VoucherId,
     ) -> VoucherPayload:
         actor = await info.context.actor()
 

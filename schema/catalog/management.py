@@ -22,7 +22,7 @@ from core.catalog import attributes, bulk, management
 from core.catalog.models import Product as ProductModel
 from core.catalog.models import ProductStatus
 from core.catalog.models import Variant as VariantModel
-from schema.arguments import BrandSlug
+from schema.arguments import BrandSlug, ProductId, VariantId
 from schema.catalog import media, taxonomy
 from schema.catalog.management_types import (
     Attribute,
@@ -376,15 +376,7 @@ class CatalogAdminMutation:
     async def product_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
-                    "with FORBIDDEN."
-                )
-            ),
-        ],
+        id: ProductId,
         input: Annotated[ProductUpdateInput, strawberry.argument(description="The fields to change.")],
     ) -> ProductPayload:
         actor = await info.context.actor()
@@ -402,15 +394,7 @@ class CatalogAdminMutation:
     async def product_delete(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
-                    "with FORBIDDEN."
-                )
-            ),
-        ],
+        id: ProductId,
     ) -> ProductPayload:
         actor = await info.context.actor()
         product, errors = await attempt(lambda: management.delete_product(actor, decode_id(id, "Product")))
@@ -420,15 +404,7 @@ class CatalogAdminMutation:
     async def product_translation_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
-                    "with FORBIDDEN."
-                )
-            ),
-        ],
+        id: ProductId,
         input: Annotated[ProductTranslationInput, strawberry.argument(description="The language and its texts.")],
     ) -> ProductPayload:
         actor = await info.context.actor()
@@ -442,15 +418,7 @@ class CatalogAdminMutation:
     async def product_variant_create(
         self,
         info: Info,
-        product_id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
-                    "with FORBIDDEN."
-                )
-            ),
-        ],
+        product_id: ProductId,
         input: Annotated[ProductVariantCreateInput, strawberry.argument(description="The new variant.")],
     ) -> ProductVariantPayload:
         actor = await info.context.actor()
@@ -463,15 +431,7 @@ class CatalogAdminMutation:
     async def product_variant_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The ProductVariant's global ID; a variant of a brand you may not manage (or none) is "
-                    "refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: VariantId,
         input: Annotated[ProductVariantUpdateInput, strawberry.argument(description="The fields to change.")],
     ) -> ProductVariantPayload:
         actor = await info.context.actor()
@@ -484,15 +444,7 @@ class CatalogAdminMutation:
     async def product_variant_delete(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The ProductVariant's global ID; a variant of a brand you may not manage (or none) is "
-                    "refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: VariantId,
     ) -> ProductVariantPayload:
         actor = await info.context.actor()
         variant, errors = await attempt(lambda: management.delete_variant(actor, decode_id(id, "ProductVariant")))
@@ -535,15 +487,7 @@ class CatalogAdminMutation:
     async def product_attributes_set(
         self,
         info: Info,
-        product_id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
-                    "with FORBIDDEN."
-                )
-            ),
-        ],
+        product_id: ProductId,
         input: Annotated[
             ProductAttributesSetInput, strawberry.argument(description="The product's full set of attribute values.")
         ],

@@ -17,6 +17,7 @@ from core.auth.permissions import Permission
 from core.catalog import media
 from core.catalog.models import Product as ProductModel
 from core.catalog.models import ProductMedia as MediaModel
+from schema.arguments import ProductId
 from schema.catalog.management_types import (
     ManagedProductMedia,
     ProductMediaTranslationInput,
@@ -91,15 +92,7 @@ class CatalogMediaMutation:
     async def product_media_create(
         self,
         info: Info,
-        product_id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
-                    "with FORBIDDEN."
-                )
-            ),
-        ],
+        product_id: ProductId,
         input: Annotated[
             ProductMediaCreateInput, strawberry.argument(description="The image's URL and alternative texts.")
         ],
@@ -128,15 +121,7 @@ class CatalogMediaMutation:
     async def product_media_upload(
         self,
         info: Info,
-        product_id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
-                    "with FORBIDDEN."
-                )
-            ),
-        ],
+        product_id: ProductId,
         file: Annotated[
             Upload,
             strawberry.argument(
@@ -192,15 +177,7 @@ class CatalogMediaMutation:
     async def product_media_reorder(
         self,
         info: Info,
-        product_id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Product's global ID; a product of a brand you may not manage (or none) is refused "
-                    "with FORBIDDEN."
-                )
-            ),
-        ],
+        product_id: ProductId,
         input: Annotated[
             ProductMediaReorderInput, strawberry.argument(description="The images to put first, in this order.")
         ],

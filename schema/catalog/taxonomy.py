@@ -20,7 +20,7 @@ from core.catalog.models import AttributeChoice as ChoiceModel
 from core.catalog.models import AttributeType
 from core.catalog.models import Category as CategoryModel
 from core.catalog.models import Collection as CollectionModel
-from schema.arguments import BrandSlug
+from schema.arguments import AttributeId, BrandSlug, CategoryId, CollectionId
 from schema.catalog.management_types import (
     Attribute,
     AttributeChoice,
@@ -268,14 +268,7 @@ class CatalogTaxonomyMutation:
     async def category_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Category's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: CategoryId,
         input: Annotated[CategoryUpdateInput, strawberry.argument(description="The fields to change.")],
     ) -> CategoryPayload:
         actor = await info.context.actor()
@@ -309,14 +302,7 @@ class CatalogTaxonomyMutation:
     async def category_translation_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Category's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: CategoryId,
         input: Annotated[CategoryTranslationInput, strawberry.argument(description="The language and its texts.")],
     ) -> CategoryPayload:
         actor = await info.context.actor()
@@ -344,14 +330,7 @@ class CatalogTaxonomyMutation:
     async def collection_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: CollectionId,
         input: Annotated[CollectionUpdateInput, strawberry.argument(description="The fields to change.")],
     ) -> CollectionPayload:
         actor = await info.context.actor()
@@ -363,14 +342,7 @@ class CatalogTaxonomyMutation:
     async def collection_delete(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: CollectionId,
     ) -> CollectionPayload:
         actor = await info.context.actor()
         row, errors = await attempt(lambda: taxonomy.delete_collection(actor, decode_id(id, "Collection")))
@@ -380,14 +352,7 @@ class CatalogTaxonomyMutation:
     async def collection_translation_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: CollectionId,
         input: Annotated[CollectionTranslationInput, strawberry.argument(description="The language and its texts.")],
     ) -> CollectionPayload:
         actor = await info.context.actor()
@@ -400,14 +365,7 @@ class CatalogTaxonomyMutation:
     async def collection_add_products(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: CollectionId,
         input: Annotated[
             CollectionProductsInput,
             strawberry.argument(
@@ -428,14 +386,7 @@ class CatalogTaxonomyMutation:
     async def collection_remove_products(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: CollectionId,
         input: Annotated[CollectionProductsInput, strawberry.argument(description="The products to take out.")],
     ) -> CollectionPayload:
         actor = await info.context.actor()
@@ -451,14 +402,7 @@ class CatalogTaxonomyMutation:
     async def collection_reorder_products(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Collection's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: CollectionId,
         input: Annotated[
             CollectionProductsInput,
             strawberry.argument(
@@ -500,14 +444,7 @@ class CatalogTaxonomyMutation:
     async def attribute_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Attribute's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: AttributeId,
         input: Annotated[AttributeUpdateInput, strawberry.argument(description="The fields to change.")],
     ) -> AttributePayload:
         actor = await info.context.actor()
@@ -522,14 +459,7 @@ class CatalogTaxonomyMutation:
     async def attribute_delete(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Attribute's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: AttributeId,
     ) -> AttributePayload:
         actor = await info.context.actor()
         row, errors = await attempt(lambda: attributes.delete_attribute(actor, decode_id(id, "Attribute")))
@@ -539,14 +469,7 @@ class CatalogTaxonomyMutation:
     async def attribute_translation_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Attribute's global ID; one of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: AttributeId,
         input: Annotated[
             AttributeTranslationInput, strawberry.argument(description="The language and the name in it.")
         ],

@@ -28,7 +28,7 @@ from core.garments.models import MeasuredBy
 from core.garments.models import MeasurementField as MeasurementFieldModel
 from core.garments.models import MeasurementProfile as ProfileModel
 from core.garments.models import MeasurementProfileVersion as VersionModel
-from schema.arguments import BrandSlug
+from schema.arguments import BrandSlug, GarmentTypeId, MeasurementProfileId
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.locale import Language, locale_for
@@ -608,15 +608,7 @@ class GarmentMutation:
     async def garment_type_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The GarmentType's global ID: a brand's own type needs MANAGE_PRODUCTS in that brand, a "
-                    "built-in a platform administrator (FORBIDDEN otherwise)."
-                )
-            ),
-        ],
+        id: GarmentTypeId,
         input: Annotated[
             GarmentTypeUpdateInput, strawberry.argument(description="The names or measurement schema to replace.")
         ],
@@ -638,15 +630,7 @@ class GarmentMutation:
     async def garment_type_delete(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The GarmentType's global ID: a brand's own type needs MANAGE_PRODUCTS in that brand, a "
-                    "built-in a platform administrator (FORBIDDEN otherwise)."
-                )
-            ),
-        ],
+        id: GarmentTypeId,
     ) -> GarmentTypeDeletePayload:
         actor = await info.context.actor()
         row, errors = await attempt(lambda: types.delete_type(actor, decode_id(id, "GarmentType")))
@@ -700,15 +684,7 @@ class GarmentMutation:
     async def measurement_profile_update(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The MeasurementProfile's global ID; one that is not the caller's (or none) is refused "
-                    "with NOT_FOUND."
-                )
-            ),
-        ],
+        id: MeasurementProfileId,
         input: Annotated[MeasurementProfileUpdateInput, strawberry.argument(description="What to change.")],
     ) -> MeasurementProfilePayload:
         actor = await info.context.actor()
@@ -731,15 +707,7 @@ class GarmentMutation:
     async def measurement_profile_delete(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The MeasurementProfile's global ID; one that is not the caller's (or none) is refused "
-                    "with NOT_FOUND."
-                )
-            ),
-        ],
+        id: MeasurementProfileId,
     ) -> MeasurementProfileDeletePayload:
         actor = await info.context.actor()
         row, errors = await attempt(lambda: profiles.delete_profile(actor, decode_id(id, "MeasurementProfile")))

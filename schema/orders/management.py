@@ -29,7 +29,7 @@ from core.orders.models import Shipment as ShipmentModel
 from core.outbox import after_commit
 from core.pagination import PageRequest, paginate
 from core.payments.models import Refund as RefundModel
-from schema.arguments import BrandSlug
+from schema.arguments import BrandSlug, OrderId
 from schema.enums import OrderStatus
 from schema.errors import UserError, attempt
 from schema.orders.types import Order, OrderPayment, PaymentStatusEnum, Refund, Shipment, render_order, render_orders
@@ -314,14 +314,7 @@ class OrderAdminMutation:
     async def shipment_create(
         self,
         info: Info,
-        order_id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Order's global ID; an order of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        order_id: OrderId,
         input: Annotated[
             ShipmentCreateInput,
             strawberry.argument(description="The carrier, tracking number and the units in the parcel."),
@@ -385,14 +378,7 @@ class OrderAdminMutation:
     async def order_refund(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Order's global ID; an order of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: OrderId,
         input: Annotated[OrderRefundInput, strawberry.argument(description="An amount or lines to refund, and why.")],
         idempotency_key: Annotated[
             str | None,
@@ -433,14 +419,7 @@ class OrderAdminMutation:
     async def order_note_add(
         self,
         info: Info,
-        id: Annotated[
-            relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "The Order's global ID; an order of a brand you may not manage (or none) is refused with FORBIDDEN."
-                )
-            ),
-        ],
+        id: OrderId,
         message: Annotated[
             str,
             strawberry.argument(
