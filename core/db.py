@@ -23,6 +23,7 @@ MODEL_MODULES = [
     "core.actors.models",
     "core.catalog.models",
     "core.catalog.search_models",
+    "core.customs.models",
     "core.taxes.models",
     "core.vouchers.models",
     "core.checkout.models",

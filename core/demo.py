@@ -29,6 +29,7 @@ from core.catalog.models import (
     VariantPrice,
 )
 from core.catalog.prices import refresh_price_ranges
+from core.customs import demo as customs_demo
 from core.errors import DomainError
 from core.plugins import PluginHost
 
@@ -536,6 +537,11 @@ async def _brand(spec: BrandSpec) -> list[int]:
     saved = await Product.filter(brand=brand).order_by("id")
     await _variants(brand, spec, saved, base_prices)
     await _details(saved, spec, fabric, choices, sleeve, lining)
+    await customs_demo.classify(
+        brand,
+        categories,
+        {slugify(f"{line.name} {label}"): code for line in spec.lines for code, label, _ in spec.fabrics},
+    )
     await _collections(brand, saved)
     return [p.id for p in saved]
 

@@ -13,7 +13,7 @@ from strawberry.utils.str_converters import to_camel_case
 from core.error_codes import all_error_codes
 from core.orders.states import order_machine
 from core.plugins import PluginError, PluginHost, SchemaExtension
-from schema import brand_plugins, checkout, relay, taxes, vouchers, webhooks
+from schema import brand_plugins, checkout, customs, relay, taxes, vouchers, webhooks
 from schema.actors import addresses, brands, storefront, suppliers, tailors
 from schema.auth import accounts
 from schema.catalog import management as catalog_management
@@ -36,6 +36,7 @@ DOMAINS = (
     storefront,
     catalog_products,
     catalog_management,
+    customs,
     relay,
     accounts,
     brands,

@@ -85,6 +85,9 @@ STATIC: dict[str, ListSize] = {
     "Order.refunds": 50,
     "Order.history": HISTORY,
     "OrderProductionJob.history": HISTORY,
+    "CustomsData.composition": 8,  # core.customs.rules.MAX_MATERIALS
+    "CustomsData.sources": 5,  # one per CustomsField
+    "CustomsData.missing": 5,
     "Product.sizeChart": 20,
     "Product.variants": 100,  # core.catalog.bulk.MAX_VARIANTS
     "Product.media": 50,

@@ -12,6 +12,7 @@ from core.auth.models import User
 from core.auth.passwords import hash_password
 from core.catalog import search
 from core.catalog.models import Product, ProductStatus, Stock, Variant, VariantPrice
+from core.customs.models import CustomsData
 from core.money import quantize
 from core.orders.models import Order, OrderLine, OrderStatus, PaymentStatus
 from core.payments.models import Payment, PaymentState
@@ -69,8 +70,10 @@ async def make_product(
     prices: dict[str, str] | None = None,
     sizes: tuple[str, ...] = ("M", "L"),
     status: ProductStatus = ProductStatus.PUBLISHED,
+    customs: bool = True,
     **fields: object,
 ) -> Product:
+    """With `customs` (the default) the product can ship abroad: it has a complete customs declaration."""
     n = next(_seq)
     product = await Product.create(
         brand=brand,
@@ -85,6 +88,15 @@ async def make_product(
         )
         for currency, amount in (prices or {"IDR": "150000"}).items():
             await VariantPrice.create(variant=variant, currency=currency, amount=Decimal(amount))
+    if customs:
+        await CustomsData.create(
+            brand=brand,
+            product=product,
+            hs_code="620443",
+            description="Women's woven dress of polyester",
+            origin_country="ID",
+            composition=[{"material": "polyester", "percent": "100"}],
+        )
     await search.reindex([product.id])
     return product
 

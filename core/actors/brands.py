@@ -185,6 +185,11 @@ def _validated_storefront(brand: Brand, changes: dict[str, Any]) -> tuple[dict[s
         if bad:
             errors.append(DomainError("INVALID_COUNTRY", f"Not ISO 3166 countries: {', '.join(bad)}.", "ships_to"))
         values["ships_to"] = list(dict.fromkeys(changes["ships_to"]))
+    if "ships_from" in changes:
+        origin = (changes["ships_from"] or "").strip().upper()
+        if len(origin) != 2 or not pycountry.countries.get(alpha_2=origin):
+            errors.append(DomainError("INVALID_COUNTRY", "Not an ISO 3166 country (like ID).", "ships_from"))
+        values["ships_from"] = origin
     currencies = values.get("currencies", brand.currencies or [brand.default_currency])
     default = values.get("default_currency", brand.default_currency)
     if default not in currencies:

@@ -32,6 +32,9 @@ class Brand(Model):
     # Prices are entered including tax (gross) or excluding it (net).
     prices_include_tax = fields.BooleanField(default=True)
     ships_to: fields.Field[list[str]] = fields.JSONField(default=list)
+    # Where the brand's parcels leave from (ISO 3166-1 alpha-2): a parcel to any other country crosses a border
+    # and needs customs data on every line (core.customs.export).
+    ships_from = fields.CharField(max_length=2, default="ID")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

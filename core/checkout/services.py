@@ -24,6 +24,7 @@ from core.catalog.models import Stock, Variant, VariantPrice
 from core.checkout.models import Checkout, CheckoutLine
 from core.checkout.pricing import customer_key, price_checkout
 from core.context import Actor
+from core.customs.export import missing_for_export
 from core.errors import DomainError, DomainErrors
 from core.garments import lines as garment_lines
 from core.garments import products as garment_products
@@ -303,6 +304,14 @@ async def shipping_address_update(
             f"This storefront ships to {', '.join(brand.ships_to)} only.",
             "shipping_address.country",
         )
+    lines = (
+        await CheckoutLine.filter(checkout_id=checkout.id)
+        .order_by("id")
+        .values_list("variant_id", "variant__product__name")
+    )
+    exports = await missing_for_export(brand, address["country"], [(v, str(name)) for v, name in lines])
+    if exports:
+        raise DomainErrors(exports) if len(exports) > 1 else exports[0]
     checkout.shipping_address = address
     await _touch(checkout, limits, "shipping_address")
     return checkout

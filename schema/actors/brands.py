@@ -64,6 +64,10 @@ class Brand(relay.Node):
     currencies: list[str] = strawberry.field(description="The ISO 4217 currencies the storefront sells in.")
     languages: list[str] = strawberry.field(description="The storefront's languages, among id, en, ms, tr, ar.")
     ships_to: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 countries the brand delivers to.")
+    ships_from: str = strawberry.field(
+        description="The ISO 3166-1 alpha-2 country the brand's parcels leave from; a parcel to any other country "
+        "is an export, and each of its lines needs customs data (`Product.customs`)."
+    )
     created_at: datetime = strawberry.field(description="When the brand applied (ISO 8601 with offset).")
 
     @classmethod
@@ -80,6 +84,7 @@ class Brand(relay.Node):
             currencies=list(brand.currencies),
             languages=list(brand.languages),
             ships_to=list(brand.ships_to),
+            ships_from=brand.ships_from,
             created_at=brand.created_at,
         )
 
@@ -188,6 +193,10 @@ class StorefrontUpdateInput:
     )
     ships_to: list[str] | None = strawberry.field(
         default=None, description="ISO 3166-1 alpha-2 codes. Error `INVALID_COUNTRY`."
+    )
+    ships_from: str | None = strawberry.field(
+        default=None,
+        description="The ISO 3166-1 alpha-2 country parcels leave from (default ID). Error `INVALID_COUNTRY`.",
     )
     domains: list[str] | None = strawberry.field(
         default=None,

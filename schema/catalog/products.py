@@ -32,6 +32,7 @@ from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
 from schema.actors.storefront import StorefrontSlug
+from schema.customs import CustomsData, customs_of
 from schema.enums import described_enum
 from schema.fast_fields import fast
 from schema.garments.custom_garment import MadeToMeasureConfig, config_for
@@ -243,6 +244,13 @@ class ProductVariant(relay.Node):
             return (self._row.quantity or 0) > 0
         return _later(info.context.loaders.stock_by_variant.load(self.id), lambda q: (q or 0) > 0)  # type: ignore[return-value]
 
+    @strawberry.field(
+        description="The customs declaration that applies to this variant: its own values, else its product's, "
+        "else its category's. Loaded for a whole page at once, and only when asked for."
+    )
+    async def customs(self, info: Info) -> CustomsData:
+        return await customs_of(info, "variant", self.id)
+
     def _prices(self, info: Info) -> list[PriceRow] | Awaitable[list[PriceRow]]:
         rows = self._row.prices
         return info.context.loaders.prices_by_variant.load(self.id) if rows is None else rows
@@ -371,6 +379,13 @@ class Product(relay.Node):
         if not self.made_to_measure:
             return None
         return await config_for(info, self.id, self._locale)
+
+    @strawberry.field(
+        description="The customs declaration (HS code, origin, composition, net weight) that applies to the "
+        "product: its own values, else its category's. Variants may override it (`ProductVariant.customs`)."
+    )
+    async def customs(self, info: Info) -> CustomsData:
+        return await customs_of(info, "product", self.id)
 
     @strawberry.field(description="The category the product is filed under; null when it has none.")
     @fast
@@ -568,6 +583,12 @@ class Category(relay.Node):
             _parent_id=category.parent_id,
             _locale=locale,
         )
+
+    @strawberry.field(
+        description="The customs defaults its products inherit: its own, else its parent categories' values."
+    )
+    async def customs(self, info: Info) -> CustomsData:
+        return await customs_of(info, "category", self.id)
 
     @strawberry.field(description="The category above this one; null for a top-level category.")
     async def parent(self, info: Info) -> Category | None:

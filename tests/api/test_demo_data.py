@@ -37,6 +37,21 @@ async def test_demo_catalog_is_believable_and_served(gql):
     assert koko["products"]["totalCount"] >= 5
     assert all("koko" in e["node"]["name"].lower() for e in koko["products"]["edges"])
 
+    # Every demo product can be exported: classified per category, the fibre deciding the subheading.
+    customs = """query($first: Int) { products(first: $first) { edges { node { slug
+      customs { hsCode originCountry complete composition { material } } } } } }"""
+    for storefront in ("sekar-modest", "koko-nusantara", "rumah-kebaya"):
+        nodes = [e["node"] for e in (await gql(customs, {"first": 100}, storefront=storefront))["products"]["edges"]]
+        assert nodes and all(n["customs"]["complete"] and n["customs"]["originCountry"] == "ID" for n in nodes), [
+            n["slug"] for n in nodes if not n["customs"]["complete"]
+        ]
+        for n in nodes:
+            material, code = n["customs"]["composition"][0]["material"], n["customs"]["hsCode"]
+            if n["slug"].startswith("gamis"):
+                assert code == {"cotton": "620442", "polyester": "620443", "linen": "620449"}[material], n
+            if n["slug"].startswith("baju-koko"):
+                assert code == {"cotton": "620520", "viscose": "620530", "linen": "620590"}[material], n
+
 
 MTM_QUERY = """query { products(first: 10, filter: { madeToMeasure: true }) {
   edges { node { name madeToMeasure madeToMeasureConfig { garmentType { code } } } } } }"""

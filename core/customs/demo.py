@@ -1,0 +1,117 @@
+"""The demo brands' customs data: real HS headings for their garments, the subheading chosen by fibre.
+
+Each category gets its heading's man-made-fibre subheading as the default (most demo fabrics are polyester), and
+each product made of another fibre gets its own composition and subheading — the way a brand would classify:
+once per category, then the exceptions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from core.actors.models import Brand
+from core.catalog.models import Category, Product
+from core.customs.models import CustomsData
+
+# fibre class -> (material as on the label, the subheading's last two digits index in a heading's table)
+FABRICS: Mapping[str, tuple[str, str]] = {
+    "CERUTY": ("polyester", "synthetic"),
+    "WOLFIS": ("polyester", "synthetic"),
+    "CRINKLE": ("polyester", "synthetic"),
+    "KATUN": ("cotton", "cotton"),
+    "TOYOBO": ("cotton", "cotton"),
+    "KATUN_JEPANG": ("cotton", "cotton"),
+    "LINEN": ("linen", "other"),
+    "RAYON": ("viscose", "artificial"),
+    "BROKAT": ("nylon", "synthetic"),
+    "BELUDRU": ("polyester", "synthetic"),
+    "SATIN": ("polyester", "synthetic"),
+    "TILE": ("nylon", "synthetic"),
+}
+
+# category slug -> (English description with {material}, subheading per fibre class)
+HEADINGS: Mapping[str, tuple[str, Mapping[str, str]]] = {
+    # 6204.4x: women's dresses, woven
+    "gamis": (
+        "Women's woven dress (gamis) of {material}",
+        {"cotton": "620442", "synthetic": "620443", "artificial": "620444", "other": "620449"},
+    ),
+    # 6211.4x: women's other garments (overgarments, prayer garments), woven
+    "abaya": (
+        "Women's woven abaya (overgarment) of {material}",
+        {"cotton": "621142", "synthetic": "621143", "artificial": "621143", "other": "621149"},
+    ),
+    "mukena": (
+        "Women's woven prayer garment (mukena) of {material}",
+        {"cotton": "621142", "synthetic": "621143", "artificial": "621143", "other": "621149"},
+    ),
+    # 6206: women's blouses and shirts, woven
+    "tunik": (
+        "Women's woven tunic blouse of {material}",
+        {"cotton": "620630", "synthetic": "620640", "artificial": "620640", "other": "620690"},
+    ),
+    "kebaya": (
+        "Women's woven kebaya blouse of {material}",
+        {"cotton": "620630", "synthetic": "620640", "artificial": "620640", "other": "620690"},
+    ),
+    # 6214: shawls, scarves, veils
+    "hijab": (
+        "Woven hijab (headscarf) of {material}",
+        {"cotton": "621490", "synthetic": "621430", "artificial": "621440", "other": "621490"},
+    ),
+    "kain": (
+        "Woven batik wrap cloth (kain) of {material}",
+        {"cotton": "621490", "synthetic": "621430", "artificial": "621440", "other": "621490"},
+    ),
+    # 6205: men's shirts, woven
+    "baju-koko": (
+        "Men's woven shirt (baju koko) of {material}",
+        {"cotton": "620520", "synthetic": "620530", "artificial": "620530", "other": "620590"},
+    ),
+    "batik": (
+        "Men's woven batik shirt of {material}",
+        {"cotton": "620520", "synthetic": "620530", "artificial": "620530", "other": "620590"},
+    ),
+    # 6211.3x: men's other garments (robes, sarongs), woven
+    "jubah": (
+        "Men's woven robe (jubah) of {material}",
+        {"cotton": "621132", "synthetic": "621133", "artificial": "621133", "other": "621139"},
+    ),
+    "sarung": (
+        "Men's woven sarong of {material}",
+        {"cotton": "621132", "synthetic": "621133", "artificial": "621133", "other": "621139"},
+    ),
+    # 6505: hats and caps made up from textile
+    "aksesoris": (
+        "Peci (brimless cap) of {material}",
+        dict.fromkeys(("cotton", "synthetic", "artificial", "other"), "650500"),
+    ),
+}
+# sub-categories classify as their parents (Gamis Syari is a gamis)
+ALIASES = {"gamis-syari": "gamis", "kebaya-modern": "kebaya"}
+
+
+def _declaration(heading: str, material: str, fibre: str) -> dict[str, object]:
+    description, codes = HEADINGS[heading]
+    return {
+        "hs_code": codes[fibre],
+        "description": description.format(material=material),
+        "origin_country": "ID",
+        "composition": [{"material": material, "percent": "100"}],
+    }
+
+
+async def classify(brand: Brand, categories: Mapping[str, Category], fabric_of: Mapping[str, str]) -> None:
+    """Category defaults (polyester), then a row for each product of another fibre (`fabric_of`: slug -> fabric)."""
+    rows = [
+        CustomsData(brand=brand, category=category, **_declaration(ALIASES.get(slug, slug), "polyester", "synthetic"))
+        for slug, category in categories.items()
+        if ALIASES.get(slug, slug) in HEADINGS and slug not in ALIASES
+    ]
+    slug_of = {c.id: ALIASES.get(s, s) for s, c in categories.items()}
+    for product in await Product.filter(brand_id=brand.id, slug__in=list(fabric_of)).only("id", "slug", "category_id"):
+        material, fibre = FABRICS.get(fabric_of[product.slug], ("polyester", "synthetic"))
+        heading = slug_of.get(product.category_id or -1)
+        if heading is not None and heading in HEADINGS and material != "polyester":
+            rows.append(CustomsData(brand=brand, product=product, **_declaration(heading, material, fibre)))
+    await CustomsData.bulk_create(rows)

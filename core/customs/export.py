@@ -1,0 +1,41 @@
+"""A parcel that leaves the brand's country needs customs data on every line; this says which lines lack it.
+
+Checked when the shipping address is set (so the shopper hears it before paying) and again when the checkout
+becomes an order (lines may have been added since, or a category's defaults cleared). A domestic parcel needs
+nothing: a brand can sell at home before it has classified its catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.actors.models import Brand
+from core.customs.services import for_variants
+from core.errors import DomainError
+
+
+def crosses_border(brand: Brand, country: str | None) -> bool:
+    return bool(country) and country != brand.ships_from
+
+
+async def missing_for_export(
+    brand: Brand, country: str | None, lines: Sequence[tuple[int, str]], field: str = "lines"
+) -> list[DomainError]:
+    """One CUSTOMS_DATA_MISSING per line (variant id, name shown) that cannot cross into `country`."""
+    if not crosses_border(brand, country) or not lines:
+        return []
+    found = await for_variants(variant_id for variant_id, _ in lines)
+    problems = []
+    for index, (variant_id, name) in enumerate(lines):
+        customs = found.get(variant_id)
+        missing = customs.missing if customs is not None else ["hs_code"]
+        if missing:
+            problems.append(
+                DomainError(
+                    "CUSTOMS_DATA_MISSING",
+                    f"{name} cannot be shipped to {country} yet: the brand has not given its "
+                    f"{', '.join(m.replace('_', ' ') for m in missing)}.",
+                    f"{field}.{index}",
+                )
+            )
+    return problems
