@@ -106,7 +106,11 @@ class PaymentAction:
 
 @strawberry.type(description="A payment started for a checkout.")
 class Payment:
-    id: relay.GlobalID = strawberry.field(description="The payment's global ID.")
+    id: relay.GlobalID = strawberry.field(
+        description="The payment's global ID. Not a `Node`: only the checkout's token shows it (`Checkout.payment`, "
+        "`checkoutPaymentCreate`); once the order is placed the same payment is one of `Order.payments`, an "
+        "`OrderPayment` with an ID of its own."
+    )
     gateway: str = strawberry.field(description="The id of the gateway it goes through (`PaymentGateway.id`).")
     status: PaymentState = strawberry.field(description="Where this payment attempt is.")  # type: ignore[valid-type]
     amount: Money = strawberry.field(

@@ -454,7 +454,7 @@ class OrderAdminMutation:
         payment, errors = await _run(
             info,
             lambda: services.payment_mark_received(
-                decode_id(payment_id, "Payment", "payment_id"), actor, host=info.context.host
+                decode_id(payment_id, "OrderPayment", "payment_id"), actor, host=info.context.host
             ),
         )
         if payment is None:
