@@ -120,7 +120,11 @@ def row_id(node_id: str) -> int | None:
 
 # Global-ID type names a Node type answered to before it was renamed, still read for a deprecation period (see
 # CHANGELOG.md): `node(id:)` resolves them as the new type, and `decode_id` accepts them where the new one is asked.
-FORMER_TYPE_NAMES: dict[str, str] = {"Payment": "OrderPayment", "ProductMedia": "ManagedProductMedia"}
+FORMER_TYPE_NAMES: dict[str, str] = {
+    "Payment": "OrderPayment",
+    "ProductMedia": "ManagedProductMedia",
+    "Customer": "BrandCustomer",
+}
 
 
 def decode_id(id: relay.GlobalID, type_name: str, field: str = "id") -> int:
