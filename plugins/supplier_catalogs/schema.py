@@ -132,9 +132,12 @@ class CatalogImportProgress:
     rows_total: int | None = strawberry.field(description="Null: the format cannot count its rows beforehand.")
 
 
-@strawberry.type(description="One import of a feed file into a supplier's catalog.")
-class CatalogImport:
-    id: relay.GlobalID = strawberry.field(description="The import's global ID.")
+@strawberry.type(
+    description="One import of a feed file into a supplier's catalog. A `Node`: `node(id:)` refetches it for the "
+    "supplier's own people, who list it in `catalogImports` (null for anyone else)."
+)
+class CatalogImport(relay.Node):
+    id: relay.NodeID[int]
     filename: str = strawberry.field(description="The uploaded file's name, or the feed URL's last part.")
     format: str = strawberry.field(description="The feed format's name (see catalogFormats).")
     mode: CatalogImportMode = strawberry.field(description="FULL or DELTA.")  # type: ignore[valid-type]
@@ -158,12 +161,11 @@ class CatalogImport:
     started_at: datetime = strawberry.field(description="When it was queued (UTC).")
     finished_at: datetime | None = strawberry.field(description="Null while QUEUED or RUNNING.")
     duration_ms: int | None = strawberry.field(description="How long it ran, in milliseconds; null until it ends.")
-    _id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, row: ImportModel) -> CatalogImport:
         return cls(
-            id=encode_id("CatalogImport", row.id),
+            id=row.id,
             filename=row.filename,
             format=row.file_format,
             mode=row.mode,
@@ -181,8 +183,17 @@ class CatalogImport:
             started_at=row.started_at,
             finished_at=row.finished_at,
             duration_ms=int((row.finished_at - row.started_at).total_seconds() * 1000) if row.finished_at else None,
-            _id=row.id,
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # strawberry's overloads by `required`
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[CatalogImport | None]:
+        """`node(id:)`/`nodes(ids:)`: as `catalogImports` lists them, the caller's suppliers' imports only."""
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {row.id: row for row in await ImportModel.filter(supplier_id__in=list(actor.supplier_ids), id__in=ids)}
+        return [cls.from_model(rows[int(i)]) if i.isdigit() and int(i) in rows else None for i in node_ids]
 
     @strawberry.field(description="The rejected rows, in row order, page by page.")
     async def rejected_rows(
@@ -190,7 +201,7 @@ class CatalogImport:
     ) -> Connection[CatalogImportRowError]:
         limits = info.context.settings.graphql
         page = await paginate(
-            ImportErrorModel.filter(catalog_import_id=self._id),
+            ImportErrorModel.filter(catalog_import_id=self.id),
             PageRequest(first=first, after=after, last=last, before=before),
             order=("row", "id"),
             key="catalog_import_errors",

@@ -23,7 +23,6 @@ from lini.plugin import (
     connection,
     decode_id,
     described_enum,
-    encode_id,
     guard,
     paginate,
 )
@@ -54,10 +53,12 @@ class CatalogFormatInfo:
 
 
 @strawberry.type(
-    description="A feed URL the plugin fetches on a schedule (conditionally: unchanged feeds cost nothing)."
+    description="A feed URL the plugin fetches on a schedule (conditionally: unchanged feeds cost nothing). A "
+    "`Node`: `node(id:)` refetches it for the supplier's own people, who list it in `catalogSources` (null for "
+    "anyone else)."
 )
-class CatalogSource:
-    id: relay.GlobalID = strawberry.field(description="The source's global ID.")
+class CatalogSource(relay.Node):
+    id: relay.NodeID[int]
     url: str = strawberry.field(description="The feed URL fetched (with ETag / If-Modified-Since).")
     format: str | None = strawberry.field(description="Null: from the answer's type, the URL's name or the content.")
     mode: CatalogImportMode = strawberry.field(description="FULL or DELTA for the imports it makes.")  # type: ignore[valid-type]
@@ -73,7 +74,7 @@ class CatalogSource:
     @classmethod
     def from_model(cls, row: SourceModel) -> CatalogSource:
         return cls(
-            id=encode_id("CatalogSource", row.id),
+            id=row.id,
             url=row.url,
             format=row.file_format,
             mode=row.mode,
@@ -84,6 +85,16 @@ class CatalogSource:
             last_fetched_at=row.last_fetched_at,
             last_outcome=row.last_outcome,
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # strawberry's overloads by `required`
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[CatalogSource | None]:
+        """`node(id:)`/`nodes(ids:)`: as `catalogSources` lists them, the caller's suppliers' sources only."""
+        actor = await info.context.actor()
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {row.id: row for row in await SourceModel.filter(supplier_id__in=list(actor.supplier_ids), id__in=ids)}
+        return [cls.from_model(rows[int(i)]) if i.isdigit() and int(i) in rows else None for i in node_ids]
 
 
 @strawberry.input(description="A feed URL to fetch on a schedule.")
