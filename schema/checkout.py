@@ -180,7 +180,9 @@ class CheckoutTaxLine:
 )
 class CheckoutLine:
     id: relay.GlobalID = strawberry.field(
-        description="The line's global ID: use it in `CheckoutLineInput.lineId` and `checkoutLinesDelete`."
+        description="The line's global ID: use it in `CheckoutLineInput.lineId` and `checkoutLinesDelete`. Not a "
+        "`Node` on purpose: a checkout is seen only with its `token` (most shoppers are anonymous, and the token is "
+        "the secret), which `node(id:)` does not carry; refetch lines with `checkout(token:) { lines }`."
     )
     quantity: int = strawberry.field(description="How many units (1 to the configured maximum, 50 by default).")
     product_name: str = strawberry.field(description="The product's name in the brand's default language.")

@@ -199,7 +199,7 @@ class Attribute(relay.Node):
     filterable: bool = strawberry.field(
         description=(
             "Whether the brand marks it for storefront filters (a hint for the storefront's filter "
-            "UI: `AttributeFilterInput` takes any attribute)."
+            "UI: `AttributeFilter` takes any attribute)."
         )
     )
     position: int = strawberry.field(description="Its place in the brand's attribute list, smallest first.")

@@ -52,7 +52,7 @@ class DateTimeRangeInput:
 
 
 @strawberry.input(description="Every condition given must hold.")
-class OrderFilterInput:
+class OrderFilter:
     status: list[OrderStatus] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Any of these statuses."
     )
@@ -186,7 +186,7 @@ async def _order(order_id: int | None) -> Order | None:
     return await render_order(await OrderModel.get_or_none(id=order_id), staff=True) if order_id else None
 
 
-def _filtered(queryset: QuerySet[OrderModel], filter: OrderFilterInput | None) -> QuerySet[OrderModel]:
+def _filtered(queryset: QuerySet[OrderModel], filter: OrderFilter | None) -> QuerySet[OrderModel]:
     if filter is None:
         return queryset
     q = queryset
@@ -216,7 +216,7 @@ class OrderAdminQuery:
         self,
         info: Info,
         filter: Annotated[
-            OrderFilterInput | None,
+            OrderFilter | None,
             strawberry.argument(description="Conditions the orders must all meet; none: all of the brand's orders."),
         ] = None,
         first: First = None,

@@ -37,7 +37,7 @@ REFUND = f"""mutation($id: ID!, $input: OrderRefundInput!, $key: String) {{
   orderRefund(id: $id, input: $input, idempotencyKey: $key) {{ refund {{ amount {{ amount }} state }} {PAYLOAD} }} }}"""
 RECEIVED = f"""mutation($id: ID!) {{ paymentMarkReceived(paymentId: $id) {{
   payment {{ state }} {PAYLOAD} }} }}"""
-LIST = f"""query($filter: OrderFilterInput, $first: Int, $after: String) {{
+LIST = f"""query($filter: OrderFilter, $first: Int, $after: String) {{
   orders(filter: $filter, first: $first, after: $after) {{
     edges {{ node {{ {ORDER_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
 
