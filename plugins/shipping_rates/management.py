@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tortoise.transactions import in_transaction
 
@@ -54,7 +54,7 @@ async def visible_zones(actor: Actor, ids: Sequence[int]) -> list[ZoneView]:
 
 async def visible_methods(actor: Actor, ids: Sequence[int]) -> dict[int, MethodView]:
     """The methods of `ids` in zones the actor may see (`visible_zones`), by id. Five queries."""
-    zone_ids = await ShippingMethod.filter(id__in=list(ids)).values_list("zone_id", flat=True)
+    zone_ids = cast("list[int]", await ShippingMethod.filter(id__in=list(ids)).values_list("zone_id", flat=True))
     views = await visible_zones(actor, list(set(zone_ids)))
     return {m.method.id: m for view in views for m in view.methods}
 

@@ -31,7 +31,7 @@ from plugins.supplier_catalogs.arguments import After, Before, First, Last, Sour
 from plugins.supplier_catalogs.feed_models import CatalogSource as SourceModel
 from plugins.supplier_catalogs.feed_models import FetchOutcome
 from plugins.supplier_catalogs.plugin_settings import NAME, Settings, formats_of
-from plugins.supplier_catalogs.schema import CatalogImportMode
+from plugins.supplier_catalogs.schema import CatalogImportMode, own_nodes
 
 CatalogFetchOutcome = described_enum(
     FetchOutcome,
@@ -91,10 +91,7 @@ class CatalogSource(relay.Node):
         cls, *, info: Info, node_ids: list[str], required: bool = False
     ) -> list[CatalogSource | None]:
         """`node(id:)`/`nodes(ids:)`: as `catalogSources` lists them, the caller's suppliers' sources only."""
-        actor = await info.context.actor()
-        ids = [int(i) for i in node_ids if i.isdigit()]
-        rows = {row.id: row for row in await SourceModel.filter(supplier_id__in=list(actor.supplier_ids), id__in=ids)}
-        return [cls.from_model(rows[int(i)]) if i.isdigit() and int(i) in rows else None for i in node_ids]
+        return await own_nodes(info, SourceModel, node_ids, cls.from_model)
 
 
 @strawberry.input(description="A feed URL to fetch on a schedule.")

@@ -109,9 +109,7 @@ class ProductMedia:
 @strawberry.type(description="A product property such as fabric, sleeve length or lining.")
 class AttributeInfo:
     code: str = strawberry.field(
-        description=(
-            "The attribute's stable code within the brand (e.g. `fabric`): use it in `AttributeFilter.code`."
-        )
+        description=("The attribute's stable code within the brand (e.g. `fabric`): use it in `AttributeFilter.code`.")
     )
     name: str = strawberry.field(description="The attribute's label for shoppers, in the asked language.")
     type: AttributeTypeEnum = strawberry.field(  # type: ignore[valid-type]

@@ -491,7 +491,7 @@ async def test_order_payments_are_nodes_seen_by_who_sees_their_order(gql, shop, 
     assert listed["node"]["payments"] == [{"id": ids[0]}]  # the ID the order lists is the one node(id:) takes
     expected = [
         {"__typename": "OrderPayment", "id": i, "gateway": p.gateway, "state": str(p.state)}
-        for i, p in zip(ids, payments)
+        for i, p in zip(ids, payments, strict=True)
     ]
     assert (await gql(PAYMENT_REFETCH, {"ids": ids}))["nodes"] == expected  # the brand's staff
     assert (await gql(PAYMENT_REFETCH, {"ids": ids}, token=access_token(buyer)))["nodes"] == expected  # its customer
