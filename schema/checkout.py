@@ -106,7 +106,11 @@ class PaymentAction:
 
 @strawberry.type(description="A payment started for a checkout.")
 class Payment:
-    id: relay.GlobalID = strawberry.field(description="The payment's global ID.")
+    id: relay.GlobalID = strawberry.field(
+        description="The payment's global ID. Not a `Node`: only the checkout's token shows it (`Checkout.payment`, "
+        "`checkoutPaymentCreate`); once the order is placed the same payment is one of `Order.payments`, an "
+        "`OrderPayment` with an ID of its own."
+    )
     gateway: str = strawberry.field(description="The id of the gateway it goes through (`PaymentGateway.id`).")
     status: PaymentState = strawberry.field(description="Where this payment attempt is.")  # type: ignore[valid-type]
     amount: Money = strawberry.field(
@@ -176,7 +180,9 @@ class CheckoutTaxLine:
 )
 class CheckoutLine:
     id: relay.GlobalID = strawberry.field(
-        description="The line's global ID: use it in `CheckoutLineInput.lineId` and `checkoutLinesDelete`."
+        description="The line's global ID: use it in `CheckoutLineInput.lineId` and `checkoutLinesDelete`. Not a "
+        "`Node` on purpose: a checkout is seen only with its `token` (most shoppers are anonymous, and the token is "
+        "the secret), which `node(id:)` does not carry; refetch lines with `checkout(token:) { lines }`."
     )
     quantity: int = strawberry.field(description="How many units (1 to the configured maximum, 50 by default).")
     product_name: str = strawberry.field(description="The product's name in the brand's default language.")

@@ -118,9 +118,19 @@ def row_id(node_id: str) -> int | None:
     return value if 0 < value <= MAX_ROW_ID else None
 
 
+# Global-ID type names a Node type answered to before it was renamed, still read for a deprecation period (see
+# CHANGELOG.md): `node(id:)` resolves them as the new type, and `decode_id` accepts them where the new one is asked.
+FORMER_TYPE_NAMES: dict[str, str] = {
+    "Payment": "OrderPayment",
+    "ProductMedia": "ManagedProductMedia",
+    "Customer": "BrandCustomer",
+}
+
+
 def decode_id(id: relay.GlobalID, type_name: str, field: str = "id") -> int:
     """The database id inside a global ID, refusing an ID of another type (a user error, not a crash)."""
-    value = row_id(id.node_id) if id.type_name == type_name else None
+    named = id.type_name == type_name or FORMER_TYPE_NAMES.get(id.type_name) == type_name
+    value = row_id(id.node_id) if named else None
     if value is None:
         raise DomainError("INVALID_ID", f"Expected the ID of a {type_name}.", field)
     return value
@@ -134,6 +144,9 @@ def _node_type(info: Info, id: relay.GlobalID) -> type[relay.Node] | None:
     try:
         return id.resolve_type(info)
     except GlobalIDValueError:
+        former = FORMER_TYPE_NAMES.get(id.type_name)
+        if former:  # an ID issued under a type's former name
+            return _node_type(info, relay.GlobalID(former, id.node_id))
         return None  # no such type: nothing can have this ID
 
 

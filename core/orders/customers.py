@@ -14,7 +14,10 @@ from tortoise.expressions import Subquery
 from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 
+from core.actors.models import Brand
 from core.auth.models import User
+from core.auth.permissions import Permission
+from core.context import Actor
 from core.orders.models import Order
 
 
@@ -39,3 +42,16 @@ async def summaries(brand_id: int, user_ids: Sequence[int]) -> dict[int, Custome
         .values("user_id", "count", "last")
     )
     return {row["user_id"]: CustomerSummary(orders=row["count"], last_order_at=row["last"]) for row in rows}
+
+
+async def visible_customers(
+    actor: Actor, brand_slug: str | None, user_ids: Sequence[int]
+) -> tuple[dict[int, User], dict[int, CustomerSummary]]:
+    """The accounts of `user_ids` that are customers of the brand named (for `node(id:)`: the `Lini-Storefront`
+    header's, as `customers` takes by default), with their summaries there; nothing unless the actor may manage
+    that brand's orders, which is who may list them. Three statements, however many ids."""
+    brand = await Brand.get_or_none(slug=brand_slug.strip().lower()) if brand_slug else None
+    if brand is None or not actor.can(brand.id, Permission.MANAGE_ORDERS) or not user_ids:
+        return {}, {}
+    users = {user.id: user for user in await customers_of(brand.id).filter(id__in=list(user_ids))}
+    return users, await summaries(brand.id, list(users))

@@ -2,11 +2,13 @@
 
 `shippingZones` lists a brand's zones with their methods, prices and thresholds (a brand has a handful: a list,
 loaded in four queries); the mutations follow Lini's shape, one `input` and a payload with `errors`. IDs are
-global IDs of type ShippingZone and ShippingMethod; they are not Nodes, so `node(id:)` never reveals them.
+global IDs of type ShippingZone and ShippingMethod, both Nodes: `node(id:)` refetches them for whoever could list
+them (staff who manage the brand's storefront), and is null for anyone else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Annotated
 
@@ -64,9 +66,12 @@ class ShippingMethodRate:
     price: MoneyType = strawberry.field(description="The price for a parcel in the bracket.")
 
 
-@strawberry.type(description="One way to ship in a zone, e.g. JNE REG: prices by weight, free above an amount.")
-class ShippingMethod:
-    id: relay.GlobalID = strawberry.field(description="A global ID of type ShippingMethod (not a Node).")
+@strawberry.type(
+    description="One way to ship in a zone, e.g. JNE REG: prices by weight, free above an amount. A `Node`: "
+    "`node(id:)` refetches it for staff who manage its brand's storefront (null for anyone else)."
+)
+class ShippingMethod(relay.Node):
+    id: relay.NodeID[int]
     name: str = strawberry.field(description="The name shoppers see, e.g. JNE REG.")
     carrier: str = strawberry.field(description="The carrier's name or code; may be empty.")
     min_days: int | None = strawberry.field(description="The fewest days delivery takes; null if not stated.")
@@ -84,7 +89,7 @@ class ShippingMethod:
     def from_view(cls, view: MethodView) -> ShippingMethod:
         m = view.method
         return cls(
-            id=relay.GlobalID("ShippingMethod", str(m.id)),
+            id=m.id,
             name=m.name,
             carrier=m.carrier,
             min_days=m.min_days,
@@ -102,10 +107,22 @@ class ShippingMethod:
             free_shipping_thresholds=[MoneyType.of(t.amount, t.currency) for t in view.thresholds],
         )
 
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # strawberry's overloads by `required`
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ShippingMethod | None]:
+        """As `shippingZones` shows them: to staff with MANAGE_STOREFRONT in the method's brand."""
+        wanted = [int(i) if str(i).isdigit() else None for i in node_ids]
+        views = await management.visible_methods(await info.context.actor(), [i for i in wanted if i])
+        return [cls.from_view(views[i]) if i in views else None for i in wanted]
 
-@strawberry.type(description="Where a brand ships: countries, and in Indonesia optionally some provinces only.")
-class ShippingZone:
-    id: relay.GlobalID = strawberry.field(description="A global ID of type ShippingZone (not a Node).")
+
+@strawberry.type(
+    description="Where a brand ships: countries, and in Indonesia optionally some provinces only. A `Node`: "
+    "`node(id:)` refetches it for staff who manage its brand's storefront (null for anyone else)."
+)
+class ShippingZone(relay.Node):
+    id: relay.NodeID[int]
     name: str = strawberry.field(description="A name for the brand's staff.")
     countries: list[str] = strawberry.field(description="ISO 3166-1 alpha-2 codes.")
     provinces: list[str] = strawberry.field(
@@ -117,12 +134,22 @@ class ShippingZone:
     def from_view(cls, view: ZoneView) -> ShippingZone:
         z = view.zone
         return cls(
-            id=relay.GlobalID("ShippingZone", str(z.id)),
+            id=z.id,
             name=z.name,
             countries=list(z.countries),
             provinces=list(z.provinces),
             methods=[ShippingMethod.from_view(m) for m in view.methods],
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # strawberry's overloads by `required`
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[ShippingZone | None]:
+        """As `shippingZones` shows them: to staff with MANAGE_STOREFRONT in the zone's brand."""
+        wanted = [int(i) if str(i).isdigit() else None for i in node_ids]
+        views = await management.visible_zones(await info.context.actor(), [i for i in wanted if i])
+        found = {view.zone.id: view for view in views}
+        return [cls.from_view(found[i]) if i in found else None for i in wanted]
 
 
 @strawberry.input(description="Countries among the brand's `shipsTo`; provinces (Indonesian) need ID among them.")
@@ -235,7 +262,7 @@ async def _method_payload(info: Info, method: MethodModel | None, errors: list[U
     if method is None:
         return ShippingMethodPayload(errors=errors)
     zone = await _zone(info, await ZoneModel.get(id=method.zone_id))
-    shown = next((m for m in zone.methods if m.id.node_id == str(method.id)), None) if zone else None
+    shown = next((m for m in zone.methods if m.id == method.id), None) if zone else None
     return ShippingMethodPayload(
         shipping_method=shown or ShippingMethod.from_view(MethodView(method)), shipping_zone=zone, errors=errors
     )

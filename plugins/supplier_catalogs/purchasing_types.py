@@ -95,13 +95,13 @@ PartyEnum = described_enum(
 
 
 @strawberry.input(description="A range of whole numbers; either end may be left open.")
-class SupplierMaterialIntRange:
+class SupplierMaterialIntRangeInput:
     gte: int | None = strawberry.field(default=None, description="At least this (inclusive).")
     lte: int | None = strawberry.field(default=None, description="At most this (inclusive).")
 
 
 @strawberry.input(description="A price range in the buyer's currency (the list's `currency`).")
-class SupplierMaterialPriceRange:
+class SupplierMaterialPriceRangeInput:
     gte: Decimal | None = strawberry.field(
         default=None, description="At least this price per unit, in the buyer's currency (a decimal string)."
     )
@@ -116,10 +116,10 @@ class SupplierMaterialFilter:
     kind: MaterialKindEnum | None = strawberry.field(default=None, description="Only fabrics or only trims.")  # type: ignore[valid-type]
     trim_type: TrimTypeEnum | None = strawberry.field(default=None, description="Trims of this type only.")  # type: ignore[valid-type]
     composition: str | None = strawberry.field(default=None, description="Contained in the composition.")
-    weight_gsm: SupplierMaterialIntRange | None = strawberry.field(default=None, description="Fabrics only.")
-    width_cm: SupplierMaterialIntRange | None = strawberry.field(default=None, description="Width in centimetres.")
+    weight_gsm: SupplierMaterialIntRangeInput | None = strawberry.field(default=None, description="Fabrics only.")
+    width_cm: SupplierMaterialIntRangeInput | None = strawberry.field(default=None, description="Width in centimetres.")
     colour: str | None = strawberry.field(default=None, description="Exactly this colour, whatever its case.")
-    price_range: SupplierMaterialPriceRange | None = strawberry.field(
+    price_range: SupplierMaterialPriceRangeInput | None = strawberry.field(
         default=None, description="Per unit, in the buyer's currency; materials without an exchange rate are left out."
     )
     in_stock: bool | None = strawberry.field(default=None, description="True: some in stock; false: none.")
@@ -198,9 +198,9 @@ class SupplierMaterial:
 
 
 def material_query(wanted: SupplierMaterialFilter, sort: SupplierMaterialSortInput) -> MaterialQuery:
-    weight = wanted.weight_gsm or SupplierMaterialIntRange()
-    width = wanted.width_cm or SupplierMaterialIntRange()
-    price = wanted.price_range or SupplierMaterialPriceRange()
+    weight = wanted.weight_gsm or SupplierMaterialIntRangeInput()
+    width = wanted.width_cm or SupplierMaterialIntRangeInput()
+    price = wanted.price_range or SupplierMaterialPriceRangeInput()
     return MaterialQuery(
         search=wanted.search,
         kind=MaterialKind(wanted.kind) if wanted.kind else None,

@@ -9,9 +9,10 @@ rejected rows are listed, page by page, in `catalogImport.rejectedRows`, as for 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -90,6 +91,19 @@ TrimStatusEnum = described_enum(
 )
 
 
+R = TypeVar("R")
+N = TypeVar("N")
+
+
+async def own_nodes(info: Info, model: Any, node_ids: list[str], to_node: Callable[[R], N]) -> list[N | None]:
+    """Rows of a table with a `supplier_id` that belong to the caller's suppliers, by id, in one query: what the
+    plugin's supplier-only lists (imports, sources) show, for `node(id:)`."""
+    actor = await info.context.actor()
+    ids = [int(i) for i in node_ids if i.isdigit()]
+    rows = {row.id: row for row in await model.filter(supplier_id__in=list(actor.supplier_ids), id__in=ids)}
+    return [to_node(rows[int(i)]) if i.isdigit() and int(i) in rows else None for i in node_ids]
+
+
 @strawberry.input(description="How to import a feed file into the calling supplier's catalog.")
 class CatalogImportInput:
     mode: CatalogImportMode = strawberry.field(  # type: ignore[valid-type]
@@ -132,9 +146,12 @@ class CatalogImportProgress:
     rows_total: int | None = strawberry.field(description="Null: the format cannot count its rows beforehand.")
 
 
-@strawberry.type(description="One import of a feed file into a supplier's catalog.")
-class CatalogImport:
-    id: relay.GlobalID = strawberry.field(description="The import's global ID.")
+@strawberry.type(
+    description="One import of a feed file into a supplier's catalog. A `Node`: `node(id:)` refetches it for the "
+    "supplier's own people, who list it in `catalogImports` (null for anyone else)."
+)
+class CatalogImport(relay.Node):
+    id: relay.NodeID[int]
     filename: str = strawberry.field(description="The uploaded file's name, or the feed URL's last part.")
     format: str = strawberry.field(description="The feed format's name (see catalogFormats).")
     mode: CatalogImportMode = strawberry.field(description="FULL or DELTA.")  # type: ignore[valid-type]
@@ -158,12 +175,11 @@ class CatalogImport:
     started_at: datetime = strawberry.field(description="When it was queued (UTC).")
     finished_at: datetime | None = strawberry.field(description="Null while QUEUED or RUNNING.")
     duration_ms: int | None = strawberry.field(description="How long it ran, in milliseconds; null until it ends.")
-    _id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, row: ImportModel) -> CatalogImport:
         return cls(
-            id=encode_id("CatalogImport", row.id),
+            id=row.id,
             filename=row.filename,
             format=row.file_format,
             mode=row.mode,
@@ -181,8 +197,14 @@ class CatalogImport:
             started_at=row.started_at,
             finished_at=row.finished_at,
             duration_ms=int((row.finished_at - row.started_at).total_seconds() * 1000) if row.finished_at else None,
-            _id=row.id,
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # strawberry's overloads by `required`
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[CatalogImport | None]:
+        """`node(id:)`/`nodes(ids:)`: as `catalogImports` lists them, the caller's suppliers' imports only."""
+        return await own_nodes(info, ImportModel, node_ids, cls.from_model)
 
     @strawberry.field(description="The rejected rows, in row order, page by page.")
     async def rejected_rows(
@@ -190,7 +212,7 @@ class CatalogImport:
     ) -> Connection[CatalogImportRowError]:
         limits = info.context.settings.graphql
         page = await paginate(
-            ImportErrorModel.filter(catalog_import_id=self._id),
+            ImportErrorModel.filter(catalog_import_id=self.id),
             PageRequest(first=first, after=after, last=last, before=before),
             order=("row", "id"),
             key="catalog_import_errors",

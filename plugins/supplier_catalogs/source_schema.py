@@ -23,7 +23,6 @@ from lini.plugin import (
     connection,
     decode_id,
     described_enum,
-    encode_id,
     guard,
     paginate,
 )
@@ -32,7 +31,7 @@ from plugins.supplier_catalogs.arguments import After, Before, First, Last, Sour
 from plugins.supplier_catalogs.feed_models import CatalogSource as SourceModel
 from plugins.supplier_catalogs.feed_models import FetchOutcome
 from plugins.supplier_catalogs.plugin_settings import NAME, Settings, formats_of
-from plugins.supplier_catalogs.schema import CatalogImportMode
+from plugins.supplier_catalogs.schema import CatalogImportMode, own_nodes
 
 CatalogFetchOutcome = described_enum(
     FetchOutcome,
@@ -54,10 +53,12 @@ class CatalogFormatInfo:
 
 
 @strawberry.type(
-    description="A feed URL the plugin fetches on a schedule (conditionally: unchanged feeds cost nothing)."
+    description="A feed URL the plugin fetches on a schedule (conditionally: unchanged feeds cost nothing). A "
+    "`Node`: `node(id:)` refetches it for the supplier's own people, who list it in `catalogSources` (null for "
+    "anyone else)."
 )
-class CatalogSource:
-    id: relay.GlobalID = strawberry.field(description="The source's global ID.")
+class CatalogSource(relay.Node):
+    id: relay.NodeID[int]
     url: str = strawberry.field(description="The feed URL fetched (with ETag / If-Modified-Since).")
     format: str | None = strawberry.field(description="Null: from the answer's type, the URL's name or the content.")
     mode: CatalogImportMode = strawberry.field(description="FULL or DELTA for the imports it makes.")  # type: ignore[valid-type]
@@ -73,7 +74,7 @@ class CatalogSource:
     @classmethod
     def from_model(cls, row: SourceModel) -> CatalogSource:
         return cls(
-            id=encode_id("CatalogSource", row.id),
+            id=row.id,
             url=row.url,
             format=row.file_format,
             mode=row.mode,
@@ -84,6 +85,13 @@ class CatalogSource:
             last_fetched_at=row.last_fetched_at,
             last_outcome=row.last_outcome,
         )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # strawberry's overloads by `required`
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[CatalogSource | None]:
+        """`node(id:)`/`nodes(ids:)`: as `catalogSources` lists them, the caller's suppliers' sources only."""
+        return await own_nodes(info, SourceModel, node_ids, cls.from_model)
 
 
 @strawberry.input(description="A feed URL to fetch on a schedule.")

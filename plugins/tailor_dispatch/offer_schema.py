@@ -82,9 +82,13 @@ class DispatchOfferJob:
     brand_name: str = strawberry.field(description="The brand the garment is made for.")
 
 
-@strawberry.type(description="A time-limited exclusive offer of one production job to one tailor.")
-class DispatchOffer:
-    id: relay.GlobalID = strawberry.field(description="The offer's global ID (DispatchOffer).")
+@strawberry.type(
+    description="A time-limited exclusive offer of one production job to one tailor. A `Node`: `node(id:)` "
+    "refetches it for the tailor it was made to (`myOffers`) and for staff who manage the brand's orders "
+    "(`dispatchOffers`), and is null for anyone else."
+)
+class DispatchOffer(relay.Node):
+    id: relay.NodeID[int]
     status: DispatchOfferStatus = strawberry.field(description="Where the offer stands.")
     job: DispatchOfferJob = strawberry.field(description="The garment offered.")
     tailor: DispatchTailor = strawberry.field(description="The tailor it is offered to.")
@@ -97,6 +101,15 @@ class DispatchOffer:
     )
     reason: str = strawberry.field(description="The tailor's reason to decline, or why the offer was withdrawn.")
 
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # strawberry's overloads by `required`
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[DispatchOffer | None]:
+        """As the two lists show them: to its tailor, and to the brand's order staff (four statements)."""
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        found = await describe(await offers.visible_offers(await info.context.actor(), ids))
+        return [found.get(int(i)) if i.isdigit() else None for i in node_ids]
+
 
 async def describe(rows: list[OfferRow]) -> dict[int, DispatchOffer]:
     """The offers as GraphQL objects, their jobs, brands and tailors read in three queries for any number."""
@@ -107,7 +120,7 @@ async def describe(rows: list[OfferRow]) -> dict[int, DispatchOffer]:
     for row in rows:
         job, tailor = jobs[row.job_id], tailors[row.tailor_id]
         found[row.id] = DispatchOffer(
-            id=relay.GlobalID("DispatchOffer", str(row.id)),
+            id=row.id,
             status=DispatchOfferStatus(row.status.value if isinstance(row.status, OfferStatus) else row.status),
             job=DispatchOfferJob(
                 id=relay.GlobalID("ProductionJob", str(job.id)),

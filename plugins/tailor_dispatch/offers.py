@@ -173,6 +173,14 @@ async def staff_job(actor: Actor, job_id: int) -> ProductionJob:
     return job
 
 
+async def visible_offers(actor: Actor, offer_ids: list[int]) -> list[DispatchOffer]:
+    """The offers of `offer_ids` the actor could list: its own tailor profiles' (`myOffers`) and those of jobs of a
+    brand it manages orders for (`dispatchOffers`); one query, for `node(id:)`."""
+    rows = await DispatchOffer.filter(id__in=offer_ids)
+    mine = actor.tailor_ids
+    return [row for row in rows if row.tailor_id in mine or actor.can(row.brand_id, weights.PERMISSION)]
+
+
 # --- the tailor's answers -----------------------------------------------------------------------------------
 
 

@@ -199,7 +199,7 @@ class Attribute(relay.Node):
     filterable: bool = strawberry.field(
         description=(
             "Whether the brand marks it for storefront filters (a hint for the storefront's filter "
-            "UI: `AttributeFilterInput` takes any attribute)."
+            "UI: `AttributeFilter` takes any attribute)."
         )
     )
     position: int = strawberry.field(description="Its place in the brand's attribute list, smallest first.")
@@ -236,12 +236,13 @@ class Attribute(relay.Node):
         return [await cls.load(rows[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 
-@strawberry.type(description="A product image as staff manage it; `id` is what delete and reorder take.")
-class ManagedProductMedia:
-    id: relay.GlobalID = strawberry.field(
-        description="The image's global ID (type `ProductMedia`): what `productMediaDelete` and "
-        "`productMediaReorder` take."
-    )
+@strawberry.type(
+    description="A product image as staff manage it; `id` is what `productMediaDelete` and `productMediaReorder` "
+    "take. A `Node`: `node(id:)` refetches it for staff who may manage the brand's products (null for anyone "
+    "else); IDs issued before it was one (`ProductMedia:<n>`) still resolve and are still taken, for now."
+)
+class ManagedProductMedia(relay.Node):
+    id: relay.NodeID[int]
     url: str = strawberry.field(description="The image's absolute URL.")
     alt: str = strawberry.field(description="Alternative text in the brand's default language; may be empty.")
     position: int = strawberry.field(
@@ -250,9 +251,17 @@ class ManagedProductMedia:
 
     @classmethod
     def from_model(cls, media: MediaModel) -> ManagedProductMedia:
-        return cls(
-            id=relay.GlobalID("ProductMedia", str(media.id)), url=media.url, alt=media.alt, position=media.position
-        )
+        return cls(id=media.id, url=media.url, alt=media.alt, position=media.position)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: list[str], required: bool = False
+    ) -> list[ManagedProductMedia | None]:
+        """On the terms of the media mutations that show it: MANAGE_PRODUCTS in its product's brand."""
+        ids = [int(i) for i in node_ids if i.isdigit()]
+        rows = {m.id: m for m in await MediaModel.filter(id__in=ids).select_related("product")}
+        visible = await _can_manage(info, {m.id: m.product.brand_id for m in rows.values()})
+        return [cls.from_model(rows[int(i)]) if i.isdigit() and int(i) in visible else None for i in node_ids]
 
 
 @strawberry.type(description="A problem with one item of a bulk input; nothing was created.")

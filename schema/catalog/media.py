@@ -170,7 +170,7 @@ class CatalogMediaMutation:
     ) -> ProductMediaPayload:
         actor = await info.context.actor()
         storage = media.LocalStorage.from_settings(info.context.settings)
-        row, errors = await attempt(lambda: media.delete(actor, decode_id(id, "ProductMedia"), storage))
+        row, errors = await attempt(lambda: media.delete(actor, decode_id(id, "ManagedProductMedia"), storage))
         return await _media_payload(row, errors)
 
     @strawberry.mutation(**guard("Put a product's images in a new order.", MANAGE_PRODUCTS))
@@ -186,7 +186,7 @@ class CatalogMediaMutation:
 
         async def run() -> list[MediaModel]:
             target = decode_id(product_id, "Product", "product_id")
-            return await media.reorder(actor, target, decode_ids(input.media_ids, "ProductMedia", "media_ids"))
+            return await media.reorder(actor, target, decode_ids(input.media_ids, "ManagedProductMedia", "media_ids"))
 
         rows, errors = await attempt(run)
         if rows is None:

@@ -48,7 +48,7 @@ R = TypeVar("R")
 AttributeTypeEnum = described_enum(
     AttributeType,
     name="AttributeType",
-    description="The kind of value an attribute holds, which decides how `AttributeFilterInput` matches it.",
+    description="The kind of value an attribute holds, which decides how `AttributeFilter` matches it.",
     values={
         "TEXT": "Free text (matched exactly by `values`).",
         "CHOICE": "One or more of the brand's choices, each with a code (matched by choice codes in `values`).",
@@ -110,9 +110,7 @@ class ProductMedia:
 @strawberry.type(description="A product property such as fabric, sleeve length or lining.")
 class AttributeInfo:
     code: str = strawberry.field(
-        description=(
-            "The attribute's stable code within the brand (e.g. `fabric`): use it in `AttributeFilterInput.code`."
-        )
+        description=("The attribute's stable code within the brand (e.g. `fabric`): use it in `AttributeFilter.code`.")
     )
     name: str = strawberry.field(description="The attribute's label for shoppers, in the asked language.")
     type: AttributeTypeEnum = strawberry.field(  # type: ignore[valid-type]
@@ -127,7 +125,7 @@ class AttributeInfo:
 class AttributeValue:
     code: str | None = strawberry.field(
         description=(
-            "The choice's code for a CHOICE attribute (use it in `AttributeFilterInput.values`); null"
+            "The choice's code for a CHOICE attribute (use it in `AttributeFilter.values`); null"
             " for text, number and yes/no values."
         )
     )
@@ -651,7 +649,7 @@ class PriceRangeInput:
 
 
 @strawberry.input(description="Match an attribute: choice codes or texts, a number range, or a yes/no.")
-class AttributeFilterInput:
+class AttributeFilter:
     code: str = strawberry.field(
         description=(
             "The attribute's code (`AttributeInfo.code`); one the storefront does not have is refused"
@@ -700,7 +698,7 @@ class ProductFilter:
         default=None,
         description="True: only products that can be ordered now (a variant in stock, or made to measure).",
     )
-    attributes: list[AttributeFilterInput] | None = strawberry.field(
+    attributes: list[AttributeFilter] | None = strawberry.field(
         default=None, description="Every attribute condition must hold."
     )
 

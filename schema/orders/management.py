@@ -8,7 +8,7 @@ transaction wrote are delivered to plugins (`core.outbox.after_commit`), after t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, TypeVar
@@ -30,11 +30,12 @@ from core.outbox import after_commit
 from core.pagination import PageRequest, paginate
 from core.payments.models import Refund as RefundModel
 from schema.arguments import BrandSlug, OrderId
+from schema.context import STOREFRONT_HEADER
 from schema.enums import OrderStatus
 from schema.errors import UserError, attempt
 from schema.orders.types import Order, OrderPayment, PaymentStatusEnum, Refund, Shipment, render_order, render_orders
 from schema.permissions import BrandPermission, guard
-from schema.relay import After, Connection, First, connection, decode_id
+from schema.relay import After, Connection, First, connection, decode_id, row_id
 
 MANAGE_ORDERS = BrandPermission(Permission.MANAGE_ORDERS)
 T = TypeVar("T")
@@ -51,7 +52,7 @@ class DateTimeRangeInput:
 
 
 @strawberry.input(description="Every condition given must hold.")
-class OrderFilterInput:
+class OrderFilter:
     status: list[OrderStatus] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Any of these statuses."
     )
@@ -185,7 +186,7 @@ async def _order(order_id: int | None) -> Order | None:
     return await render_order(await OrderModel.get_or_none(id=order_id), staff=True) if order_id else None
 
 
-def _filtered(queryset: QuerySet[OrderModel], filter: OrderFilterInput | None) -> QuerySet[OrderModel]:
+def _filtered(queryset: QuerySet[OrderModel], filter: OrderFilter | None) -> QuerySet[OrderModel]:
     if filter is None:
         return queryset
     q = queryset
@@ -215,7 +216,7 @@ class OrderAdminQuery:
         self,
         info: Info,
         filter: Annotated[
-            OrderFilterInput | None,
+            OrderFilter | None,
             strawberry.argument(description="Conditions the orders must all meet; none: all of the brand's orders."),
         ] = None,
         first: First = None,
@@ -238,15 +239,42 @@ class OrderAdminQuery:
         return connection(page, lambda row: rendered[row.id])
 
 
-@strawberry.type(description="Someone who bought from the brand, with their orders there (and only there).")
-class BrandCustomer:
-    id: relay.GlobalID = strawberry.field(description="A global ID of type `Customer` for the account.")
+@strawberry.type(
+    description="Someone who bought from the brand, with their orders there (and only there). A `Node`: "
+    "`node(id:)` refetches it in the brand of the `Lini-Storefront` header (the brand `customers` lists by "
+    "default) for staff who may manage that brand's orders, and is null for anyone else or without the header. "
+    "IDs issued before (`Customer:<n>`) still resolve, for now."
+)
+class BrandCustomer(relay.Node):
+    id: relay.NodeID[int]
     email: str = strawberry.field(description="The account's e-mail address.")
     full_name: str = strawberry.field(description="The name the customer gave; may be empty.")
     orders_count: int = strawberry.field(description="How many orders the customer placed at this brand.")
     last_order_at: datetime | None = strawberry.field(
         description="When the customer last ordered at this brand (ISO 8601 with offset)."
     )
+
+    @classmethod
+    def of(cls, user: UserModel, seen: customers.CustomerSummary) -> BrandCustomer:
+        return cls(
+            id=user.id,
+            email=user.email,
+            full_name=user.full_name,
+            orders_count=seen.orders,
+            last_order_at=seen.last_order_at,
+        )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[BrandCustomer | None]:
+        """As `customers` lists them for the header's brand: to staff with MANAGE_ORDERS there."""
+        wanted = [row_id(str(i)) for i in node_ids]
+        slug = info.context.request.headers.get(STOREFRONT_HEADER)
+        users, seen = await customers.visible_customers(
+            await info.context.actor(), slug, [i for i in wanted if i is not None]
+        )
+        return [cls.of(users[i], seen[i]) if i in users else None for i in wanted]
 
 
 @strawberry.type
@@ -271,14 +299,7 @@ class CustomerQuery:
         summary = await customers.summaries(found.id, [user.id for user in page.items])
 
         def render(user: UserModel) -> BrandCustomer:
-            seen = summary[user.id]
-            return BrandCustomer(
-                id=relay.GlobalID("Customer", str(user.id)),
-                email=user.email,
-                full_name=user.full_name,
-                orders_count=seen.orders,
-                last_order_at=seen.last_order_at,
-            )
+            return BrandCustomer.of(user, summary[user.id])
 
         return connection(page, render)
 
@@ -454,7 +475,7 @@ class OrderAdminMutation:
         payment, errors = await _run(
             info,
             lambda: services.payment_mark_received(
-                decode_id(payment_id, "Payment", "payment_id"), actor, host=info.context.host
+                decode_id(payment_id, "OrderPayment", "payment_id"), actor, host=info.context.host
             ),
         )
         if payment is None:

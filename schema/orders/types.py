@@ -253,9 +253,13 @@ class Shipment(relay.Node):
         return await _order_children(info, ShipmentModel, node_ids, lambda order: order.shipments)
 
 
-@strawberry.type(description="A payment of the order, through one gateway.")
-class OrderPayment:
-    id: relay.GlobalID = strawberry.field(description="Pass to `paymentMarkReceived` (bank transfers).")
+@strawberry.type(
+    description="A payment of the order, through one gateway. Its `id` is what `paymentMarkReceived` takes (bank "
+    "transfers). A `Node`: `node(id:)` refetches it for whoever may see its order (IDs issued before it was a "
+    "`Node`, of the form `Payment:<n>`, still resolve for now)."
+)
+class OrderPayment(relay.Node):
+    id: relay.NodeID[int]
     gateway: str = strawberry.field(description="The gateway's id (e.g. `bank_transfer`, `stripe`).")
     state: PaymentState = strawberry.field(description="Where this payment attempt is.")  # type: ignore[valid-type]
     amount: Money = strawberry.field(description="What was asked for.")
@@ -275,7 +279,7 @@ class OrderPayment:
     @classmethod
     def of(cls, row: PaymentModel) -> OrderPayment:
         return cls(
-            id=relay.GlobalID("Payment", str(row.id)),
+            id=row.id,
             gateway=row.gateway,
             state=str(row.state),
             amount=Money.of(row.amount, row.currency),
@@ -285,6 +289,14 @@ class OrderPayment:
             expires_at=row.expires_at,
             created_at=row.created_at,
         )
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[OrderPayment | None]:
+        """Visible to whoever sees its order; a checkout's payment that has no order yet is not (only its
+        checkout's token shows it, as `Checkout.payment`)."""
+        return await _order_children(info, PaymentModel, node_ids, lambda order: order.payments)
 
 
 @strawberry.type(
@@ -318,7 +330,7 @@ class Refund(relay.Node):
         return await _order_children(info, RefundModel, node_ids, lambda order: order.refunds)
 
 
-C = TypeVar("C", OrderLine, Shipment, Refund)
+C = TypeVar("C", OrderLine, Shipment, OrderPayment, Refund)
 
 
 async def _order_children(
@@ -328,7 +340,8 @@ async def _order_children(
     orders as `node(id:)` renders them (so who may see what is decided once, in `Order.resolve_nodes`)."""
     wanted = [row_id(str(node_id)) for node_id in node_ids]
     owners = dict(await model.filter(id__in=[i for i in wanted if i]).values_list("id", "order_id"))
-    orders = await Order.resolve_nodes(info=info, node_ids=[str(order_id) for order_id in set(owners.values())])
+    order_ids = {order_id for order_id in owners.values() if order_id is not None}
+    orders = await Order.resolve_nodes(info=info, node_ids=[str(order_id) for order_id in order_ids])
     found = {child.id: child for order in orders if order is not None for child in children(order)}
     return [found.get(i) if i else None for i in wanted]
 

@@ -405,3 +405,42 @@ async def test_outsiders_are_refused_and_change_nothing(gql, outsider):
         body = await gql.raw(query, used, token=tokens[outsider], storefront="victim")
         assert [e["extensions"]["code"] for e in body.get("errors") or []] == [expected], (call, body)
     assert await snapshot() == before
+
+
+MEDIA_NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on ManagedProductMedia { url position } } }"
+
+
+def global_id(type_name: str, id: int) -> str:
+    return base64.b64encode(f"{type_name}:{id}".encode()).decode()
+
+
+async def test_managed_media_are_nodes_for_staff_who_may_manage_the_products(gql, shop, sql_counter):
+    product = await create_product(gql)
+    create = f"""mutation($p: ID!, $input: ProductMediaCreateInput!) {{
+      productMediaCreate(productId: $p, input: $input) {{ {MEDIA_FIELDS} }} }}"""
+    made = (await gql(create, {"p": product["id"], "input": {"url": "https://cdn.sekar.id/a.jpg"}}))[
+        "productMediaCreate"
+    ]["media"]
+    expected = {"__typename": "ManagedProductMedia", "id": made["id"], "url": made["url"], "position": 0}
+    assert (await gql(MEDIA_NODES, {"ids": [made["id"]]}))["nodes"] == [expected]  # the payload's ID is the node's
+    row = await ProductMedia.get()
+    # the form the ID had before (`ProductMedia:<n>`) still finds it, for now
+    assert (await gql(MEDIA_NODES, {"ids": [global_id("ProductMedia", row.id)]}))["nodes"] == [expected]
+    other = await make_brand("other")
+    _, other_staff = await make_staff(other, StaffRole.STAFF)
+    for caller in (
+        {"token": other_staff, "storefront": "other"},
+        {"token": access_token(await make_user())},
+        {"token": None},
+    ):
+        assert (await gql(MEDIA_NODES, {"ids": [made["id"]]}, **caller))["nodes"] == [None], caller
+    rows = [
+        await ProductMedia.create(product_id=row.product_id, url=f"https://cdn.sekar.id/{i}.jpg", position=i + 1)
+        for i in range(30)
+    ]
+    ids = [global_id("ManagedProductMedia", r.id) for r in rows]
+    with sql_counter.counting() as few:
+        assert None not in (await gql(MEDIA_NODES, {"ids": ids[:3]}))["nodes"]
+    with sql_counter.counting() as many:
+        assert None not in (await gql(MEDIA_NODES, {"ids": ids}))["nodes"]
+    assert len(many) == len(few)

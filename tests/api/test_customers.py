@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from core.actors.models import StaffRole
 from tests.factories import access_token, make_brand, make_order, make_staff, make_user
 
@@ -43,3 +45,57 @@ async def test_a_page_of_customers_costs_the_same_for_3_or_30(gql, sql_counter):
         assert len(data["customers"]["edges"]) == first
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on BrandCustomer { email ordersCount } } }"
+LISTED = "query { customers(first: 100) { edges { node { id email ordersCount } } } }"
+
+
+def global_id(type_name: str, id: int) -> str:
+    return base64.b64encode(f"{type_name}:{id}".encode()).decode()
+
+
+async def test_customers_are_nodes_in_the_header_brand_for_its_order_staff(gql, sql_counter):
+    sekar, koko = await make_brand("sekar"), await make_brand("koko")
+    buyers = [await make_user(f"c{i}@example.id") for i in range(30)]
+    for buyer in buyers:
+        await make_order(sekar, user=buyer, stock=100)
+    await make_order(koko, user=buyers[0])
+    never = await make_user("budi@example.id")  # bought nowhere: nobody's customer
+    _, owner = await make_staff(sekar, StaffRole.STAFF)
+    listed = [e["node"] for e in (await gql(LISTED, storefront="sekar", token=owner))["customers"]["edges"]]
+    ids = [node["id"] for node in listed]
+    expected = [{"__typename": "BrandCustomer", **node} for node in listed]
+    assert (await gql(NODES, {"ids": ids}, storefront="sekar", token=owner))["nodes"] == expected
+    # the ID's former form (`Customer:<n>`) still resolves, for now
+    legacy = await gql(NODES, {"ids": [global_id("Customer", buyers[0].id)]}, storefront="sekar", token=owner)
+    assert legacy["nodes"] == [
+        {
+            "__typename": "BrandCustomer",
+            "id": global_id("BrandCustomer", buyers[0].id),
+            "email": "c0@example.id",
+            "ordersCount": 1,
+        }
+    ]
+    assert (await gql(NODES, {"ids": [global_id("BrandCustomer", never.id)]}, storefront="sekar", token=owner))[
+        "nodes"
+    ] == [None]
+    _, koko_owner = await make_staff(koko)
+    first = ids[-1:]  # buyers[0], the oldest account, comes last; a customer of koko too
+    for caller in (
+        {"storefront": "koko", "token": koko_owner},  # koko's own view of it is koko's, not sekar's
+        {"storefront": "sekar", "token": koko_owner},
+        {"storefront": "sekar", "token": access_token(buyers[0])},
+        {"storefront": "sekar"},
+        {"token": owner},  # no brand said: no brand's customers
+    ):
+        found = (await gql(NODES, {"ids": first}, **caller))["nodes"]
+        if caller.get("storefront") == "koko":
+            assert found[0]["ordersCount"] == 1 and found[0]["id"] == first[0]
+        else:
+            assert found == [None], caller
+    with sql_counter.counting() as few:
+        await gql(NODES, {"ids": ids[:3]}, storefront="sekar", token=owner)
+    with sql_counter.counting() as many:
+        await gql(NODES, {"ids": ids}, storefront="sekar", token=owner)
+    assert len(many) == len(few)

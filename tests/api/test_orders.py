@@ -37,7 +37,7 @@ REFUND = f"""mutation($id: ID!, $input: OrderRefundInput!, $key: String) {{
   orderRefund(id: $id, input: $input, idempotencyKey: $key) {{ refund {{ amount {{ amount }} state }} {PAYLOAD} }} }}"""
 RECEIVED = f"""mutation($id: ID!) {{ paymentMarkReceived(paymentId: $id) {{
   payment {{ state }} {PAYLOAD} }} }}"""
-LIST = f"""query($filter: OrderFilterInput, $first: Int, $after: String) {{
+LIST = f"""query($filter: OrderFilter, $first: Int, $after: String) {{
   orders(filter: $filter, first: $first, after: $after) {{
     edges {{ node {{ {ORDER_FIELDS} }} }} pageInfo {{ hasNextPage endCursor }} }} }}"""
 
@@ -371,12 +371,13 @@ async def test_note_goes_into_history_with_its_author(gql, shop):
 async def test_payment_mark_received_pays_the_order(gql, shop):
     order = await make_order(shop["brand"])
     payment = await Payment.get(order_id=order.id)
-    data = (await gql(RECEIVED, {"id": gid("Payment", payment.id)}))["paymentMarkReceived"]
+    data = (await gql(RECEIVED, {"id": gid("OrderPayment", payment.id)}))["paymentMarkReceived"]
     assert data["errors"] == [] and data["payment"] == {"state": "SUCCEEDED"}
     assert (data["order"]["status"], data["order"]["paymentStatus"]) == ("PAID", "PAID")
     assert data["order"]["paidTotal"] == {"amount": data["order"]["total"]["amount"]}
     assert data["order"]["needsReview"] is False
     before = await snapshot()
+    # the ID's form before OrderPayment was a Node (`Payment:<n>`) is still read, for a deprecation period
     twice = (await gql(RECEIVED, {"id": gid("Payment", payment.id)}))["paymentMarkReceived"]
     assert twice["errors"] == [{"field": "paymentId", "code": "INVALID_STATE"}]
     assert await snapshot() == before
@@ -387,7 +388,7 @@ async def test_money_for_a_cancelled_order_is_recorded_and_flagged_for_review(gq
     await gql(CANCEL, {"id": gid("Order", order.id)})  # e.g. expired before the transfer arrived
     payment = await Payment.get(order_id=order.id)
     assert payment.state == "CANCELLED"
-    data = (await gql(RECEIVED, {"id": gid("Payment", payment.id)}))["paymentMarkReceived"]
+    data = (await gql(RECEIVED, {"id": gid("OrderPayment", payment.id)}))["paymentMarkReceived"]
     assert (data["order"]["status"], data["order"]["paymentStatus"], data["order"]["needsReview"]) == (
         "CANCELLED",
         "PAID",
@@ -422,7 +423,7 @@ async def test_outsiders_can_neither_see_nor_change_an_order(gql, shop, outsider
         "delivered": (DELIVERED, {"id": gid("Order", order.id)}),
         "refund": (REFUND, {"id": gid("Order", order.id), "input": {"amount": "1000"}}),
         "note": (NOTE, {"id": gid("Order", order.id), "m": "hi"}),
-        "received": (RECEIVED, {"id": gid("Payment", payment.id)}),
+        "received": (RECEIVED, {"id": gid("OrderPayment", payment.id)}),
         "node": ("query($id: ID!) { node(id: $id) { ... on Order { number } } }", {"id": gid("Order", order.id)}),
     }
     query, variables = requests[operation]
@@ -474,3 +475,35 @@ async def test_order_lines_shipments_and_refunds_are_nodes_seen_by_who_sees_thei
     with sql_counter.counting() as many:
         await gql(REFETCH, {"ids": [first, second]})
     assert len(many) == len(few)
+
+
+PAYMENT_REFETCH = """query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on OrderPayment { gateway state } } }"""
+
+
+async def test_order_payments_are_nodes_seen_by_who_sees_their_order(gql, shop, sql_counter):
+    buyer = await make_user("rina@example.id")
+    orders = [await make_order(shop["brand"], user=buyer) for _ in range(3)]
+    payments = [await Payment.get(order_id=order.id) for order in orders]
+    ids = [gid("OrderPayment", p.id) for p in payments]
+    listed = await gql(
+        "query($id: ID!) { node(id: $id) { ... on Order { payments { id } } } }", {"id": gid("Order", orders[0].id)}
+    )
+    assert listed["node"]["payments"] == [{"id": ids[0]}]  # the ID the order lists is the one node(id:) takes
+    expected = [
+        {"__typename": "OrderPayment", "id": i, "gateway": p.gateway, "state": str(p.state)}
+        for i, p in zip(ids, payments, strict=True)
+    ]
+    assert (await gql(PAYMENT_REFETCH, {"ids": ids}))["nodes"] == expected  # the brand's staff
+    assert (await gql(PAYMENT_REFETCH, {"ids": ids}, token=access_token(buyer)))["nodes"] == expected  # its customer
+    # an ID of the form it had before (`Payment:<n>`) still finds it, answering with its ID of now
+    legacy = (await gql(PAYMENT_REFETCH, {"ids": [gid("Payment", payments[0].id)]}))["nodes"]
+    assert legacy == expected[:1]
+    assert (await gql(PAYMENT_REFETCH, {"ids": ids}, token=access_token(await make_user())))["nodes"] == [None] * 3
+    other_brand = await make_brand("other")
+    _, other_staff = await make_staff(other_brand, StaffRole.STAFF)
+    assert (await gql(PAYMENT_REFETCH, {"ids": ids}, token=other_staff, storefront="other"))["nodes"] == [None] * 3
+    with sql_counter.counting() as one:
+        await gql(PAYMENT_REFETCH, {"ids": ids[:1]})
+    with sql_counter.counting() as three:
+        await gql(PAYMENT_REFETCH, {"ids": ids})
+    assert len(three) == len(one)

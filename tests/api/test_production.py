@@ -189,7 +189,7 @@ async def test_a_gamis_from_payment_to_shipping(shop, gql):
     order = await mtm_order(shop.brand, shop.customer, shop.fabric)
     [job] = await job_ids(order)
     payment = await Payment.get(order_id=order.id)
-    paid = (await gql(RECEIVED, {"id": gid("Payment", payment.id)}))["paymentMarkReceived"]
+    paid = (await gql(RECEIVED, {"id": gid("OrderPayment", payment.id)}))["paymentMarkReceived"]
     assert paid == {"order": {"status": "IN_PRODUCTION"}, "errors": []}
     # Subscribers hear of the payment first, then of the production it starts.
     types = (

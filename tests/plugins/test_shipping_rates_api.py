@@ -11,7 +11,9 @@ from tortoise import Tortoise
 
 from core.actors.models import StaffRole
 from core.events import Event
-from tests.factories import make_brand, make_staff
+from plugins.shipping_rates.models import ShippingMethod as MethodModel
+from plugins.shipping_rates.models import ShippingZone as ZoneModel
+from tests.factories import access_token, make_brand, make_staff, make_user
 
 ZONE_FIELDS = "shippingZone { id name countries provinces methods { name } } errors { field code }"
 METHOD_FIELDS = """shippingMethod { id name carrier minDays maxDays active position
@@ -253,3 +255,53 @@ async def test_staff_without_manage_storefront_and_anonymous_callers_are_refused
         assert (await gql.error(ZONES, token=token))["extensions"]["code"] == code
         update = await gql.error(ZONE_UPDATE, {"id": zone["id"], "input": {"name": "X"}}, token=token)
         assert update["extensions"]["code"] == code
+
+
+NODES = """query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on ShippingZone { name methods { id name } }
+  ... on ShippingMethod { name carrier rates { price { amount } } } } }"""
+
+
+async def test_zones_and_methods_are_nodes_for_whoever_could_list_them(gql, shop, sql_counter):
+    zone = await create_zone(gql)
+    method = await create_method(gql, zone)
+    wanted = [zone["id"], method["id"]]
+    expected = [
+        {
+            "__typename": "ShippingZone",
+            "id": zone["id"],
+            "name": "Indonesia",
+            "methods": [{"id": method["id"], "name": "JNE REG"}],
+        },
+        {
+            "__typename": "ShippingMethod",
+            "id": method["id"],
+            "name": "JNE REG",
+            "carrier": "JNE",
+            "rates": [
+                {"price": {"amount": "18000.00"}},
+                {"price": {"amount": "45000.00"}},
+                {"price": {"amount": "9.50"}},
+            ],
+        },
+    ]
+    assert (await gql(NODES, {"ids": wanted}))["nodes"] == expected  # the listing's own ID is the node's
+    listed = (await gql(ZONES, {"brand": "sekar"}))["shippingZones"]
+    assert [z["id"] for z in listed] == [zone["id"]]
+    _, clerk = await make_staff(shop["sekar"], StaffRole.STAFF)  # may not list them: no MANAGE_STOREFRONT
+    stranger = access_token(await make_user())
+    for caller in (
+        {"token": shop["koko_token"], "storefront": "koko"},
+        {"token": clerk},
+        {"token": stranger},
+        {"token": None},
+    ):
+        assert (await gql(NODES, {"ids": wanted}, **caller))["nodes"] == [None, None], caller
+    # 30 zones with a method each cost what 3 do
+    zones = [await ZoneModel.create(brand_id=shop["sekar"].id, name=f"Z{i}", countries=["ID"]) for i in range(30)]
+    methods = [await MethodModel.create(zone_id=z.id, name=f"M{z.id}") for z in zones]
+    for ids in ([gid("ShippingZone", z.id) for z in zones], [gid("ShippingMethod", m.id) for m in methods]):
+        with sql_counter.counting() as few:
+            assert None not in (await gql(NODES, {"ids": ids[:3]}))["nodes"]
+        with sql_counter.counting() as many:
+            assert None not in (await gql(NODES, {"ids": ids}))["nodes"]
+        assert len(many) == len(few)

@@ -5,6 +5,7 @@ plugin (`catalog_formats`), imports polled while queued, and prices that start l
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import io
 import json
@@ -27,6 +28,7 @@ from lini.plugin import PluginHost as Host
 from plugins.supplier_catalogs import jobs, prices
 from plugins.supplier_catalogs.feed_models import CatalogSource, FetchOutcome, PriceStatus, ScheduledPrice
 from plugins.supplier_catalogs.models import CatalogImport, CatalogImportError, Trim, TrimPrice
+from tests.factories import access_token, make_brand, make_staff, make_user
 from tests.plugins.test_supplier_catalogs_api import FEED, catalog, make_supplier, post, rejected, upload
 
 SOURCES = "{ catalogSources { edges { node { id url format mode intervalMinutes active lastOutcome } } } }"
@@ -454,3 +456,59 @@ async def test_catalog_sources_page_backwards_as_the_api_convention_asks(gql, pl
     assert back["pageInfo"]["hasPreviousPage"] is True
     oldest = (await gql(PAGE, {"last": 2}, token=token))["catalogSources"]
     assert [e["node"]["url"] for e in oldest["edges"]] == urls[3:]
+
+
+CATALOG_NODES = """query($ids: [ID!]!) { nodes(ids: $ids) { __typename id
+  ... on CatalogSource { url intervalMinutes } ... on CatalogImport { status filename } } }"""
+
+
+async def test_sources_and_imports_are_nodes_for_their_suppliers_people_only(client, gql, plugin_host, sql_counter):
+    supplier, token = await make_supplier()
+    source = (await create_source(gql, token, "http://127.0.0.1:9/feed.csv"))["catalogSource"]
+    made = (await upload(client, token, FEED))["catalogImport"]
+    listed = (await gql("{ catalogImports { edges { node { id status filename } } } }", token=token))["catalogImports"]
+    assert [e["node"]["id"] for e in listed["edges"]] == [made["id"]]
+    ids = [source["id"], made["id"]]
+    expected = [
+        {
+            "__typename": "CatalogSource",
+            "id": source["id"],
+            "url": source["url"],
+            "intervalMinutes": source["intervalMinutes"],
+        },
+        {"__typename": "CatalogImport", **listed["edges"][0]["node"]},
+    ]
+    assert (await gql(CATALOG_NODES, {"ids": ids}, token=token))["nodes"] == expected
+    _, other_token = await make_supplier("CV Lain")
+    brand = await make_brand()
+    _, staff_token = await make_staff(brand)
+    for caller in (other_token, staff_token, access_token(await make_user()), None):
+        assert (await gql(CATALOG_NODES, {"ids": ids}, token=caller))["nodes"] == [None, None]
+    row = await CatalogSource.get(id=int(base64.b64decode(source["id"]).decode().split(":")[1]))
+    sources = [
+        await CatalogSource.create(
+            supplier_id=supplier.id,
+            url=f"http://127.0.0.1:9/{i}.csv",
+            mode=row.mode,
+            interval_minutes=60,
+            next_fetch_at=row.next_fetch_at,
+            created_by_user_id=row.created_by_user_id,
+        )
+        for i in range(30)
+    ]
+    log = await CatalogImport.get(supplier_id=supplier.id)
+    imports = [
+        await CatalogImport.create(
+            supplier_id=supplier.id, file_format="CSV", mode=log.mode, status=log.status, started_at=log.started_at
+        )
+        for _ in range(30)
+    ]
+    for many_ids in (
+        [base64.b64encode(f"CatalogSource:{s.id}".encode()).decode() for s in sources],
+        [base64.b64encode(f"CatalogImport:{i.id}".encode()).decode() for i in imports],
+    ):
+        with sql_counter.counting() as few:
+            assert None not in (await gql(CATALOG_NODES, {"ids": many_ids[:3]}, token=token))["nodes"]
+        with sql_counter.counting() as many:
+            assert None not in (await gql(CATALOG_NODES, {"ids": many_ids}, token=token))["nodes"]
+        assert len(many) == len(few)

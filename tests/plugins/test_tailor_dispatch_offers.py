@@ -28,7 +28,7 @@ from plugins.tailor_dispatch import offers, weights
 from plugins.tailor_dispatch.models import DispatchOffer, OfferStatus
 from plugins.tailor_dispatch.tasks import blueprint
 from tests.api.test_production import TODAY, gid, job_ids, make_fabric, make_tailor, mtm_order
-from tests.factories import make_admin, make_brand, make_staff, make_user
+from tests.factories import access_token, make_admin, make_brand, make_staff, make_user
 
 MY_OFFERS = """query($status: [DispatchOfferStatus!]) { myOffers(status: $status) { edges { node {
   id status attempt reason job { id garmentType readyBy brandName } tailor { displayName } } } } }"""
@@ -378,3 +378,55 @@ async def test_my_offers_cost_the_same_for_2_and_8_offers(shop, gql, sql_counter
         assert len(found) == size
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+OFFER_NODES = """query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ... on DispatchOffer { status attempt
+  job { id } tailor { displayName } } } }"""
+
+
+async def test_offers_are_nodes_for_their_tailor_and_the_brands_order_staff(shop, gql, sql_counter):
+    (ani, ani_token), (_, budi_token) = await tailors("Ani", "Budi")
+    await Tailor.filter(id=ani.id).update(capacity=9)
+    job = await ready_job(shop)
+    offer = await offers.offer_next(job)
+    listed = (await gql(MY_OFFERS, token=ani_token))["myOffers"]["edges"][0]["node"]
+    expected = {
+        "__typename": "DispatchOffer",
+        "id": listed["id"],
+        "status": "OPEN",
+        "attempt": 1,
+        "job": {"id": gid("ProductionJob", job)},
+        "tailor": {"displayName": "Ani"},
+    }
+    assert listed["id"] == gid("DispatchOffer", offer.id)
+    assert (await gql(OFFER_NODES, {"ids": [listed["id"]]}, token=ani_token))["nodes"] == [expected]  # its tailor
+    assert (await gql(OFFER_NODES, {"ids": [listed["id"]]}))["nodes"] == [expected]  # the brand's order staff
+    other = await make_brand("batik")
+    _, intruder = await make_staff(other)
+    stranger = await make_user("x@example.id")
+    for caller in (
+        {"token": budi_token},
+        {"token": intruder, "storefront": "batik"},
+        {"token": access_token(stranger)},
+        {"token": None},
+    ):
+        assert (await gql(OFFER_NODES, {"ids": [listed["id"]]}, **caller))["nodes"] == [None], caller
+    rows = [
+        await DispatchOffer.create(
+            brand_id=offer.brand_id,
+            job_id=job,
+            tailor_id=ani.id,
+            status=OfferStatus.DECLINED,
+            attempt=i + 2,
+            offered_at=offer.offered_at,
+            expires_at=offer.expires_at,
+        )
+        for i in range(30)
+    ]
+    ids = [gid("DispatchOffer", row.id) for row in rows]
+    for token in (ani_token, shop.staff):
+        with sql_counter.counting() as few:
+            assert None not in (await gql(OFFER_NODES, {"ids": ids[:3]}, token=token))["nodes"]
+        with sql_counter.counting() as many:
+            assert None not in (await gql(OFFER_NODES, {"ids": ids}, token=token))["nodes"]
+        assert len(many) == len(few)
