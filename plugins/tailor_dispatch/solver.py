@@ -18,9 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
+if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
+    import numpy as np
+    from numpy.typing import NDArray
+
 
 SOLVER_MAX_JOBS = 400
 
@@ -54,6 +57,8 @@ def slots(
     capacity_left: Sequence[int], score: Sequence[float], load_step: Sequence[float]
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Each tailor's free places as slots, the i-th scoring `score − i × load_step` (the LOAD term falling)."""
+    import numpy as np
+
     left = np.maximum(np.asarray(capacity_left, dtype=np.intp), 0)
     tailor = np.repeat(np.arange(len(left), dtype=np.intp), left)
     starts = np.cumsum(left) - left
@@ -81,6 +86,8 @@ def _result(method: Method, problem: Problem, taken: dict[int, int]) -> Solution
 
 
 def _assignment(problem: Problem) -> Solution:
+    import numpy as np
+
     jobs = len(problem.kinds)
     if jobs == 0 or len(problem.slot_tailor) == 0:
         return _result(Method.LINEAR_SUM_ASSIGNMENT, problem, {})
@@ -104,6 +111,8 @@ def _assignment(problem: Problem) -> Solution:
 
 def _greedy(problem: Problem) -> Solution:
     """Earliest due first; each job takes the best next slot of a tailor it may work for."""
+    import numpy as np
+
     tailors = problem.eligible.shape[1]
     # slots are laid out tailor by tailor, best first: a tailor's next slot is its first unused one
     first = np.full(tailors, len(problem.slot_tailor), dtype=np.intp)
