@@ -11,7 +11,10 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# Lini's own modules compiled once (also where PYTHONDONTWRITEBYTECODE is set, which would otherwise have every
+# start compile ~260 of them again: ~0.6 s of `serve` and of `migrate`; bench/startup.py says which case it measured).
 install: $(VENV)/.installed
+	@$(PY) -m compileall -q core schema plugins lini server.py bench >/dev/null
 
 # Node tools pinned in tools/package-lock.json: graphql-inspector, graphql-codegen, and the GraphiQL build Lini serves.
 tools/node_modules/.package-lock.json: tools/package-lock.json

@@ -10,7 +10,11 @@
    `--imports`.
 
 Each is run `--rounds` times (default 3) and the median is reported; the machine is shared, so read them
-beside the floor of the same run: `python -c pass` and `import tortoise, strawberry` are timed too.
+beside the floor of the same run: `python -c pass` and `import tortoise, strawberry` are timed too, and beside
+the CPU time the processes used (user + system: of `migrate` to its exit, of `serve` to its first healthy
+answer, read from /proc), which a loaded machine inflates far less than the wall time; the load average is
+printed with them. Whether Lini's own modules load from cached bytecode is said too: with
+PYTHONDONTWRITEBYTECODE set and no `__pycache__` (no `make install` since), every start compiles them.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -42,12 +47,32 @@ def _env(url: str) -> dict[str, str]:
 
 
 def timed_command(args: list[str], env: dict[str, str] | None = None) -> float:
+    return timed_with_cpu(args, env)[0]
+
+
+def timed_with_cpu(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and the CPU seconds (user + system) of the command and its children."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a live process so far (/proc/PID/stat, fields 14 and 15, in clock ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _bytecode_cached() -> bool:
+    """Whether server.py's own imports find compiled bytecode (or may write it)."""
+    if not sys.flags.dont_write_bytecode and not os.environ.get("PYTHONDONTWRITEBYTECODE"):
+        return True
+    return (ROOT / "core" / "__pycache__").is_dir() and (ROOT / "schema" / "__pycache__").is_dir()
 
 
 def _free_port() -> int:
@@ -71,8 +96,9 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def serve_once(url: str, workers: int) -> tuple[float, list[float], float]:
-    """Seconds to the first healthy answer; the RSS of each serving process and of the supervisor (MB)."""
+def serve_once(url: str, workers: int) -> tuple[float, float, list[float], float]:
+    """Seconds to the first healthy answer and the CPU seconds spent by then (the process and its workers);
+    the RSS of each serving process and of the supervisor (MB)."""
     port = _free_port()
     args = [PYTHON, "server.py", "serve", "--port", str(port), "--workers", str(workers)]
     start = time.perf_counter()
@@ -88,6 +114,7 @@ def serve_once(url: str, workers: int) -> tuple[float, list[float], float]:
                 try:
                     if client.get(f"http://127.0.0.1:{port}/health").status_code == 200:
                         ready = time.perf_counter() - start
+                        cpu = sum(_cpu_seconds(pid) for pid in [process.pid, *_children(process.pid)])
                         break
                 except httpx.TransportError:
                     pass
@@ -102,7 +129,7 @@ def serve_once(url: str, workers: int) -> tuple[float, list[float], float]:
         serving = [process.pid] if workers == 1 else _children(process.pid)
         rss = [_rss_mb(pid) for pid in serving]
         supervisor = _rss_mb(process.pid) if workers > 1 else 0.0
-        return ready, rss, supervisor
+        return ready, cpu, rss, supervisor
     finally:
         process.terminate()
         try:
@@ -113,9 +140,16 @@ def serve_once(url: str, workers: int) -> tuple[float, list[float], float]:
 
 async def _round(backend: str, postgres_url: str, workers: int) -> dict[str, float | list[float]]:
     async with throwaway_database(backend, postgres_url) as url:
-        migrate = timed_command([PYTHON, "server.py", "migrate"], _env(url))
-        ready, rss, supervisor = await asyncio.to_thread(serve_once, url, workers)
-    return {"migrate": migrate, "health": ready, "rss": rss, "supervisor": supervisor}
+        migrate, migrate_cpu = timed_with_cpu([PYTHON, "server.py", "migrate"], _env(url))
+        ready, ready_cpu, rss, supervisor = await asyncio.to_thread(serve_once, url, workers)
+    return {
+        "migrate": migrate,
+        "migrate_cpu": migrate_cpu,
+        "health": ready,
+        "health_cpu": ready_cpu,
+        "rss": rss,
+        "supervisor": supervisor,
+    }
 
 
 def imports_profile(top: int = 15) -> str:
@@ -151,12 +185,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     rounds = [asyncio.run(_round(args.backend, args.postgres_url, workers)) for _ in range(args.rounds)]
     migrates = [float(r["migrate"]) for r in rounds]  # type: ignore[arg-type]
     healths = [float(r["health"]) for r in rounds]  # type: ignore[arg-type]
-    rss = [statistics.median(values) for values in zip(*(r["rss"] for r in rounds), strict=False)]  # type: ignore[misc]
+    migrate_cpu = statistics.median(float(r["migrate_cpu"]) for r in rounds)  # type: ignore[arg-type]
+    health_cpu = statistics.median(float(r["health_cpu"]) for r in rounds)  # type: ignore[arg-type]
+    rss = [statistics.median(values) for values in zip(*(r["rss"] for r in rounds), strict=False)]
     supervisor = statistics.median(float(r["supervisor"]) for r in rounds)  # type: ignore[arg-type]
     print(f"Start-up on {args.backend}, {workers} worker(s), median of {args.rounds} rounds")
     print(f"  floor: python -c pass {baseline:.2f} s; import tortoise, strawberry, starlette {libraries:.2f} s")
-    print(f"  fresh `server.py migrate`:        {statistics.median(migrates):5.2f} s   (rounds: {_list(migrates)})")
-    print(f"  `server.py serve` to /health 200: {statistics.median(healths):5.2f} s   (rounds: {_list(healths)})")
+    print(
+        f"  load average {' '.join(f'{value:.2f}' for value in os.getloadavg())}; bytecode cached: {_bytecode_cached()}"
+    )
+    print(
+        f"  fresh `server.py migrate`:        {statistics.median(migrates):5.2f} s   (rounds: {_list(migrates)}; "
+        f"CPU {migrate_cpu:.2f} s)"
+    )
+    print(
+        f"  `server.py serve` to /health 200: {statistics.median(healths):5.2f} s   (rounds: {_list(healths)}; "
+        f"CPU {health_cpu:.2f} s)"
+    )
     print(f"  idle RSS per serving process:     {', '.join(f'{value:.0f} MB' for value in rss)}")
     if workers > 1:
         print(f"  uvicorn supervisor RSS:           {supervisor:.0f} MB")

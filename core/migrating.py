@@ -15,14 +15,26 @@ model classes built: 12-14 s for a fresh database, none of it SQL (`bench/startu
   so each table is created exactly as before (asserted: `tests/core/test_migrating.py` compares the schema a
   fresh database gets both ways, on SQLite and PostgreSQL).
 
+While the block runs, the filter tables tortoise builds for every field of every model class it renders
+(`get_filters_for_field`: ~20 dicts a field, ~28,000 calls for a fresh database, the largest single cost left)
+are built once per distinct plain field and shared: for a field that is not a relation, JSON or array field,
+the table depends only on its name, its column, the model field a `pk` stands for and whether it is a
+`TSVectorField`, and tortoise never mutates an entry (`_generate_filters` copies one before overriding it).
+
 Everything else (plans, rollbacks, `collect_sql`, dry runs, the recorder, transactions) is tortoise's own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
+from tortoise import filters as tortoise_filters
+from tortoise import models as tortoise_models
+from tortoise.contrib.postgres.fields import ArrayField, TSVectorField
+from tortoise.fields import Field, JSONField
+from tortoise.fields.relational import BackwardFKRelation, ManyToManyFieldInstance
+from tortoise.filters import FilterInfoDict
 from tortoise.migrations import operations as ops
 from tortoise.migrations.migration import Migration
 from tortoise.migrations.schema_editor.base import BaseSchemaEditor
@@ -32,6 +44,9 @@ from tortoise.migrations.schema_generator.state import State
 _NEEDS_NO_OLD_STATE = (ops.CreateModel, ops.AddField, ops.AddIndex, ops.RunSQL, ops.CreateSchema)
 
 _tortoise_apply = Migration.apply
+_tortoise_filters_for_field = tortoise_filters.get_filters_for_field
+# Fields whose filter table reads more of the field than the key of `_filters_for_field` holds: never shared.
+_OWN_FILTERS = (ManyToManyFieldInstance, BackwardFKRelation, JSONField, ArrayField)
 
 
 async def _apply(
@@ -90,11 +105,30 @@ def _create_models_in_state(app_label: str, run: list[ops.Operation], state: Sta
     state.reload_models(touched)
 
 
+def _shared_filters() -> Callable[[str, Field | None, str], dict[str, FilterInfoDict]]:
+    tables: dict[tuple[str, str, str, bool], dict[str, FilterInfoDict]] = {}
+
+    def filters_for_field(field_name: str, field: Field | None, source_field: str) -> dict[str, FilterInfoDict]:
+        if field is not None and isinstance(field, _OWN_FILTERS):
+            return _tortoise_filters_for_field(field_name, field, source_field)
+        actual = field.model_field_name if field_name == "pk" and field else field_name
+        key = (field_name, actual, source_field, isinstance(field, TSVectorField))
+        table = tables.get(key)
+        if table is None:
+            table = tables[key] = _tortoise_filters_for_field(field_name, field, source_field)
+        return dict(table)  # the entries shared, the table the caller's (it only reads it, but may keep it)
+
+    return filters_for_field
+
+
 @contextmanager
 def fast_apply() -> Iterator[None]:
-    """Tortoise's migrations applied by `_apply` inside the block (the executor calls `Migration.apply`)."""
+    """Tortoise's migrations applied by `_apply` inside the block (the executor calls `Migration.apply`), with
+    the filter tables of model fields shared (see the module's docstring)."""
     Migration.apply = _apply  # type: ignore[method-assign]
+    tortoise_models.get_filters_for_field = _shared_filters()  # type: ignore[assignment]
     try:
         yield
     finally:
         Migration.apply = _tortoise_apply  # type: ignore[method-assign]
+        tortoise_models.get_filters_for_field = _tortoise_filters_for_field

@@ -2,19 +2,26 @@
 
 `payment_create` asks the gateway to start a payment for the checkout's total. `complete` checks the
 checkout, asks the gateway how the payment stands (outside any transaction: gateways are network calls),
-then writes the order in ONE transaction:
+then writes the order in ONE transaction, taking its row locks as late as possible (they are held until the
+commit, and every completion of a brand needs its counter, every completion of a variant its stock row):
 
-1. stock is taken by conditional updates (`quantity >= n`), one per variant in id order, so concurrent
-   completions cannot oversell and cannot deadlock on each other; made-to-measure lines take no variant
-   stock but their fabric's metres, by conditional updates too (`stock_metres >= n`, in fabric id order,
-   never below zero: a shortfall is FABRIC_OUT_OF_STOCK and nothing is written);
-2. the voucher's uses are counted by conditional updates too;
-3. the order number is the brand's counter raised in the same transaction, taken last so the counter's row
-   lock is held briefly: a rolled-back completion gives its number back, so numbers are gapless;
-4. the order, its line snapshots (with the made-to-measure configuration) and tax lines are placed through
+1. the order, its line snapshots (with the made-to-measure configuration) and tax lines are placed through
    the order lifecycle (`core.orders.lifecycle.place`: the payment linked, history, ORDER_CREATED, and
-   `OrderPlaced`, on which garments create one production job per made-to-measure garment) and the checkout
-   is deleted.
+   `OrderPlaced`, on which garments create one production job per made-to-measure garment), the order row
+   first with a placeholder number (the negated checkout id: unique among the completions in flight, never
+   committed); `place` calls back for the claims below once those rows are written, just before the
+   ORDER_CREATED event, the first thing that shows the order's number;
+2. the claims: stock is taken by conditional updates (`quantity >= n`), one per variant in id order, so
+   concurrent completions cannot oversell and cannot deadlock on each other; made-to-measure lines take no
+   variant stock but their fabric's metres, by conditional updates too (`stock_metres >= n`, in fabric id
+   order, never below zero: a shortfall is FABRIC_OUT_OF_STOCK and the whole transaction is rolled back, so
+   nothing is written); the voucher's uses are counted by conditional updates too; last, the order number is
+   the brand's counter raised by one upsert in the same transaction. A rolled-back completion gives its number
+   back, so numbers stay gapless and unique per brand;
+3. the checkout is deleted.
+
+The locks are thus held for the event, `OrderPlaced` and the checkout's deletion, not for the order's rows
+(`bench/checkout.py`).
 
 The order's unique `checkout_token` makes a checkout complete at most once even when two requests race; a
 repeat with the same idempotency key returns the first order and changes nothing, also while the first is
@@ -231,15 +238,19 @@ async def _write_order(
 ) -> Order:
     checkout, brand, totals = pricing.checkout, pricing.brand, pricing.totals
     line_totals = {t.key: t for t in totals.lines}
-    async with in_transaction():
+
+    async def claim() -> int:
+        """Stock, fabric, the voucher's use, then the order number (see the module's docstring)."""
         await _take_stock(pricing)
         await _reserve_fabric(pricing)
         if checkout.voucher_id is not None:
             await vouchers.redeem(checkout.voucher_id, customer_key(checkout))
-        number = await _next_number(brand.id)
+        return await _next_number(brand.id)
+
+    async with in_transaction():
         values = {
             "brand_id": brand.id,
-            "number": number,
+            "number": _placeholder(checkout.id),
             "user_id": checkout.user_id,
             "email": checkout.email,
             "checkout_token": checkout.token,
@@ -299,6 +310,8 @@ async def _write_order(
             state=state,
             due_at=payment.expires_at or _now() + DEFAULT_PAYMENT_WINDOW,
             host=host,
+            number=claim,
+            brand_slug=brand.slug,
         )
         await Checkout.filter(id=checkout.id).delete()
     return await Order.get(id=order.id)  # as stored: defaults and amounts come back as the database keeps them
@@ -362,9 +375,26 @@ def _garment_snapshot(p: PricedCheckoutLine) -> dict | None:
     return {**p.line.custom_garment, "ready_by": p.garment.ready_by.isoformat()}
 
 
+PLACEHOLDER_SPAN = 2**31 - 1  # `Order.number` is a 32-bit integer
+
+
+def _placeholder(checkout_id: int) -> int:
+    """The order's number until `_next_number` gives the real one, in the same transaction: negative (no
+    real number is), and unique among the completions in flight because their checkouts are distinct rows.
+    Two that met anyway would only wait for each other at the unique index, never fail: the first one's row
+    has its real number before it commits."""
+    return -(checkout_id % PLACEHOLDER_SPAN) - 1
+
+
 async def _next_number(brand_id: int) -> int:
-    """The brand's next order number: its counter row is created once, then raised under its row lock."""
-    await OrderNumber.bulk_create([OrderNumber(brand_id=brand_id, last_number=0)], ignore_conflicts=True)
-    await OrderNumber.filter(brand_id=brand_id).update(last_number=F("last_number") + 1)
-    counter = await OrderNumber.get(brand_id=brand_id)
-    return counter.last_number
+    """The brand's next order number, in one statement: the counter row created at 1 or raised by 1 under its
+    row lock (held until the transaction ends), the new value returned."""
+    db = OrderNumber._choose_db(True)
+    table = OrderNumber._meta.db_table
+    mark = "$1" if db.capabilities.dialect == "postgres" else "?"
+    sql = (
+        f'INSERT INTO "{table}" ("brand_id", "last_number") VALUES ({mark}, 1) ON CONFLICT ("brand_id") '
+        f'DO UPDATE SET "last_number" = "{table}"."last_number" + 1 RETURNING "last_number"'
+    )
+    rows = await db.execute_query_dict(sql, [brand_id])  # not `execute_query`: it drops an INSERT's rows
+    return int(rows[0]["last_number"])

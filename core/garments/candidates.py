@@ -20,11 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import numpy as np
 import orjson
-from numpy.typing import NDArray
 from tortoise import connections
 from tortoise.functions import Count
 
@@ -35,6 +33,10 @@ from core.errors import DomainError
 from core.garments.jobs import load_job
 from core.garments.models import JobStage, ProductionJob
 from core.garments.stages import ACTIVE, Role
+
+if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
+    import numpy as np
+    from numpy.typing import NDArray
 
 FIELD = "tailor_id"
 FINISHED = (JobStage.READY, JobStage.SHIPPED, JobStage.REMADE)
@@ -158,6 +160,8 @@ def _coordinate(value: object) -> float:
 
 
 def _roster(rows: Sequence[Sequence[Any]], busy: dict[int, int]) -> Roster:
+    import numpy as np
+
     columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [() for _ in ROSTER_FIELDS]
     ids, names, cities, countries, statuses, types, capacity, lead, lat, lon = columns
     return Roster(
@@ -217,6 +221,8 @@ class Judged:
 
     @property
     def eligible(self) -> NDArray[np.bool_]:
+        import numpy as np
+
         return np.asarray(self.passed.all(axis=0), dtype=np.bool_)
 
     def verdicts(self, i: int) -> list[Verdict]:
@@ -257,6 +263,8 @@ async def active_jobs(tailor_ids: Sequence[int]) -> dict[int, int]:
 async def certified(roster: Roster, on: date) -> NDArray[np.bool_]:
     """Which of the roster's tailors hold a certificate that counts on `on` (core.actors.certificates), in one
     statement."""
+    import numpy as np
+
     ids = roster.ids.tolist()
     valid = certificates.valid_certificates(on)
     rows = await (valid.filter(tailor_id__in=ids) if len(ids) <= WIDE else valid).values_list("tailor_id", flat=True)
@@ -265,6 +273,8 @@ async def certified(roster: Roster, on: date) -> NDArray[np.bool_]:
 
 def judge_roster(job: ProductionJob, brand: Brand, roster: Roster, holds: NDArray[np.bool_], *, on: date) -> Judged:
     """Every check for every tailor of the roster, as vectors: the rules of this module, in one place."""
+    import numpy as np
+
     n = len(roster)
     today = certificates.today()
     ships_to = list(brand.ships_to or [])
@@ -434,6 +444,8 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
     Two statements whatever the number of tailors or of their jobs, aggregated in the database: a ranking over
     1,000 tailors must not load their whole history.
     """
+    import numpy as np
+
     n = len(tailor_ids)
     totals = np.zeros((len(PARTS), 2, n), dtype=np.int64)
     assigned: list[datetime | None] = [None] * n

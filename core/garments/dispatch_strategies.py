@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from core.garments.candidates import Judged, TrackTable
 from core.plugins import PluginError
+
+if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
+    import numpy as np
+    from numpy.typing import NDArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,8 @@ def strategies_by_name(strategies: list[DispatchStrategy]) -> dict[str, Dispatch
 
 def weighted_mean(values: NDArray[np.float64], weights: NDArray[np.float64]) -> NDArray[np.float64]:
     """Σ weightₖ × valueₖ / Σ weightₖ for each tailor; 0 when every weight is 0."""
+    import numpy as np
+
     total = float(weights.sum())
     if total <= 0:
         return np.zeros(values.shape[1], dtype=np.float64)
@@ -84,6 +87,8 @@ def weighted_mean(values: NDArray[np.float64], weights: NDArray[np.float64]) -> 
 
 def ranked(judged: Judged, scores: Scores) -> NDArray[np.intp]:
     """The eligible tailors' roster indexes, best score first, equal scores by tailor id."""
+    import numpy as np
+
     eligible = np.flatnonzero(judged.eligible)
     if len(scores.score) != len(judged.roster):
         raise PluginError(f"a dispatch strategy scored {len(scores.score)} of {len(judged.roster)} tailors")

@@ -30,11 +30,14 @@ def order_summary(order: Order) -> dict[str, Any]:
     }
 
 
-async def order_changed(order: Order, type: str, data: dict[str, Any] | None = None) -> Event:
-    """Record that `order` changed (`type` like ORDER_CREATED, ORDER_PAID); call inside the transaction."""
+async def order_changed(
+    order: Order, type: str, data: dict[str, Any] | None = None, *, brand_slug: str | None = None
+) -> Event:
+    """Record that `order` changed (`type` like ORDER_CREATED, ORDER_PAID); call inside the transaction.
+    `brand_slug`: the order's brand's slug when the caller has it (one statement fewer)."""
     if not type.startswith(PREFIX):
         raise ValueError(f"order event types start with {PREFIX}: {type!r}")
-    slug = await Brand.filter(id=order.brand_id).first().values_list("slug", flat=True)
+    slug = brand_slug or await Brand.filter(id=order.brand_id).first().values_list("slug", flat=True)
     payload = {
         "type": type,
         "brand": slug,

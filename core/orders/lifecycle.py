@@ -12,7 +12,7 @@ Every function runs inside the caller's transaction, with the order row locked (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -75,10 +75,18 @@ async def place(
     state: PaymentState,
     due_at: datetime,
     host: PluginHost | None,
+    number: Callable[[], Awaitable[int]] | None = None,
+    brand_slug: str | None = None,
 ) -> Order:
     """Write the order (PAID when `state` pays for it, else UNPAID until `due_at`), its lines and tax lines,
     link the payment, and announce it (ORDER_CREATED, then `OrderPlaced`); anything the gateway reported about
-    the payment before the order existed (a refund, a dispute) is applied to the order now."""
+    the payment before the order existed (a refund, a dispute) is applied to the order now.
+
+    With `number`, `values["number"]` is a placeholder unique among the transactions in flight, and the real
+    number is asked for (`number()`) only once the order's rows are written, just before the first thing that
+    shows it (the ORDER_CREATED event, `OrderPlaced`): the rows `number()` locks (the brand's counter, and the
+    stock checkout completion takes there) stay locked for as little of the transaction as possible; what it
+    raises rolls the whole placement back."""
     paid = state in PAID_STATES
     order = await Order.create(
         **values,
@@ -101,7 +109,10 @@ async def place(
     if paid:
         await note_facts(current, credited=True)
     await record(order, "PLACED", actor, f"Order placed, payment {state.value.lower()} via {payment.gateway}.")
-    await order_changed(order, "ORDER_CREATED")
+    if number is not None:
+        order.number = await number()
+        await Order.filter(id=order.id).update(number=order.number)
+    await order_changed(order, "ORDER_CREATED", brand_slug=brand_slug)
     await publish(OrderPlaced(order=order, actor=actor, host=host))
     await _apply_remembered(order, current, actor)
     return order

@@ -14,11 +14,17 @@ import os
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import stripe
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from lini.plugin import RETRY_LATER, DomainError
+
+if TYPE_CHECKING:
+    import stripe
+
+# The SDK (with requests, httpx's command line, rich and pygments behind it: ~120 ms and ~27 MB) is imported by
+# the first call to Stripe, not when the plugin loads: most processes (migrate, workers, a server without keys)
+# never make one.
 
 logger = logging.getLogger("lini.plugins.stripe")
 
@@ -42,16 +48,21 @@ def read_keys(config: Any, env: Mapping[str, str] | None = None) -> Keys:
     )
 
 
-class HTTPXClient(stripe.HTTPXClient):
+@cache
+def httpx_client_class() -> type[stripe.HTTPXClient]:
     """The SDK's httpx client, handing httpx the encoded form as `content`: stripe 16 passes it as `data`,
     which httpx deprecates for raw text (a DeprecationWarning on every call, an error in a future httpx)."""
+    import stripe
 
-    def _get_request_args_kwargs(self, method: str, url: str, headers: Mapping[str, str], post_data: Any) -> Any:
-        args, kwargs = super()._get_request_args_kwargs(method, url, headers, post_data)
-        data = kwargs.pop("data", None)
-        if data:
-            kwargs["content"] = data
-        return args, kwargs
+    class HTTPXClient(stripe.HTTPXClient):
+        def _get_request_args_kwargs(self, method: str, url: str, headers: Mapping[str, str], post_data: Any) -> Any:
+            args, kwargs = super()._get_request_args_kwargs(method, url, headers, post_data)
+            data = kwargs.pop("data", None)
+            if data:
+                kwargs["content"] = data
+            return args, kwargs
+
+    return HTTPXClient
 
 
 class StripeApi:
@@ -60,9 +71,9 @@ class StripeApi:
     def __init__(self, config: Any, keys: Keys) -> None:
         self.config = config
         self.keys = keys
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[stripe.StripeClient, HTTPXClient]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._clients: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[stripe.StripeClient, stripe.HTTPXClient]
+        ] = weakref.WeakKeyDictionary()
 
     @property
     def configured(self) -> bool:
@@ -74,8 +85,10 @@ class StripeApi:
         loop = asyncio.get_running_loop()
         built = self._clients.get(loop)
         if built is None:
+            import stripe
+
             base = self.config.api_base.rstrip("/")
-            http = HTTPXClient(timeout=self.config.timeout_seconds)
+            http = httpx_client_class()(timeout=self.config.timeout_seconds)
             client = stripe.StripeClient(
                 self.keys.secret_key,
                 base_addresses={"api": base} if base else None,
@@ -104,6 +117,8 @@ def request_options(brand: Any, *, idempotency_key: str | None = None) -> dict[s
 
 def domain_error(error: stripe.StripeError) -> DomainError:
     """A Stripe failure as the typed error a storefront or staff member sees (never the secret details)."""
+    import stripe
+
     if isinstance(error, stripe.CardError):
         return DomainError("PAYMENT_DECLINED", error.user_message or "The card was declined.", "payment")
     if isinstance(error, stripe.RateLimitError):

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import logging
 from decimal import Decimal
-from typing import Any
-
-import stripe
+from typing import TYPE_CHECKING, Any
 
 from lini.plugin import DomainError, PaymentContext, PaymentRef, PaymentStart, PaymentState, RefundResult
 from plugins.stripe.amounts import to_stripe
 from plugins.stripe.client import StripeApi, domain_error, request_options
 from plugins.stripe.settings import BrandSettings
+
+if TYPE_CHECKING:  # the SDK itself is imported where a call is made (see plugins.stripe.client)
+    import stripe
 
 GATEWAY_ID = "stripe"
 logger = logging.getLogger("lini.plugins.stripe")
@@ -143,6 +144,8 @@ class StripeGateway:
         """Cancel at Stripe the intents of this checkout's payments that a newer one replaced (core cancelled
         them and hands them over in `context.superseded`), so an old browser tab cannot pay for a checkout that
         changed. Best effort: an intent paid meanwhile is refunded by the webhook instead."""
+        import stripe
+
         for payment in context.superseded:
             try:
                 await self.api.client().v1.payment_intents.cancel_async(
@@ -187,6 +190,8 @@ class StripeGateway:
     # -- orderRefund, orderCancel -------------------------------------------------------------------------
 
     async def refund(self, payment: Any, amount: Decimal, idempotency_key: str, config: dict[str, Any]) -> RefundResult:
+        import stripe
+
         try:
             refund = await self.api.client().v1.refunds.create_async(  # raw, to tell Stripe's refusal apart
                 {
@@ -240,6 +245,8 @@ class StripeGateway:
     @staticmethod
     async def _call(request: Any) -> dict[str, Any]:
         """Await an SDK call; its object as a plain dict (like a webhook's), its failure as a DomainError."""
+        import stripe
+
         try:
             result = await request
         except stripe.StripeError as error:

@@ -20,7 +20,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-import stripe
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from tortoise.exceptions import IntegrityError
@@ -50,6 +49,8 @@ async def receive(request: Request, *, host: PluginHost, gateway: StripeGateway)
         )
         return JSONResponse({"error": "webhooks are not set up"}, status_code=503)
     raw = await request.body()
+    import stripe  # on the first webhook, not at start-up (see plugins.stripe.client)
+
     try:
         stripe.WebhookSignature.verify_header(
             raw, request.headers.get("stripe-signature"), secret, gateway.api.config.webhook_tolerance_seconds

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from lini.plugin import (
     Actor,
@@ -29,6 +27,10 @@ from lini.plugin import (
 from plugins.tailor_dispatch import scoring, strategies, weights
 from plugins.tailor_dispatch.models import DispatchSettings
 
+if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
+    import numpy as np
+    from numpy.typing import NDArray
+
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
@@ -40,6 +42,8 @@ class Ranking:
     @property
     def excluded(self) -> NDArray[np.intp]:
         """The tailors failing at least one filter, by id."""
+        import numpy as np
+
         return np.flatnonzero(~self.judged.eligible)
 
     def tailor_id(self, i: int) -> int:

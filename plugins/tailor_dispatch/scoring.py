@@ -27,12 +27,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from lini.plugin import DispatchContext, Scores, weighted_mean
 from plugins.tailor_dispatch.models import DispatchSettings
+
+if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
+    import numpy as np
+    from numpy.typing import NDArray
 
 NAME = "WEIGHTED"
 PRIOR_JOBS = 5
@@ -57,6 +59,8 @@ TERMS = tuple(Term)
 
 
 def smoothed(hits: NDArray[np.int64], out_of: NDArray[np.int64], prior: float) -> NDArray[np.float64]:
+    import numpy as np
+
     return np.asarray((hits + prior * PRIOR_JOBS) / (out_of + PRIOR_JOBS), dtype=np.float64)
 
 
@@ -69,6 +73,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def haversine_many(lat: float, lon: float, lats: NDArray[np.float64], lons: NDArray[np.float64]) -> NDArray[np.float64]:
     """`haversine_km` from one point to many (NaN where a coordinate is unknown)."""
+    import numpy as np
+
     p1, p2 = math.radians(lat), np.radians(lats)
     dp, dl = p2 - p1, np.radians(lons - lon)
     a = np.sin(dp / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
@@ -93,6 +99,8 @@ class Weighted:
     )
 
     def score(self, context: DispatchContext) -> Scores:
+        import numpy as np
+
         roster, history = context.judged.roster, context.history
         first_pass = smoothed(history.first_pass, history.inspected, PRIOR_FIRST_PASS)
         remakes = smoothed(history.remade, history.jobs, PRIOR_REMAKE)

@@ -18,10 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-import numpy as np
-from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
+if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
+    import numpy as np
+    from numpy.typing import NDArray
+
 
 SOLVER_MAX_JOBS = 400
 
@@ -55,6 +57,8 @@ def slots(
     capacity_left: Sequence[int], score: Sequence[float], load_step: Sequence[float]
 ) -> tuple[NDArray[np.intp], NDArray[np.float64]]:
     """Each tailor's free places as slots, the i-th scoring `score − i × load_step` (the LOAD term falling)."""
+    import numpy as np
+
     left = np.maximum(np.asarray(capacity_left, dtype=np.intp), 0)
     tailor = np.repeat(np.arange(len(left), dtype=np.intp), left)
     starts = np.cumsum(left) - left
@@ -82,6 +86,8 @@ def _result(method: Method, problem: Problem, taken: dict[int, int]) -> Solution
 
 
 def _assignment(problem: Problem) -> Solution:
+    import numpy as np
+
     jobs = len(problem.kinds)
     if jobs == 0 or len(problem.slot_tailor) == 0:
         return _result(Method.LINEAR_SUM_ASSIGNMENT, problem, {})
@@ -95,6 +101,9 @@ def _assignment(problem: Problem) -> Solution:
         return _result(Method.LINEAR_SUM_ASSIGNMENT, problem, {})
     columns = np.fromiter(sorted(keep), dtype=np.intp)
     gain = np.where(open_to[problem.kinds][:, columns], problem.slot_score[columns][None, :], 0.0)
+    # imported on the first batch, not with the plugin: scipy.optimize is ~300 ms and ~55 MB of every process
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(gain, maximize=True)
     taken = {int(r): int(columns[c]) for r, c in zip(rows, cols, strict=True) if gain[r, c] > 0}
     return _result(Method.LINEAR_SUM_ASSIGNMENT, problem, taken)
@@ -102,6 +111,8 @@ def _assignment(problem: Problem) -> Solution:
 
 def _greedy(problem: Problem) -> Solution:
     """Earliest due first; each job takes the best next slot of a tailor it may work for."""
+    import numpy as np
+
     tailors = problem.eligible.shape[1]
     # slots are laid out tailor by tailor, best first: a tailor's next slot is its first unused one
     first = np.full(tailors, len(problem.slot_tailor), dtype=np.intp)

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from core.catalog.models import Product, ProductStatus, Stock, Variant
+from core.checkout.completion import _placeholder
 from core.checkout.models import Checkout, CheckoutLine
 from core.checkout.services import delete_expired
 from core.context import SYSTEM
@@ -486,3 +487,13 @@ async def test_long_expired_checkouts_are_cleared(gql, shop):
     await Checkout.filter(token=recent).update(expires_at=now - timedelta(hours=1))
     assert await delete_expired() == 1
     assert await Checkout.filter(token=recent).exists() and not await Checkout.filter(token=old).exists()
+
+
+@pytest.mark.engine_independent
+def test_an_orders_placeholder_number_is_a_negative_32_bit_integer_distinct_for_neighbouring_checkouts():
+    """Completion writes the order row with `_placeholder(checkout.id)` until the counter gives the real number:
+    it must fit `Order.number` (32 bits) and never be a real (positive) number, however large checkout ids get."""
+    ids = [1, 2, 3, 2**31 - 2, 2**31 - 1, 2**31, 2**40 + 5, 2**63 - 1]
+    placeholders = [_placeholder(i) for i in ids]
+    assert all(-(2**31) <= p < 0 for p in placeholders)
+    assert len(set(placeholders[:3])) == 3 and placeholders[0] == -2

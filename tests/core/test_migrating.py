@@ -5,16 +5,20 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
 from tortoise import Tortoise
+from tortoise import models as tortoise_models
+from tortoise.filters import get_filters_for_field
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.migration import Migration
 
 from core.db import migrate, tortoise_config
-from core.migrating import fast_apply
+from core.migrating import _shared_filters, fast_apply
 from tests.conftest import PG_ADMIN_URL, plugin_apps, run_sync
 
 SQLITE_SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
@@ -101,3 +105,49 @@ def test_fast_apply_puts_tortoises_apply_back():
         assert Migration.apply is not original
         raise RuntimeError("a failed migration")
     assert Migration.apply is original
+
+
+@pytest.mark.engine_independent
+def test_fast_apply_puts_tortoises_filters_back_too():
+    original = tortoise_models.get_filters_for_field
+    with pytest.raises(RuntimeError), fast_apply():
+        assert tortoise_models.get_filters_for_field is not original
+        raise RuntimeError("a failed migration")
+    assert tortoise_models.get_filters_for_field is original
+
+
+def comparable(table: dict[str, Any]) -> dict[str, Any]:
+    """A filter table with its `functools.partial` operators (new objects each call) as what they call."""
+
+    def plain(value: Any) -> Any:
+        return (value.func, value.args, value.keywords) if isinstance(value, partial) else value
+
+    return {key: {k: plain(v) for k, v in entry.items()} for key, entry in table.items()}
+
+
+@pytest.mark.engine_independent
+def test_shared_filter_tables_equal_tortoises_own_for_every_field_of_every_model():
+    """The tables `fast_apply` shares between model classes are the ones tortoise would have built, for each
+    field of Lini's and the built-in plugins' models (relations, JSON and `pk` included), also when asked
+    again (from the cache)."""
+    shared = _shared_filters()
+
+    async def run() -> int:
+        await Tortoise.init(config=tortoise_config("sqlite://:memory:", plugin_apps()))
+        try:
+            checked = 0
+            for app in Tortoise.apps.values():
+                for model in app.values():
+                    meta = model._meta
+                    for name, field in meta.fields_map.items():
+                        source = getattr(field, "source_field", None) or name
+                        for asked in (name, "pk") if field.pk else (name,):
+                            own = comparable(get_filters_for_field(asked, field, source))
+                            assert comparable(shared(asked, field, source)) == own, (model.__name__, asked)
+                            assert comparable(shared(asked, field, source)) == own, (model.__name__, asked)
+                            checked += 1
+            return checked
+        finally:
+            await Tortoise.close_connections()
+
+    assert run_sync(run()) > 500
