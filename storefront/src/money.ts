@@ -1,5 +1,6 @@
-// Amounts are Lini's Decimal strings ("150000", "45.90"): formatted from the string itself, never through a
-// float, with as many decimals as Lini sent (the currency's own: IDR 0, MYR 2).
+// Amounts are Lini's Decimal strings ("549000.00", "45.90"): formatted from the string itself, never through a
+// float. Decimals as Lini's own display rule (core/money.py display_digits): the currency's customary ones
+// (CLDR: none for rupiah), unless the amount has a fraction they would hide, then all that Lini sent.
 export interface Money {
   amount: string;
   currency: string;
@@ -8,7 +9,10 @@ export interface Money {
 const LOCALES: Record<string, string> = { id: "id-ID", en: "en-GB", ms: "ms-MY", ar: "ar" };
 
 export function formatMoney(money: Money, language: string): string {
-  const decimals = money.amount.split(".")[1]?.length ?? 0;
+  const sent = money.amount.split(".")[1] ?? "";
+  const customary = new Intl.NumberFormat("en", { style: "currency", currency: money.currency }).resolvedOptions()
+    .maximumFractionDigits ?? 2;
+  const decimals = /^0*$/.test(sent.slice(customary)) ? Math.min(customary, sent.length) : sent.length;
   const format = new Intl.NumberFormat(LOCALES[language] ?? language, {
     style: "currency",
     currency: money.currency,

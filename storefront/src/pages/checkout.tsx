@@ -52,25 +52,25 @@ export function CheckoutPage() {
 
   async function saveAddress(form: HTMLFormElement) {
     if (cart === null) return;
+    // read the form before anything re-renders it
     const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value.trim();
+    const email = value("email");
+    const address = {
+      firstName: value("firstName"),
+      lastName: value("lastName"),
+      street1: value("street1"),
+      street2: value("street2"),
+      city: value("city"),
+      province: value("province"),
+      postalCode: value("postalCode"),
+      country: value("country"),
+      phone: value("phone"),
+    };
     setBusy(true);
     try {
-      const email = await execute(storefront.slug, CartEmailDocument, { token: cart.token, email: value("email") });
-      if (!update(email.checkoutEmailUpdate)) return;
-      const shipped = await execute(storefront.slug, CartShipToDocument, {
-        token: cart.token,
-        address: {
-          firstName: value("firstName"),
-          lastName: value("lastName"),
-          street1: value("street1"),
-          street2: value("street2"),
-          city: value("city"),
-          province: value("province"),
-          postalCode: value("postalCode"),
-          country: value("country"),
-          phone: value("phone"),
-        },
-      });
+      const saved = await execute(storefront.slug, CartEmailDocument, { token: cart.token, email });
+      if (!update(saved.checkoutEmailUpdate)) return;
+      const shipped = await execute(storefront.slug, CartShipToDocument, { token: cart.token, address });
       update(shipped.checkoutShippingAddressUpdate);
     } catch {
       setProblems([{ field: null, code: "ERROR", message: t.error }]);
@@ -148,7 +148,7 @@ export function CheckoutPage() {
               <Field name="postalCode" label={t.postalCode} value={address?.postalCode} autocomplete="postal-code" />
               <label class="field">
                 <span class="label">{t.country}</span>
-                <select name="country" autocomplete="country" value={address?.country ?? storefront.shipsTo[0]}>
+                <select name="country" autocomplete="country" defaultValue={address?.country ?? storefront.shipsTo[0]}>
                   {storefront.shipsTo.map((code) => (
                     <option value={code} key={code}>
                       {countryName(code, shop.lang)}
@@ -264,7 +264,7 @@ function Field(props: {
       <input
         name={props.name}
         type={(props.type ?? "text") as "text"}
-        value={props.value ?? ""}
+        defaultValue={props.value ?? ""}
         autocomplete={props.autocomplete}
         required={props.required}
       />
