@@ -94,7 +94,7 @@ function App() {
         <Page route={place.route} />
       </main>
       <footer class="footer">
-        <p>{shop.storefront.description}</p>
+        <p dir="auto">{shop.storefront.description}</p>
         <p class="small">Lini</p>
       </footer>
     </ShopContext.Provider>

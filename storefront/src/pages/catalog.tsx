@@ -114,7 +114,11 @@ function Card(props: { card: ProductCardFragment; eager: boolean }) {
       <span class="card-price">
         <PriceRange start={range.start ?? null} stop={range.stop ?? null} />
       </span>
-      {!card.isAvailable && <span class="tag">{t.soldOut}</span>}
+      {card.madeToMeasure ? (
+        <span class="tag">{t.madeToMeasure}</span>
+      ) : (
+        !card.isAvailable && <span class="tag">{t.soldOut}</span>
+      )}
     </a>
   );
 }

@@ -153,7 +153,7 @@ export function ProductPage(props: { slug: string }) {
           </p>
         )}
         <h2>{t.details}</h2>
-        <p class="description">{product.description}</p>
+        <p class="description" dir="auto">{product.description}</p>
         <dl class="attributes">
           {product.attributes
             .filter((attribute) => attribute.values.length > 0)
