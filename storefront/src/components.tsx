@@ -48,13 +48,18 @@ export function Loading() {
   );
 }
 
-export function Problems(props: { problems: { message: string; field?: string | null }[] }) {
+/** A payload's `errors`, each led by the label of the field it names (`shippingAddress.city` → "City"). */
+export function Problems(props: {
+  problems: { message: string; field?: string | null }[];
+  labels?: Record<string, string>;
+}) {
   if (props.problems.length === 0) return null;
   return (
     <div class="problems" role="alert">
-      {props.problems.map((problem, index) => (
-        <p key={index}>{problem.message}</p>
-      ))}
+      {props.problems.map((problem, index) => {
+        const label = props.labels?.[problem.field?.split(".").pop() ?? ""];
+        return <p key={index}>{label ? `${label}: ${problem.message}` : problem.message}</p>;
+      })}
     </div>
   );
 }

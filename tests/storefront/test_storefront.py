@@ -61,8 +61,16 @@ async def test_browse_product_cart_and_bank_transfer_order(browser: tuple[Browse
 
     # the cart
     await page.get_by_role("link", name="Cart, 1 item").click()
-    await expect(page.get_by_test_id("cart-line")).to_have_count(1)
+    line = page.get_by_test_id("cart-line")
+    await expect(line).to_have_count(1)
+    await expect(line).to_contain_text("MYR")
     await shot(page, "cart")
+    # a checkout's currency is fixed: switching moves the line to a checkout in the new one, and back
+    await page.get_by_label("Currency").select_option("IDR")
+    await expect(line).to_contain_text("IDR")
+    await page.get_by_label("Currency").select_option("MYR")
+    await expect(line).to_contain_text("MYR")
+    await expect(line).to_have_count(1)
     await page.get_by_role("link", name="Checkout").click()
 
     # checkout: e-mail and a Malaysian address, then its shipping method, then the order by bank transfer
@@ -73,6 +81,10 @@ async def test_browse_product_cart_and_bank_transfer_order(browser: tuple[Browse
     await page.get_by_label("City").fill("Kuala Lumpur")
     await page.get_by_label("Postal code").fill("50450")
     await page.get_by_label("Country").select_option("MY")
+    await page.get_by_label("Phone").fill("12")
+    await page.get_by_role("button", name="Use this address").click()
+    # the payload's errors, led by the field's label
+    await expect(page.get_by_role("alert")).to_contain_text("Phone: '12' is not a valid phone number for MY.")
     await page.get_by_label("Phone").fill("+60123456789")
     await page.get_by_role("button", name="Use this address").click()
     shipping = page.get_by_role("group", name="Shipping method").get_by_role("radio")

@@ -195,7 +195,21 @@ export function CheckoutPage() {
             </label>
           </fieldset>
         )}
-        <Problems problems={problems} />
+        <Problems
+          problems={problems}
+          labels={{
+            email: t.email,
+            firstName: t.firstName,
+            lastName: t.lastName,
+            street1: t.street1,
+            street2: t.street2,
+            city: t.city,
+            province: t.province,
+            postalCode: t.postalCode,
+            country: t.country,
+            phone: t.phone,
+          }}
+        />
       </div>
 
       <aside class="summary" aria-label={t.total}>
