@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install tools run migrate seed test lint format bench bench-checkout bench-garments bench-dispatch bench-hostile bench-webhooks schema schema-check codegen graphiql-assets clean
+.PHONY: install tools storefront run migrate seed test lint format bench bench-checkout bench-garments bench-dispatch bench-hostile bench-webhooks schema schema-check codegen graphiql-assets clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,17 +28,31 @@ tools/.venv-codegen/.installed: tools/codegen-requirements.txt
 
 tools: tools/node_modules/.package-lock.json tools/.venv-codegen/.installed
 
+# The reference storefront (storefront/, issue 18): npm ci, then graphql-codegen on schema.graphql, tsc and vite
+# build into storefront/dist, which Lini serves at /shop/<brand>/. Rebuilt when its sources or the schema change.
+STOREFRONT_SOURCES := $(shell find storefront/src -type f -not -path 'storefront/src/gql/*' 2>/dev/null) \
+	storefront/index.html storefront/vite.config.ts storefront/codegen.ts storefront/tsconfig.json schema.graphql
+
+storefront/node_modules/.package-lock.json: storefront/package-lock.json
+	npm ci --prefix storefront --no-audit --no-fund
+
+storefront/dist/index.html: storefront/node_modules/.package-lock.json $(STOREFRONT_SOURCES)
+	cd storefront && npm run build
+
+storefront: storefront/dist/index.html
+
 migrate: install
 	$(PY) server.py migrate
 
 seed: migrate
 	$(PY) server.py seed-demo --if-empty
 
-run: seed
+# The API on /graphql and the demo brand's shop on http://127.0.0.1:8000/shop/sekar-modest/
+run: seed storefront
 	$(PY) server.py serve
 
 # One pytest worker per core (pytest-xdist); each worker has its own SQLite template and PostgreSQL database.
-test: install tools
+test: install tools storefront
 	$(PY) -m pytest -n auto
 
 lint: install

@@ -59,7 +59,7 @@ from core.plugins import PluginError, PluginHost, discover, load_plugins
 from core.ratelimits import LimitClass, RateLimits, address_key
 from core.response_store import ResponseStore, open_store
 from core.settings import Settings, SettingsError, load_settings
-from schema import build_schema, documents, graphiql
+from schema import build_schema, documents, graphiql, shop
 from schema.context import LiniContext, rate_limit_key
 from schema.rate_limits import error_body
 from schema.request_body import RequestRefused
@@ -68,7 +68,7 @@ from schema.response_cache import NO_STORE, Pending, ResponseCache, cacheable_re
 from schema.view import READ_OPERATION, HardenedView, refusal_response, starlette_http_error
 
 logger = logging.getLogger("lini")
-RESERVED_PATHS = {"/graphql", "/health", "/media", graphiql.ROUTE.path}
+RESERVED_PATHS = {"/graphql", "/health", "/media", graphiql.ROUTE.path, shop.MOUNT}
 
 
 class LiniGraphQL(HardenedView, GraphQL):
@@ -234,6 +234,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
             Route("/health", health, methods=["GET"]),
             *([graphiql.ROUTE] if settings.development and settings.graphql.graphiql else []),
             Mount("/media", app=StaticFiles(directory=settings.media.root, check_dir=False), name="media"),
+            *shop.ROUTES,  # the reference storefront, once built (storefront/, `make storefront`)
             *plugin_routes(host),
         ],
         lifespan=lifespan,

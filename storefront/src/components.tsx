@@ -1,0 +1,65 @@
+import { useState } from "preact/hooks";
+import { formatMoney, formatRange, type Money } from "./money";
+import { useShop } from "./state";
+
+/** A product picture; the brand's colour and the name's initials stand in when it cannot be loaded. */
+export function Picture(props: { url?: string | null; alt: string; name: string; class?: string; eager?: boolean }) {
+  const [failed, setFailed] = useState(false);
+  if (!props.url || failed) {
+    const initials = props.name
+      .split(/\s+/)
+      .slice(0, 2)
+      .map((word) => word[0] ?? "")
+      .join("");
+    return (
+      <div class={`picture placeholder ${props.class ?? ""}`} role="img" aria-label={props.alt}>
+        <span aria-hidden="true">{initials}</span>
+      </div>
+    );
+  }
+  return (
+    <img
+      class={`picture ${props.class ?? ""}`}
+      src={props.url}
+      alt={props.alt}
+      loading={props.eager ? "eager" : "lazy"}
+      decoding="async"
+      onError={() => setFailed(true)}
+    />
+  );
+}
+
+export function Price(props: { money: Money | null | undefined }) {
+  const { lang } = useShop();
+  return props.money ? <span class="price">{formatMoney(props.money, lang)}</span> : null;
+}
+
+export function PriceRange(props: { start: Money | null; stop: Money | null }) {
+  const { lang } = useShop();
+  return <span class="price">{formatRange(props.start, props.stop, lang)}</span>;
+}
+
+export function Loading() {
+  const { t } = useShop();
+  return (
+    <p class="loading" role="status">
+      {t.loading}
+    </p>
+  );
+}
+
+/** A payload's `errors`, each led by the label of the field it names (`shippingAddress.city` → "City"). */
+export function Problems(props: {
+  problems: { message: string; field?: string | null }[];
+  labels?: Record<string, string>;
+}) {
+  if (props.problems.length === 0) return null;
+  return (
+    <div class="problems" role="alert">
+      {props.problems.map((problem, index) => {
+        const label = props.labels?.[problem.field?.split(".").pop() ?? ""];
+        return <p key={index}>{label ? `${label}: ${problem.message}` : problem.message}</p>;
+      })}
+    </div>
+  );
+}

@@ -1,0 +1,124 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { execute } from "../api";
+import { Loading, Picture, PriceRange } from "../components";
+import { CatalogDocument, type ProductCardFragment } from "../gql/graphql";
+import { useShop } from "../state";
+
+const PAGE_SIZE = 12;
+
+/** The home page (every product) or a category's, a page at a time by keyset (`after: endCursor`). */
+export function Catalog(props: { category: string | null }) {
+  const shop = useShop();
+  const { t, lang, currency, storefront } = shop;
+  const [cards, setCards] = useState<ProductCardFragment[] | null>(null);
+  const [total, setTotal] = useState(0);
+  const [next, setNext] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+  const firstNew = useRef<number | null>(null);
+  const grid = useRef<HTMLUListElement>(null);
+  const filter = props.category ? { categorySlug: props.category } : null;
+
+  async function load(after: string | null) {
+    setBusy(true);
+    try {
+      const { products } = await execute(storefront.slug, CatalogDocument, {
+        first: PAGE_SIZE,
+        after,
+        filter,
+        currency,
+        language: lang,
+      });
+      const page = products.edges.map((edge) => edge.node);
+      firstNew.current = after === null ? null : (cards?.length ?? 0);
+      setCards((before) => (after === null ? page : [...(before ?? []), ...page]));
+      setTotal(products.totalCount);
+      setNext(products.pageInfo.hasNextPage ? (products.pageInfo.endCursor ?? null) : null);
+      setFailed(false);
+    } catch {
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  useEffect(() => {
+    load(null);
+  }, [props.category, lang, currency]);
+
+  useEffect(() => {
+    // after "show more", focus moves to the first new card so keyboard and screen-reader users go on from there
+    if (firstNew.current !== null) {
+      grid.current?.querySelectorAll<HTMLAnchorElement>("a.card")[firstNew.current]?.focus();
+      firstNew.current = null;
+    }
+  }, [cards]);
+
+  const title = props.category
+    ? (shop.categories.find((category) => category.slug === props.category)?.name ?? props.category)
+    : t.allProducts;
+  const children = props.category
+    ? shop.categories.filter((category) => category.parent?.slug === props.category)
+    : [];
+
+  return (
+    <div class="page">
+      <div class="page-head">
+        <h1>{title}</h1>
+        {cards !== null && <p class="muted">{t.products(total)}</p>}
+      </div>
+      {children.length > 0 && (
+        <ul class="chips">
+          {children.map((category) => (
+            <li key={category.slug}>
+              <a href={`${shop.base}c/${encodeURIComponent(category.slug)}`}>{category.name}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+      {failed && (
+        <p class="problems" role="alert">
+          {t.error}
+        </p>
+      )}
+      {cards === null ? (
+        !failed && <Loading />
+      ) : (
+        <ul class="grid" ref={grid}>
+          {cards.map((card, index) => (
+            <li key={card.id}>
+              <Card card={card} eager={index < 4} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {next !== null && (
+        <div class="more">
+          <button type="button" class="button secondary" onClick={() => load(next)} disabled={busy} aria-busy={busy}>
+            {busy ? t.loading : t.loadMore}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Card(props: { card: ProductCardFragment; eager: boolean }) {
+  const { base, t } = useShop();
+  const { card } = props;
+  const range = card.pricing.priceRange;
+  return (
+    <a class="card" href={`${base}p/${encodeURIComponent(card.slug)}`} data-testid="product-card">
+      <Picture url={card.thumbnail?.url} alt={card.thumbnail?.alt ?? ""} name={card.name} eager={props.eager} />
+      <span class="card-name">{card.name}</span>
+      <span class="card-price">
+        <PriceRange start={range.start ?? null} stop={range.stop ?? null} />
+      </span>
+      {card.madeToMeasure ? (
+        <span class="tag">{t.madeToMeasure}</span>
+      ) : (
+        !card.isAvailable && <span class="tag">{t.soldOut}</span>
+      )}
+    </a>
+  );
+}
