@@ -45,6 +45,18 @@ async def visible_order(actor: Actor, brand_id: int, number: int) -> Order | Non
     return await Order.get_or_none(brand_id=brand_id, number=number, user_id=actor.require_user())
 
 
+async def order_by_checkout_token(actor: Actor, brand_id: int, token: str) -> Order | None:
+    """The order a checkout became, for whoever held that checkout: the token is the guest's only key to their
+    order (the confirmation page, a reload of it). A signed-in customer's order stays theirs alone, as their
+    checkout was; any other token, or one of another brand, finds nothing."""
+    if not token or len(token) > 64:
+        return None
+    order = await Order.get_or_none(brand_id=brand_id, checkout_token=token)
+    if order is None or (order.user_id is not None and order.user_id != actor.user_id):
+        return None
+    return order
+
+
 def account_orders(actor: Actor, account_id: int, *, brand_id: int | None = None) -> QuerySet[Order]:
     """An account's orders, for that account alone (an empty set for anyone else), at one brand if given."""
     queryset = Order.filter(user_id=actor.user_id if actor.user_id == account_id else -1)

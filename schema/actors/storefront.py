@@ -50,7 +50,14 @@ class Storefront:
         description="Languages the storefront is translated into (codes such as `id`, `en`); prices and texts "
         "are asked in one with `language` arguments or `Accept-Language`."
     )
+    default_language: str = strawberry.field(
+        description="The language of the brand's own texts, which untranslated texts fall back to; what a "
+        "storefront shows when the shopper's browser asks for none of `languages`."
+    )
     ships_to: list[str] = strawberry.field(description="Countries it ships to (ISO 3166-1 alpha-2).")
+    ships_from: str = strawberry.field(
+        description="The country parcels leave from (ISO 3166-1 alpha-2); an address elsewhere is an export."
+    )
 
     @classmethod
     def from_model(cls, brand: Brand) -> Storefront:
@@ -63,7 +70,9 @@ class Storefront:
             default_currency=brand.default_currency,
             currencies=list(brand.currencies or [brand.default_currency]),
             languages=list(brand.languages),
+            default_language=brand.default_language,
             ships_to=list(brand.ships_to),
+            ships_from=brand.ships_from,
         )
 
 

@@ -31,7 +31,7 @@ from schema.actors.storefront import StorefrontSlug
 from schema.enums import OrderStatus, PaymentState, RefundState, described_enum
 from schema.garments.custom_garment import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
 from schema.garments.production import OrderProductionJob, order_jobs
-from schema.permissions import SIGNED_IN, guard
+from schema.permissions import PUBLIC, SIGNED_IN, guard
 from schema.relay import After, Connection, First, connection, row_id
 from schema.scalars import Money
 
@@ -553,6 +553,27 @@ class OrderQuery:
         actor = await info.context.actor()
         brand = await info.context.storefront(storefront)
         return await render_order(await queries.visible_order(actor, brand.id, number))
+
+    @strawberry.field(
+        **guard(
+            "The order a checkout became, by that checkout's `token`: how a guest's confirmation page reads its "
+            "order (status, totals, payment instructions) after `checkoutComplete`. An order placed signed in is "
+            "found only by the same customer; an unknown token or another storefront's: null.",
+            PUBLIC,
+        )
+    )
+    async def order_by_token(
+        self,
+        info: Info,
+        token: Annotated[
+            str,
+            strawberry.argument(description="The `token` of the checkout that `checkoutComplete` made the order of."),
+        ],
+        storefront: StorefrontSlug = None,
+    ) -> Order | None:
+        actor = await info.context.actor()
+        brand = await info.context.storefront(storefront)
+        return await render_order(await queries.order_by_checkout_token(actor, brand.id, token))
 
 
 QUERIES = (OrderQuery,)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from core.actors.models import BrandDomain, BrandStatus
 from tests.factories import make_brand
 
-QUERY = "{ storefront { slug name logoUrl theme { primaryColor } currencies languages shipsTo defaultCurrency } }"
+QUERY = """{ storefront { slug name logoUrl theme { primaryColor } currencies languages shipsTo defaultCurrency
+  defaultLanguage shipsFrom } }"""
 
 
 async def test_storefront_selected_by_header(gql):
@@ -20,6 +21,8 @@ async def test_storefront_selected_by_header(gql):
         "languages": ["id", "en"],
         "shipsTo": ["ID", "MY"],
         "defaultCurrency": "IDR",
+        "defaultLanguage": "id",
+        "shipsFrom": "ID",
     }
 
 
