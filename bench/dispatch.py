@@ -2,7 +2,8 @@
 
 1. Ranking one job over 1,000 tailors (target ≤ 20 ms): a throwaway database gets one brand, 1,000 approved
    certified tailors (garment types, capacities, coordinates around Bandung, Jakarta, Solo and Kuala Lumpur) with
-   3,000 finished jobs of history and QC inspections, and one queued job; `dispatch.rank` (core's judged roster,
+   3,000 finished jobs of history and QC inspections (their outcome rows rebuilt as migration 0014 does), and
+   one queued job; `dispatch.rank` (core's judged roster,
    track records and the strategy's vector scores, as every offer runs it) is timed; then `dispatchExplain`
    through the GraphQL schema, which adds every candidate's words.
 2. A batch of 10,000 jobs over 1,000 tailors (target ≤ 2 s): the placement itself (`solver.solve`) on jobs of 40
@@ -33,6 +34,7 @@ from core.auth.models import User
 from core.auth.permissions import Permission
 from core.context import SYSTEM, Actor, ActorKind
 from core.db import connected, migrate
+from core.garments import outcomes
 from core.garments.models import JobStage, ProductionJob, QcInspection
 from core.jobs.schema import install as install_queue
 from core.orders.models import Order, OrderLine
@@ -153,6 +155,7 @@ async def seed(rng: random.Random) -> tuple[Brand, list[int]]:
     await ProductionJob.bulk_create(history, batch_size=500)
     done = await ProductionJob.filter(stage=JobStage.SHIPPED).values_list("id", flat=True)
     await QcInspection.bulk_create([QcInspection(job_id=j, passed=rng.random() < 0.85) for j in done], batch_size=500)
+    await outcomes.rebuild()  # the history was bulk-written past core's operations: its outcome rows, as 0014 does
     queued = [
         ProductionJob(
             brand_id=brand.id,
@@ -228,7 +231,14 @@ async def run(backend: str, rounds: int) -> str:
             strategies.install(host)  # what the plugin's `startup` does in a server
             tune_gc()  # as `server.py serve` does: the collector off the request path
             staff = Actor(kind=ActorKind.USER, user_id=0, brand_permissions={brand.id: frozenset(Permission)})
-            for table in ("production_job", "qc_inspection", "production_stage_change", "tailor", "certification"):
+            for table in (
+                "production_job",
+                "production_job_outcome",
+                "qc_inspection",
+                "production_stage_change",
+                "tailor",
+                "certification",
+            ):
                 await connections.get("default").execute_script(f"ANALYZE {table}")  # as autovacuum keeps them
             found = await dispatch.rank(SYSTEM, queued[0])
             samples = await timed(lambda: dispatch.rank(SYSTEM, queued[0]), rounds)

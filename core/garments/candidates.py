@@ -9,7 +9,7 @@ on are judged here too because they are plain facts about the tailor and the job
 is in a country the brand ships to (REGION) and whether its lead time meets the job's ready-by date (LEAD_TIME).
 
 `track_records` gives the history a scorer needs (QC first-pass, remakes, on-time), in two statements for any
-number of tailors, aggregated in the database.
+number of tailors, read from the jobs' outcome rows (core.garments.outcomes) and aggregated in the database.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from core.garments.models import JobStage, ProductionJob
 from core.garments.stages import ACTIVE, Role
 
 FIELD = "tailor_id"
-FINISHED = (JobStage.READY, JobStage.SHIPPED, JobStage.REMADE)
 # Past this many tailors, their certificates and places are read for everyone and picked in Python: a list of
 # a thousand ids costs more to build and bind than the few rows it leaves out.
 WIDE = 200
@@ -348,40 +347,24 @@ class TrackRecord:
     last_assigned_at: datetime | None = None
 
 
-# One statement for any number of tailors: each tailor's last `last` finished jobs (a window over its jobs, newest
-# assignment first), then, per tailor, how many of those jobs there are, how many were inspected and passed their
-# first inspection, how many reached READY (and on time), and how many were remade for the making. Each part joins
-# jobs by primary key only, so no part loops over another. `{who}` picks the tailors: their ids as one parameter (a
-# JSON array on SQLite, an array on PostgreSQL), or every assigned job's tailor when nearly all are asked for;
-# `{day}` the UTC day of a timestamp in the dialect.
+# One statement for any number of tailors: each tailor's last `last` finished jobs (a window over its jobs' outcome
+# rows, core.garments.outcomes, newest assignment first), then, per tailor, how many of those jobs there are, how
+# many were inspected and passed their first inspection, how many reached READY with a ready-by date (and on
+# time), and how many were remade for the making. `{who}` picks the tailors: their ids as one parameter (a JSON
+# array on SQLite, an array on PostgreSQL), or every tailor's rows when nearly all are asked for.
 TRACK_SQL = """
-WITH recent AS (
-    SELECT id, tailor_id,
-           ROW_NUMBER() OVER (PARTITION BY tailor_id ORDER BY assigned_at DESC, id DESC) AS n
-    FROM production_job
-    WHERE {who} AND stage IN ({finished}){brand}
-), kept AS (
-    SELECT id, tailor_id FROM recent WHERE n <= {last}
+WITH kept AS (
+    SELECT tailor_id, first_qc_passed, remade, on_time,
+           ROW_NUMBER() OVER (PARTITION BY tailor_id ORDER BY assigned_at DESC, job_id DESC) AS n
+    FROM production_job_outcome
+    WHERE {who}{brand}
 )
-SELECT 'jobs' AS part, tailor_id, COUNT(*) AS total, 0 AS hits FROM kept GROUP BY tailor_id
-UNION ALL
-SELECT 'qc', j.tailor_id, COUNT(*), SUM(CASE WHEN q.passed THEN 1 ELSE 0 END)
-FROM qc_inspection q JOIN production_job j ON j.id = q.job_id
-WHERE q.id IN (SELECT MIN(id) FROM qc_inspection WHERE job_id IN (SELECT id FROM kept) GROUP BY job_id)
-GROUP BY j.tailor_id
-UNION ALL
-SELECT 'ready', j.tailor_id, COUNT(*), SUM(CASE WHEN {day} <= j.ready_by THEN 1 ELSE 0 END)
-FROM (
-    SELECT job_id, MIN(created_at) AS at FROM production_stage_change
-    WHERE to_stage = 'READY' AND job_id IN (SELECT id FROM kept) GROUP BY job_id
-) r JOIN production_job j ON j.id = r.job_id
-WHERE j.ready_by IS NOT NULL
-GROUP BY j.tailor_id
-UNION ALL
-SELECT 'remade', o.tailor_id, COUNT(DISTINCT o.id), 0
-FROM production_job m JOIN production_job o ON o.id = m.remake_of_id
-WHERE m.remake_cause = 'MAKING' AND m.remake_of_id IN (SELECT id FROM kept)
-GROUP BY o.tailor_id
+SELECT tailor_id, COUNT(*) AS jobs, COUNT(first_qc_passed) AS inspected,
+       SUM(CASE WHEN first_qc_passed THEN 1 ELSE 0 END) AS first_pass,
+       SUM(CASE WHEN remade THEN 1 ELSE 0 END) AS remade,
+       COUNT(on_time) AS timed, SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS on_time
+FROM kept WHERE n <= {last}
+GROUP BY tailor_id
 """
 LATEST_SQL = """
 SELECT tailor_id, MAX(assigned_at) AS at FROM production_job
@@ -421,7 +404,7 @@ class TrackTable:
         )
 
 
-PARTS = ("jobs", "qc", "ready", "remade")
+COUNTS = ("jobs", "inspected", "first_pass", "remade", "timed", "on_time")
 
 
 async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | None = None) -> TrackTable:
@@ -431,21 +414,22 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
     A remake counts against the tailor only when its cause is the making (MAKING): a wrong measurement or a
     fabric flaw is not the tailor's doing. On time means the job's first READY fell on or before its ready-by
     date (UTC). With `brand_id`, only that brand's jobs count (what a brand may see of a tailor it works with).
-    Two statements whatever the number of tailors or of their jobs, aggregated in the database: a ranking over
-    1,000 tailors must not load their whole history.
+    Two statements whatever the number of tailors or of their jobs, reading the jobs' outcome rows
+    (core.garments.outcomes) through their (tailor, assignment time) index: a ranking over 1,000 tailors must
+    not aggregate their whole history.
     """
     n = len(tailor_ids)
-    totals = np.zeros((len(PARTS), 2, n), dtype=np.int64)
+    totals = np.zeros((len(COUNTS), n), dtype=np.int64)
     assigned: list[datetime | None] = [None] * n
     if n:
         connection = connections.get("default")
         ids = sorted({int(i) for i in tailor_ids})
         if connection.capabilities.dialect == "postgres":
             values: list[Any] = [ids]
-            ids_sql, day, brand = "SELECT unnest($1::bigint[])", "(r.at AT TIME ZONE 'UTC')::date", " AND brand_id = $2"
+            ids_sql, brand = "SELECT unnest($1::bigint[])", " AND brand_id = $2"
         else:
             values = [json.dumps(ids)]
-            ids_sql, day, brand = "SELECT value FROM json_each(?)", "DATE(r.at)", " AND brand_id = ?"
+            ids_sql, brand = "SELECT value FROM json_each(?)", " AND brand_id = ?"
         who = f"tailor_id IN ({ids_sql})"
         if len(ids) > WIDE:  # every tailor, near enough: a list of a thousand ids costs more than it filters
             who, values, brand = "tailor_id IS NOT NULL", [], brand.replace("$2", "$1")
@@ -453,25 +437,22 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
             brand = ""
         else:
             values.append(int(brand_id))
-        finished = ", ".join(f"'{stage.value}'" for stage in FINISHED)
-        query = TRACK_SQL.format(who=who, last=int(last), day=day, finished=finished, brand=brand)
         position = {int(tailor_id): i for i, tailor_id in enumerate(tailor_ids)}
-        part = {name: k for k, name in enumerate(PARTS)}
+        query = TRACK_SQL.format(who=who, last=int(last), brand=brand)
         for row in await connection.execute_query_dict(query, values):
-            if (i := position.get(int(row["tailor_id"]), -1)) < 0:
-                continue
-            k = part[str(row["part"])]
-            totals[k, 0, i], totals[k, 1, i] = int(row["total"] or 0), int(row["hits"] or 0)
+            if (i := position.get(int(row["tailor_id"]), -1)) >= 0:
+                totals[:, i] = [int(row[name] or 0) for name in COUNTS]
         for row in await connection.execute_query_dict(LATEST_SQL.format(who=who, brand=brand), values):
             if (i := position.get(int(row["tailor_id"]), -1)) >= 0:
                 assigned[i] = _as_datetime(row["at"])
+    jobs, inspected, first_pass, remade, timed, on_time = totals
     return TrackTable(
-        jobs=totals[0, 0],
-        inspected=totals[1, 0],
-        first_pass=totals[1, 1],
-        remade=totals[3, 0],
-        timed=totals[2, 0],
-        on_time=totals[2, 1],
+        jobs=jobs,
+        inspected=inspected,
+        first_pass=first_pass,
+        remade=remade,
+        timed=timed,
+        on_time=on_time,
         last_assigned_at=assigned,
     )
 
