@@ -439,12 +439,16 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
             values.append(int(brand_id))
         position = {int(tailor_id): i for i, tailor_id in enumerate(tailor_ids)}
         query = TRACK_SQL.format(who=who, last=int(last), brand=brand)
-        for row in await connection.execute_query_dict(query, values):
-            if (i := position.get(int(row["tailor_id"]), -1)) >= 0:
-                totals[:, i] = [int(row[name] or 0) for name in COUNTS]
-        for row in await connection.execute_query_dict(LATEST_SQL.format(who=who, brand=brand), values):
-            if (i := position.get(int(row["tailor_id"]), -1)) >= 0:
-                assigned[i] = _as_datetime(row["at"])
+        _, rows = await connection.execute_query(query, values)
+        if rows:  # one row of integers per tailor with finished jobs, placed as columns at once
+            found = np.array([tuple(row) for row in rows], dtype=np.int64)
+            at = np.fromiter((position.get(t, -1) for t in found[:, 0].tolist()), dtype=np.intp, count=len(found))
+            wanted = at >= 0
+            totals[:, at[wanted]] = found[wanted, 1:].T
+        _, rows = await connection.execute_query(LATEST_SQL.format(who=who, brand=brand), values)
+        for tailor_id, latest in rows:
+            if (i := position.get(tailor_id, -1)) >= 0:
+                assigned[i] = _as_datetime(latest)
     jobs, inspected, first_pass, remade, timed, on_time = totals
     return TrackTable(
         jobs=jobs,
