@@ -325,7 +325,13 @@ class ProductionJob(Model):
 
     class Meta:
         table = "production_job"
-        indexes = (("brand_id", "stage"), ("tailor_id", "stage"), ("order_id", "id"), ("remake_of_id",))
+        indexes = (
+            ("brand_id", "stage"),
+            ("tailor_id", "stage"),
+            ("tailor_id", "assigned_at"),
+            ("order_id", "id"),
+            ("remake_of_id",),
+        )
 
 
 class ProductionStageChange(Model):

@@ -1,5 +1,6 @@
-"""Indexes the production history lacked (inspections and stage changes by job, remakes by the job remade) and
-each finished job's outcome row (core/garments/outcomes.py), backfilled from the history already recorded."""
+"""Indexes the production history lacked (inspections and stage changes by job, remakes by the job remade, jobs by
+tailor and assignment time for a tailor's last assignment) and each finished job's outcome row
+(core/garments/outcomes.py), backfilled from the history already recorded."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -38,6 +39,10 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'production_job_outcome', 'app': 'lini', 'indexes': [Index(fields=['tailor_id', 'assigned_at', 'job_id'])], 'pk_attr': 'id', 'table_description': "A finished job's outcome, for its tailor's record."},
             bases=['Model'],
+        ),
+        ops.AddIndex(
+            model_name='ProductionJob',
+            index=Index(fields=['tailor_id', 'assigned_at']),
         ),
         ops.AddIndex(
             model_name='ProductionJob',
