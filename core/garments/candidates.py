@@ -8,7 +8,7 @@ never goes to a tailor whose certificate lapses before the garment is due. Two f
 on are judged here too because they are plain facts about the tailor and the job, not policy: whether the tailor
 is in a country the brand ships to (REGION) and whether its lead time meets the job's ready-by date (LEAD_TIME).
 
-`track_records` gives the history a scorer needs (QC first-pass, remakes, on-time), in two statements for any
+`track_records` gives the history a scorer needs (QC first-pass, remakes, on-time), in one statement for any
 number of tailors, read from the jobs' outcome rows (core.garments.outcomes) and aggregated in the database.
 """
 
@@ -360,17 +360,18 @@ WITH kept AS (
     FROM production_job_outcome
     WHERE {who}{brand}
 )
-SELECT tailor_id, COUNT(*) AS jobs, COUNT(first_qc_passed) AS inspected,
+SELECT 0 AS part, tailor_id, COUNT(*) AS jobs, COUNT(first_qc_passed) AS inspected,
        SUM(CASE WHEN first_qc_passed THEN 1 ELSE 0 END) AS first_pass,
        SUM(CASE WHEN remade THEN 1 ELSE 0 END) AS remade,
-       COUNT(on_time) AS timed, SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS on_time
+       COUNT(on_time) AS timed, SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS on_time, NULL AS at
 FROM kept WHERE n <= {last}
 GROUP BY tailor_id
+UNION ALL
+SELECT 1, tailor_id, 0, 0, 0, 0, 0, 0, MAX(assigned_at) FROM production_job
+WHERE {who} AND assigned_at IS NOT NULL{brand}
+GROUP BY tailor_id
 """
-LATEST_SQL = """
-SELECT tailor_id, MAX(assigned_at) AS at FROM production_job
-WHERE {who} AND assigned_at IS NOT NULL{brand} GROUP BY tailor_id
-"""
+# Each row is a tailor's counts (part 0) or its last assignment over all its jobs (part 1): one round trip.
 
 
 def _as_datetime(value: object) -> datetime | None:
@@ -415,7 +416,7 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
     A remake counts against the tailor only when its cause is the making (MAKING): a wrong measurement or a
     fabric flaw is not the tailor's doing. On time means the job's first READY fell on or before its ready-by
     date (UTC). With `brand_id`, only that brand's jobs count (what a brand may see of a tailor it works with).
-    Two statements whatever the number of tailors or of their jobs, reading the jobs' outcome rows
+    One statement whatever the number of tailors or of their jobs, reading the jobs' outcome rows
     (core.garments.outcomes) through their (tailor, assignment time) index: a ranking over 1,000 tailors must
     not aggregate their whole history.
     """
@@ -440,16 +441,18 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
             values.append(int(brand_id))
         position = {int(tailor_id): i for i, tailor_id in enumerate(tailor_ids)}
         query = TRACK_SQL.format(who=who, last=int(last), brand=brand)
+        if connection.capabilities.dialect != "postgres":
+            values = values * 2  # `?` are positional: the tailors (and brand) once for each part
         _, rows = await connection.execute_query(query, values)
-        if rows:  # one row of integers per tailor with finished jobs, placed as columns at once
-            found = np.array([tuple(row) for row in rows], dtype=np.int64)
+        counts = [tuple(row)[1:8] for row in rows if row[0] == 0]
+        if counts:  # one row of integers per tailor with finished jobs, placed as columns at once
+            found = np.array(counts, dtype=np.int64)
             at = np.fromiter((position.get(t, -1) for t in found[:, 0].tolist()), dtype=np.intp, count=len(found))
             wanted = at >= 0
             totals[:, at[wanted]] = found[wanted, 1:].T
-        _, rows = await connection.execute_query(LATEST_SQL.format(who=who, brand=brand), values)
-        for tailor_id, latest in rows:
-            if (i := position.get(tailor_id, -1)) >= 0:
-                assigned[i] = _as_datetime(latest)
+        for row in rows:
+            if row[0] == 1 and (i := position.get(row[1], -1)) >= 0:
+                assigned[i] = _as_datetime(row[8])
     jobs, inspected, first_pass, remade, timed, on_time = totals
     return TrackTable(
         jobs=jobs,
