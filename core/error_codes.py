@@ -33,7 +33,7 @@ CORE_ERROR_CODES: Mapping[str, str] = {
     "CURRENCY_NOT_ENABLED": "The brand does not sell in this currency.",
     "CURRENCY_REQUIRED": "At least one currency must be given.",
     "CUSTOMS_DATA_MISSING": "An item lacks customs data (HS code, description, origin, composition) an export needs.",
-    "CUSTOMS_DESCRIPTION_VAGUE": "Customs refuse this description alone (\"clothing\", \"gift\"): say what, of what.",
+    "CUSTOMS_DESCRIPTION_VAGUE": 'Customs refuse this description alone ("clothing", "gift"): say what, of what.',
     "DELIVERY_METHOD_NOT_AVAILABLE": "The delivery method is not offered for this address and parcel.",
     "DELIVERY_METHOD_REQUIRED": "Choose a delivery method first.",
     "DOMAIN_TAKEN": "Another brand already uses this domain.",

@@ -8,14 +8,13 @@ never goes to a tailor whose certificate lapses before the garment is due. Two f
 on are judged here too because they are plain facts about the tailor and the job, not policy: whether the tailor
 is in a country the brand ships to (REGION) and whether its lead time meets the job's ready-by date (LEAD_TIME).
 
-`track_records` gives the history a scorer needs (QC first-pass, remakes, on-time), in two statements for any
-number of tailors, aggregated in the database.
+`track_records` gives the history a scorer needs (QC first-pass, remakes, on-time), in one statement for any
+number of tailors, read from the jobs' outcome rows (core.garments.outcomes) and aggregated in the database.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -39,7 +38,6 @@ if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20
     from numpy.typing import NDArray
 
 FIELD = "tailor_id"
-FINISHED = (JobStage.READY, JobStage.SHIPPED, JobStage.REMADE)
 # Past this many tailors, their certificates and places are read for everyone and picked in Python: a list of
 # a thousand ids costs more to build and bind than the few rows it leaves out.
 WIDE = 200
@@ -155,27 +153,25 @@ ROSTER_FIELDS = (
 )
 
 
-def _coordinate(value: object) -> float:
-    return math.nan if value is None else float(cast("float", value))
-
-
-def _roster(rows: Sequence[Sequence[Any]], busy: dict[int, int]) -> Roster:
+def _roster(columns: Sequence[Sequence[Any]], busy: dict[int, int]) -> Roster:
+    """`ROSTER_FIELDS` as columns (garment types already lists) into vectors; coordinates as numbers or text,
+    None becoming NaN, converted by numpy at once."""
     import numpy as np
 
-    columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [() for _ in ROSTER_FIELDS]
     ids, names, cities, countries, statuses, types, capacity, lead, lat, lon = columns
+    n = len(ids)
     return Roster(
-        ids=np.fromiter(ids, dtype=np.int64, count=len(ids)),
+        ids=np.fromiter(ids, dtype=np.int64, count=n),
         display_names=list(names),
         cities=list(cities),
         countries=list(countries),
         statuses=[str(s) for s in statuses],
-        garment_types=[list(t or []) for t in types],
-        capacity=np.fromiter(capacity, dtype=np.int64, count=len(ids)),
-        lead_time_days=np.fromiter(lead, dtype=np.int64, count=len(ids)),
-        latitude=np.fromiter((_coordinate(v) for v in lat), dtype=np.float64, count=len(ids)),
-        longitude=np.fromiter((_coordinate(v) for v in lon), dtype=np.float64, count=len(ids)),
-        active_jobs=np.fromiter((busy.get(int(i), 0) for i in ids), dtype=np.int64, count=len(ids)),
+        garment_types=list(types),
+        capacity=np.fromiter(capacity, dtype=np.int64, count=n),
+        lead_time_days=np.fromiter(lead, dtype=np.int64, count=n),
+        latitude=np.array(lat, dtype=np.float64).reshape(n),
+        longitude=np.array(lon, dtype=np.float64).reshape(n),
+        active_jobs=np.fromiter((busy.get(i, 0) for i in ids), dtype=np.int64, count=n),
     )
 
 
@@ -184,11 +180,12 @@ def _roster(rows: Sequence[Sequence[Any]], busy: dict[int, int]) -> Roster:
 ROSTER_SQL = "SELECT {fields} FROM {table} WHERE status = {param} ORDER BY id"
 
 
-def _types(value: object) -> list[str]:
-    """A JSON list as SQLite's text or PostgreSQL's (asyncpg returns jsonb as text), or already a list."""
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list) else list(orjson.loads(cast("str", value)))
+def _types(values: Sequence[object]) -> list[list[str]]:
+    """JSON lists as SQLite's text or PostgreSQL's (asyncpg returns jsonb as text), decoded as one document (a
+    thousand tiny decodes cost more than the rest of reading the roster); lists already decoded kept."""
+    if all(isinstance(value, str) for value in values):
+        return cast("list[list[str]]", orjson.loads("[" + ",".join(cast("Sequence[str]", values)) + "]"))
+    return [list(orjson.loads(v) if isinstance(v, str) else cast("list[str]", v or [])) for v in values]
 
 
 async def approved_roster() -> Roster:
@@ -197,13 +194,16 @@ async def approved_roster() -> Roster:
     param = "$1" if connection.capabilities.dialect == "postgres" else "?"
     query = ROSTER_SQL.format(fields=", ".join(ROSTER_FIELDS), table=Tailor._meta.db_table, param=param)
     _, raw = await connection.execute_query(query, [ActorStatus.APPROVED.value])
-    rows = [(*row[:5], _types(row[5]), *row[6:]) for row in raw]
-    return _roster(rows, await active_jobs([int(r[0]) for r in rows]))
+    columns: list[Sequence[Any]] = list(zip(*raw, strict=True)) if raw else [() for _ in ROSTER_FIELDS]
+    columns[5] = _types(columns[5])
+    return _roster(columns, await active_jobs(columns[0]))
 
 
 def roster_of(tailors: Sequence[Tailor], busy: dict[int, int]) -> Roster:
     """The same columns for tailors already loaded (staff assignment judges one)."""
-    return _roster([tuple(getattr(t, name) for name in ROSTER_FIELDS) for t in tailors], busy)
+    columns = [[getattr(t, name) for t in tailors] for name in ROSTER_FIELDS]
+    columns[5] = [list(types or []) for types in columns[5]]
+    return _roster(columns, busy)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,45 +358,30 @@ class TrackRecord:
     last_assigned_at: datetime | None = None
 
 
-# One statement for any number of tailors: each tailor's last `last` finished jobs (a window over its jobs, newest
-# assignment first), then, per tailor, how many of those jobs there are, how many were inspected and passed their
-# first inspection, how many reached READY (and on time), and how many were remade for the making. Each part joins
-# jobs by primary key only, so no part loops over another. `{who}` picks the tailors: their ids as one parameter (a
-# JSON array on SQLite, an array on PostgreSQL), or every assigned job's tailor when nearly all are asked for;
-# `{day}` the UTC day of a timestamp in the dialect.
+# One statement for any number of tailors: each tailor's last `last` finished jobs (a window over its jobs' outcome
+# rows, core.garments.outcomes, newest assignment first), then, per tailor, how many of those jobs there are, how
+# many were inspected and passed their first inspection, how many reached READY with a ready-by date (and on
+# time), and how many were remade for the making. `{who}` picks the tailors: their ids as one parameter (a JSON
+# array on SQLite, an array on PostgreSQL), or every tailor's rows when nearly all are asked for.
 TRACK_SQL = """
-WITH recent AS (
-    SELECT id, tailor_id,
-           ROW_NUMBER() OVER (PARTITION BY tailor_id ORDER BY assigned_at DESC, id DESC) AS n
-    FROM production_job
-    WHERE {who} AND stage IN ({finished}){brand}
-), kept AS (
-    SELECT id, tailor_id FROM recent WHERE n <= {last}
+WITH kept AS (
+    SELECT tailor_id, first_qc_passed, remade, on_time,
+           ROW_NUMBER() OVER (PARTITION BY tailor_id ORDER BY assigned_at DESC, job_id DESC) AS n
+    FROM production_job_outcome
+    WHERE {who}{brand}
 )
-SELECT 'jobs' AS part, tailor_id, COUNT(*) AS total, 0 AS hits FROM kept GROUP BY tailor_id
+SELECT 0 AS part, tailor_id, COUNT(*) AS jobs, COUNT(first_qc_passed) AS inspected,
+       SUM(CASE WHEN first_qc_passed THEN 1 ELSE 0 END) AS first_pass,
+       SUM(CASE WHEN remade THEN 1 ELSE 0 END) AS remade,
+       COUNT(on_time) AS timed, SUM(CASE WHEN on_time THEN 1 ELSE 0 END) AS on_time, NULL AS at
+FROM kept WHERE n <= {last}
+GROUP BY tailor_id
 UNION ALL
-SELECT 'qc', j.tailor_id, COUNT(*), SUM(CASE WHEN q.passed THEN 1 ELSE 0 END)
-FROM qc_inspection q JOIN production_job j ON j.id = q.job_id
-WHERE q.id IN (SELECT MIN(id) FROM qc_inspection WHERE job_id IN (SELECT id FROM kept) GROUP BY job_id)
-GROUP BY j.tailor_id
-UNION ALL
-SELECT 'ready', j.tailor_id, COUNT(*), SUM(CASE WHEN {day} <= j.ready_by THEN 1 ELSE 0 END)
-FROM (
-    SELECT job_id, MIN(created_at) AS at FROM production_stage_change
-    WHERE to_stage = 'READY' AND job_id IN (SELECT id FROM kept) GROUP BY job_id
-) r JOIN production_job j ON j.id = r.job_id
-WHERE j.ready_by IS NOT NULL
-GROUP BY j.tailor_id
-UNION ALL
-SELECT 'remade', o.tailor_id, COUNT(DISTINCT o.id), 0
-FROM production_job m JOIN production_job o ON o.id = m.remake_of_id
-WHERE m.remake_cause = 'MAKING' AND m.remake_of_id IN (SELECT id FROM kept)
-GROUP BY o.tailor_id
+SELECT 1, tailor_id, 0, 0, 0, 0, 0, 0, MAX(assigned_at) FROM production_job
+WHERE {who} AND assigned_at IS NOT NULL{brand}
+GROUP BY tailor_id
 """
-LATEST_SQL = """
-SELECT tailor_id, MAX(assigned_at) AS at FROM production_job
-WHERE {who} AND assigned_at IS NOT NULL{brand} GROUP BY tailor_id
-"""
+# Each row is a tailor's counts (part 0) or its last assignment over all its jobs (part 1): one round trip.
 
 
 def _as_datetime(value: object) -> datetime | None:
@@ -431,7 +416,7 @@ class TrackTable:
         )
 
 
-PARTS = ("jobs", "qc", "ready", "remade")
+COUNTS = ("jobs", "inspected", "first_pass", "remade", "timed", "on_time")
 
 
 async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | None = None) -> TrackTable:
@@ -441,23 +426,24 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
     A remake counts against the tailor only when its cause is the making (MAKING): a wrong measurement or a
     fabric flaw is not the tailor's doing. On time means the job's first READY fell on or before its ready-by
     date (UTC). With `brand_id`, only that brand's jobs count (what a brand may see of a tailor it works with).
-    Two statements whatever the number of tailors or of their jobs, aggregated in the database: a ranking over
-    1,000 tailors must not load their whole history.
+    One statement whatever the number of tailors or of their jobs, reading the jobs' outcome rows
+    (core.garments.outcomes) through their (tailor, assignment time) index: a ranking over 1,000 tailors must
+    not aggregate their whole history.
     """
     import numpy as np
 
     n = len(tailor_ids)
-    totals = np.zeros((len(PARTS), 2, n), dtype=np.int64)
+    totals = np.zeros((len(COUNTS), n), dtype=np.int64)
     assigned: list[datetime | None] = [None] * n
     if n:
         connection = connections.get("default")
         ids = sorted({int(i) for i in tailor_ids})
         if connection.capabilities.dialect == "postgres":
             values: list[Any] = [ids]
-            ids_sql, day, brand = "SELECT unnest($1::bigint[])", "(r.at AT TIME ZONE 'UTC')::date", " AND brand_id = $2"
+            ids_sql, brand = "SELECT unnest($1::bigint[])", " AND brand_id = $2"
         else:
             values = [json.dumps(ids)]
-            ids_sql, day, brand = "SELECT value FROM json_each(?)", "DATE(r.at)", " AND brand_id = ?"
+            ids_sql, brand = "SELECT value FROM json_each(?)", " AND brand_id = ?"
         who = f"tailor_id IN ({ids_sql})"
         if len(ids) > WIDE:  # every tailor, near enough: a list of a thousand ids costs more than it filters
             who, values, brand = "tailor_id IS NOT NULL", [], brand.replace("$2", "$1")
@@ -465,25 +451,28 @@ async def track_table(tailor_ids: Sequence[int], *, last: int, brand_id: int | N
             brand = ""
         else:
             values.append(int(brand_id))
-        finished = ", ".join(f"'{stage.value}'" for stage in FINISHED)
-        query = TRACK_SQL.format(who=who, last=int(last), day=day, finished=finished, brand=brand)
         position = {int(tailor_id): i for i, tailor_id in enumerate(tailor_ids)}
-        part = {name: k for k, name in enumerate(PARTS)}
-        for row in await connection.execute_query_dict(query, values):
-            if (i := position.get(int(row["tailor_id"]), -1)) < 0:
-                continue
-            k = part[str(row["part"])]
-            totals[k, 0, i], totals[k, 1, i] = int(row["total"] or 0), int(row["hits"] or 0)
-        for row in await connection.execute_query_dict(LATEST_SQL.format(who=who, brand=brand), values):
-            if (i := position.get(int(row["tailor_id"]), -1)) >= 0:
-                assigned[i] = _as_datetime(row["at"])
+        query = TRACK_SQL.format(who=who, last=int(last), brand=brand)
+        if connection.capabilities.dialect != "postgres":
+            values = values * 2  # `?` are positional: the tailors (and brand) once for each part
+        _, rows = await connection.execute_query(query, values)
+        counts = [tuple(row)[1:8] for row in rows if row[0] == 0]
+        if counts:  # one row of integers per tailor with finished jobs, placed as columns at once
+            found = np.array(counts, dtype=np.int64)
+            at = np.fromiter((position.get(t, -1) for t in found[:, 0].tolist()), dtype=np.intp, count=len(found))
+            wanted = at >= 0
+            totals[:, at[wanted]] = found[wanted, 1:].T
+        for row in rows:
+            if row[0] == 1 and (i := position.get(row[1], -1)) >= 0:
+                assigned[i] = _as_datetime(row[8])
+    jobs, inspected, first_pass, remade, timed, on_time = totals
     return TrackTable(
-        jobs=totals[0, 0],
-        inspected=totals[1, 0],
-        first_pass=totals[1, 1],
-        remade=totals[3, 0],
-        timed=totals[2, 0],
-        on_time=totals[2, 1],
+        jobs=jobs,
+        inspected=inspected,
+        first_pass=first_pass,
+        remade=remade,
+        timed=timed,
+        on_time=on_time,
         last_assigned_at=assigned,
     )
 

@@ -248,8 +248,11 @@ ADDRESS = {
     "country": "ID",
     "phone": "0812 2345 6789",
 }
-# Where each demo order's garment stands; the first waits for its bank transfer.
-STAGES = ("UNPAID", "QUEUED", "ASSIGNED", "SEWING", "ALTERATION", "READY", "SHIPPED")
+# Where each demo order's garment stands; the first waits for its bank transfer, the two queued ones for the
+# dispatcher's offer (tailor_dispatch, on `make run`).
+STAGES = ("UNPAID", "QUEUED", "QUEUED", "ASSIGNED", "SEWING", "ALTERATION", "READY", "SHIPPED")
+# Who makes each garment past the queue: several tailors, so their records (QC, on time) differ for dispatch.
+MAKERS = {"ASSIGNED": "berkah", "SEWING": "sinar", "ALTERATION": "cipta", "READY": "berkah", "SHIPPED": "sri"}
 
 
 @dataclass(frozen=True)
@@ -524,11 +527,11 @@ async def _order_at(
     await orders.payment_mark_received(payment.id, staff, host=host)
     job = await ProductionJob.filter(order_id=placed.order.id).order_by("id").first()
     assert job is not None
-    tailor, tailor_actor = tailors["berkah"]
+    tailor, tailor_actor = tailors[MAKERS.get(stage, "berkah")]
     path = _path_to(stage)
     for step in path:
         if step == JobStage.ASSIGNED:
-            await assignment.assign(staff, job.id, tailor.id, note="Dikerjakan oleh Konveksi Berkah.")
+            await assignment.assign(staff, job.id, tailor.id, note=f"Dikerjakan oleh {tailor.display_name}.")
         elif step in (JobStage.READY, JobStage.ALTERATION):
             passed = step == JobStage.READY
             await qc.report(

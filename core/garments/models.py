@@ -325,7 +325,13 @@ class ProductionJob(Model):
 
     class Meta:
         table = "production_job"
-        indexes = (("brand_id", "stage"), ("tailor_id", "stage"), ("order_id", "id"))
+        indexes = (
+            ("brand_id", "stage"),
+            ("tailor_id", "stage"),
+            ("tailor_id", "assigned_at"),
+            ("order_id", "id"),
+            ("remake_of_id",),
+        )
 
 
 class ProductionStageChange(Model):
@@ -347,6 +353,7 @@ class ProductionStageChange(Model):
 
     class Meta:
         table = "production_stage_change"
+        indexes = (("job_id",),)
 
 
 class DefectSeverity(StrEnum):
@@ -373,3 +380,37 @@ class QcInspection(Model):
 
     class Meta:
         table = "qc_inspection"
+        indexes = (("job_id",),)
+
+
+class ProductionJobOutcome(Model):
+    """A finished job's outcome, for its tailor's record.
+
+    One row per job that is READY, SHIPPED or REMADE and has a tailor: its first QC verdict, whether it was remade
+    for the making, whether its first READY met its ready-by date. A summary of the job's history, rewritten from
+    that history by `core.garments.outcomes.refresh` in the transaction of every stage change and remake, so a
+    tailor's "last N jobs" are one indexed read of these rows instead of three aggregates over the inspections,
+    the stage changes and the remakes."""
+
+    id = fields.BigIntField(primary_key=True)
+    job: fields.OneToOneRelation[ProductionJob] = fields.OneToOneField(
+        "lini.ProductionJob", related_name="outcome", on_delete=fields.CASCADE
+    )
+    job_id: int
+    tailor: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "lini.Tailor", related_name="job_outcomes", on_delete=fields.CASCADE
+    )
+    tailor_id: int
+    brand: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "lini.Brand", related_name="job_outcomes", on_delete=fields.CASCADE
+    )
+    brand_id: int
+    assigned_at = fields.DatetimeField(null=True)  # the job's: a tailor's last jobs are the last assigned
+    first_qc_passed = fields.BooleanField(null=True)  # None: never inspected
+    remade = fields.BooleanField(default=False)  # a remake for the making (RemakeCause.MAKING) points at it
+    ready_at = fields.DatetimeField(null=True)  # its first READY stage change
+    on_time = fields.BooleanField(null=True)  # ready_at's UTC day ≤ ready_by; None without either
+
+    class Meta:
+        table = "production_job_outcome"
+        indexes = (("tailor_id", "assigned_at", "job_id"),)

@@ -24,7 +24,7 @@ from core.actors import validation
 from core.actors.certificates import today
 from core.context import Actor
 from core.errors import DomainError
-from core.garments import production_events, stages
+from core.garments import outcomes, production_events, stages
 from core.garments.jobs import follow_order, load_job
 from core.garments.models import (
     DefectSeverity,
@@ -212,6 +212,7 @@ async def _remake(job: ProductionJob, cause: RemakeCause, actor: Actor, remark: 
         remake_of_id=job.id,
         remake_cause=cause.value,
     )
+    await outcomes.refresh([job.id])  # a remake for the making counts against the job's tailor once it exists
     change = await ProductionStageChange.create(
         job_id=remake.id,
         from_stage="",

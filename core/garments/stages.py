@@ -24,7 +24,7 @@ from typing import Any
 
 from core.actors import validation
 from core.errors import DomainError
-from core.garments import production_events
+from core.garments import outcomes, production_events
 from core.garments.models import JobStage, ProductionJob, ProductionStageChange
 from core.validation import Problems
 
@@ -191,5 +191,6 @@ async def move(
         internal_note=remark.internal_note,
         photo_urls=list(remark.photo_urls),
     )
+    await outcomes.refresh([job.id])  # the tailor's record follows the job's history, in this transaction
     await production_events.stage_changed(job, change, data)
     return change

@@ -2,8 +2,8 @@
 window short enough to watch an offer expire and pass on while the demo runs (`make run`).
 
 The demo's tailors (around Bandung, Jakarta, Solo and Kuala Lumpur, with varied certificates, capacities and
-lead times) are core's demo actors; its paid, queued gamis is offered to the best of them as soon as the demo's
-events are delivered.
+lead times, several with a production record) are core's demo actors; its two paid, queued gamis are offered
+to the best of them as soon as the demo's events are delivered.
 """
 
 from __future__ import annotations

@@ -66,10 +66,10 @@ async def test_demo_made_to_measure_orders_stand_in_every_stage(gql, plugin_host
 
     monkeypatch.setenv(DEMO_PASSWORD_ENV, "kata-sandi-demo-1")
     summary = await seed_demo(host=plugin_host)
-    assert "4 made to measure, 7 made-to-measure orders" in summary
+    assert "4 made to measure, 8 made-to-measure orders" in summary
     assert summary.endswith("password kata-sandi-demo-1")
     stages = [job.stage.value for job in await ProductionJob.all().order_by("id")]
-    assert stages == ["QUEUED", "QUEUED", "ASSIGNED", "SEWING", "ALTERATION", "READY", "SHIPPED"]
+    assert stages == ["QUEUED", "QUEUED", "QUEUED", "ASSIGNED", "SEWING", "ALTERATION", "READY", "SHIPPED"]
     assert await Fabric.filter(stock_metres__lt=0).count() == 0
 
     mtm = await gql(MTM_QUERY, storefront="sekar-modest")
@@ -80,10 +80,10 @@ async def test_demo_made_to_measure_orders_stand_in_every_stage(gql, plugin_host
     gql.token = signed["tokenCreate"]["token"]
     orders = [e["node"] for e in (await gql(MY_ORDERS, storefront="sekar-modest"))["me"]["orders"]["edges"]]
     by_number = {o["number"]: o for o in orders}
-    assert by_number[1]["status"] == "UNPAID" and by_number[7]["status"] == "SHIPPED"
-    shipped = by_number[7]["productionJobs"][0]
+    assert by_number[1]["status"] == "UNPAID" and by_number[8]["status"] == "SHIPPED"
+    shipped = by_number[8]["productionJobs"][0]
     assert [h["stage"] for h in shipped["history"]][-3:] == ["QUALITY_CHECK", "READY", "SHIPPED"]
-    assert by_number[7]["lines"][0]["customGarment"]["garmentType"] == "GAMIS"
+    assert by_number[8]["lines"][0]["customGarment"]["garmentType"] == "GAMIS"
 
 
 async def test_without_a_chosen_password_the_demo_accounts_get_a_random_one(gql, monkeypatch):
@@ -92,3 +92,27 @@ async def test_without_a_chosen_password_the_demo_accounts_get_a_random_one(gql,
     monkeypatch.delenv(DEMO_PASSWORD_ENV, raising=False)
     first = (await seed_demo()).rsplit(" ", 1)[1]
     assert len(first) >= 12 and first not in {"", "lini-demo-2026"}
+
+
+async def test_the_demo_queued_garments_are_offered_to_certified_tailors_with_varied_records(app, plugin_host):
+    """What `make run` shows of dispatch: 12 tailors around Bandung, Jakarta, Solo and Kuala Lumpur, several with
+    a record, and each paid, queued garment offered to one of them once the demo's events are delivered."""
+    from core.actors.models import Tailor
+    from core.garments.candidates import track_records
+    from core.garments.models import JobStage, ProductionJob
+    from core.outbox import dispatch
+    from plugins.tailor_dispatch.models import DispatchOffer, OfferStatus
+
+    await seed_demo(host=plugin_host)
+    await dispatch(plugin_host)
+
+    tailors = await Tailor.all()
+    assert len(tailors) >= 12
+    assert {"Bandung", "Jakarta Selatan", "Surakarta", "Kuala Lumpur"} <= {t.city for t in tailors}
+    records = await track_records([t.id for t in tailors], last=20)
+    assert sum(record.jobs > 0 for record in records.values()) >= 2
+    queued = ProductionJob.filter(stage=JobStage.QUEUED)
+    paid = await queued.exclude(order__status="UNPAID").values_list("id", flat=True)
+    assert len(paid) == 2
+    offered = await DispatchOffer.filter(status=OfferStatus.OPEN).values_list("job_id", flat=True)
+    assert sorted(offered) == sorted(paid)  # the unpaid order's garment waits for its transfer

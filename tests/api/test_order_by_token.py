@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from tests.api.test_checkout import COMPLETE, PAY, plugins, ready_checkout, shop  # noqa: F401
+from tests.api import test_checkout
+from tests.api.test_checkout import COMPLETE, PAY, plugins, ready_checkout  # noqa: F401
 from tests.factories import access_token, make_brand, make_user
+
+shop = test_checkout.shop  # the checkout tests' brand with a stocked variant
 
 BY_TOKEN = """query($t: String!) { orderByToken(token: $t) { number status total { amount currency }
   lines { productName quantity } } }"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import asyncpg
 import pytest
 from tortoise import Tortoise
 from tortoise import models as tortoise_models
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 from tortoise.filters import get_filters_for_field
 from tortoise.migrations.api import migrate as tortoise_migrate
 from tortoise.migrations.migration import Migration
@@ -151,3 +153,71 @@ def test_shared_filter_tables_equal_tortoises_own_for_every_field_of_every_model
             await Tortoise.close_connections()
 
     assert run_sync(run()) > 500
+
+
+def test_0015_backfills_the_outcome_rows_of_the_history_already_recorded(backend, tmp_path):
+    """A database with production history at 0014 gets each finished job's outcome row (core.garments.outcomes)
+    when 0015 applies, so tailors' records read the same before and after the upgrade."""
+    from core.db import connected
+    from core.garments.candidates import TrackRecord, track_records
+    from core.garments.models import (
+        JobStage,
+        ProductionJob,
+        ProductionJobOutcome,
+        ProductionStageChange,
+        QcInspection,
+        RemakeCause,
+    )
+    from tests.api.test_production import job_ids, make_fabric, make_tailor, mtm_order
+    from tests.factories import make_brand, make_user
+
+    async def history() -> tuple[int, list[int]]:
+        brand, (tailor, _) = await make_brand("sekar"), await make_tailor()
+        customer, fabric = await make_user(), await make_fabric()
+        made = [(await job_ids(await mtm_order(brand, customer, fabric, paid=True)))[0] for _ in range(3)]
+        ready, remade, _queued = made
+        await ProductionJob.filter(id__in=[ready, remade]).update(tailor_id=tailor.id, assigned_at=datetime.now(UTC))
+        await ProductionJob.filter(id=ready).update(stage=JobStage.READY)
+        await QcInspection.create(job_id=ready, passed=False)
+        await QcInspection.create(job_id=ready, passed=True)
+        await ProductionStageChange.create(job_id=ready, from_stage="QUALITY_CHECK", to_stage="READY")
+        await ProductionJob.filter(id=remade).update(stage=JobStage.REMADE)
+        order = await ProductionJob.get(id=remade)
+        await ProductionJob.create(
+            brand_id=brand.id,
+            order_id=order.order_id,
+            order_line_id=order.order_line_id,
+            garment_type_code="GAMIS",
+            remake_of_id=remade,
+            remake_cause=RemakeCause.MAKING,
+        )
+        return tailor.id, made
+
+    async def run() -> tuple[list[tuple], TrackRecord, list[int]]:
+        async with two_databases(backend, tmp_path) as (url, _):
+            try:
+                await tortoise_migrate(config=tortoise_config(url, plugin_apps()), target="lini.0014_customs_data")
+            finally:
+                await Tortoise.close_connections()
+            EXECUTOR_CACHE.clear()  # INSERTs cached by connection name, with another dialect's placeholders
+            async with connected(url, plugin_apps()):
+                tailor_id, made = await history()
+            await migrate(url, plugin_apps())
+            async with connected(url, plugin_apps()):
+                found = (
+                    await ProductionJobOutcome.all()
+                    .order_by("job_id")
+                    .values_list("job_id", "tailor_id", "first_qc_passed", "remade", "on_time")
+                )
+                return list(found), (await track_records([tailor_id], last=20))[tailor_id], [*made, tailor_id]
+
+    rows, record, (ready, remade, _queued, tailor_id) = run_sync(run())
+    assert rows == [(ready, tailor_id, False, False, True), (remade, tailor_id, None, True, None)]
+    assert (record.jobs, record.inspected, record.first_pass, record.remade, record.timed, record.on_time) == (
+        2,
+        1,
+        0,
+        1,
+        1,
+        1,
+    )

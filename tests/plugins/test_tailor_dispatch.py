@@ -13,6 +13,7 @@ import pytest
 
 from core.actors.models import ActorStatus, CertificationStatus, Tailor
 from core.auth.permissions import Permission
+from core.garments import outcomes
 from core.garments.models import JobStage, ProductionJob, ProductionStageChange, QcInspection
 from plugins.tailor_dispatch.models import DispatchSettings
 from plugins.tailor_dispatch.scoring import haversine_km
@@ -86,6 +87,7 @@ async def finished_job(shop: SimpleNamespace, tailor: Tailor, *, first_pass: boo
     if not first_pass:
         await QcInspection.create(job_id=job, passed=True)
     await ProductionStageChange.create(job_id=job, from_stage="QUALITY_CHECK", to_stage="READY", actor="system")
+    await outcomes.refresh([job])  # history written past core's operations: its outcome row, as they would
 
 
 # --- the hard filters ---------------------------------------------------------------------------------------
