@@ -66,8 +66,9 @@ DECIMAL = dataclasses.replace(
     DecimalDefinition,
     description=(
         "A decimal number sent as a JSON string of digits: an optional `-`, digits and an optional `.` with more "
-        'digits (`"150000"`, `"45.90"`, `"-0.5"`), never a float and never an exponent. Money amounts have as many '
-        "decimals as their currency (IDR 0, MYR 2). Inputs take the same strings; a field "
+        'digits (`"150000"`, `"45.90"`, `"-0.5"`), never a float and never an exponent. Money amounts have their '
+        'currency\'s ISO 4217 decimals (IDR and MYR 2, JPY 0: `"549000.00"`); `Money.formatted` is the display '
+        "form (Rp549.000). Inputs take the same strings; a field "
         "that wants an amount answers a typed error (`INVALID_AMOUNT`, ...) for one out of its range."
     ),
     specified_by_url="https://speleotrove.com/decimal/daconvs.html",
