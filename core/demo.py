@@ -479,6 +479,7 @@ async def seed_demo(*, only_if_empty: bool = False, host: PluginHost | None = No
         for spec in BRANDS:
             product_ids += await _brand(spec)
         await refresh_price_ranges(product_ids)
+        await customs_demo.seed_tables()
         makers = await made_to_measure.seed_makers()
         if host is not None:
             await host.call("seed_demo", brands=await Brand.filter(slug__in=[b.slug for b in BRANDS]).order_by("id"))

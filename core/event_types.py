@@ -96,6 +96,9 @@ CORE: tuple[EventType, ...] = (
         ("tax_rate.set", "A tax rate was set."),
         ("tax_rate.deleted", "A tax rate was removed."),
         ("exchange_rate.set", "An exchange rate was set."),
+        ("customs_rate.set", "A destination's import duty on an HS heading was set (platform administrators)."),
+        ("customs_rate.deleted", "A destination's import duty on an HS heading was removed."),
+        ("import_tax.set", "A destination's import tax and de-minimis thresholds were set."),
     ),
     *_types(
         "brand",

@@ -21,11 +21,13 @@ from core.checkout import completion, services
 from core.checkout.models import Checkout as CheckoutModel
 from core.checkout.pricing import CheckoutPricing, ShippingChoice, price_checkout
 from core.context import Actor
+from core.customs.export import checkout_landed_cost
 from core.orders.models import Order as OrderModel
 from core.payments import registry
 from core.payments.models import Payment as PaymentModel
 from schema.actors.storefront import StorefrontSlug
 from schema.catalog.products import ProductVariant
+from schema.customs import LandedCost
 from schema.enums import PaymentActionType, PaymentState
 from schema.errors import UserError, attempt
 from schema.garments.custom_garment import CustomGarment
@@ -309,6 +311,15 @@ class Checkout:
     async def voucher_error(self, info: Info) -> UserError | None:
         problem = (await self._pricing(info)).voucher_problem
         return UserError(field="voucherCode", code=problem.code, message=problem.message) if problem else None
+
+    @strawberry.field(
+        description="For an address outside the brand's `shipsFrom` country: the duty and import tax the parcel "
+        "will owe on arrival (an estimate the shopper pays the courier, DAP); null at home, before an address, "
+        "where a line lacks customs data, or where the platform knows no rules for the destination."
+    )
+    async def landed_cost(self, info: Info) -> LandedCost | None:
+        cost = await checkout_landed_cost(await self._pricing(info))
+        return LandedCost.of(cost) if cost else None
 
     @strawberry.field(description="Lines before discounts, as the brand prices them.")
     async def subtotal(self, info: Info) -> Money:

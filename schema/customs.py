@@ -15,13 +15,16 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from core.auth.permissions import Permission
-from core.customs import services
+from core.customs import landed, services, tables
+from core.customs.models import CustomsDuty as CustomsDutyModel
+from core.customs.models import ImportTax as ImportTaxModel
 from core.customs.services import Customs
 from schema.arguments import CategoryId, ProductId, VariantId
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
-from schema.permissions import BrandPermission, guard
+from schema.permissions import PLATFORM_ADMIN, PUBLIC, BrandPermission, guard
 from schema.relay import decode_id
+from schema.scalars import Money
 
 MANAGE_PRODUCTS = BrandPermission(Permission.MANAGE_PRODUCTS)
 
@@ -246,5 +249,182 @@ class CustomsMutation:
         return await _update(info, "variant", id, "ProductVariant", input)
 
 
-MUTATIONS = (CustomsMutation,)
-TYPES = ()
+# --- landed cost ------------------------------------------------------------------------------------------------
+
+
+@strawberry.type(description="One line's duty: its customs value (price and shipping share) and the rate applied.")
+class LandedCostLine:
+    hs_code: str = strawberry.field(description="The line's HS code (six digits), which chose the rate.")
+    customs_value: Money = strawberry.field(description="The line's total plus its share of the shipping, by value.")
+    duty_rate: Decimal = strawberry.field(description="The duty in percent; 0 when none is listed or under de minimis.")
+    duty: Money = strawberry.field(description="The line's duty, rounded to the checkout currency.")
+
+
+@strawberry.type(
+    description="What a parcel abroad will owe on arrival by the destination's rules (platform tables or a duty "
+    "plugin): import duty per HS code and the import tax, on the goods' value plus shipping."
+)
+class LandedCost:
+    country: str = strawberry.field(description="The destination (ISO 3166-1 alpha-2).")
+    customs_value: Money = strawberry.field(description="Goods and shipping, the base of duty.")
+    duty: Money = strawberry.field(description="The import duty over all lines.")
+    tax: Money = strawberry.field(description="The import tax (VAT, GST, sales tax).")
+    tax_name: str = strawberry.field(description="What the destination calls the tax (SST, VAT, KDV).")
+    tax_rate: Decimal = strawberry.field(description="The tax in percent.")
+    duty_exempt: bool = strawberry.field(description="True when the goods are under the duty de-minimis threshold.")
+    tax_exempt: bool = strawberry.field(description="True when the goods are under the tax threshold.")
+    total: Money = strawberry.field(description="Duty and tax together.")
+    lines: list[LandedCostLine] = strawberry.field(description="Each checkout line's duty, in line order.")
+
+    @classmethod
+    def of(cls, cost: landed.LandedCost) -> LandedCost:
+        return cls(
+            country=cost.country,
+            customs_value=Money.from_core(cost.customs_value),
+            duty=Money.from_core(cost.duty),
+            tax=Money.from_core(cost.tax),
+            tax_name=cost.tax_name,
+            tax_rate=cost.tax_rate,
+            duty_exempt=cost.duty_exempt,
+            tax_exempt=cost.tax_exempt,
+            total=Money.from_core(cost.total),
+            lines=[
+                LandedCostLine(
+                    hs_code=line.hs_code,
+                    customs_value=Money.from_core(line.customs_value),
+                    duty_rate=line.rate,
+                    duty=Money.from_core(line.duty),
+                )
+                for line in cost.lines
+            ],
+        )
+
+
+@strawberry.type(description="A destination's import duty on an HS heading or subheading.")
+class CustomsRate:
+    country: str = strawberry.field(description="The destination (ISO 3166-1 alpha-2).")
+    hs_prefix: str = strawberry.field(description="The HS heading (4 digits) or subheading (6) it applies to.")
+    duty_rate: Decimal = strawberry.field(description="The duty in percent of the customs value.")
+
+    @classmethod
+    def of(cls, row: CustomsDutyModel) -> CustomsRate:
+        return cls(country=row.country, hs_prefix=row.hs_prefix, duty_rate=Decimal(row.rate))
+
+
+@strawberry.type(description="A destination's import tax and de-minimis thresholds (in `currency`).")
+class ImportTax:
+    country: str = strawberry.field(description="The destination (ISO 3166-1 alpha-2).")
+    name: str = strawberry.field(description="What it calls the tax: SST, VAT, KDV.")
+    rate: Decimal = strawberry.field(description="The tax in percent.")
+    currency: str = strawberry.field(description="The currency of the thresholds (ISO 4217).")
+    duty_free_up_to: Decimal = strawberry.field(description="Goods worth at most this pay no duty.")
+    tax_free_up_to: Decimal = strawberry.field(description="Goods worth at most this pay no import tax (0: all do).")
+    tax_includes_duty: bool = strawberry.field(description="True when the tax is levied on the value plus the duty.")
+
+    @classmethod
+    def of(cls, row: ImportTaxModel) -> ImportTax:
+        return cls(
+            country=row.country,
+            name=row.name,
+            rate=Decimal(row.rate),
+            currency=row.currency,
+            duty_free_up_to=Decimal(row.duty_free_up_to),
+            tax_free_up_to=Decimal(row.tax_free_up_to),
+            tax_includes_duty=row.tax_includes_duty,
+        )
+
+
+@strawberry.input(description="A destination's duty on an HS heading or subheading.")
+class CustomsRateSetInput:
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 destination. Error `INVALID_COUNTRY`.")
+    hs_prefix: str = strawberry.field(
+        description="An HS heading (4 digits, `6204`) or subheading (6, `6204.43`); the longest listed prefix of a "
+        "line's code applies. Error `INVALID_HS_CODE`."
+    )
+    duty_rate: Decimal = strawberry.field(description="Percent, 0-1000, at most 3 decimals. Error `INVALID_RATE`.")
+
+
+@strawberry.input(description="Which duty to remove.")
+class CustomsRateDeleteInput:
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 destination. Error `INVALID_COUNTRY`.")
+    hs_prefix: str = strawberry.field(description="The heading or subheading. None set: `NOT_FOUND`.")
+
+
+@strawberry.input(description="A destination's import tax and thresholds; replaces what was set.")
+class ImportTaxSetInput:
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 destination. Error `INVALID_COUNTRY`.")
+    name: str = strawberry.field(description="1-40 characters (SST, VAT, KDV). Error `INVALID_NAME`.")
+    rate: Decimal = strawberry.field(description="Percent, 0-1000, at most 3 decimals. Error `INVALID_RATE`.")
+    currency: str = strawberry.field(description="ISO 4217 currency of the thresholds. Error `INVALID_CURRENCY`.")
+    duty_free_up_to: Decimal = strawberry.field(
+        default=Decimal(0), description="Goods worth at most this pay no duty. Error `INVALID_AMOUNT`."
+    )
+    tax_free_up_to: Decimal = strawberry.field(
+        default=Decimal(0), description="Goods worth at most this pay no tax. Error `INVALID_AMOUNT`."
+    )
+    tax_includes_duty: bool = strawberry.field(
+        default=True, description="Whether the tax is levied on the value plus the duty (most countries)."
+    )
+
+
+@strawberry.type(description="The result of a duty change.")
+class CustomsRatePayload:
+    customs_rate: CustomsRate | None = strawberry.field(description="The duty as set (or removed); null on errors.")
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
+
+
+@strawberry.type(description="The result of an import tax change.")
+class ImportTaxPayload:
+    import_tax: ImportTax | None = strawberry.field(description="The tax as set; null on errors.")
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
+
+
+@strawberry.type
+class CustomsRateMutation:
+    @strawberry.mutation(**guard("Set a destination's import duty on an HS heading or subheading.", PLATFORM_ADMIN))
+    async def customs_rate_set(
+        self, info: Info, input: Annotated[CustomsRateSetInput, strawberry.argument(description="The duty.")]
+    ) -> CustomsRatePayload:
+        actor = await info.context.actor()
+        row, errors = await attempt(
+            lambda: tables.set_duty(actor, country=input.country, hs_prefix=input.hs_prefix, rate=input.duty_rate)
+        )
+        return CustomsRatePayload(customs_rate=CustomsRate.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(**guard("Remove a destination's duty on an HS heading or subheading.", PLATFORM_ADMIN))
+    async def customs_rate_delete(
+        self, info: Info, input: Annotated[CustomsRateDeleteInput, strawberry.argument(description="Which one.")]
+    ) -> CustomsRatePayload:
+        actor = await info.context.actor()
+        row, errors = await attempt(lambda: tables.delete_duty(actor, country=input.country, hs_prefix=input.hs_prefix))
+        return CustomsRatePayload(customs_rate=CustomsRate.of(row) if row else None, errors=errors)
+
+    @strawberry.mutation(**guard("Set a destination's import tax and de-minimis thresholds.", PLATFORM_ADMIN))
+    async def import_tax_set(
+        self, info: Info, input: Annotated[ImportTaxSetInput, strawberry.argument(description="The tax.")]
+    ) -> ImportTaxPayload:
+        from schema.catalog.management_types import plain
+
+        actor = await info.context.actor()
+        row, errors = await attempt(lambda: tables.set_import_tax(actor, plain(input)))
+        return ImportTaxPayload(import_tax=ImportTax.of(row) if row else None, errors=errors)
+
+
+@strawberry.type
+class CustomsRateQuery:
+    @strawberry.field(
+        **guard("The import duties the platform keeps for a destination, by HS prefix (at most 500).", PUBLIC)
+    )
+    async def customs_rates(
+        self, country: Annotated[str, strawberry.argument(description="ISO 3166-1 alpha-2 destination.")]
+    ) -> list[CustomsRate]:
+        rows = await CustomsDutyModel.filter(country=country.strip().upper()[:2]).order_by("hs_prefix").limit(500)
+        return [CustomsRate.of(row) for row in rows]
+
+    @strawberry.field(**guard("Every destination's import tax and thresholds, by country.", PUBLIC))
+    async def import_taxes(self) -> list[ImportTax]:
+        return [ImportTax.of(row) for row in await ImportTaxModel.all().order_by("country").limit(250)]
+
+
+MUTATIONS = (CustomsMutation, CustomsRateMutation)
+QUERIES = (CustomsRateQuery,)

@@ -85,6 +85,8 @@ STATIC: dict[str, ListSize] = {
     "Order.refunds": 50,
     "Order.history": HISTORY,
     "OrderProductionJob.history": HISTORY,
+    "Query.customsRates": 500,
+    "Query.importTaxes": COUNTRIES,
     "CustomsData.composition": 8,  # core.customs.rules.MAX_MATERIALS
     "CustomsData.sources": 5,  # one per CustomsField
     "CustomsData.missing": 5,
@@ -151,6 +153,7 @@ def list_sizes(settings: Settings, type_fields: Iterable[tuple[str, str, bool]])
     sizes: dict[str, ListSize] = {
         **STATIC,
         "Checkout.lines": lines,
+        "LandedCost.lines": lines,
         "Order.lines": lines,
         "Order.productionJobs": lines,
         "Shipment.lines": lines,

@@ -115,3 +115,44 @@ async def classify(brand: Brand, categories: Mapping[str, Category], fabric_of: 
         if heading is not None and heading in HEADINGS and material != "polyester":
             rows.append(CustomsData(brand=brand, product=product, **_declaration(heading, material, fibre)))
     await CustomsData.bulk_create(rows)
+
+
+# Destinations the demo brands ship to, with duty and import tax tables in their spirit (2025 rules, simplified:
+# a real deployment keeps them current through customsRateSet/importTaxSet or a `landed_cost` plugin).
+IMPORT_TAXES = (
+    # Malaysia: low-value goods up to MYR 500 enter duty-free and pay 10% sales tax.
+    {"country": "MY", "name": "SST", "rate": "10", "currency": "MYR", "duty_free_up_to": "500"},
+    # Saudi Arabia: 15% VAT on everything, duty above SAR 1,000.
+    {"country": "SA", "name": "VAT", "rate": "15", "currency": "SAR", "duty_free_up_to": "1000"},
+    # Turkey: 20% KDV on value and duty; postal imports pay duty from the first lira.
+    {"country": "TR", "name": "KDV", "rate": "20", "currency": "TRY"},
+    # Singapore: 9% GST from the first dollar, no duty on garments.
+    {"country": "SG", "name": "GST", "rate": "9", "currency": "SGD"},
+)
+DUTIES = (
+    *(("MY", heading, "20") for heading in ("6204", "6205", "6206", "6211", "6214")),
+    *(("SA", heading, "12") for heading in ("6204", "6205", "6206", "6211", "6214", "6505")),
+    *(("TR", heading, "12") for heading in ("6204", "6205", "6206", "6211", "6214", "6505")),
+)
+
+
+async def seed_tables() -> None:
+    """The platform's duty and import tax tables for the demo's destinations (skipped if any is kept already)."""
+    from decimal import Decimal
+
+    from core.customs.models import CustomsDuty, ImportTax
+
+    if await ImportTax.exists():
+        return
+    await ImportTax.bulk_create(
+        [
+            ImportTax(
+                **{k: Decimal(v) if k in ("rate", "duty_free_up_to") else v for k, v in row.items()},
+                updated_by="demo",
+            )
+            for row in IMPORT_TAXES
+        ]
+    )
+    await CustomsDuty.bulk_create(
+        [CustomsDuty(country=c, hs_prefix=p, rate=Decimal(r), updated_by="demo") for c, p, r in DUTIES]
+    )

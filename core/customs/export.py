@@ -8,10 +8,15 @@ nothing: a brand can sell at home before it has classified its catalog.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from core.actors.models import Brand
+from core.customs.landed import DutiableLine, LandedCost, landed_cost
 from core.customs.services import for_variants
 from core.errors import DomainError
+
+if TYPE_CHECKING:
+    from core.checkout.pricing import CheckoutPricing
 
 
 def crosses_border(brand: Brand, country: str | None) -> bool:
@@ -39,3 +44,21 @@ async def missing_for_export(
                 )
             )
     return problems
+
+
+async def checkout_landed_cost(pricing: CheckoutPricing) -> LandedCost | None:
+    """The duty and import tax the checkout's parcel will owe on arrival, on the lines' totals after discounts
+    and the shipping charged; None at home, before an address, or where a line lacks its HS code (the checkout
+    then reports CUSTOMS_DATA_MISSING) or the destination's rules are unknown."""
+    country = (pricing.checkout.shipping_address or {}).get("country")
+    if not crosses_border(pricing.brand, country) or not pricing.lines:
+        return None
+    customs = await for_variants(p.line.variant_id for p in pricing.lines)
+    totals = {t.key: t for t in pricing.totals.lines}
+    lines = []
+    for p in pricing.lines:
+        found, total = customs.get(p.line.variant_id), totals.get(str(p.line.id))
+        if found is None or found.hs_code is None or total is None:
+            return None
+        lines.append(DutiableLine(key=str(p.line.id), hs_code=found.hs_code, value=total.total))
+    return await landed_cost(str(country), lines, pricing.totals.shipping_total)

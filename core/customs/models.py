@@ -48,3 +48,43 @@ class CustomsData(Model):
     class Meta:
         table = "customs_data"
         indexes = (("brand_id",),)
+
+
+class CustomsDuty(Model):
+    """A destination's import duty on an HS heading (4 digits) or subheading (6): the longest prefix applies.
+
+    Platform administrators keep these tables (`customsRateSet`); a plugin that asks a real duty service instead
+    answers through the `landed_cost` hook.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    country = fields.CharField(max_length=2)
+    hs_prefix = fields.CharField(max_length=6)
+    rate = fields.DecimalField(max_digits=7, decimal_places=3)  # percent of the customs value
+    updated_by = fields.CharField(max_length=100, default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "customs_duty"
+        unique_together = (("country", "hs_prefix"),)
+
+
+class ImportTax(Model):
+    """A destination's import VAT/GST/sales tax and its de-minimis thresholds, in the destination's currency."""
+
+    id = fields.BigIntField(primary_key=True)
+    country = fields.CharField(max_length=2, unique=True)
+    name = fields.CharField(max_length=40)  # "SST", "VAT", "KDV"
+    rate = fields.DecimalField(max_digits=7, decimal_places=3)  # percent
+    currency = fields.CharField(max_length=3)  # the thresholds'
+    # Goods worth at most this pay no duty (Malaysia's low-value goods: MYR 500; Saudi Arabia: SAR 1,000).
+    duty_free_up_to = fields.DecimalField(max_digits=16, decimal_places=3, default=0)
+    # ... and no import tax (0: taxed from the first sen, as Malaysia's LVG sales tax and Saudi VAT are).
+    tax_free_up_to = fields.DecimalField(max_digits=16, decimal_places=3, default=0)
+    # Whether the tax is levied on the customs value plus the duty (most countries) or on the value alone.
+    tax_includes_duty = fields.BooleanField(default=True)
+    updated_by = fields.CharField(max_length=100, default="")
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "import_tax"

@@ -37,6 +37,15 @@ async def test_demo_catalog_is_believable_and_served(gql):
     assert koko["products"]["totalCount"] >= 5
     assert all("koko" in e["node"]["name"].lower() for e in koko["products"]["edges"])
 
+    taxes = await gql('{ importTaxes { country name rate } customsRates(country: "MY") { hsPrefix } }')
+    assert {t["country"]: t["name"] for t in taxes["importTaxes"]} == {
+        "MY": "SST",
+        "SA": "VAT",
+        "TR": "KDV",
+        "SG": "GST",
+    }
+    assert {"6204", "6211"} <= {r["hsPrefix"] for r in taxes["customsRates"]}
+
     # Every demo product can be exported: classified per category, the fibre deciding the subheading.
     customs = """query($first: Int) { products(first: $first) { edges { node { slug
       customs { hsCode originCountry complete composition { material } } } } } }"""
