@@ -32,11 +32,13 @@ if TYPE_CHECKING:
     from core.checkout.models import Checkout
     from core.checkout.totals import PricedLine
     from core.context import Actor
+    from core.customs.landed import DutiableLine, LandedCost
     from core.errors import DomainError
     from core.event_types import EventType
     from core.feed_formats import CatalogFormat
     from core.garments.dispatch_strategies import DispatchStrategy
     from core.garments.quote import Adjustment, GarmentLine, PriceContext
+    from core.money import Money
     from core.orders.models import Order
     from core.payments.gateways import PaymentGateway
     from core.plugins import PluginHost, SchemaExtension
@@ -277,6 +279,24 @@ def tax_lines(
 
     :return: None to leave taxes to core, or a list of `core.taxes.calculator.LineTax` (one per line, in
         order); may be an awaitable. The first plugin returning a list wins; the others are not asked.
+    """
+
+
+@hookspec
+def landed_cost(
+    country: str, lines: list[DutiableLine], shipping: Money, brand_id: int
+) -> LandedCost | Awaitable[LandedCost | None] | None:
+    """The duty and import tax a parcel abroad will owe on arrival, from a real duty service instead of the
+    platform's tables (`customsRateSet`, `importTaxSet`).
+
+    :param country: the destination, ISO 3166-1 alpha-2 (never the brand's own `ships_from`).
+    :param lines: the parcel's lines (`core.customs.landed.DutiableLine`: `key`, six-digit `hs_code`, the line's
+        total `value` as `core.money.Money`), in checkout order.
+    :param shipping: the shipping charged, in the checkout currency (part of the customs value).
+    :param brand_id: the selling brand, for a service that bills per merchant.
+    :return: a `core.customs.landed.LandedCost` in the checkout currency (one `LineDuty` per line, in order), or
+        None to leave it to core's tables; may be an awaitable. The first plugin answering wins. It runs whenever
+        `Checkout.landedCost` is read: cache answers per parcel if the service is slow or billed per call.
     """
 
 

@@ -54,6 +54,7 @@ from core.catalog.validation import MAX_AMOUNT, optional_text, required_text
 from core.checkout.models import Checkout
 from core.checkout.totals import PricedLine
 from core.context import ANONYMOUS, SYSTEM, Actor
+from core.customs.landed import DutiableLine, LandedCost, LineDuty
 from core.errors import DomainError, DomainErrors, PermissionDenied
 from core.event_batch import emit_many
 from core.event_types import EventType
@@ -167,6 +168,7 @@ __all__ = [
     "DispatchStrategy",
     "DomainError",
     "DomainErrors",
+    "DutiableLine",
     "EventEnvelope",
     "EventType",
     "Fabric",
@@ -181,6 +183,8 @@ __all__ = [
     "JobContext",
     "JobStage",
     "Judged",
+    "LandedCost",
+    "LineDuty",
     "LineTax",
     "Money",
     "MoneyType",

@@ -318,7 +318,7 @@ class Checkout:
         "where a line lacks customs data, or where the platform knows no rules for the destination."
     )
     async def landed_cost(self, info: Info) -> LandedCost | None:
-        cost = await checkout_landed_cost(await self._pricing(info))
+        cost = await checkout_landed_cost(await self._pricing(info), info.context.host)
         return LandedCost.of(cost) if cost else None
 
     @strawberry.field(description="Lines before discounts, as the brand prices them.")

@@ -17,6 +17,7 @@ from core.errors import DomainError
 
 if TYPE_CHECKING:
     from core.checkout.pricing import CheckoutPricing
+    from core.plugins import PluginHost
 
 
 def crosses_border(brand: Brand, country: str | None) -> bool:
@@ -46,7 +47,7 @@ async def missing_for_export(
     return problems
 
 
-async def checkout_landed_cost(pricing: CheckoutPricing) -> LandedCost | None:
+async def checkout_landed_cost(pricing: CheckoutPricing, host: PluginHost) -> LandedCost | None:
     """The duty and import tax the checkout's parcel will owe on arrival, on the lines' totals after discounts
     and the shipping charged; None at home, before an address, or where a line lacks its HS code (the checkout
     then reports CUSTOMS_DATA_MISSING) or the destination's rules are unknown."""
@@ -61,4 +62,12 @@ async def checkout_landed_cost(pricing: CheckoutPricing) -> LandedCost | None:
         if found is None or found.hs_code is None or total is None:
             return None
         lines.append(DutiableLine(key=str(p.line.id), hs_code=found.hs_code, value=total.total))
-    return await landed_cost(str(country), lines, pricing.totals.shipping_total)
+    shipping = pricing.totals.shipping_total
+    for answer in await host.call(
+        "landed_cost", country=str(country), lines=lines, shipping=shipping, brand_id=pricing.brand.id
+    ):
+        if answer is not None:
+            if len(answer.lines) != len(lines) or answer.duty.currency != shipping.currency:
+                raise RuntimeError("a landed_cost hook answered for other lines or in another currency")
+            return answer
+    return await landed_cost(str(country), lines, shipping)
