@@ -21,7 +21,7 @@ from core.checkout import completion, services
 from core.checkout.models import Checkout as CheckoutModel
 from core.checkout.pricing import CheckoutPricing, ShippingChoice, price_checkout
 from core.context import Actor
-from core.customs.export import checkout_landed_cost
+from core.money import Money as CoreMoney
 from core.orders.models import Order as OrderModel
 from core.payments import registry
 from core.payments.models import Payment as PaymentModel
@@ -314,12 +314,22 @@ class Checkout:
 
     @strawberry.field(
         description="For an address outside the brand's `shipsFrom` country: the duty and import tax the parcel "
-        "will owe on arrival (an estimate the shopper pays the courier, DAP); null at home, before an address, "
-        "where a line lacks customs data, or where the platform knows no rules for the destination."
+        "owes on arrival — with DAP an estimate the shopper pays the courier, with DDP collected now "
+        "(`dutiesTotal`); null at home, before an address, where a line lacks customs data, or where the "
+        "platform knows no rules for the destination."
     )
     async def landed_cost(self, info: Info) -> LandedCost | None:
-        cost = await checkout_landed_cost(await self._pricing(info), info.context.host)
+        cost = (await self._pricing(info)).landed
         return LandedCost.of(cost) if cost else None
+
+    @strawberry.field(
+        description="Import duty and tax collected now, for a brand that ships DDP (`Storefront.incoterm`) to an "
+        "address abroad: `landedCost.total`, already part of `total`. Zero otherwise (DAP: the buyer pays on "
+        "arrival)."
+    )
+    async def duties_total(self, info: Info) -> Money:
+        totals = (await self._pricing(info)).totals
+        return Money.from_core(totals.duties_total or CoreMoney.zero(self._row.currency))
 
     @strawberry.field(description="Lines before discounts, as the brand prices them.")
     async def subtotal(self, info: Info) -> Money:

@@ -14,6 +14,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
+from core.actors.models import Incoterm as CoreIncoterm
 from core.auth.permissions import Permission
 from core.customs import landed, services, tables
 from core.customs.models import CustomsDuty as CustomsDutyModel
@@ -27,6 +28,16 @@ from schema.relay import decode_id
 from schema.scalars import Money
 
 MANAGE_PRODUCTS = BrandPermission(Permission.MANAGE_PRODUCTS)
+
+Incoterm = described_enum(
+    CoreIncoterm,
+    name="Incoterm",
+    description="Who pays import duty and tax on a parcel abroad.",
+    values={
+        "DAP": "Delivered at place: the buyer pays them on arrival; checkout shows `landedCost` as an estimate.",
+        "DDP": "Delivered duty paid: collected at checkout as `dutiesTotal`, part of the total, refunded with it.",
+    },
+)
 
 
 class CustomsFieldEnum(Enum):

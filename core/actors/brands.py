@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from core.actors.models import Brand, BrandDomain, BrandStatus, StaffMember, StaffRole
+from core.actors.models import Brand, BrandDomain, BrandStatus, Incoterm, StaffMember, StaffRole
 from core.actors.selection import transition
 from core.auth.permissions import Permission
 from core.context import Actor
@@ -185,6 +185,8 @@ def _validated_storefront(brand: Brand, changes: dict[str, Any]) -> tuple[dict[s
         if bad:
             errors.append(DomainError("INVALID_COUNTRY", f"Not ISO 3166 countries: {', '.join(bad)}.", "ships_to"))
         values["ships_to"] = list(dict.fromkeys(changes["ships_to"]))
+    if "incoterm" in changes:
+        values["incoterm"] = Incoterm(changes["incoterm"])  # the API's enum: always one of them
     if "ships_from" in changes:
         origin = (changes["ships_from"] or "").strip().upper()
         if len(origin) != 2 or not pycountry.countries.get(alpha_2=origin):

@@ -15,6 +15,11 @@ class BrandStatus(StrEnum):
     SUSPENDED = "SUSPENDED"
 
 
+class Incoterm(StrEnum):
+    DAP = "DAP"  # delivered at place: the buyer pays duties on arrival
+    DDP = "DDP"  # delivered duty paid: collected at checkout
+
+
 class Brand(Model):
     id = fields.BigIntField(primary_key=True)
     slug = fields.CharField(max_length=64, unique=True)
@@ -35,6 +40,9 @@ class Brand(Model):
     # Where the brand's parcels leave from (ISO 3166-1 alpha-2): a parcel to any other country crosses a border
     # and needs customs data on every line (core.customs.export).
     ships_from = fields.CharField(max_length=2, default="ID")
+    # Who pays import duty and tax on a parcel abroad: the buyer on arrival (DAP: an estimate at checkout) or the
+    # brand, collected at checkout as its own line of the totals (DDP).
+    incoterm = fields.CharEnumField(Incoterm, max_length=3, default=Incoterm.DAP)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -44,7 +44,7 @@ from core.checkout.models import Checkout
 from core.checkout.pricing import CheckoutPricing, PricedCheckoutLine, customer_key, price_checkout
 from core.checkout.services import open_for_change
 from core.context import SYSTEM, Actor
-from core.customs.export import missing_for_export
+from core.customs.export import landed_snapshot, missing_for_export
 from core.errors import DomainError, DomainErrors
 from core.garments import lines as garment_lines
 from core.garments.models import Fabric
@@ -267,6 +267,8 @@ async def _write_order(
             "shipping_amount": totals.shipping_total.amount,
             "tax_amount": totals.tax_total.amount,
             "total_amount": totals.total.amount,
+            "duties_amount": totals.duties_total.amount if totals.duties_total else 0,
+            "landed_cost": landed_snapshot(pricing.landed, brand.incoterm),
             "voucher_id": checkout.voucher_id,
             "voucher_code": pricing.voucher.code if pricing.voucher else "",
             "customer_note": checkout.customer_note,

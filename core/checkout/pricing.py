@@ -13,15 +13,17 @@ own price is never used.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from core.actors.models import Brand
+from core.actors.models import Brand, Incoterm
 from core.catalog.models import Variant, VariantPrice
 from core.checkout.models import Checkout, CheckoutLine
 from core.checkout.totals import PricedLine, Totals, VoucherTerms, compute_totals
+from core.customs.export import landed_for
+from core.customs.landed import LandedCost
 from core.errors import DomainError
 from core.garments import quote as garments
 from core.money import Money
@@ -66,6 +68,8 @@ class CheckoutPricing:
     voucher_problem: DomainError | None  # the voucher no longer applies (expired, used up, minimum not met)
     shipping_methods: list[ShippingChoice]  # empty without a shipping address
     delivery: ShippingChoice | None  # the chosen method, when it is still offered
+    # A parcel abroad: what it owes on arrival (core.customs.landed); in `totals` when the brand ships DDP.
+    landed: LandedCost | None = None
 
 
 def method_id(provider: str, rate: ShippingRate) -> str:
@@ -145,6 +149,9 @@ async def price_checkout(
         methods = await quote(host, request)
     delivery = next((m for m in methods if m.id == checkout.delivery_method_id), None)
     totals = compute(delivery.rate.price) if delivery is not None else goods
+    landed = await landed_for(brand, checkout, lines, totals, host)
+    if landed is not None and brand.incoterm == Incoterm.DDP:
+        totals = replace(totals, duties_total=landed.total, total=totals.total + landed.total)
     return CheckoutPricing(
         checkout=checkout,
         brand=brand,
@@ -155,6 +162,7 @@ async def price_checkout(
         voucher_problem=problem,
         shipping_methods=methods,
         delivery=delivery,
+        landed=landed,
     )
 
 

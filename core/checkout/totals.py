@@ -80,6 +80,8 @@ class Totals:
     tax_total: Money
     total: Money
     tax_lines: list[TaxLineTotals]
+    # Import duty and tax collected at checkout (a DDP parcel abroad); already part of `total`. None otherwise.
+    duties_total: Money | None = None
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,19 @@ nothing: a brand can sell at home before it has classified its catalog.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.actors.models import Brand
-from core.customs.landed import DutiableLine, LandedCost, landed_cost
+from core.customs.landed import DutiableLine, LandedCost, LineDuty, landed_cost
 from core.customs.services import for_variants
 from core.errors import DomainError
+from core.money import Money
 
 if TYPE_CHECKING:
-    from core.checkout.pricing import CheckoutPricing
+    from core.checkout.models import Checkout
+    from core.checkout.pricing import PricedCheckoutLine
+    from core.checkout.totals import Totals
     from core.plugins import PluginHost
 
 
@@ -47,27 +51,90 @@ async def missing_for_export(
     return problems
 
 
-async def checkout_landed_cost(pricing: CheckoutPricing, host: PluginHost) -> LandedCost | None:
+async def landed_for(
+    brand: Brand, checkout: Checkout, lines: Sequence[PricedCheckoutLine], totals: Totals, host: PluginHost
+) -> LandedCost | None:
     """The duty and import tax the checkout's parcel will owe on arrival, on the lines' totals after discounts
     and the shipping charged; None at home, before an address, or where a line lacks its HS code (the checkout
-    then reports CUSTOMS_DATA_MISSING) or the destination's rules are unknown."""
-    country = (pricing.checkout.shipping_address or {}).get("country")
-    if not crosses_border(pricing.brand, country) or not pricing.lines:
+    then reports CUSTOMS_DATA_MISSING) or the destination's rules are unknown. A plugin's `landed_cost` answer
+    comes first, the platform's tables otherwise."""
+    country = (checkout.shipping_address or {}).get("country")
+    if not crosses_border(brand, country) or not lines:
         return None
-    customs = await for_variants(p.line.variant_id for p in pricing.lines)
-    totals = {t.key: t for t in pricing.totals.lines}
-    lines = []
-    for p in pricing.lines:
-        found, total = customs.get(p.line.variant_id), totals.get(str(p.line.id))
+    customs = await for_variants(p.line.variant_id for p in lines)
+    line_totals = {t.key: t for t in totals.lines}
+    dutiable = []
+    for p in lines:
+        found, total = customs.get(p.line.variant_id), line_totals.get(str(p.line.id))
         if found is None or found.hs_code is None or total is None:
             return None
-        lines.append(DutiableLine(key=str(p.line.id), hs_code=found.hs_code, value=total.total))
-    shipping = pricing.totals.shipping_total
+        dutiable.append(DutiableLine(key=str(p.line.id), hs_code=found.hs_code, value=total.total))
+    shipping = totals.shipping_total
     for answer in await host.call(
-        "landed_cost", country=str(country), lines=lines, shipping=shipping, brand_id=pricing.brand.id
+        "landed_cost", country=str(country), lines=dutiable, shipping=shipping, brand_id=brand.id
     ):
         if answer is not None:
-            if len(answer.lines) != len(lines) or answer.duty.currency != shipping.currency:
+            if len(answer.lines) != len(dutiable) or answer.duty.currency != shipping.currency:
                 raise RuntimeError("a landed_cost hook answered for other lines or in another currency")
             return answer
-    return await landed_cost(str(country), lines, shipping)
+    return await landed_cost(str(country), dutiable, shipping)
+
+
+def landed_snapshot(cost: LandedCost | None, incoterm: str) -> dict[str, object] | None:
+    """The estimate as the order keeps it (for its papers and its page), amounts as strings."""
+    if cost is None:
+        return None
+    return {
+        "country": cost.country,
+        "incoterm": str(incoterm),
+        "currency": cost.duty.currency,
+        "customs_value": str(cost.customs_value.amount),
+        "duty": str(cost.duty.amount),
+        "tax": str(cost.tax.amount),
+        "tax_name": cost.tax_name,
+        "tax_rate": str(cost.tax_rate),
+        "duty_exempt": cost.duty_exempt,
+        "tax_exempt": cost.tax_exempt,
+        "lines": [
+            {
+                "hs_code": line.hs_code,
+                "customs_value": str(line.customs_value.amount),
+                "rate": str(line.rate),
+                "duty": str(line.duty.amount),
+            }
+            for line in cost.lines
+        ],
+    }
+
+
+def from_snapshot(data: dict[str, object]) -> LandedCost:
+    """An order's kept estimate back as a `LandedCost`."""
+    currency = str(data["currency"])
+
+    def money(value: object) -> Money:
+        return Money.of(Decimal(str(value)), currency)
+
+    lines = [dict(line) for line in data.get("lines") or []]  # type: ignore[attr-defined]
+    duty, tax = money(data["duty"]), money(data["tax"])
+    customs_value = money(data["customs_value"])
+    return LandedCost(
+        country=str(data["country"]),
+        goods=customs_value,
+        customs_value=customs_value,
+        duty=duty,
+        tax=tax,
+        tax_name=str(data["tax_name"]),
+        tax_rate=Decimal(str(data["tax_rate"])),
+        duty_exempt=bool(data.get("duty_exempt")),
+        tax_exempt=bool(data.get("tax_exempt")),
+        lines=tuple(
+            LineDuty(
+                key=str(i),
+                hs_code=str(line["hs_code"]),
+                customs_value=money(line["customs_value"]),
+                rate=Decimal(str(line["rate"])),
+                duty=money(line["duty"]),
+            )
+            for i, line in enumerate(lines)
+        ),
+    )

@@ -8,11 +8,33 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
-from core.garments import outcomes
+# The backfill as of this migration, frozen here (not core.garments.outcomes, which may change with later tables).
+BACKFILL = """
+INSERT INTO production_job_outcome
+    (job_id, tailor_id, brand_id, assigned_at, first_qc_passed, remade, ready_at, on_time)
+SELECT id, tailor_id, brand_id, assigned_at, first_qc_passed, remade, ready_at,
+       CASE WHEN ready_at IS NULL OR ready_by IS NULL THEN NULL WHEN {day} <= ready_by THEN TRUE ELSE FALSE END
+FROM (
+    SELECT j.id, j.tailor_id, j.brand_id, j.assigned_at, j.ready_by,
+           (SELECT q.passed FROM qc_inspection q WHERE q.job_id = j.id ORDER BY q.id LIMIT 1) AS first_qc_passed,
+           EXISTS (
+               SELECT 1 FROM production_job m WHERE m.remake_of_id = j.id AND m.remake_cause = 'MAKING'
+           ) AS remade,
+           (
+               SELECT MIN(c.created_at) FROM production_stage_change c WHERE c.job_id = j.id AND c.to_stage = 'READY'
+           ) AS ready_at
+    FROM production_job j
+    WHERE j.tailor_id IS NOT NULL AND j.stage IN ('READY', 'SHIPPED', 'REMADE')
+) o
+"""
 
 
 async def backfill(apps, schema_editor) -> None:
-    await outcomes.rebuild(schema_editor.client)
+    client = schema_editor.client
+    postgres = client.capabilities.dialect == "postgres"
+    day = "(ready_at AT TIME ZONE 'UTC')::date" if postgres else "DATE(ready_at)"
+    await client.execute_query("DELETE FROM production_job_outcome", [])
+    await client.execute_query(BACKFILL.format(day=day), [])
 
 
 async def nothing_to_undo(apps, schema_editor) -> None:

@@ -57,6 +57,11 @@ class Order(Model):
     discount_amount = fields.DecimalField(**MONEY, default=0)
     shipping_amount = fields.DecimalField(**MONEY, default=0)
     tax_amount = fields.DecimalField(**MONEY, default=0)
+    # Import duty and tax collected at checkout for a DDP parcel abroad (0 otherwise); part of total_amount.
+    duties_amount = fields.DecimalField(**MONEY, default=0)
+    # The landed-cost estimate at checkout (DAP or DDP), kept for the customs papers: {"country", "incoterm",
+    # "duty", "tax", "tax_name", "tax_rate", "lines": [{"hs_code", "customs_value", "rate", "duty"}]}.
+    landed_cost: fields.Field[dict[str, Any] | None] = fields.JSONField(null=True)
     total_amount = fields.DecimalField(**MONEY)
     paid_amount = fields.DecimalField(**MONEY, default=0)
     refunded_amount = fields.DecimalField(**MONEY, default=0)

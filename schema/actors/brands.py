@@ -17,6 +17,7 @@ from core.auth.permissions import Permission
 from core.pagination import PageRequest, paginate
 from schema.arguments import BrandSlug
 from schema.auth.accounts import PermissionEnum
+from schema.customs import Incoterm
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, SIGNED_IN, BrandPermission, guard
@@ -68,6 +69,9 @@ class Brand(relay.Node):
         description="The ISO 3166-1 alpha-2 country the brand's parcels leave from; a parcel to any other country "
         "is an export, and each of its lines needs customs data (`Product.customs`)."
     )
+    incoterm: Incoterm = strawberry.field(  # type: ignore[valid-type]
+        description="Who pays duties on exports: DAP (the buyer, on arrival) or DDP (collected at checkout)."
+    )
     created_at: datetime = strawberry.field(description="When the brand applied (ISO 8601 with offset).")
 
     @classmethod
@@ -85,6 +89,7 @@ class Brand(relay.Node):
             languages=list(brand.languages),
             ships_to=list(brand.ships_to),
             ships_from=brand.ships_from,
+            incoterm=brand.incoterm,
             created_at=brand.created_at,
         )
 
@@ -197,6 +202,9 @@ class StorefrontUpdateInput:
     ships_from: str | None = strawberry.field(
         default=None,
         description="The ISO 3166-1 alpha-2 country parcels leave from (default ID). Error `INVALID_COUNTRY`.",
+    )
+    incoterm: Incoterm | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Who pays duties on exports: DAP (the buyer, on arrival; default) or DDP."
     )
     domains: list[str] | None = strawberry.field(
         default=None,

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from core.actors.models import Brand
+from schema.customs import Incoterm
 from schema.permissions import PUBLIC, guard
 
 # The `storefront` argument of every storefront field, described once.
@@ -58,6 +59,9 @@ class Storefront:
     ships_from: str = strawberry.field(
         description="The country parcels leave from (ISO 3166-1 alpha-2); an address elsewhere is an export."
     )
+    incoterm: Incoterm = strawberry.field(  # type: ignore[valid-type]
+        description="Who pays duties on exports: the buyer on arrival (DAP) or at checkout (DDP)."
+    )
 
     @classmethod
     def from_model(cls, brand: Brand) -> Storefront:
@@ -73,6 +77,7 @@ class Storefront:
             default_language=brand.default_language,
             ships_to=list(brand.ships_to),
             ships_from=brand.ships_from,
+            incoterm=brand.incoterm,
         )
 
 

@@ -18,6 +18,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from core.customs.export import from_snapshot
 from core.orders import queries
 from core.orders.models import Order as OrderModel
 from core.orders.models import OrderHistory, PaymentStatus
@@ -28,6 +29,7 @@ from core.pagination import PageRequest, paginate
 from core.payments.models import Payment as PaymentModel
 from core.payments.models import Refund as RefundModel
 from schema.actors.storefront import StorefrontSlug
+from schema.customs import LandedCost
 from schema.enums import OrderStatus, PaymentState, RefundState, described_enum
 from schema.garments.custom_garment import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
 from schema.garments.production import OrderProductionJob, order_jobs
@@ -395,7 +397,17 @@ class Order(relay.Node):
     discount_total: Money = strawberry.field(description="The voucher's discount (gross); 0 without one.")
     shipping_total: Money = strawberry.field(description="What shipping cost; 0 with free shipping.")
     tax_total: Money = strawberry.field(description="The tax contained in `total`.")
-    total: Money = strawberry.field(description="What the customer pays: subtotal − discount + shipping.")
+    total: Money = strawberry.field(
+        description="What the customer pays: subtotal − discount + shipping, plus `dutiesTotal` when collected."
+    )
+    duties_total: Money = strawberry.field(
+        description="Import duty and tax collected with the order for a DDP parcel abroad (refunded with it); 0 "
+        "otherwise."
+    )
+    landed_cost: LandedCost | None = strawberry.field(
+        description="The duty and import tax worked out at checkout for a parcel abroad (collected when "
+        "`dutiesTotal` is not 0, else the buyer's estimate); null for a domestic order."
+    )
     paid_total: Money = strawberry.field(description="What has been received so far.")
     refunded_total: Money = strawberry.field(description="What has been returned so far.")
     voucher_code: str = strawberry.field(description="The voucher code used; empty when none.")
@@ -465,6 +477,8 @@ async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> li
                 shipping_total=Money.of(row.shipping_amount, c),
                 tax_total=Money.of(row.tax_amount, c),
                 total=Money.of(row.total_amount, c),
+                duties_total=Money.of(row.duties_amount, c),
+                landed_cost=LandedCost.of(from_snapshot(row.landed_cost)) if row.landed_cost else None,
                 paid_total=Money.of(row.paid_amount, c),
                 refunded_total=Money.of(row.refunded_amount, c),
                 voucher_code=row.voucher_code,

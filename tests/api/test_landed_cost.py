@@ -139,3 +139,72 @@ async def test_shipping_is_shared_by_value_and_de_minimis_waives_duty(tables):
     assert [line.customs_value.amount for line in cost.lines] == [Decimal("13.33"), Decimal("26.67")]
     assert cost.duty.is_zero and cost.tax.amount == Decimal("4.00")
     assert await landed_cost("SA", lines, Money.of("10.00", "MYR")) is None  # no rules known for SA
+
+
+STOREFRONT_UPDATE = """mutation($input: StorefrontUpdateInput!) { storefrontUpdate(input: $input) {
+  brand { incoterm shipsFrom } errors { field code } } }"""
+DDP_TOTALS = """query($t: String) { checkout(token: $t) { subtotal { amount } shippingTotal { amount }
+  dutiesTotal { amount } total { amount } landedCost { total { amount } } } }"""
+ORDER = """query($t: String!) { orderByToken(token: $t) { total { amount } dutiesTotal { amount }
+  landedCost { country duty { amount } tax { amount } taxName lines { hsCode dutyRate } } } }"""
+
+
+async def test_ddp_collects_duty_and_tax_at_checkout_and_the_order_keeps_them(gql, tables):
+    from core.actors.models import Brand, StaffRole
+    from core.orders.models import Order
+    from tests.api.test_checkout import COMPLETE, PAY
+
+    brand = await make_brand("sekar")
+    _, owner = await make_staff(brand, StaffRole.OWNER)
+    set_ddp = await gql(STOREFRONT_UPDATE, {"input": {"incoterm": "DDP"}}, token=owner, storefront="sekar")
+    assert set_ddp["storefrontUpdate"] == {"brand": {"incoterm": "DDP", "shipsFrom": "ID"}, "errors": []}
+    brand = await Brand.get(slug="sekar")
+    variant = await stocked(brand, "Gamis Aisyah")
+    line = {"variantId": gid("ProductVariant", variant.id), "quantity": 2}
+    created = await gql(
+        CREATE, {"input": {"email": "a@example.my", "lines": [line], "currency": "MYR"}}, storefront="sekar"
+    )
+    token = created["checkoutCreate"]["checkout"]["token"]
+    await gql(SHIP_TO, {"t": token, "a": KUALA_LUMPUR}, storefront="sekar")
+    await gql(DELIVERY, {"t": token, "m": "flat:std"}, storefront="sekar")
+    totals = (await gql(DDP_TOTALS, {"t": token}, storefront="sekar"))["checkout"]
+    assert totals == {
+        "subtotal": {"amount": "90.00"},
+        "shippingTotal": {"amount": "15.00"},
+        "dutiesTotal": {"amount": "22.05"},
+        "total": {"amount": "127.05"},
+        "landedCost": {"total": {"amount": "22.05"}},
+    }
+    paid = (await gql(PAY, {"t": token, "g": "instant"}, storefront="sekar"))["checkoutPaymentCreate"]
+    assert paid["payment"]["amount"] == {"amount": "127.05", "currency": "MYR"}
+    assert (await gql(COMPLETE, {"t": token, "k": "k"}, storefront="sekar"))["checkoutComplete"]["errors"] == []
+    order = (await gql(ORDER, {"t": token}, storefront="sekar"))["orderByToken"]
+    assert order == {
+        "total": {"amount": "127.05"},
+        "dutiesTotal": {"amount": "22.05"},
+        "landedCost": {
+            "country": "MY",
+            "duty": {"amount": "10.50"},
+            "tax": {"amount": "11.55"},
+            "taxName": "SST",
+            "lines": [{"hsCode": "620443", "dutyRate": "10.000"}],
+        },
+    }
+    assert (await Order.get(checkout_token=token)).duties_amount == Decimal("22.05")
+
+
+async def test_dap_shows_the_estimate_but_charges_nothing_and_home_orders_have_no_landed_cost(gql, tables):
+    from core.actors.models import Brand
+
+    await make_brand("sekar")
+    brand = await Brand.get(slug="sekar")
+    variant = await stocked(brand, "Gamis Aisyah")
+    line = {"variantId": gid("ProductVariant", variant.id), "quantity": 2}
+    token = (await gql(CREATE, {"input": {"lines": [line], "currency": "MYR"}}, storefront="sekar"))["checkoutCreate"][
+        "checkout"
+    ]["token"]
+    await gql(SHIP_TO, {"t": token, "a": KUALA_LUMPUR}, storefront="sekar")
+    await gql(DELIVERY, {"t": token, "m": "flat:std"}, storefront="sekar")
+    totals = (await gql(DDP_TOTALS, {"t": token}, storefront="sekar"))["checkout"]
+    assert totals["dutiesTotal"] == {"amount": "0.00"} and totals["total"] == {"amount": "105.00"}
+    assert totals["landedCost"] == {"total": {"amount": "22.05"}}  # the buyer's estimate, paid on arrival
