@@ -28,6 +28,7 @@ compares answers and errors with the stock executor.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from graphql import GraphQLNonNull, GraphQLObjectType, is_leaf_type, is_list_type
@@ -64,7 +65,7 @@ class FastInfo:
 
 
 class _Plan:
-    __slots__ = ("call", "field_def", "id_attr", "kind", "leaf", "nullable")
+    __slots__ = ("call", "field_def", "getter", "id_attr", "kind", "leaf", "nullable", "object_type")
 
     def __init__(self, field_def: Any, kind: int) -> None:
         self.field_def = field_def
@@ -73,6 +74,10 @@ class _Plan:
         self.nullable = True
         self.call: Callable[[Any, Any], Any] | None = None
         self.id_attr = ""
+        # a basic field read with strawberry's default resolver (`getattr`): the attribute read itself
+        self.getter: Callable[[Any], Any] | None = None
+        # the object type of a field whose type is a (non-null) object: completed without a resolve info
+        self.object_type: GraphQLObjectType | None = None
 
 
 def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> _Plan:
@@ -89,12 +94,16 @@ def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: Field
         plan.nullable, return_type = False, return_type.of_type
     if is_leaf_type(return_type) and not is_list_type(return_type):
         plan.leaf = return_type
+    elif type(return_type) is GraphQLObjectType:
+        plan.object_type = return_type
     strawberry_field = (field_def.extensions or {}).get(_DEFINITION)
     resolve = field_def.resolve
     if not isinstance(strawberry_field, StrawberryField) or resolve is None:
         return plan
     if getattr(resolve, "_is_default", False):  # strawberry's resolver of a basic field: ignores info
         plan.kind = _BASIC
+        if strawberry_field.default_resolver is getattr:
+            plan.getter = attrgetter(strawberry_field.python_name)
         return plan
     if strawberry_field.extensions:
         return plan
@@ -245,7 +254,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             if kind == _TYPENAME:
                 return parent_type.name
             if kind == _BASIC:
-                value = plan.field_def.resolve(source, None)
+                getter = plan.getter
+                value = getter(source) if getter is not None else plan.field_def.resolve(source, None)
             elif kind == _NODE_ID:
                 value = relay.GlobalID(type_name=parent_type.name, node_id=str(getattr(source, plan.id_attr)))
             else:
@@ -273,6 +283,26 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         """What `execute_field` does after calling the resolver (graphql-core 3.3)."""
         return_type = plan.field_def.type
         field_path = Path(path, response_name, parent_type.name)
+        object_type = plan.object_type
+        if object_type is not None and position_context is None and not self.is_awaitable(value):
+            # what `complete_value` does for a plain object of a concrete type, without building the resolve
+            # info it never reads (strawberry's `is_type_of` ignores it)
+            if value is None:
+                if plan.nullable:
+                    return None
+            elif not isinstance(value, Exception):
+                is_type_of = object_type.is_type_of
+                if is_type_of is None or is_type_of(value, None) is True:
+                    try:
+                        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+                        if not new_defer_usages:
+                            completed = self.execute_fields(object_type, value, field_path, grouped_field_set, None)
+                            if self.is_awaitable(completed):
+                                return self._await_completed(completed, return_type, field_details_list, field_path)
+                            return completed
+                    except Exception as raw_error:
+                        self.handle_field_error(raw_error, return_type, field_details_list, field_path)
+                        return None
         info = self.build_resolve_info(
             plan.field_def, [details.node for details in field_details_list], parent_type, field_path
         )
