@@ -226,6 +226,90 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                     return self.execute_fields(return_type, result, path, grouped_field_set, None)
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
+    def complete_iterable_value(
+        self,
+        item_type: Any,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        items: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list or tuple of plain objects of a concrete type (a page's variants, a connection's edges): each
+        item straight to its fields, with the sub-selection collected once, where graphql-core would run
+        `complete_list_item_value` and `complete_value` per item. Anything else (a `@stream`, `@defer`, an
+        awaitable, null or foreign item) takes graphql-core's way, item by item where it can."""
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if (
+            not self._short_path
+            or position_context is not None
+            or type(object_type) is not GraphQLObjectType
+            or not isinstance(items, list | tuple)
+            or self.get_stream_usage(field_details_list, path) is not None
+        ):
+            return super().complete_iterable_value(
+                item_type, field_details_list, info, path, items, position_context
+            )
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return super().complete_iterable_value(
+                item_type, field_details_list, info, path, items, position_context
+            )
+        is_awaitable = self.is_awaitable
+        is_type_of = object_type.is_type_of
+        execute_fields = self.execute_fields
+        completed_results: list[Any] = []
+        append = completed_results.append
+        awaitable_indices: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                item_path = path.add_key(index, None)
+                if (
+                    item is None
+                    or isinstance(item, Exception)
+                    or is_awaitable(item)
+                    or (is_type_of is not None and is_type_of(item, None) is not True)
+                ):
+                    if is_awaitable(item):
+                        append(
+                            self.complete_awaitable_list_item_value(
+                                item, item_type, field_details_list, info, item_path, None
+                            )
+                        )
+                        awaitable_indices.append(index)
+                    elif self.complete_list_item_value(
+                        item, completed_results, item_type, field_details_list, info, item_path, None
+                    ):
+                        awaitable_indices.append(index)
+                    continue
+                try:
+                    completed = execute_fields(object_type, item, item_path, grouped_field_set, None)
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                    completed = None
+                if is_awaitable(completed):
+                    completed = self._await_completed(completed, item_type, field_details_list, item_path)
+                    awaitable_indices.append(index)
+                append(completed)
+        except Exception:
+            pending = [completed_results[index] for index in awaitable_indices]
+            if pending:
+                self.settle_in_background(pending)
+            raise
+        if not awaitable_indices:
+            return completed_results
+        return self._gather_items(completed_results, awaitable_indices)
+
+    async def _gather_items(self, completed_results: list[Any], awaitable_indices: list[int]) -> list[Any]:
+        if len(awaitable_indices) == 1:
+            index = awaitable_indices[0]
+            completed_results[index] = await completed_results[index]
+        else:
+            awaited = await gather_with_cancel(*(completed_results[index] for index in awaitable_indices))
+            for index, value in zip(awaitable_indices, awaited, strict=True):
+                completed_results[index] = value
+        return completed_results
+
     async def _gather(self, results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
         """As graphql-core's `execute_fields` does: one awaited alone, several concurrently."""
         if len(awaitable_fields) == 1:
