@@ -65,7 +65,7 @@ class FastInfo:
 
 
 class _Plan:
-    __slots__ = ("call", "field_def", "getter", "id_attr", "kind", "leaf", "nullable", "object_type")
+    __slots__ = ("call", "field_def", "getter", "id_attr", "kind", "leaf", "leaf_getter", "nullable", "object_type")
 
     def __init__(self, field_def: Any, kind: int) -> None:
         self.field_def = field_def
@@ -78,6 +78,8 @@ class _Plan:
         self.getter: Callable[[Any], Any] | None = None
         # the object type of a field whose type is a (non-null) object: completed without a resolve info
         self.object_type: GraphQLObjectType | None = None
+        # `getter` of a basic field whose type is a leaf: the commonest field, read inline by `execute_fields`
+        self.leaf_getter: Callable[[Any], Any] | None = None
 
 
 def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> _Plan:
@@ -104,6 +106,8 @@ def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: Field
         plan.kind = _BASIC
         if strawberry_field.default_resolver is getattr:
             plan.getter = attrgetter(strawberry_field.python_name)
+            if plan.leaf is not None:
+                plan.leaf_getter = plan.getter
         return plan
     if strawberry_field.extensions:
         return plan
@@ -177,9 +181,28 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                         field_details_list,
                         _plan(self.schema, parent_type, field_details_list),
                     )
-                result = self._field(
-                    parent_type, source_value, path, response_name, entry[1], field_details_list, position_context
-                )
+                plan = entry[1]
+                leaf_getter = plan.leaf_getter
+                if leaf_getter is not None:
+                    # an attribute of a scalar or enum type: `_field`'s leaf branch, inline; a coerced leaf
+                    # value is never awaitable
+                    try:
+                        value = leaf_getter(source_value)
+                        if value is None:
+                            result = None if plan.nullable else _LONG_WAY
+                        else:
+                            result = plan.leaf.coerce_output_value(value)
+                            if result is Undefined or result is None:
+                                result = _LONG_WAY
+                    except Exception:
+                        result = _LONG_WAY
+                    if result is not _LONG_WAY:
+                        results[response_name] = result
+                        continue
+                else:
+                    result = self._field(
+                        parent_type, source_value, path, response_name, plan, field_details_list, position_context
+                    )
                 if result is _LONG_WAY:
                     result = self.execute_field(
                         parent_type,
