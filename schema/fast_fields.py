@@ -270,14 +270,10 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             or not isinstance(items, list | tuple)
             or self.get_stream_usage(field_details_list, path) is not None
         ):
-            return super().complete_iterable_value(
-                item_type, field_details_list, info, path, items, position_context
-            )
+            return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
         grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
         if new_defer_usages:
-            return super().complete_iterable_value(
-                item_type, field_details_list, info, path, items, position_context
-            )
+            return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
         is_awaitable = self.is_awaitable
         is_type_of = object_type.is_type_of
         execute_fields = self.execute_fields
