@@ -27,6 +27,7 @@ compares answers and errors with the stock executor.
 
 from __future__ import annotations
 
+from base64 import b64encode
 from collections.abc import Awaitable, Callable
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -360,7 +361,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                 getter = plan.getter
                 value = getter(source) if getter is not None else plan.field_def.resolve(source, None)
             elif kind == _NODE_ID:
-                value = relay.GlobalID(type_name=parent_type.name, node_id=str(getattr(source, plan.id_attr)))
+                # what `str(GlobalID(...))` answers (strawberry's `to_base64`), without the GlobalID
+                value = b64encode(f"{parent_type.name}:{getattr(source, plan.id_attr)}".encode()).decode()
             else:
                 assert plan.call is not None
                 value = plan.call(source, self._fast_info)
