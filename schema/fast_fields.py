@@ -27,6 +27,7 @@ compares answers and errors with the stock executor.
 
 from __future__ import annotations
 
+import inspect
 from base64 import b64encode
 from collections.abc import Awaitable, Callable
 from operator import attrgetter
@@ -130,6 +131,13 @@ def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: Field
 def _caller(function: Callable[..., Any], info_name: str | None) -> Callable[[Any, Any], Any]:
     if info_name is None:
         return lambda source, info: function(source)
+    parameters = list(inspect.signature(function).parameters.values())
+    if (
+        len(parameters) > 1
+        and parameters[1].name == info_name
+        and parameters[1].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    ):
+        return function  # `def field(self, info, ...)`: called positionally, without a keyword dict per call
     return lambda source, info: function(source, **{info_name: info})
 
 
