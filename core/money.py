@@ -76,8 +76,14 @@ def display(amount: Decimal, currency: str, locale: str = "id-ID") -> str:
     return pattern.apply(amount, chosen, currency=currency, currency_digits=False)
 
 
+@functools.cache
+def _quantum(currency: str) -> Decimal:
+    """The currency's minor unit as a Decimal, built once: a storefront page quantizes hundreds of prices."""
+    return Decimal(1).scaleb(-exponent(currency))
+
+
 def quantize(amount: Decimal, currency: str) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-exponent(currency)), rounding=ROUND_HALF_UP)
+    return amount.quantize(_quantum(currency), rounding=ROUND_HALF_UP)
 
 
 def quantize_ratio(numerator: Decimal, denominator: Decimal, currency: str) -> Decimal:

@@ -27,7 +27,10 @@ compares answers and errors with the stock executor.
 
 from __future__ import annotations
 
+import inspect
+from base64 import b64encode
 from collections.abc import Awaitable, Callable
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from graphql import GraphQLNonNull, GraphQLObjectType, is_leaf_type, is_list_type
@@ -64,7 +67,7 @@ class FastInfo:
 
 
 class _Plan:
-    __slots__ = ("call", "field_def", "id_attr", "kind", "leaf", "nullable")
+    __slots__ = ("call", "field_def", "getter", "id_attr", "kind", "leaf", "leaf_getter", "nullable", "object_type")
 
     def __init__(self, field_def: Any, kind: int) -> None:
         self.field_def = field_def
@@ -73,6 +76,12 @@ class _Plan:
         self.nullable = True
         self.call: Callable[[Any, Any], Any] | None = None
         self.id_attr = ""
+        # a basic field read with strawberry's default resolver (`getattr`): the attribute read itself
+        self.getter: Callable[[Any], Any] | None = None
+        # the object type of a field whose type is a (non-null) object: completed without a resolve info
+        self.object_type: GraphQLObjectType | None = None
+        # `getter` of a basic field whose type is a leaf: the commonest field, read inline by `execute_fields`
+        self.leaf_getter: Callable[[Any], Any] | None = None
 
 
 def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> _Plan:
@@ -89,12 +98,18 @@ def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: Field
         plan.nullable, return_type = False, return_type.of_type
     if is_leaf_type(return_type) and not is_list_type(return_type):
         plan.leaf = return_type
+    elif type(return_type) is GraphQLObjectType:
+        plan.object_type = return_type
     strawberry_field = (field_def.extensions or {}).get(_DEFINITION)
     resolve = field_def.resolve
     if not isinstance(strawberry_field, StrawberryField) or resolve is None:
         return plan
     if getattr(resolve, "_is_default", False):  # strawberry's resolver of a basic field: ignores info
         plan.kind = _BASIC
+        if strawberry_field.default_resolver is getattr:
+            plan.getter = attrgetter(strawberry_field.python_name)
+            if plan.leaf is not None:
+                plan.leaf_getter = plan.getter
         return plan
     if strawberry_field.extensions:
         return plan
@@ -116,6 +131,13 @@ def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: Field
 def _caller(function: Callable[..., Any], info_name: str | None) -> Callable[[Any, Any], Any]:
     if info_name is None:
         return lambda source, info: function(source)
+    parameters = list(inspect.signature(function).parameters.values())
+    if (
+        len(parameters) > 1
+        and parameters[1].name == info_name
+        and parameters[1].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD
+    ):
+        return function  # `def field(self, info, ...)`: called positionally, without a keyword dict per call
     return lambda source, info: function(source, **{info_name: info})
 
 
@@ -168,9 +190,28 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                         field_details_list,
                         _plan(self.schema, parent_type, field_details_list),
                     )
-                result = self._field(
-                    parent_type, source_value, path, response_name, entry[1], field_details_list, position_context
-                )
+                plan = entry[1]
+                leaf_getter = plan.leaf_getter
+                if leaf_getter is not None:
+                    # an attribute of a scalar or enum type: `_field`'s leaf branch, inline; a coerced leaf
+                    # value is never awaitable
+                    try:
+                        value = leaf_getter(source_value)
+                        if value is None:
+                            result = None if plan.nullable else _LONG_WAY
+                        else:
+                            result = plan.leaf.coerce_output_value(value)
+                            if result is Undefined or result is None:
+                                result = _LONG_WAY
+                    except Exception:
+                        result = _LONG_WAY
+                    if result is not _LONG_WAY:
+                        results[response_name] = result
+                        continue
+                else:
+                    result = self._field(
+                        parent_type, source_value, path, response_name, plan, field_details_list, position_context
+                    )
                 if result is _LONG_WAY:
                     result = self.execute_field(
                         parent_type,
@@ -217,6 +258,86 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                     return self.execute_fields(return_type, result, path, grouped_field_set, None)
         return super().complete_value(return_type, field_details_list, info, path, result, position_context)
 
+    def complete_iterable_value(
+        self,
+        item_type: Any,
+        field_details_list: FieldDetailsList,
+        info: Any,
+        path: Path,
+        items: Any,
+        position_context: Any,
+    ) -> Any:
+        """A list or tuple of plain objects of a concrete type (a page's variants, a connection's edges): each
+        item straight to its fields, with the sub-selection collected once, where graphql-core would run
+        `complete_list_item_value` and `complete_value` per item. Anything else (a `@stream`, `@defer`, an
+        awaitable, null or foreign item) takes graphql-core's way, item by item where it can."""
+        object_type = item_type.of_type if isinstance(item_type, GraphQLNonNull) else item_type
+        if (
+            not self._short_path
+            or position_context is not None
+            or type(object_type) is not GraphQLObjectType
+            or not isinstance(items, list | tuple)
+            or self.get_stream_usage(field_details_list, path) is not None
+        ):
+            return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
+        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+        if new_defer_usages:
+            return super().complete_iterable_value(item_type, field_details_list, info, path, items, position_context)
+        is_awaitable = self.is_awaitable
+        is_type_of = object_type.is_type_of
+        execute_fields = self.execute_fields
+        completed_results: list[Any] = []
+        append = completed_results.append
+        awaitable_indices: list[int] = []
+        try:
+            for index, item in enumerate(items):
+                item_path = path.add_key(index, None)
+                if (
+                    item is None
+                    or isinstance(item, Exception)
+                    or is_awaitable(item)
+                    or (is_type_of is not None and is_type_of(item, None) is not True)
+                ):
+                    if is_awaitable(item):
+                        append(
+                            self.complete_awaitable_list_item_value(
+                                item, item_type, field_details_list, info, item_path, None
+                            )
+                        )
+                        awaitable_indices.append(index)
+                    elif self.complete_list_item_value(
+                        item, completed_results, item_type, field_details_list, info, item_path, None
+                    ):
+                        awaitable_indices.append(index)
+                    continue
+                try:
+                    completed = execute_fields(object_type, item, item_path, grouped_field_set, None)
+                except Exception as raw_error:
+                    self.handle_field_error(raw_error, item_type, field_details_list, item_path)
+                    completed = None
+                if is_awaitable(completed):
+                    completed = self._await_completed(completed, item_type, field_details_list, item_path)
+                    awaitable_indices.append(index)
+                append(completed)
+        except Exception:
+            pending = [completed_results[index] for index in awaitable_indices]
+            if pending:
+                self.settle_in_background(pending)
+            raise
+        if not awaitable_indices:
+            return completed_results
+        return self._gather_items(completed_results, awaitable_indices)
+
+    async def _gather_items(self, completed_results: list[Any], awaitable_indices: list[int]) -> list[Any]:
+        if len(awaitable_indices) == 1:
+            index = awaitable_indices[0]
+            completed_results[index] = await completed_results[index]
+        else:
+            awaited = await gather_with_cancel(*(completed_results[index] for index in awaitable_indices))
+            for index, value in zip(awaitable_indices, awaited, strict=True):
+                completed_results[index] = value
+        return completed_results
+
     async def _gather(self, results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
         """As graphql-core's `execute_fields` does: one awaited alone, several concurrently."""
         if len(awaitable_fields) == 1:
@@ -245,9 +366,11 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
             if kind == _TYPENAME:
                 return parent_type.name
             if kind == _BASIC:
-                value = plan.field_def.resolve(source, None)
+                getter = plan.getter
+                value = getter(source) if getter is not None else plan.field_def.resolve(source, None)
             elif kind == _NODE_ID:
-                value = relay.GlobalID(type_name=parent_type.name, node_id=str(getattr(source, plan.id_attr)))
+                # what `str(GlobalID(...))` answers (strawberry's `to_base64`), without the GlobalID
+                value = b64encode(f"{parent_type.name}:{getattr(source, plan.id_attr)}".encode()).decode()
             else:
                 assert plan.call is not None
                 value = plan.call(source, self._fast_info)
@@ -273,6 +396,26 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
         """What `execute_field` does after calling the resolver (graphql-core 3.3)."""
         return_type = plan.field_def.type
         field_path = Path(path, response_name, parent_type.name)
+        object_type = plan.object_type
+        if object_type is not None and position_context is None and not self.is_awaitable(value):
+            # what `complete_value` does for a plain object of a concrete type, without building the resolve
+            # info it never reads (strawberry's `is_type_of` ignores it)
+            if value is None:
+                if plan.nullable:
+                    return None
+            elif not isinstance(value, Exception):
+                is_type_of = object_type.is_type_of
+                if is_type_of is None or is_type_of(value, None) is True:
+                    try:
+                        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+                        if not new_defer_usages:
+                            completed = self.execute_fields(object_type, value, field_path, grouped_field_set, None)
+                            if self.is_awaitable(completed):
+                                return self._await_completed(completed, return_type, field_details_list, field_path)
+                            return completed
+                    except Exception as raw_error:
+                        self.handle_field_error(raw_error, return_type, field_details_list, field_path)
+                        return None
         info = self.build_resolve_info(
             plan.field_def, [details.node for details in field_details_list], parent_type, field_path
         )

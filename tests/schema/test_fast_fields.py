@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+import strawberry
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from core.catalog.models import (
@@ -126,3 +127,79 @@ async def test_the_page_takes_the_short_path_for_most_fields(gql, catalog, monke
     # only fields with an object or list value still get a GraphQLResolveInfo; no leaf does
     assert len(short) < len(built) / 2, (len(short), len(built))
     assert not any(name.endswith((".name", ".slug", ".id", ".quantityAvailable", ".amount", ".url")) for name in short)
+
+
+@strawberry.type
+class Leaf:
+    """A list item whose fields fail or wait on demand."""
+
+    name: str
+    broken: bool = False
+
+    @strawberry.field
+    def must(self) -> str:
+        if self.broken:
+            raise ValueError(f"{self.name} is broken")
+        return self.name
+
+    @strawberry.field
+    async def later(self) -> str:
+        return self.name.upper()
+
+
+async def async_leaf() -> Leaf:
+    return Leaf(name="async")
+
+
+@strawberry.type
+class ListQuery:
+    """Lists and objects holding failing, null and awaitable items."""
+
+    @strawberry.field
+    def leaves(self) -> list[Leaf | None]:
+        return [Leaf(name="a"), None, Leaf(name="b", broken=True), Leaf(name="c")]
+
+    @strawberry.field
+    def strict(self) -> list[Leaf] | None:
+        return [Leaf(name="a"), Leaf(name="b", broken=True)]
+
+    @strawberry.field
+    def nulls(self) -> list[Leaf] | None:
+        return [Leaf(name="a"), None]  # type: ignore[list-item]
+
+    @strawberry.field
+    def one(self) -> Leaf | None:
+        return Leaf(name="one", broken=True)
+
+    @strawberry.field
+    def missing(self) -> Leaf | None:
+        return None
+
+    @strawberry.field
+    def waiting(self) -> list[Leaf]:
+        return [async_leaf(), Leaf(name="d")]  # type: ignore[list-item]
+
+
+async def test_lists_and_objects_of_the_short_path_fail_as_the_stock_executor():
+    """Errors, nulls and awaitables inside lists of objects and object fields (the short path completes them
+    without graphql-core's per-item completion) give the stock executor's data and errors."""
+    schema = strawberry.Schema(query=ListQuery, execution_context_class=FastFieldExecutor)
+    queries = [
+        "{ leaves { name must later } }",
+        "{ strict { name must } }",
+        "{ nulls { name } }",
+        "{ one { name must } missing { name } }",
+        "{ waiting { name later } }",
+        "{ leaves { name } strict { name later } one { later } }",
+    ]
+    for query in queries:
+        fast = await schema.execute(query)
+        FastFieldExecutor.enabled = False
+        try:
+            slow = await schema.execute(query)
+        finally:
+            FastFieldExecutor.enabled = True
+        assert fast.data == slow.data, query
+        assert [(e.message, e.path) for e in fast.errors or []] == [(e.message, e.path) for e in slow.errors or []], (
+            query
+        )
