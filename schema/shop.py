@@ -33,8 +33,12 @@ async def shop(request: Request) -> Response:
     if not index.is_file():
         return http_error_response(404, "The storefront is not built: run `make storefront`.")
     if rest.startswith("assets/"):
-        asset = (DIST / rest).resolve()
-        if asset.is_relative_to(DIST.resolve() / "assets") and asset.is_file():
+        try:
+            asset = (DIST / rest).resolve()
+            found = asset.is_relative_to(DIST.resolve() / "assets") and asset.is_file()
+        except (ValueError, OSError):  # a NUL byte, a name too long: no such file either
+            found = False
+        if found:
             return FileResponse(asset, headers={"Cache-Control": _IMMUTABLE})
         return http_error_response(404, "No such file.")
     base = f'<base href="{html.escape(f"{MOUNT}/{slug}/")}" />'
@@ -44,8 +48,12 @@ async def shop(request: Request) -> Response:
 
 
 async def to_slash(request: Request) -> Response:
-    """`/shop/<brand>` without its slash: relative asset URLs need the directory form."""
-    return Response(status_code=308, headers={"Location": f"{MOUNT}/{request.path_params['slug']}/"})
+    """`/shop/<brand>` without its slash: relative asset URLs need the directory form. Only a well-formed slug
+    goes into `Location` (a CR/LF or non-Latin-1 character there would fail the response)."""
+    slug = request.path_params["slug"]
+    if not _SLUG.match(slug):
+        return http_error_response(404, "No storefront by that name.")
+    return Response(status_code=308, headers={"Location": f"{MOUNT}/{slug}/"})
 
 
 ROUTES = [

@@ -42,9 +42,9 @@ from core.actors.models import Brand
 from core.catalog.models import Stock
 from core.checkout.models import Checkout
 from core.checkout.pricing import CheckoutPricing, PricedCheckoutLine, customer_key, price_checkout
-from core.checkout.services import open_for_change
+from core.checkout.services import exportable, open_for_change
 from core.context import SYSTEM, Actor
-from core.customs.export import landed_snapshot, missing_for_export
+from core.customs.export import landed_snapshot
 from core.errors import DomainError, DomainErrors
 from core.garments import lines as garment_lines
 from core.garments.models import Fabric
@@ -88,6 +88,8 @@ async def payment_create(actor: Actor, brand: Brand, token: str, gateway_id: str
     checkout = await open_for_change(actor, brand, token)
     pricing = await price_checkout(checkout, host, brand=brand)
     ready(pricing)
+    # before any money moves: a payment for a parcel that cannot leave would only be refunded at completion
+    await exportable(brand, checkout, (checkout.shipping_address or {}).get("country"))
     offered = {
         gateway.id: (gateway, config) for gateway, config in await registry.available(host, brand.id, checkout.currency)
     }
@@ -171,13 +173,7 @@ async def _complete(actor: Actor, brand: Brand, token: str, key: str, host: Plug
     checkout = await open_for_change(actor, brand, token)
     pricing = await price_checkout(checkout, host, brand=brand)
     ready(pricing)
-    exports = await missing_for_export(
-        brand,
-        (checkout.shipping_address or {}).get("country"),
-        [(p.line.variant_id, p.variant.product.name) for p in pricing.lines],
-    )
-    if exports:
-        raise DomainErrors(exports) if len(exports) > 1 else exports[0]
+    await exportable(brand, checkout, (checkout.shipping_address or {}).get("country"))
     vetoes = [error for result in await host.call("validate_checkout", checkout=checkout) for error in result]
     if vetoes:
         raise DomainErrors(vetoes) if len(vetoes) > 1 else vetoes[0]

@@ -160,8 +160,23 @@ async def _change_lines(
         )
         await _custom_quantities(checkout, custom, limits)
         await _write_lines(checkout, current, wanted)
+        if add:  # an item added to a parcel already going abroad must be able to go (rolled back otherwise)
+            await exportable(brand, checkout, (checkout.shipping_address or {}).get("country"))
         await _touch(checkout, limits)
     return checkout
+
+
+async def exportable(brand: Brand, checkout: Checkout, country: str | None) -> None:
+    """Refuses, with one CUSTOMS_DATA_MISSING per line (`lines.N`, in checkout order), a parcel to `country`
+    that crosses a border with a line lacking customs data; a domestic parcel passes."""
+    lines = (
+        await CheckoutLine.filter(checkout_id=checkout.id)
+        .order_by("id")
+        .values_list("variant_id", "variant__product__name")
+    )
+    problems = await missing_for_export(brand, country, [(v, str(name)) for v, name in lines])
+    if problems:
+        raise DomainErrors(problems) if len(problems) > 1 else problems[0]
 
 
 async def _by_line(
@@ -304,14 +319,7 @@ async def shipping_address_update(
             f"This storefront ships to {', '.join(brand.ships_to)} only.",
             "shipping_address.country",
         )
-    lines = (
-        await CheckoutLine.filter(checkout_id=checkout.id)
-        .order_by("id")
-        .values_list("variant_id", "variant__product__name")
-    )
-    exports = await missing_for_export(brand, address["country"], [(v, str(name)) for v, name in lines])
-    if exports:
-        raise DomainErrors(exports) if len(exports) > 1 else exports[0]
+    await exportable(brand, checkout, address["country"])
     checkout.shipping_address = address
     await _touch(checkout, limits, "shipping_address")
     return checkout

@@ -16,7 +16,7 @@ import pycountry
 
 from core.validation import Problems
 
-HS_TEXT = re.compile(r"^\d{4}(?:[.\s]?\d{2})(?:[.\s]?\d{2,6})?$")
+HS_TEXT = re.compile(r"^[0-9]{4}(?:[. ]?[0-9]{2})(?:[. ]?[0-9]{2,6})?$")  # ASCII digits: ٦٢ is not a code
 # HS chapters run 01-97; chapter 77 is reserved for future use and holds no goods.
 RESERVED_CHAPTERS = {"00", "77", "98", "99"}
 MAX_DESCRIPTION = 200
@@ -41,6 +41,10 @@ MATERIAL = re.compile(r"^[a-z][a-z \-]{1,39}$")
 MAX_NET_WEIGHT = 100_000  # grams: a garment, not a pallet
 
 FIELDS = ("hs_code", "national_code", "description", "origin_country", "composition", "net_weight_grams")
+# What the goods are: the HS subheading follows the fibre, and the description names both, so these are inherited
+# together, from the nearest level that sets any of them — a product that says "cotton" but inherits the
+# category's polyester code and description would declare a contradiction. Origin and net weight stand alone.
+CLASSIFICATION = ("hs_code", "national_code", "description", "composition")
 # What a line must have, on its own row or inherited, to cross a border (net weight falls back to the variant's
 # shipping weight, and the national extension is optional).
 REQUIRED_FOR_EXPORT = ("hs_code", "description", "origin_country", "composition")
@@ -54,7 +58,7 @@ def hs_code(problems: Problems, text: str, field: str = "hs_code") -> tuple[str,
             "INVALID_HS_CODE", "Give the HS code's 6 digits (like 6204.43), optionally with up to 6 more.", field
         )
         return None
-    digits = re.sub(r"\D", "", cleaned)
+    digits = re.sub(r"[^0-9]", "", cleaned)
     if digits[:2] in RESERVED_CHAPTERS:
         problems.add("INVALID_HS_CODE", f"There is no HS chapter {digits[:2]} (chapters run 01-97, not 77).", field)
         return None

@@ -2,8 +2,10 @@
 
 What applies is worked out field by field: a variant's own value, else its product's, else its category's, else
 the nearest ancestor category's. So a brand sets "women's woven dress of polyester, 6204.43, made in ID" once on
-Gamis and overrides only the cotton model's composition and code. Reading costs three statements for any number
-of products or variants (the products, their categories' paths, then every row that could apply).
+Gamis and gives the cotton model its own classification (code, description and composition together: they are
+inherited as one, so a product never pairs its own fibre with its category's code). Reading costs three
+statements for any number of products or variants (the products, their categories' paths, then every row that
+could apply).
 """
 
 from __future__ import annotations
@@ -57,25 +59,30 @@ class Customs:
 
 
 def _merge(layers: Iterable[tuple[str, CustomsData | None]]) -> Customs:
+    """Nearest first: the classification (code, description, composition) as one unit from the nearest level
+    that sets any of it, origin and net weight each from the nearest level that sets it."""
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    classified = False
     for source, row in layers:
         if row is None:
             continue
-        for name in rules.FIELDS:
-            if name in values or name == "national_code":
-                continue
-            value = getattr(row, name)
-            if value is None:
-                continue
-            values[name] = value
-            sources[name] = source
-            if name == "hs_code":  # the extension belongs to the code it was given with
-                values["national_code"] = row.national_code
+        if not classified and any(getattr(row, name) is not None for name in rules.CLASSIFICATION):
+            classified = True
+            for name in rules.CLASSIFICATION:
+                value = getattr(row, name)
+                if value is not None:
+                    values[name] = value
+                    if name != "national_code":
+                        sources[name] = source
+        for name in ("origin_country", "net_weight_grams"):
+            if name not in values and getattr(row, name) is not None:
+                values[name] = getattr(row, name)
+                sources[name] = source
     composition = values.get("composition")
     if composition is not None:
         values["composition"] = tuple(Material(m["material"], Decimal(m["percent"])) for m in composition)
-    return Customs(**values, sources=sources)
+    return Customs(**values, sources={name: sources[name] for name in rules.FIELDS if name in sources})
 
 
 def _ancestors(category: Category | None) -> list[int]:
@@ -182,6 +189,8 @@ async def update(actor: Actor, owner: Owner, owner_id: int, changes: Mapping[str
     brand_id: int = target.brand_id  # type: ignore[union-attr]  # Variant declares its brand FK without brand_id
     product_id = target.id if owner == "product" else getattr(target, "product_id", None)
     async with in_transaction():
+        # The owner's row is locked first: two first writes at once would otherwise both insert.
+        await model.filter(id=target.id).select_for_update().first()
         row = await CustomsData.filter(**{f"{owner}_id": target.id}).select_for_update().first()
         if row is None:
             row = CustomsData(brand_id=brand_id, **{f"{owner}_id": target.id})

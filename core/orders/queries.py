@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tortoise.queryset import QuerySet
@@ -45,6 +46,9 @@ async def visible_order(actor: Actor, brand_id: int, number: int) -> Order | Non
     return await Order.get_or_none(brand_id=brand_id, number=number, user_id=actor.require_user())
 
 
+TOKEN_VIEW = timedelta(hours=72)
+
+
 async def order_by_checkout_token(actor: Actor, brand_id: int, token: str) -> Order | None:
     """The order a checkout became, for whoever held that checkout: the token is the guest's only key to their
     order (the confirmation page, a reload of it). A signed-in customer's order stays theirs alone, as their
@@ -53,6 +57,11 @@ async def order_by_checkout_token(actor: Actor, brand_id: int, token: str) -> Or
         return None
     order = await Order.get_or_none(brand_id=brand_id, checkout_token=token)
     if order is None or (order.user_id is not None and order.user_id != actor.user_id):
+        return None
+    # The token has been in places (the browser's storage, the payment provider's metadata): it opens the order
+    # only while a confirmation page needs it, for TOKEN_VIEW after placing or until the payment is due.
+    now = datetime.now(UTC)
+    if order.created_at < now - TOKEN_VIEW and (order.payment_due_at is None or order.payment_due_at < now):
         return None
     return order
 

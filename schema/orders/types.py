@@ -571,8 +571,9 @@ class OrderQuery:
     @strawberry.field(
         **guard(
             "The order a checkout became, by that checkout's `token`: how a guest's confirmation page reads its "
-            "order (status, totals, payment instructions) after `checkoutComplete`. An order placed signed in is "
-            "found only by the same customer; an unknown token or another storefront's: null.",
+            "order (status, totals, payment instructions) after `checkoutComplete`, for 72 hours or until its "
+            "payment is due, whichever is later. An order placed signed in is found only by the same customer; an "
+            "unknown or older token, or another storefront's: null.",
             PUBLIC,
         )
     )

@@ -9,9 +9,21 @@ import pytest
 
 from core.actors.models import StaffRole
 from core.catalog.models import Category, Product, Stock, Variant
+from core.checkout.models import CheckoutLine
 from core.customs.models import CustomsData
 from core.orders.models import Order
-from tests.api.test_checkout import COMPLETE, CREATE, DELIVERY, JAKARTA, PAY, SHIP_TO, gid, plugins  # noqa: F401
+from core.payments.models import Payment
+from tests.api.test_checkout import (  # noqa: F401
+    COMPLETE,
+    CREATE,
+    DELIVERY,
+    JAKARTA,
+    LINES_ADD,
+    PAY,
+    SHIP_TO,
+    gid,
+    plugins,
+)
 from tests.factories import make_brand, make_catalog, make_product, make_staff
 
 CUSTOMS = """hsCode nationalCode description originCountry composition { material percent } netWeightGrams
@@ -89,7 +101,18 @@ async def test_a_category_default_is_inherited_and_a_product_and_variant_overrid
     ]
     assert product["errors"] == []
     assert (product["customs"]["hsCode"], product["customs"]["nationalCode"]) == ("620442", "10")
-    assert product["customs"]["description"] == "Women's woven dress of synthetic fibres"  # still the category's
+    # The classification is inherited as one: the product's own code and fibre never pair with the category's
+    # polyester description; it must describe itself before it can be exported. Its origin is still inherited.
+    assert product["customs"]["description"] is None and product["customs"]["missing"] == ["DESCRIPTION"]
+    assert product["customs"]["originCountry"] == "ID" and not product["customs"]["complete"]
+    described = {"description": "Women's woven dress of cotton and elastane"}
+    product = (await gql(PRODUCT_SET, {"id": gid("Product", shop["product"].id), "input": described}))[
+        "productCustomsUpdate"
+    ]
+    assert product["customs"]["complete"] and product["customs"]["composition"][0] == {
+        "material": "cotton",
+        "percent": "95",
+    }
     variant = await Variant.filter(product_id=shop["product"].id).order_by("position").first()
     assert variant is not None
     heavy = await gql(VARIANT_SET, {"id": gid("ProductVariant", variant.id), "input": {"netWeightGrams": 650}})
@@ -102,7 +125,11 @@ async def test_a_category_default_is_inherited_and_a_product_and_variant_overrid
     assert {"field": "HS_CODE", "source": "PRODUCT"} in first["customs"]["sources"]
     # Null clears the product's own value: the category's applies again.
     cleared = await gql(
-        PRODUCT_SET, {"id": gid("Product", shop["product"].id), "input": {"hsCode": None, "composition": None}}
+        PRODUCT_SET,
+        {
+            "id": gid("Product", shop["product"].id),
+            "input": {"hsCode": None, "composition": None, "description": None},
+        },
     )
     assert cleared["productCustomsUpdate"]["customs"]["hsCode"] == "620443"
     assert await CustomsData.filter(product_id=shop["product"].id).count() == 0  # nothing of its own left
@@ -114,6 +141,8 @@ async def test_a_category_default_is_inherited_and_a_product_and_variant_overrid
         ({"hsCode": "62044"}, "input.hsCode", "INVALID_HS_CODE"),
         ({"hsCode": "7700.10"}, "input.hsCode", "INVALID_HS_CODE"),
         ({"hsCode": "6204.43.1234567"}, "input.hsCode", "INVALID_HS_CODE"),
+        ({"hsCode": "٦٢٠٤٤٣"}, "input.hsCode", "INVALID_HS_CODE"),  # Arabic-Indic digits
+        ({"hsCode": "７７０１００"}, "input.hsCode", "INVALID_HS_CODE"),  # full-width, and chapter 77
         ({"description": "Clothing"}, "input.description", "INVALID_CUSTOMS_DESCRIPTION"),
         ({"description": "Clothes and garments"}, "input.description", "CUSTOMS_DESCRIPTION_VAGUE"),
         ({"originCountry": "XX"}, "input.originCountry", "INVALID_COUNTRY"),
@@ -220,9 +249,9 @@ async def test_customs_on_a_page_cost_the_same_statements_for_5_or_50_products(g
     await Category.filter(id=category.id).update(path=f"/{category.id}/")
     await Product.filter(id__in=[p.id for p in products]).update(category_id=category.id)
     await CustomsData.create(brand=brand, category=category, hs_code="620443", origin_country="ID")
-    await CustomsData.create(brand=brand, product=products[-1], description="Women's woven dress of polyester")
+    await CustomsData.create(brand=brand, product=products[-1], origin_country="MY")  # made elsewhere
     page = """query($first: Int) { products(first: $first) { edges { node {
-      customs { hsCode description } variants { customs { hsCode } } } } } }"""
+      customs { hsCode originCountry } variants { customs { hsCode } } } } } }"""
     with sql_counter.counting() as five:
         small = await gql(page, {"first": 5}, storefront="sekar")
     with sql_counter.counting() as fifty:
@@ -230,6 +259,34 @@ async def test_customs_on_a_page_cost_the_same_statements_for_5_or_50_products(g
     assert len(small["products"]["edges"]) == 5 and len(large["products"]["edges"]) == 50
     nodes = [e["node"] for e in large["products"]["edges"]]
     assert all(n["customs"]["hsCode"] == "620443" for n in nodes)
-    assert sorted(n["customs"]["description"] or "" for n in nodes)[-1] == "Women's woven dress of polyester"
+    assert sorted(n["customs"]["originCountry"] for n in nodes) == ["ID"] * 49 + ["MY"]
     assert all(v["customs"]["hsCode"] == "620443" for n in nodes for v in n["variants"])
     assert len(five) == len(fifty), fifty
+
+
+async def test_nothing_unexportable_is_paid_for_or_added_to_a_parcel_abroad(gql, shop):
+    """The shopper hears it before paying: adding an unclassified item to a parcel already going abroad is
+    refused, and so is starting a payment while one is in the checkout."""
+    gql.token = shop["staff"]
+    await gql(CATEGORY_SET, {"id": gid("Category", shop["syari"].id), "input": GAMIS})
+    gql.token = None
+    classified = await Variant.filter(product_id=shop["product"].id).order_by("position").first()
+    plain = await make_product(shop["brand"], "Tunik Polos", customs=False, slug="tunik")
+    unclassified = await Variant.filter(product_id=plain.id).first()
+    assert classified is not None and unclassified is not None
+    for variant in (classified, unclassified):
+        await Stock.create(variant=variant, quantity=5)
+    line = {"variantId": gid("ProductVariant", classified.id), "quantity": 1}
+    created = (await gql(CREATE, {"input": {"email": "aisyah@example.my", "lines": [line]}}))["checkoutCreate"]
+    token = created["checkout"]["token"]
+    assert (await gql(SHIP_TO, {"t": token, "a": KUALA_LUMPUR}))["checkoutShippingAddressUpdate"]["errors"] == []
+    add = {"variantId": gid("ProductVariant", unclassified.id), "quantity": 1}
+    refused = (await gql(LINES_ADD, {"t": token, "lines": [add]}))["checkoutLinesAdd"]
+    assert [(e["field"], e["code"]) for e in refused["errors"]] == [("lines.1", "CUSTOMS_DATA_MISSING")]
+    assert await CheckoutLine.filter(checkout__token=token).count() == 1  # nothing added
+    # An item whose category loses its data after it was added: the payment is not even started.
+    await CustomsData.filter(category_id=shop["syari"].id).delete()
+    assert (await gql(DELIVERY, {"t": token, "m": "flat:std"}))["checkoutDeliveryMethodUpdate"]["errors"] == []
+    unpaid = (await gql(PAY, {"t": token, "g": "instant"}))["checkoutPaymentCreate"]
+    assert unpaid["payment"] is None and unpaid["errors"][0]["code"] == "CUSTOMS_DATA_MISSING"
+    assert await Payment.filter(checkout__token=token).count() == 0

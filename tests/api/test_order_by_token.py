@@ -47,3 +47,20 @@ async def test_a_signed_in_customers_order_is_theirs_alone(gql, shop):
     assert (await gql(BY_TOKEN, {"t": token}, storefront="sekar"))["orderByToken"] is None
     ani = access_token(await make_user("ani@example.id"))
     assert (await gql(BY_TOKEN, {"t": token}, storefront="sekar", token=ani))["orderByToken"] is None
+
+
+async def test_the_token_opens_the_order_only_while_a_confirmation_page_needs_it(gql, shop):
+    from datetime import UTC, datetime, timedelta
+
+    from core.orders.models import Order
+
+    _, variant = shop
+    token = await ready_checkout(gql, variant, 1, storefront="sekar")
+    await gql(PAY, {"t": token, "g": "instant"}, storefront="sekar")
+    await gql(COMPLETE, {"t": token, "k": "k"}, storefront="sekar")
+    old = datetime.now(UTC) - timedelta(hours=73)
+    await Order.filter(checkout_token=token).update(created_at=old, payment_due_at=None)
+    assert (await gql(BY_TOKEN, {"t": token}, storefront="sekar"))["orderByToken"] is None
+    # a bank transfer still due: the page that shows how to pay keeps working until then
+    await Order.filter(checkout_token=token).update(payment_due_at=datetime.now(UTC) + timedelta(hours=5))
+    assert (await gql(BY_TOKEN, {"t": token}, storefront="sekar"))["orderByToken"] is not None

@@ -48,3 +48,10 @@ async def test_a_malformed_slug_or_no_build_is_a_404_that_says_why(client, dist,
     monkeypatch.setattr(shop, "DIST", dist / "nowhere")
     answer = await client.get("/shop/sekar-modest/")
     assert answer.status_code == 404 and "make storefront" in answer.json()["errors"][0]["message"]
+
+
+async def test_hostile_paths_are_404s_never_500s(client, dist):
+    for path in ("/shop/demo/assets/%00", "/shop/%E2%98%83", "/shop/a%0d%0ab", "/shop/demo/assets/" + "a" * 5000):
+        answer = await client.get(path)
+        assert answer.status_code == 404, (path, answer.status_code)
+        assert "location" not in answer.headers
