@@ -98,8 +98,8 @@ class PriceMutation:
         **guard(
             "Set or replace what one of your tailor profiles asks for making a garment type, in a currency; "
             "brands' dispatch compares it in their default currency (the PRICE term). INVALID_GARMENT_TYPE, "
-            "INVALID_CURRENCY, INVALID_AMOUNT, NOT_FOUND for another's profile, TAILOR_REQUIRED when you have "
-            "several and named none.",
+            "INVALID_CURRENCY, INVALID_AMOUNT, TOO_MANY_PRICES past 200 per profile, NOT_FOUND for another's "
+            "profile, TAILOR_REQUIRED when you have several and named none.",
             TAILOR,
         )
     )

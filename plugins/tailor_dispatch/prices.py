@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from lini.plugin import MAX_AMOUNT, Actor, DomainError, Problems, Tailor, exponent, is_currency
 from plugins.tailor_dispatch.models import DispatchPrice
 
+MAX_PRICES = 200  # per tailor profile: its garment types × the currencies it works in, with room to spare
+
 if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
     import numpy as np
     from numpy.typing import NDArray
@@ -55,6 +57,10 @@ async def put(actor: Actor, tailor_id: int | None, garment_type: str, currency: 
             f"A price is above 0 and below {MAX_AMOUNT}, with at most {exponent(currency)} decimals in {currency}.",
             "amount",
         )
+    known = DispatchPrice.filter(tailor_id=tailor.id)
+    if not await known.filter(garment_type_code=code, currency=currency).exists():
+        if await known.count() >= MAX_PRICES:
+            problems.add("TOO_MANY_PRICES", f"A tailor profile keeps at most {MAX_PRICES} prices.", "garment_type")
     problems.raise_any()
     row, created = await DispatchPrice.get_or_create(
         tailor_id=tailor.id, garment_type_code=code, currency=currency, defaults={"amount": amount}

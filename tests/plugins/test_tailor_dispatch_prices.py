@@ -143,3 +143,15 @@ async def test_a_tailor_without_a_price_is_neutral_when_nobody_has_one(shop, gql
     found = await explain(gql, shop.job, token=shop.staff)
     [term] = [t for t in found["candidates"][0]["terms"] if t["term"] == "PRICE"]
     assert term["value"] == 0.5 and term["detail"] == "No price set for GAMIS in IDR: neutral."
+
+
+async def test_a_profile_keeps_at_most_max_prices(gql, monkeypatch):
+    from plugins.tailor_dispatch import prices
+
+    monkeypatch.setattr(prices, "MAX_PRICES", 1)
+    _, token = await make_tailor(garment_types=("GAMIS", "KEBAYA"))
+    await set_price(gql, token, "350000")
+    assert (await set_price(gql, token, "360000"))["errors"] == []  # replacing one is not adding one
+    refused = await set_price(gql, token, "1", garmentType="KEBAYA")
+    assert refused == {"prices": None, "errors": [{"field": "garmentType", "code": "TOO_MANY_PRICES"}]}
+    assert await DispatchPrice.all().count() == 1
