@@ -58,9 +58,9 @@ async def put(actor: Actor, tailor_id: int | None, garment_type: str, currency: 
             "amount",
         )
     known = DispatchPrice.filter(tailor_id=tailor.id)
-    if not await known.filter(garment_type_code=code, currency=currency).exists():
-        if await known.count() >= MAX_PRICES:
-            problems.add("TOO_MANY_PRICES", f"A tailor profile keeps at most {MAX_PRICES} prices.", "garment_type")
+    adding = not await known.filter(garment_type_code=code, currency=currency).exists()
+    if adding and await known.count() >= MAX_PRICES:
+        problems.add("TOO_MANY_PRICES", f"A tailor profile keeps at most {MAX_PRICES} prices.", "garment_type")
     problems.raise_any()
     row, created = await DispatchPrice.get_or_create(
         tailor_id=tailor.id, garment_type_code=code, currency=currency, defaults={"amount": amount}
