@@ -2,8 +2,8 @@
 
 1. Ranking one job over 1,000 tailors (target ≤ 20 ms): a throwaway database gets one brand, 1,000 approved
    certified tailors (garment types, capacities, coordinates around Bandung, Jakarta, Solo and Kuala Lumpur) with
-   3,000 finished jobs of history and QC inspections (their outcome rows rebuilt as migration 0015 does), and
-   one queued job; `dispatch.rank` (core's judged roster,
+   3,000 finished jobs of history and QC inspections (their outcome rows rebuilt as migration 0015 does), making
+   prices from two tailors in three, and one queued job; `dispatch.rank` (core's judged roster,
    track records and the strategy's vector scores, as every offer runs it) is timed; then `dispatchExplain`
    through the GraphQL schema, which adds every candidate's words.
 2. A batch of 10,000 jobs over 1,000 tailors (target ≤ 2 s): the placement itself (`solver.solve`) on jobs of 40
@@ -42,6 +42,7 @@ from core.orders.models import Order, OrderLine
 from core.plugins import load_plugins
 from core.settings import load_settings
 from plugins.tailor_dispatch import batch, dispatch, strategies
+from plugins.tailor_dispatch.models import DispatchPrice
 from plugins.tailor_dispatch.solver import SOLVER_MAX_JOBS, Method, Problem, slots, solve
 from schema import build_schema
 from schema.relay import encode_id
@@ -205,6 +206,20 @@ async def seed(rng: random.Random) -> tuple[Brand, list[int]]:
     await ProductionJob.bulk_create(history, batch_size=500)
     done = await ProductionJob.filter(stage=JobStage.SHIPPED).values_list("id", flat=True)
     await QcInspection.bulk_create([QcInspection(job_id=j, passed=rng.random() < 0.85) for j in done], batch_size=500)
+    # Two tailors in three ask a making price for each garment type they make (the PRICE term's one query), drawn
+    # from a generator of their own so the roster and the queued jobs stay those of the figures before PRICE.
+    asks = random.Random(17)
+    await DispatchPrice.bulk_create(
+        [
+            DispatchPrice(
+                tailor_id=t.id, garment_type_code=code, currency="IDR", amount=Decimal(asks.randrange(150, 600) * 1000)
+            )
+            for n, t in enumerate(tailors)
+            if n % 3
+            for code in t.garment_types
+        ],
+        batch_size=500,
+    )
     await outcomes.rebuild()  # the history was bulk-written past core's operations: its outcome rows, as 0015 does
     queued = [
         ProductionJob(
@@ -288,6 +303,7 @@ async def run(backend: str, rounds: int) -> str:
                 "production_stage_change",
                 "tailor",
                 "certification",
+                "tailor_dispatch_price",
             ):
                 await connections.get("default").execute_script(f"ANALYZE {table}")  # as autovacuum keeps them
             found = await dispatch.rank(SYSTEM, queued[0])

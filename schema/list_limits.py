@@ -137,6 +137,8 @@ STATIC: dict[str, ListSize] = {
     "Query.myDispatchMetrics": 500,  # one line per brand the tailor has worked for
     "DispatchBatchPayload.offers": 100,  # dispatchBatch takes at most 100 jobs per call
     "DispatchBatchPayload.unplaced": 100,
+    "DispatchPricePayload.prices": 200,  # plugins.tailor_dispatch.prices.MAX_PRICES per tailor profile
+    "Query.myDispatchPrices": 1000,  # MAX_PRICES for each of the account's few tailor profiles
     "Query.catalogFormats": 100,  # one per installed feed format
     "Query.dispatchStrategies": 100,  # one per installed dispatch strategy
     "CatalogFormatInfo.extensions": 20,

@@ -138,7 +138,8 @@ async def _place(brand: Brand, jobs: list[ProductionJob]) -> tuple[Method, list[
 
     The roster is read once; each kind of job (garment type and ready-by date) is judged against it as vectors,
     certificates once per distinct judging date. The brand's strategy scores the roster once, with the batch's
-    earliest-due job (the built-in strategy's scores do not depend on the job)."""
+    earliest-due job (the built-in strategy's scores depend on the job only through PRICE, whose prices are
+    that job's garment type's: a batch mixing garment types compares prices of the first one)."""
     import numpy as np
 
     if not jobs:
@@ -171,7 +172,7 @@ async def _place(brand: Brand, jobs: list[ProductionJob]) -> tuple[Method, list[
     wanted = [ids[i] for i in np.flatnonzero(anywhere)]
     history = await track_table(ids, last=settings.history_jobs)
     offered = await open_offers(wanted)
-    _, scores = dispatch.score(first, history, settings)
+    _, scores = dispatch.score(first, history, settings, asked=await dispatch.asked_for(first))
     # The i-th further job of a tailor lowers its LOAD term by one place (when the strategy has one).
     load = scores.terms.index("LOAD") if "LOAD" in scores.terms else None
     total_weight = float(scores.weights.sum())

@@ -24,7 +24,7 @@ from lini.plugin import (
     ranked,
     track_table,
 )
-from plugins.tailor_dispatch import scoring, strategies, weights
+from plugins.tailor_dispatch import prices, scoring, strategies, weights
 from plugins.tailor_dispatch.models import DispatchSettings
 
 if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
@@ -51,18 +51,31 @@ class Ranking:
 
 
 def score(
-    judged: Judged, history: TrackTable, settings: DispatchSettings, *, now: datetime | None = None
+    judged: Judged,
+    history: TrackTable,
+    settings: DispatchSettings,
+    *,
+    now: datetime | None = None,
+    asked: NDArray[np.float64] | None = None,
 ) -> tuple[DispatchStrategy, Scores]:
-    """The brand's strategy's scores for a judged roster (UNKNOWN_STRATEGY if it is not installed)."""
+    """The brand's strategy's scores for a judged roster (UNKNOWN_STRATEGY if it is not installed); `asked` are
+    the tailors' prices for the job in the brand's default currency (`prices.column`), none known when omitted."""
     strategy = strategies.chosen(settings.strategy)
-    context = DispatchContext(
+    context: DispatchContext = scoring.PricedContext(
         judged=judged,
         history=history,
         weights=weights.weights_of(settings),
         origin=scoring.origin_of(settings),
         now=now or scoring.now(),
+        prices=asked,
+        currency=judged.brand.default_currency,
     )
     return strategy, strategy.score(context)
+
+
+async def asked_for(judged: Judged) -> NDArray[np.float64]:
+    """The roster's prices for the judged job's garment type in its brand's default currency (one query)."""
+    return await prices.column(judged.roster.ids, judged.job.garment_type_code, judged.brand.default_currency)
 
 
 async def rank(actor: Actor, job_id: int, *, now: datetime | None = None) -> Ranking:
@@ -70,5 +83,5 @@ async def rank(actor: Actor, job_id: int, *, now: datetime | None = None) -> Ran
     judged = await judged_roster(actor, job_id)
     settings = await weights.settings_of(judged.brand.id)
     history = await track_table(judged.roster.ids.tolist(), last=settings.history_jobs)
-    strategy, scores = score(judged, history, settings, now=now)
+    strategy, scores = score(judged, history, settings, now=now, asked=await asked_for(judged))
     return Ranking(judged=judged, strategy=strategy, scores=scores, order=ranked(judged, scores))

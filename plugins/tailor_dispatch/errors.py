@@ -8,5 +8,7 @@ ERROR_CODES = {
     "OFFER_CLOSED": "The offer was already accepted, declined, withdrawn or expired.",
     "OFFER_EXPIRED": "The offer expired before it was accepted.",
     "UNKNOWN_STRATEGY": "No installed dispatch strategy has this name (see `dispatchStrategies`).",
+    "TAILOR_REQUIRED": "The account has several tailor profiles: name the one meant.",
+    "TOO_MANY_PRICES": "A tailor profile has as many making prices as it may keep.",
     "TOO_MANY_JOBS": "More production jobs in one batch than allowed.",
 }

@@ -1,4 +1,4 @@
-"""The plugin's tables: each brand's dispatch settings, and the offers made to tailors."""
+"""The plugin's tables: each brand's dispatch settings, the offers made to tailors, and tailors' making prices."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ class DispatchSettings(Model):
     load_weight = fields.DecimalField(max_digits=6, decimal_places=2, default=1)
     distance_weight = fields.DecimalField(max_digits=6, decimal_places=2, default=1)
     rotation_weight = fields.DecimalField(max_digits=6, decimal_places=2, default=1)
+    price_weight = fields.DecimalField(max_digits=6, decimal_places=2, default=1)
     history_jobs = fields.IntField(default=20)
     origin_latitude = fields.DecimalField(max_digits=9, decimal_places=6, null=True)
     origin_longitude = fields.DecimalField(max_digits=9, decimal_places=6, null=True)
@@ -75,3 +76,25 @@ class DispatchOffer(Model):
     class Meta:
         table = "tailor_dispatch_offer"
         indexes = (("tailor_id", "status"), ("job_id", "status"), ("status", "expires_at"))
+
+
+class DispatchPrice(Model):
+    """What a tailor asks for making one garment of a type, in one currency (set by the tailor itself).
+
+    The PRICE term compares these in the brand's default currency: a tailor without a price in it is neutral.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    tailor: fields.ForeignKeyRelation = fields.ForeignKeyField(
+        "lini.Tailor", related_name=False, on_delete=fields.CASCADE
+    )
+    tailor_id: int
+    garment_type_code = fields.CharField(max_length=40)
+    currency = fields.CharField(max_length=3)
+    amount = fields.DecimalField(max_digits=16, decimal_places=3)  # core's MONEY precision
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "tailor_dispatch_price"
+        unique_together = (("tailor_id", "garment_type_code", "currency"),)
+        indexes = (("garment_type_code", "currency"),)

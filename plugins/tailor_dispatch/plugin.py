@@ -20,6 +20,7 @@ from lini.plugin import (
 from plugins.tailor_dispatch import demo, offers, scoring, strategies
 from plugins.tailor_dispatch.errors import ERROR_CODES
 from plugins.tailor_dispatch.offer_schema import OfferMutation, OfferQuery
+from plugins.tailor_dispatch.price_schema import PriceMutation, PriceQuery
 from plugins.tailor_dispatch.schema import DispatchMutation, DispatchQuery
 from plugins.tailor_dispatch.tasks import blueprint
 
@@ -40,6 +41,7 @@ def schema_extensions(host: PluginHost) -> list[SchemaExtension]:
     return [
         SchemaExtension(query=DispatchQuery, mutation=DispatchMutation),
         SchemaExtension(query=OfferQuery, mutation=OfferMutation),
+        SchemaExtension(query=PriceQuery, mutation=PriceMutation),
     ]
 
 

@@ -58,6 +58,11 @@ class DispatchTerm(Enum):
         "DISTANCE", description="1 / (1 + km / 500) from the brand's workshop; 0.5 when a coordinate is unknown."
     )
     ROTATION = strawberry.enum_value("ROTATION", description="Days since its last job, up to 30, over 30 (never: 1).")
+    PRICE = strawberry.enum_value(
+        "PRICE",
+        description="The tailor's price for the garment type in the brand's default currency: the cheapest "
+        "eligible 1, the dearest 0, linear between; 0.5 without a price.",
+    )
 
 
 def _weight_field(term: str) -> Decimal:
@@ -82,6 +87,7 @@ class DispatchSettings:
     load_weight: Decimal = _weight_field("LOAD")
     distance_weight: Decimal = _weight_field("DISTANCE")
     rotation_weight: Decimal = _weight_field("ROTATION")
+    price_weight: Decimal = _weight_field("PRICE")
     history_jobs: int = strawberry.field(description="How many of a tailor's last finished jobs its record counts.")
     origin_latitude: Decimal | None = strawberry.field(
         description="Latitude of the brand's workshop in decimal degrees (WGS 84); null when not given."
@@ -106,6 +112,7 @@ class DispatchSettings:
             load_weight=_weight(row.load_weight),
             distance_weight=_weight(row.distance_weight),
             rotation_weight=_weight(row.rotation_weight),
+            price_weight=_weight(row.price_weight),
             history_jobs=row.history_jobs,
             origin_latitude=row.origin_latitude,
             origin_longitude=row.origin_longitude,
@@ -126,6 +133,7 @@ class DispatchSettingsUpdateInput:
     load_weight: Decimal | None = _weight_input("LOAD")
     distance_weight: Decimal | None = _weight_input("DISTANCE")
     rotation_weight: Decimal | None = _weight_input("ROTATION")
+    price_weight: Decimal | None = _weight_input("PRICE")
     history_jobs: int | None = strawberry.field(
         default=strawberry.UNSET, description="Count 1 to 200 of each tailor's last finished jobs (INVALID_HISTORY)."
     )

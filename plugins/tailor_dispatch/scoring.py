@@ -1,4 +1,4 @@
-"""The built-in score: each eligible tailor gets five terms in [0, 1], weighted by the brand and averaged.
+"""The built-in score: each eligible tailor gets six terms in [0, 1], weighted by the brand and averaged.
 
 - QUALITY: QC first-pass rate × (1 − remake rate) over the tailor's last N finished jobs. A new tailor has few
   jobs, so each rate starts from a prior worth PRIOR_JOBS jobs (first-pass 0.8, remakes 0.05) that its own
@@ -12,8 +12,12 @@
 - ROTATION: days since the tailor was last given a job, up to ROTATION_DAYS (never: 1), so idle and new
   tailors get work.
 
+- PRICE: the tailor's own making price for the job's garment type in the brand's default currency
+  (`dispatchPriceSet`): among the eligible tailors with a price, the cheapest 1 and the dearest 0, linearly (1
+  when they all ask the same); a tailor without a price is a neutral 0.5 and the explanation says "no price set".
+
 score = Σ weightᵢ × termᵢ / Σ weightᵢ (0 when every weight is 0); ties go to the lower tailor id, so the
-ranking is stable. No price term yet: Lini keeps no tailor price to compare.
+ranking is stable.
 
 This is the built-in strategy (`WEIGHTED`, through the `dispatch_strategies` hook like any other): every term is
 computed for all tailors at once as numpy vectors, and the explanation's words are made from the same vectors only
@@ -29,7 +33,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from lini.plugin import DispatchContext, Scores, weighted_mean
+from lini.plugin import DispatchContext, Scores, exponent, weighted_mean
 from plugins.tailor_dispatch.models import DispatchSettings
 
 if TYPE_CHECKING:  # numpy is imported by the functions using it: ~40 ms and ~20 MB at start-up
@@ -53,6 +57,7 @@ class Term(StrEnum):
     LOAD = "LOAD"
     DISTANCE = "DISTANCE"
     ROTATION = "ROTATION"
+    PRICE = "PRICE"
 
 
 TERMS = tuple(Term)
@@ -89,13 +94,40 @@ def origin_of(settings: DispatchSettings) -> tuple[float, float] | None:
 
 
 @dataclass(frozen=True, slots=True)
+class PricedContext(DispatchContext):
+    """Core's context plus the tailors' prices for the job (aligned with the roster, NaN where none) and their
+    currency. Still a `DispatchContext`, so any installed strategy takes it; the built-in one reads the prices."""
+
+    prices: NDArray[np.float64] | None = None
+    currency: str = ""
+
+
+def price_term(prices: NDArray[np.float64], eligible: NDArray[np.bool_]) -> tuple[NDArray[np.float64], float, float]:
+    """1 for the cheapest eligible priced tailor, 0 for the dearest, linear between (clipped for the ineligible);
+    0.5 without a price. Also the cheapest and dearest amounts (NaN when no eligible tailor has a price)."""
+    import numpy as np
+
+    priced = ~np.isnan(prices)
+    among = prices[priced & eligible]
+    if len(among) == 0:
+        return np.full(len(prices), NEUTRAL), math.nan, math.nan
+    low, high = float(among.min()), float(among.max())
+    spread = high - low
+    if spread > 0:
+        scaled = np.clip((high - np.nan_to_num(prices, nan=high)) / spread, 0.0, 1.0)
+    else:
+        scaled = np.where(np.nan_to_num(prices, nan=high) <= low, 1.0, 0.0)
+    return np.where(priced, scaled, NEUTRAL), low, high
+
+
+@dataclass(frozen=True, slots=True)
 class Weighted:
     """The built-in strategy: five terms weighted by the brand (`dispatchSettings`)."""
 
     name: str = NAME
     description: str = (
-        "Quality (QC first pass, remakes), on-time rate, free places, distance from the brand's workshop and "
-        "days since the last job, each weighted by the brand."
+        "Quality (QC first pass, remakes), on-time rate, free places, distance from the brand's workshop, "
+        "days since the last job and the tailor's price, each weighted by the brand."
     )
 
     def score(self, context: DispatchContext) -> Scores:
@@ -122,7 +154,12 @@ class Weighted:
             dtype=np.float64,
         )
         rotation = np.where(np.isnan(idle), 1.0, np.minimum(np.nan_to_num(idle), ROTATION_DAYS) / ROTATION_DAYS)
-        values = np.vstack([first_pass * (1 - remakes), on_time, load, distance, rotation])
+        asked = getattr(context, "prices", None)
+        currency = getattr(context, "currency", "")
+        if asked is None:
+            asked = np.full(len(roster), np.nan)
+        price, cheapest, dearest = price_term(asked, context.judged.eligible)
+        values = np.vstack([first_pass * (1 - remakes), on_time, load, distance, rotation, price])
         weights = np.array([float(context.weights.get(t.value, 0.0)) for t in TERMS], dtype=np.float64)
 
         def detail(k: int, i: int) -> str:
@@ -142,6 +179,15 @@ class Weighted:
                 if math.isnan(km[i]):
                     return f"{roster.display_names[i]} has no coordinates: neutral."
                 return f"{km[i]:.0f} km from the brand's workshop."
+            if term is Term.PRICE:
+                code = context.judged.job.garment_type_code
+                if math.isnan(asked[i]):
+                    return f"No price set for {code} in {currency or 'the brand currency'}: neutral."
+                places = exponent(currency)
+                return (
+                    f"{asked[i]:.{places}f} {currency} for {code}; the eligible ask "
+                    f"{cheapest:.{places}f} to {dearest:.{places}f}."
+                )
             if math.isnan(idle[i]):
                 return "Never given a job here yet."
             return f"Last given a job {idle[i]:.1f} days ago."

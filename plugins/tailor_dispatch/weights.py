@@ -16,7 +16,7 @@ from plugins.tailor_dispatch import strategies
 from plugins.tailor_dispatch.models import DispatchSettings
 
 PERMISSION = Permission.MANAGE_ORDERS
-WEIGHTS = ("quality_weight", "on_time_weight", "load_weight", "distance_weight", "rotation_weight")
+WEIGHTS = ("quality_weight", "on_time_weight", "load_weight", "distance_weight", "rotation_weight", "price_weight")
 MAX_WEIGHT = Decimal(100)
 CENT = Decimal("0.01")
 MAX_HISTORY = 200
@@ -32,6 +32,7 @@ TERM_WEIGHTS = {
     "LOAD": "load_weight",
     "DISTANCE": "distance_weight",
     "ROTATION": "rotation_weight",
+    "PRICE": "price_weight",
 }
 
 

@@ -110,7 +110,7 @@ async def test_the_demo_queued_garments_are_offered_to_certified_tailors_with_va
     from core.garments.candidates import track_records
     from core.garments.models import JobStage, ProductionJob
     from core.outbox import dispatch
-    from plugins.tailor_dispatch.models import DispatchOffer, OfferStatus
+    from plugins.tailor_dispatch.models import DispatchOffer, DispatchPrice, OfferStatus
 
     await seed_demo(host=plugin_host)
     await dispatch(plugin_host)
@@ -125,3 +125,6 @@ async def test_the_demo_queued_garments_are_offered_to_certified_tailors_with_va
     assert len(paid) == 2
     offered = await DispatchOffer.filter(status=OfferStatus.OPEN).values_list("job_id", flat=True)
     assert sorted(offered) == sorted(paid)  # the unpaid order's garment waits for its transfer
+    # Several tailors ask a price for gamis in rupiah, so PRICE ranks the demo's gamis.
+    priced = await DispatchPrice.filter(garment_type_code="GAMIS", currency="IDR").values_list("tailor_id", flat=True)
+    assert len(set(priced)) >= 4

@@ -15,7 +15,7 @@ from core.actors.models import ActorStatus, CertificationStatus, Tailor
 from core.auth.permissions import Permission
 from core.garments import outcomes
 from core.garments.models import JobStage, ProductionJob, ProductionStageChange, QcInspection
-from plugins.tailor_dispatch.models import DispatchSettings
+from plugins.tailor_dispatch.models import DispatchPrice, DispatchSettings
 from plugins.tailor_dispatch.scoring import haversine_km
 from tests.api.test_production import TODAY, gid, job_ids, make_fabric, make_tailor, mtm_order
 from tests.factories import make_brand, make_staff, make_user
@@ -24,10 +24,10 @@ EXPLAIN = """query($job: ID!) { dispatchExplain(jobId: $job) { jobId certificate
   tailor { id displayName country } eligible rank score
   filters { filter passed detail } terms { term value weight contribution detail } } } }"""
 SETTINGS = """query($brand: String) { dispatchSettings(brand: $brand) { qualityWeight onTimeWeight loadWeight
-  distanceWeight rotationWeight historyJobs originLatitude originLongitude } }"""
+  distanceWeight rotationWeight priceWeight historyJobs originLatitude originLongitude } }"""
 UPDATE = """mutation($input: DispatchSettingsUpdateInput!, $brand: String) {
   dispatchSettingsUpdate(input: $input, brand: $brand) { dispatchSettings { qualityWeight onTimeWeight
-  loadWeight distanceWeight rotationWeight historyJobs originLatitude originLongitude }
+  loadWeight distanceWeight rotationWeight priceWeight historyJobs originLatitude originLongitude }
   errors { field code } } }"""
 ALL_WEIGHTS_ZERO = {
     "qualityWeight": "0",
@@ -35,6 +35,7 @@ ALL_WEIGHTS_ZERO = {
     "loadWeight": "0",
     "distanceWeight": "0",
     "rotationWeight": "0",
+    "priceWeight": "0",
 }
 BANDUNG = (Decimal("-6.914744"), Decimal("107.609810"))
 JAKARTA = (Decimal("-6.208763"), Decimal("106.845599"))
@@ -203,7 +204,14 @@ async def test_explain_agrees_with_the_ranking_term_by_term(shop, gql):
     found = await explain(gql, shop.job)
 
     for candidate in found["candidates"]:
-        assert [t["term"] for t in candidate["terms"]] == ["QUALITY", "ON_TIME", "LOAD", "DISTANCE", "ROTATION"]
+        assert [t["term"] for t in candidate["terms"]] == [
+            "QUALITY",
+            "ON_TIME",
+            "LOAD",
+            "DISTANCE",
+            "ROTATION",
+            "PRICE",
+        ]
         assert [f["filter"] for f in candidate["filters"]] == [
             "APPROVED",
             "CERTIFIED",
@@ -235,6 +243,7 @@ async def test_settings_have_defaults_and_change_field_by_field(shop, gql):
         "loadWeight": "1.00",
         "distanceWeight": "1.00",
         "rotationWeight": "1.00",
+        "priceWeight": "1.00",
         "historyJobs": 20,
         "originLatitude": None,
         "originLongitude": None,
@@ -306,6 +315,9 @@ async def test_explain_costs_the_same_for_3_and_30_tailors(shop, gql, sql_counte
         made = [await tailor(f"T{size}-{i}") for i in range(size - len(counts) * 3)]
         for one in made[:2]:
             await finished_job(shop, one, first_pass=True)
+        for n, one in enumerate(made):  # every other tailor with a price: PRICE reads them in one query
+            if n % 2 == 0:
+                await DispatchPrice.create(tailor_id=one.id, garment_type_code="GAMIS", currency="IDR", amount=n + 1)
         with sql_counter.counting() as statements:
             found = await explain(gql, shop.job)
         assert len(found["candidates"]) == size
