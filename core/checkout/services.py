@@ -24,7 +24,7 @@ from core.catalog.models import Stock, Variant, VariantPrice
 from core.checkout.models import Checkout, CheckoutLine
 from core.checkout.pricing import customer_key, price_checkout
 from core.context import Actor
-from core.customs.export import missing_for_export
+from core.customs.export import crosses_border, missing_for_export
 from core.errors import DomainError, DomainErrors
 from core.garments import lines as garment_lines
 from core.garments import products as garment_products
@@ -168,7 +168,9 @@ async def _change_lines(
 
 async def exportable(brand: Brand, checkout: Checkout, country: str | None) -> None:
     """Refuses, with one CUSTOMS_DATA_MISSING per line (`lines.N`, in checkout order), a parcel to `country`
-    that crosses a border with a line lacking customs data; a domestic parcel passes."""
+    that crosses a border with a line lacking customs data; a domestic parcel passes (without a statement)."""
+    if not crosses_border(brand, country):
+        return
     lines = (
         await CheckoutLine.filter(checkout_id=checkout.id)
         .order_by("id")
