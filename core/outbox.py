@@ -37,6 +37,7 @@ from core.actors.models import Brand
 from core.event_subscriptions import HANDLER
 from core.events import DeliveryStatus, Event, EventDelivery, EventSubscriber, emit
 from core.hookspecs import EventEnvelope
+from core.jobs.runtime import running_with
 from core.plugins import PluginHost
 from core.settings import Settings
 from core.webhooks import delivery
@@ -286,7 +287,14 @@ async def _waiting_keys(subscriber: str) -> dict[str, int]:
 
 
 async def _deliver(host: PluginHost, row: EventDelivery) -> bool:
-    """Deliver one row; True when it is done (delivered, or handed on to per-plugin rows)."""
+    """Deliver one row; True when it is done (delivered, or handed on to per-plugin rows). A plugin's handler
+    reaches the delivering process's host through `task_host()`, as a job does: deliveries run in servers,
+    workers and command-line runs (`seed-demo`) alike, and not all of them ran the plugins' `startup`."""
+    with running_with(host):
+        return await _deliver_one(host, row)
+
+
+async def _deliver_one(host: PluginHost, row: EventDelivery) -> bool:
     event: Event = row.event
     hook, _, plugin = row.subscriber.partition(":")
     payload = (  # a tailor event's payload has no type of its own

@@ -130,3 +130,27 @@ async def test_old_deliveries_and_events_are_pruned_but_never_an_undelivered_one
         [(dead_letter, DeliveryStatus.FAILED), (waiting, DeliveryStatus.PENDING), (fresh, DeliveryStatus.DELIVERED)]
     )
     assert gone not in {event_id for event_id, _ in left}
+
+
+@pytest.fixture
+def reader(use_plugin: Any) -> list[Any]:
+    from core.jobs.runtime import task_host
+
+    seen: list[Any] = []
+
+    @hookimpl
+    async def order_event(event: dict[str, Any]) -> None:
+        seen.append(task_host())
+
+    use_plugin(SimpleNamespace(order_event=order_event), name="reader")
+    return seen
+
+
+async def test_a_plugin_handler_reaches_the_delivering_host_as_a_job_does(reader, app) -> None:
+    """Deliveries run where no plugin `startup` ran (a `seed-demo` run, a worker): `task_host()` answers with the
+    host that delivers, so a handler can read its settings (the tailor dispatch plugin's strategies do)."""
+    host = app.state.plugins
+    await order_changed(await make_order(await make_brand("sekar")), "ORDER_PAID")
+    await outbox.dispatch(host)
+    assert reader == [host]
+    assert not await EventDelivery.filter(subscriber="order_event:reader").exists()  # delivered, not retried
