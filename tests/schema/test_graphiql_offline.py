@@ -4,23 +4,21 @@ brand's Lini-Storefront header, and runs the catalog page query on the demo data
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from playwright.async_api import Route, async_playwright
 
 from core.demo import BRANDS, seed_demo
 from core.settings import Settings
 from schema.graphiql import ASSETS
 from tests.conftest import CI
+from tests.live_server import on_loopback
 
 CHROMIUM = Path(os.environ.get("LINI_CHROMIUM", "/usr/bin/chromium"))
 HAVE_CHROMIUM = CHROMIUM.exists()
@@ -37,19 +35,8 @@ def settings(settings: Settings) -> Settings:
 async def served(app, plugin_host) -> AsyncIterator[str]:
     """The test's app (its lifespan already run by the `app` fixture) on a free port of 127.0.0.1."""
     await seed_demo(host=plugin_host)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with on_loopback(app) as url:
+        yield url
 
 
 async def test_the_assets_are_lini_s_own_and_gzipped(client):

@@ -4,20 +4,18 @@ draws its placeholders). Screenshots of each page go to storefront/test-results/
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from playwright.async_api import BrowserContext, Route, async_playwright
 
 from core.demo import seed_demo
 from schema.shop import DIST
 from tests.conftest import CI
+from tests.live_server import on_loopback
 
 CHROMIUM = Path(os.environ.get("LINI_CHROMIUM", "/usr/bin/chromium"))
 SHOTS = Path(__file__).resolve().parents[2] / "storefront" / "test-results"
@@ -46,19 +44,8 @@ async def served(app, plugin_host) -> AsyncIterator[str]:
     """The test's app with the demo data on a free port of 127.0.0.1."""
     require_browser_and_build()
     await seed_demo(host=plugin_host)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.05)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with on_loopback(app) as url:
+        yield url
 
 
 @pytest.fixture
