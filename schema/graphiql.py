@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from core.demo import BRANDS, slugify
 from core.garments.demo import DEMO_PASSWORD_ENV
+from core.garments.demo import STAGES as DEMO_STAGES
 from schema.view import http_error_response
 
 ASSETS = Path(__file__).resolve().parent / "static" / "graphiql"
@@ -32,7 +33,12 @@ EXAMPLE_VARIABLES: dict[str, dict[str, object]] = {
     "product-page": {"slug": slugify(f"{_SEKAR.lines[0].name} {_SEKAR.fabrics[0][1]}"), "currency": "IDR"},
     "made-to-measure-quote": {"slug": "gamis-made-to-measure-aisyah", "currency": "IDR"},
     "checkout": {"input": {"email": "tamu@example.id", "lines": []}},
-    "order-tracking": {"email": "siti@demo.lini.id", "password": "<printed by seed-demo>", "number": 7},
+    # the demo customer's orders are numbered in the order of their stages; the last one has shipped
+    "order-tracking": {
+        "email": "siti@demo.lini.id",
+        "password": "<printed by seed-demo>",
+        "number": DEMO_STAGES.index("SHIPPED") + 1,
+    },
 }
 
 

@@ -18,6 +18,8 @@ import pytest
 
 from core.demo import BRANDS, seed_demo
 from core.garments.demo import DEMO_PASSWORD_ENV
+from core.orders.models import Order, OrderStatus
+from schema.graphiql import EXAMPLE_VARIABLES
 from tests.conftest import CI
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -151,13 +153,15 @@ async def test_the_example_documents_run_on_the_demo_data_through_the_generated_
     signed = (await shop.sign_in(email="siti@demo.lini.id", password=PASSWORD)).token_create
     assert signed.errors == [] and signed.token
     mine = client(signed.token)
-    tracked = (await mine.order_tracking(number=7)).order
+    shipped_order = await Order.get(email="siti@demo.lini.id", status=OrderStatus.SHIPPED)
+    assert shipped_order.number == EXAMPLE_VARIABLES["order-tracking"]["number"]  # GraphiQL's tab opens it
+    tracked = (await mine.order_tracking(number=shipped_order.number)).order
     ran |= {"SignIn", "OrderTracking"}
     assert tracked is not None and tracked.status == "SHIPPED" and tracked.shipments
     assert tracked.created_at.utcoffset() is not None  # DateTime carries its offset
     assert [step.stage.value for step in tracked.production_jobs[0].history][-1] == "SHIPPED"
     with pytest.raises(lini_client.exceptions.GraphQLClientGraphQLMultiError) as guest:
-        await shop.order_tracking(number=7)  # a guest sees no one's order
+        await shop.order_tracking(number=shipped_order.number)  # a guest sees no one's order
     assert guest.value.errors[0].extensions["code"] == "UNAUTHENTICATED"
 
     assert ran == operations(), "every operation of docs/examples/ runs here"
