@@ -133,10 +133,10 @@ from core.shipping.providers import ShippingProvider, ShippingRate, ShippingRequ
 from core.taxes.calculator import LineTax
 from core.validation import Problems
 from core.webhooks.addresses import check_public_url, checked_url_form
-from schema.catalog.management_types import changes, plain
 from schema.catalog.products import SortDirection
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
+from schema.inputs import changes, plain
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, PUBLIC, SIGNED_IN, SUPPLIER, TAILOR, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id, encode_id
 from schema.scalars import Money as MoneyType

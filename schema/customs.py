@@ -23,6 +23,7 @@ from core.customs.services import Customs
 from schema.arguments import CategoryId, ProductId, VariantId
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
+from schema.inputs import plain
 from schema.permissions import PLATFORM_ADMIN, PUBLIC, BrandPermission, guard
 from schema.relay import decode_id
 from schema.scalars import Money
@@ -219,8 +220,6 @@ class CustomsDataPayload:
 async def _update(
     info: Info, kind: str, id: strawberry.relay.GlobalID, type_name: str, input: CustomsDataInput
 ) -> CustomsDataPayload:
-    from schema.catalog.management_types import plain  # it imports the catalog types, which import this module
-
     actor = await info.context.actor()
 
     async def run() -> Customs:
@@ -414,8 +413,6 @@ class CustomsRateMutation:
     async def import_tax_set(
         self, info: Info, input: Annotated[ImportTaxSetInput, strawberry.argument(description="The tax.")]
     ) -> ImportTaxPayload:
-        from schema.catalog.management_types import plain
-
         actor = await info.context.actor()
         row, errors = await attempt(lambda: tables.set_import_tax(actor, plain(input)))
         return ImportTaxPayload(import_tax=ImportTax.of(row) if row else None, errors=errors)

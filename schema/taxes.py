@@ -19,8 +19,8 @@ from core.pagination import PageRequest
 from core.taxes import management
 from core.taxes.models import TaxRate as TaxRateModel
 from schema.arguments import BrandSlug
-from schema.catalog.management_types import plain
 from schema.errors import UserError, attempt
+from schema.inputs import plain
 from schema.permissions import BrandPermission, guard
 from schema.relay import After, Before, Connection, First, Last, connection
 

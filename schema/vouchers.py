@@ -24,9 +24,9 @@ from core.vouchers.models import Voucher as VoucherModel
 from core.vouchers.models import VoucherCurrency as VoucherCurrencyModel
 from core.vouchers.models import VoucherKind
 from schema.arguments import BrandSlug, VoucherId
-from schema.catalog.management_types import changes, plain
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
+from schema.inputs import changes, plain
 from schema.permissions import BrandPermission, guard
 from schema.relay import After, Before, Connection, First, Last, connection, decode_id
 from schema.scalars import Money

@@ -31,14 +31,13 @@ from schema.catalog.management_types import (
     ProductTranslationInput,
     brand_locale,
     bulk_errors,
-    changes,
     decode_optional,
-    plain,
     render_product,
 )
 from schema.catalog.products import Product, ProductVariant
 from schema.enums import described_enum
 from schema.errors import UserError, attempt
+from schema.inputs import changes, plain
 from schema.permissions import BrandPermission, guard
 from schema.relay import decode_id
 

@@ -1,14 +1,11 @@
 """Types shared by the catalog management API (`schema.catalog.management*`): what staff see in payloads, the
-translation inputs, and turning strawberry inputs into the plain dicts the core services take.
+translation inputs (schema/inputs.py turns strawberry inputs into the plain dicts the core services take).
 
 Products, variants, categories and collections are returned as the storefront types of `schema.catalog.products`,
 rendered in the brand's own language and currency, so one client model serves both sides.
 """
 
 from __future__ import annotations
-
-from enum import Enum
-from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -37,25 +34,6 @@ async def render_product(product: ProductModel | None, language: str | None = No
     if product is None:
         return None
     return Product.from_model(product, await brand_locale(product.brand_id, language))
-
-
-def plain(value: Any) -> Any:
-    """A strawberry input as nested dicts and lists; fields left out by the client (UNSET) are left out.
-
-    (`strawberry.asdict` would also take apart GlobalIDs, which are dataclasses too.)
-    """
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    definition = getattr(value, "__strawberry_definition__", None)
-    if definition is None or isinstance(value, Enum):
-        return value
-    fields = ((f.python_name, getattr(value, f.python_name)) for f in definition.fields)
-    return {name: plain(item) for name, item in fields if item is not strawberry.UNSET}
-
-
-def changes(input: Any, nullable: tuple[str, ...] = ()) -> dict[str, Any]:
-    """An update input's given fields; null counts as given only where it means something (no category)."""
-    return {key: value for key, value in plain(input).items() if value is not None or key in nullable}
 
 
 def decode_ids(ids: list[relay.GlobalID], type_name: str, field: str) -> list[int]:

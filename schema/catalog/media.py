@@ -22,11 +22,11 @@ from schema.catalog.management_types import (
     ManagedProductMedia,
     ProductMediaTranslationInput,
     decode_ids,
-    plain,
     render_product,
 )
 from schema.catalog.products import Product
 from schema.errors import UserError, attempt
+from schema.inputs import plain
 from schema.permissions import BrandPermission, guard
 from schema.relay import decode_id
 

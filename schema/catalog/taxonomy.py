@@ -29,13 +29,12 @@ from schema.catalog.management_types import (
     CategoryTranslationInput,
     CollectionTranslationInput,
     brand_locale,
-    changes,
     decode_ids,
     decode_optional,
-    plain,
 )
 from schema.catalog.products import AttributeTypeEnum, Category, Collection, Product
 from schema.errors import UserError, attempt
+from schema.inputs import changes, plain
 from schema.permissions import BrandPermission, guard
 from schema.relay import decode_id
 
