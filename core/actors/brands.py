@@ -11,6 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from core.actors import validation
 from core.actors.models import Brand, BrandDomain, BrandStatus, Incoterm, StaffMember, StaffRole
 from core.actors.selection import transition
 from core.auth.permissions import Permission
@@ -188,10 +189,10 @@ def _validated_storefront(brand: Brand, changes: dict[str, Any]) -> tuple[dict[s
     if "incoterm" in changes:
         values["incoterm"] = Incoterm(changes["incoterm"])  # the API's enum: always one of them
     if "ships_from" in changes:
-        origin = (changes["ships_from"] or "").strip().upper()
-        if len(origin) != 2 or not pycountry.countries.get(alpha_2=origin):
-            errors.append(DomainError("INVALID_COUNTRY", "Not an ISO 3166 country (like ID).", "ships_from"))
-        values["ships_from"] = origin
+        try:
+            values["ships_from"] = validation.country(changes["ships_from"], "ships_from")
+        except DomainError as error:
+            errors.append(error)
     currencies = values.get("currencies", brand.currencies or [brand.default_currency])
     default = values.get("default_currency", brand.default_currency)
     if default not in currencies:

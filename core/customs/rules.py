@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import pycountry
-
+from core.actors import validation
 from core.validation import Problems
 
 HS_TEXT = re.compile(r"^[0-9]{4}(?:[. ]?[0-9]{2})(?:[. ]?[0-9]{2,6})?$")  # ASCII digits: ٦٢ is not a code
@@ -86,11 +85,7 @@ def description(problems: Problems, text: str, field: str = "description") -> st
 
 
 def country(problems: Problems, code: str, field: str = "origin_country") -> str | None:
-    cleaned = code.strip().upper()
-    if len(cleaned) != 2 or pycountry.countries.get(alpha_2=cleaned) is None:
-        problems.add("INVALID_COUNTRY", "Not an ISO 3166-1 alpha-2 country code (like ID).", field)
-        return None
-    return cleaned
+    return problems.collect(validation.country, code, field)
 
 
 def composition(

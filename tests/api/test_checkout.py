@@ -118,6 +118,15 @@ JAKARTA = {
     "country": "ID",
     "phone": "0812-3456-7890",
 }
+# Abroad for the test brands (they ship from ID): exports need customs data (the factory's products have it).
+KUALA_LUMPUR = {
+    **JAKARTA,
+    "city": "Kuala Lumpur",
+    "province": "",
+    "country": "MY",
+    "postalCode": "50450",
+    "phone": "+60 12-345 6789",
+}
 
 
 def gid(kind: str, pk: int) -> str:

@@ -18,6 +18,7 @@ from tests.api.test_checkout import (  # noqa: F401
     CREATE,
     DELIVERY,
     JAKARTA,
+    KUALA_LUMPUR,
     LINES_ADD,
     PAY,
     SHIP_TO,
@@ -43,14 +44,6 @@ GAMIS = {
     "description": "Women's woven dress of synthetic fibres",
     "originCountry": "id",
     "composition": [{"material": "Polyester", "percent": "100"}],
-}
-KUALA_LUMPUR = {
-    **JAKARTA,
-    "city": "Kuala Lumpur",
-    "province": "",
-    "country": "MY",
-    "postalCode": "50450",
-    "phone": "+60 12-345 6789",
 }
 
 

@@ -4,13 +4,14 @@ to Kuala Lumpur will owe on arrival — duty per HS code on the CIF value, SST o
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from core.customs.landed import DutiableLine, landed_cost
 from core.customs.models import CustomsDuty, ImportTax
 from core.money import Money
-from tests.api.test_checkout import CREATE, DELIVERY, JAKARTA, SHIP_TO, gid, plugins, stocked  # noqa: F401
+from tests.api.test_checkout import CREATE, DELIVERY, JAKARTA, KUALA_LUMPUR, SHIP_TO, gid, plugins, stocked  # noqa: F401
 from tests.factories import make_admin, make_brand, make_staff
 
 RATE_SET = """mutation($input: CustomsRateSetInput!) { customsRateSet(input: $input) {
@@ -22,15 +23,23 @@ TAX_SET = """mutation($input: ImportTaxSetInput!) { importTaxSet(input: $input) 
 LANDED = """query($t: String) { checkout(token: $t) { total { amount } landedCost { country customsValue { amount }
   duty { amount currency } tax { amount } taxName taxRate dutyExempt taxExempt total { amount }
   lines { hsCode customsValue { amount } dutyRate duty { amount } } } } }"""
-KUALA_LUMPUR = {
-    **JAKARTA,
-    "city": "Kuala Lumpur",
-    "province": "",
-    "country": "MY",
-    "postalCode": "50450",
-    "phone": "+60 12-345 6789",
-}
 SST = {"country": "my", "name": "SST", "rate": "10", "currency": "MYR", "dutyFreeUpTo": "500"}
+
+
+async def to_kuala_lumpur(gql: Any, brand: Any, email: str = "") -> str:
+    """A MYR checkout of two Gamis Aisyah (MYR 45 each, HS 620443) shipped to Kuala Lumpur by the flat MYR 15
+    method: its token."""
+    variant = await stocked(brand, "Gamis Aisyah")
+    line = {"variantId": gid("ProductVariant", variant.id), "quantity": 2}
+    given = {"lines": [line], "currency": "MYR", **({"email": email} if email else {})}
+    token = (await gql(CREATE, {"input": given}, storefront="sekar"))["checkoutCreate"]["checkout"]["token"]
+    assert (await gql(SHIP_TO, {"t": token, "a": KUALA_LUMPUR}, storefront="sekar"))["checkoutShippingAddressUpdate"][
+        "errors"
+    ] == []
+    assert (await gql(DELIVERY, {"t": token, "m": "flat:std"}, storefront="sekar"))["checkoutDeliveryMethodUpdate"][
+        "errors"
+    ] == []
+    return token
 
 
 async def test_admins_keep_the_tables_and_bad_input_changes_nothing(gql):
@@ -158,15 +167,7 @@ async def test_ddp_collects_duty_and_tax_at_checkout_and_the_order_keeps_them(gq
     _, owner = await make_staff(brand, StaffRole.OWNER)
     set_ddp = await gql(STOREFRONT_UPDATE, {"input": {"incoterm": "DDP"}}, token=owner, storefront="sekar")
     assert set_ddp["storefrontUpdate"] == {"brand": {"incoterm": "DDP", "shipsFrom": "ID"}, "errors": []}
-    brand = await Brand.get(slug="sekar")
-    variant = await stocked(brand, "Gamis Aisyah")
-    line = {"variantId": gid("ProductVariant", variant.id), "quantity": 2}
-    created = await gql(
-        CREATE, {"input": {"email": "a@example.my", "lines": [line], "currency": "MYR"}}, storefront="sekar"
-    )
-    token = created["checkoutCreate"]["checkout"]["token"]
-    await gql(SHIP_TO, {"t": token, "a": KUALA_LUMPUR}, storefront="sekar")
-    await gql(DELIVERY, {"t": token, "m": "flat:std"}, storefront="sekar")
+    token = await to_kuala_lumpur(gql, await Brand.get(slug="sekar"), email="a@example.my")
     totals = (await gql(DDP_TOTALS, {"t": token}, storefront="sekar"))["checkout"]
     assert totals == {
         "subtotal": {"amount": "90.00"},
@@ -194,17 +195,8 @@ async def test_ddp_collects_duty_and_tax_at_checkout_and_the_order_keeps_them(gq
 
 
 async def test_dap_shows_the_estimate_but_charges_nothing_and_home_orders_have_no_landed_cost(gql, tables):
-    from core.actors.models import Brand
 
-    await make_brand("sekar")
-    brand = await Brand.get(slug="sekar")
-    variant = await stocked(brand, "Gamis Aisyah")
-    line = {"variantId": gid("ProductVariant", variant.id), "quantity": 2}
-    token = (await gql(CREATE, {"input": {"lines": [line], "currency": "MYR"}}, storefront="sekar"))["checkoutCreate"][
-        "checkout"
-    ]["token"]
-    await gql(SHIP_TO, {"t": token, "a": KUALA_LUMPUR}, storefront="sekar")
-    await gql(DELIVERY, {"t": token, "m": "flat:std"}, storefront="sekar")
+    token = await to_kuala_lumpur(gql, await make_brand("sekar"))
     totals = (await gql(DDP_TOTALS, {"t": token}, storefront="sekar"))["checkout"]
     assert totals["dutiesTotal"] == {"amount": "0.00"} and totals["total"] == {"amount": "105.00"}
     assert totals["landedCost"] == {"total": {"amount": "22.05"}}  # the buyer's estimate, paid on arrival

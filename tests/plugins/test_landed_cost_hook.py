@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
-from core.actors.models import Brand
 from core.customs.models import ImportTax
 from lini.plugin import DutiableLine, LandedCost, LineDuty, Money, hookimpl
-from tests.api.test_checkout import CREATE, DELIVERY, SHIP_TO, CheckoutTestPlugin, gid, stocked
-from tests.api.test_landed_cost import KUALA_LUMPUR, LANDED
+from tests.api.test_checkout import CheckoutTestPlugin
+from tests.api.test_landed_cost import LANDED, to_kuala_lumpur
 from tests.factories import make_brand
 
 
@@ -65,15 +64,8 @@ def plugins() -> dict[str, object]:
 async def test_hook_landed_cost(gql):
     SERVICE.asked.clear()
     await ImportTax.create(country="MY", name="SST", rate=Decimal(10), currency="MYR")  # what the plugin overrides
-    await make_brand("sekar")
-    brand = await Brand.get(slug="sekar")
-    variant = await stocked(brand, "Gamis Aisyah")
-    line = {"variantId": gid("ProductVariant", variant.id), "quantity": 2}
-    token = (await gql(CREATE, {"input": {"lines": [line], "currency": "MYR"}}, storefront="sekar"))["checkoutCreate"][
-        "checkout"
-    ]["token"]
-    await gql(SHIP_TO, {"t": token, "a": KUALA_LUMPUR}, storefront="sekar")
-    await gql(DELIVERY, {"t": token, "m": "flat:std"}, storefront="sekar")
+    brand = await make_brand("sekar")
+    token = await to_kuala_lumpur(gql, brand)
     cost = (await gql(LANDED, {"t": token}, storefront="sekar"))["checkout"]["landedCost"]
     assert cost["duty"] == {"amount": "4.50", "currency": "MYR"} and cost["tax"] == {"amount": "0.00"}
     assert cost["taxName"] == "none" and cost["lines"][0]["dutyRate"] == "5"
