@@ -1,8 +1,10 @@
-"""A parcel that leaves the brand's country needs customs data on every line; this says which lines lack it.
+"""A parcel that leaves the brand's country: which lines lack customs data, and what it owes on arrival.
 
-Checked when the shipping address is set (so the shopper hears it before paying) and again when the checkout
-becomes an order (lines may have been added since, or a category's defaults cleared). A domestic parcel needs
-nothing: a brand can sell at home before it has classified its catalog.
+The data is checked (`core.checkout.services.exportable`) when the shipping address is set, when a line joins a
+parcel already going abroad, before a payment starts and when the checkout becomes an order (a category's
+defaults may have been cleared meanwhile). A domestic parcel needs nothing: a brand can sell at home before it
+has classified its catalog. `landed_for` prices the duty and import tax (a plugin's answer first, the platform's
+tables otherwise) for every pricing of a parcel abroad; the order keeps it as `landed_snapshot`.
 """
 
 from __future__ import annotations
