@@ -136,6 +136,13 @@ def decode_id(id: relay.GlobalID, type_name: str, field: str = "id") -> int:
     return value
 
 
+def _well_formed(node_type: type[relay.Node] | None, node_id: str) -> bool:
+    """A node part as its type writes them: a row id, unless the type says otherwise with a `valid_node_id`
+    classmethod (a brand's customer is a brand and an account, `<brand>:<account>`)."""
+    check = getattr(node_type, "valid_node_id", None)
+    return bool(check(node_id)) if check else row_id(node_id) is not None
+
+
 def _invalid(field: str) -> DomainError:
     return DomainError("INVALID_ID", "Not the ID of an object of this API.", field)
 
@@ -171,9 +178,9 @@ class NodeQuery:
             ),
         ],
     ) -> relay.Node | None:
-        if row_id(id.node_id) is None:
-            raise _invalid("id")
         node_type = _node_type(info, id)
+        if not _well_formed(node_type, id.node_id):
+            raise _invalid("id")
         return (await _resolve(info, node_type, [id.node_id]))[0] if node_type else None
 
     @strawberry.field(**guard("Objects by their global IDs, in the order asked; null where not found.", PUBLIC))
@@ -191,15 +198,16 @@ class NodeQuery:
         max_size = info.context.settings.graphql.max_page_size
         if len(ids) > max_size:
             raise DomainError("PAGE_SIZE_EXCEEDED", f"At most {max_size} ids can be asked for at once.", "ids")
-        if any(row_id(global_id.node_id) is None for global_id in ids):
-            raise _invalid("ids")
         # one lookup per type asked for, not one per id
         wanted: dict[str, list[str]] = {}
         for global_id in ids:
             wanted.setdefault(global_id.type_name, []).append(global_id.node_id)
+        types = {name: _node_type(info, relay.GlobalID(name, node_ids[0])) for name, node_ids in wanted.items()}
+        if any(not _well_formed(types[i.type_name], i.node_id) for i in ids):
+            raise _invalid("ids")
         found: dict[tuple[str, str], relay.Node | None] = {}
         for type_name, node_ids in wanted.items():
-            node_type = _node_type(info, relay.GlobalID(type_name, node_ids[0]))
+            node_type = types[type_name]
             unique = list(dict.fromkeys(node_ids))
             nodes = await _resolve(info, node_type, unique) if node_type else [None] * len(unique)
             found.update(((type_name, node_id), node) for node_id, node in zip(unique, nodes, strict=True))

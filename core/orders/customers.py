@@ -14,7 +14,6 @@ from tortoise.expressions import Subquery
 from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 
-from core.actors.models import Brand
 from core.auth.models import User
 from core.auth.permissions import Permission
 from core.context import Actor
@@ -44,14 +43,21 @@ async def summaries(brand_id: int, user_ids: Sequence[int]) -> dict[int, Custome
     return {row["user_id"]: CustomerSummary(orders=row["count"], last_order_at=row["last"]) for row in rows}
 
 
-async def visible_customers(
-    actor: Actor, brand_slug: str | None, user_ids: Sequence[int]
-) -> tuple[dict[int, User], dict[int, CustomerSummary]]:
-    """The accounts of `user_ids` that are customers of the brand named (for `node(id:)`: the `Lini-Storefront`
-    header's, as `customers` takes by default), with their summaries there; nothing unless the actor may manage
-    that brand's orders, which is who may list them. Three statements, however many ids."""
-    brand = await Brand.get_or_none(slug=brand_slug.strip().lower()) if brand_slug else None
-    if brand is None or not actor.can(brand.id, Permission.MANAGE_ORDERS) or not user_ids:
-        return {}, {}
-    users = {user.id: user for user in await customers_of(brand.id).filter(id__in=list(user_ids))}
-    return users, await summaries(brand.id, list(users))
+async def customers_in(
+    actor: Actor, wanted: Sequence[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[User, CustomerSummary]]:
+    """(brand id, account id) pairs that are customers of that brand, each with its summary there: a customer is
+    an account *as one brand sees it*, so its identity holds both. Only brands whose orders the actor may manage;
+    two statements per brand asked for, however many accounts."""
+    by_brand: dict[int, list[int]] = {}
+    for brand_id, user_id in wanted:
+        if actor.can(brand_id, Permission.MANAGE_ORDERS):
+            by_brand.setdefault(brand_id, []).append(user_id)
+    found: dict[tuple[int, int], tuple[User, CustomerSummary]] = {}
+    for brand_id, user_ids in by_brand.items():
+        users = {user.id: user for user in await customers_of(brand_id).filter(id__in=user_ids)}
+        if not users:
+            continue
+        seen = await summaries(brand_id, list(users))
+        found.update(((brand_id, user_id), (user, seen[user_id])) for user_id, user in users.items())
+    return found

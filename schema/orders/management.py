@@ -240,13 +240,14 @@ class OrderAdminQuery:
 
 
 @strawberry.type(
-    description="Someone who bought from the brand, with their orders there (and only there). A `Node`: "
-    "`node(id:)` refetches it in the brand of the `Lini-Storefront` header (the brand `customers` lists by "
-    "default) for staff who may manage that brand's orders, and is null for anyone else or without the header. "
-    "IDs issued before (`Customer:<n>`) still resolve, for now."
+    description="Someone who bought from the brand, with their orders there (and only there). A `Node` whose ID "
+    "names the brand and the account (one account is a different customer at each brand it bought from): "
+    "`node(id:)` refetches it for staff who may manage that brand's orders, and is null for anyone else. IDs "
+    "issued before (`Customer:<n>`, `BrandCustomer:<n>`) still resolve, for now, in the brand of the "
+    "`Lini-Storefront` header."
 )
 class BrandCustomer(relay.Node):
-    id: relay.NodeID[int]
+    id: relay.NodeID[str]
     email: str = strawberry.field(description="The account's e-mail address.")
     full_name: str = strawberry.field(description="The name the customer gave; may be empty.")
     orders_count: int = strawberry.field(description="How many orders the customer placed at this brand.")
@@ -255,9 +256,9 @@ class BrandCustomer(relay.Node):
     )
 
     @classmethod
-    def of(cls, user: UserModel, seen: customers.CustomerSummary) -> BrandCustomer:
+    def of(cls, brand_id: int, user: UserModel, seen: customers.CustomerSummary) -> BrandCustomer:
         return cls(
-            id=user.id,
+            id=f"{brand_id}:{user.id}",
             email=user.email,
             full_name=user.full_name,
             orders_count=seen.orders,
@@ -265,16 +266,33 @@ class BrandCustomer(relay.Node):
         )
 
     @classmethod
+    def valid_node_id(cls, node_id: str) -> bool:
+        """`<brand>:<account>`, or the former brandless `<account>`."""
+        parts = node_id.split(":")
+        return len(parts) <= 2 and all(row_id(part) is not None for part in parts)
+
+    @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[BrandCustomer | None]:
-        """As `customers` lists them for the header's brand: to staff with MANAGE_ORDERS there."""
-        wanted = [row_id(str(i)) for i in node_ids]
-        slug = info.context.request.headers.get(STOREFRONT_HEADER)
-        users, seen = await customers.visible_customers(
-            await info.context.actor(), slug, [i for i in wanted if i is not None]
-        )
-        return [cls.of(users[i], seen[i]) if i in users else None for i in wanted]
+        """As `customers` lists them: to staff with MANAGE_ORDERS at the ID's brand."""
+        actor = await info.context.actor()
+        keys = [_customer_key(str(i)) for i in node_ids]
+        header: int | None = None
+        if any(brand_id is None for brand_id, _ in keys):  # the former, brandless form: the header's brand
+            header = await brands.brand_id_for_slug(info.context.request.headers.get(STOREFRONT_HEADER))
+        pairs = [(header if brand_id is None else brand_id, user_id) for brand_id, user_id in keys]
+        found = await customers.customers_in(actor, [(b, u) for b, u in pairs if b and u])
+        return [cls.of(b, *found[(b, u)]) if b and u and (b, u) in found else None for b, u in pairs]
+
+
+def _customer_key(node_id: str) -> tuple[int | None, int | None]:
+    """(brand id, account id) of a customer's node ID; brand None for the former `<account>` form, and 0 or
+    None where a part is not an id (nothing is found)."""
+    brand, colon, user = node_id.partition(":")
+    if not colon:
+        return None, row_id(brand)
+    return row_id(brand) or 0, row_id(user)
 
 
 @strawberry.type
@@ -299,7 +317,7 @@ class CustomerQuery:
         summary = await customers.summaries(found.id, [user.id for user in page.items])
 
         def render(user: UserModel) -> BrandCustomer:
-            return BrandCustomer.of(user, summary[user.id])
+            return BrandCustomer.of(found.id, user, summary[user.id])
 
         return connection(page, render)
 
