@@ -75,9 +75,9 @@ async def test_customers_are_nodes_of_their_brand_for_its_order_staff(gql, sql_c
         legacy = await gql(NODES, {"ids": [global_id(former, buyers[0].id)]}, storefront="sekar", token=owner)
         assert legacy["nodes"] == [{"__typename": "BrandCustomer", **listed[-1]}]
         assert (await gql(NODES, {"ids": [global_id(former, buyers[0].id)]}, token=owner))["nodes"] == [None]
-    assert (
-        await gql(NODES, {"ids": [global_id("BrandCustomer", f"{sekar.id}:{never.id}")]}, token=owner)
-    )["nodes"] == [None]
+    assert (await gql(NODES, {"ids": [global_id("BrandCustomer", f"{sekar.id}:{never.id}")]}, token=owner))[
+        "nodes"
+    ] == [None]
     _, koko_owner = await make_staff(koko)
     koko_view = (await gql(LISTED, storefront="koko", token=koko_owner))["customers"]["edges"]
     assert [e["node"] for e in koko_view] == [
