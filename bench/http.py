@@ -51,16 +51,18 @@ def run(
     *,
     seconds: int,
     servers: tuple[tuple[str, str, dict[str, str]], ...] = SERVERS,
+    connections: tuple[int, ...] = (1, CONNECTIONS),
 ) -> list[Load]:
-    """Serve each app in turn with uvicorn against the bench database and load it with wrk."""
+    """Serve each app in turn with uvicorn against the bench database and load it with wrk, once per number
+    of `connections`."""
     loads = []
     for label, app, env in servers:
         with _served(app, url, env) as base, tempfile.TemporaryDirectory() as folder:
             _check(base, slug, body)
             script = Path(folder) / "post.lua"
             script.write_text(_lua(slug, body), encoding="utf-8")
-            for connections in (1, CONNECTIONS):
-                loads.append(_wrk(label, base, script, connections, seconds))
+            for count in connections:
+                loads.append(_wrk(label, base, script, count, seconds))
     return loads
 
 

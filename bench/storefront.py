@@ -17,12 +17,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import logging
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -183,6 +186,7 @@ class Options:
     iterations: int
     warmup: int
     http_seconds: int
+    connections: int
 
 
 def parse(argv: Sequence[str] | None) -> Options:
@@ -194,6 +198,7 @@ def parse(argv: Sequence[str] | None) -> Options:
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--http-seconds", type=int, default=4, help="seconds per wrk run (0: skip HTTP)")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections of the throughput runs")
     args = parser.parse_args(argv)
     return Options(
         backend=args.backend,
@@ -203,6 +208,7 @@ def parse(argv: Sequence[str] | None) -> Options:
         iterations=args.iterations,
         warmup=args.warmup,
         http_seconds=args.http_seconds,
+        connections=args.connections,
     )
 
 
@@ -232,7 +238,10 @@ def _poster(http: httpx.AsyncClient, slug: str) -> Call:
 
 
 async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int, list[over_http.Load]]:
-    async with throwaway_database(options.backend, options.postgres_url) as url:
+    async with (
+        throwaway_database(options.backend, options.postgres_url) as url,
+        _folder() as folder,
+    ):
         print(f"{catalog}: migrating and loading {options.backend} ...", flush=True)
         await migrate(url, load_plugins(bench_settings(url)).database_apps())
         slug = await _load(catalog, url, options)
@@ -276,6 +285,8 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
         if options.http_seconds > 0 and over_http.available():
             print(f"{catalog}: serving with uvicorn ({over_http.WORKERS} workers), loading with wrk ...", flush=True)
             unlimited = {"LINI_RATE_LIMITS_ENABLED": "false"}  # thousands of requests a second from one address
+            answer_file = Path(folder) / "answer.json"
+            answer_file.write_bytes(orjson.dumps(answer))
             servers = (
                 (f"{catalog}: GraphQL over HTTP", "server:app_factory", {**over_http.UNCACHED, **unlimited}),
                 (
@@ -284,11 +295,42 @@ async def run_catalog(catalog: str, options: Options) -> tuple[list[Timing], int
                     {"LINI_CACHE_ENABLED": "true", **unlimited},
                 ),
                 (f"{catalog}: floor over HTTP", "bench.storefront:floor_server_app", {}),
+                (f"{catalog}: bytes over HTTP", "bench.storefront:bytes_server_app", {ANSWER_FILE: str(answer_file)}),
             )
             loads = await asyncio.to_thread(
-                over_http.run, url, slug, BODY, seconds=options.http_seconds, servers=servers
+                over_http.run,
+                url,
+                slug,
+                BODY,
+                seconds=options.http_seconds,
+                servers=servers,
+                connections=(1, options.connections),
             )
     return timings, variants, loads
+
+
+ANSWER_FILE = "LINI_BENCH_ANSWER_FILE"
+
+
+def bytes_server_app() -> Starlette:
+    """The physical limit of the cached page: a trivial ASGI app (Starlette, no database) that answers every
+    POST with the page's bytes, read once from the file `LINI_BENCH_ANSWER_FILE` names
+    (`uvicorn bench.storefront:bytes_server_app --factory`)."""
+    import os
+
+    body = Path(os.environ[ANSWER_FILE]).read_bytes()
+
+    async def page(request: Request) -> Response:
+        await request.body()
+        return Response(body, media_type="application/json")
+
+    return Starlette(routes=[Route("/graphql", page, methods=["POST"])])
+
+
+@contextlib.asynccontextmanager
+async def _folder() -> Any:
+    with tempfile.TemporaryDirectory(prefix="lini-bench-") as folder:
+        yield folder
 
 
 def floor_server_app() -> Starlette:
@@ -334,14 +376,16 @@ def report(results: dict[str, tuple[list[Timing], int, list[over_http.Load]]], o
         ]
         if loads:
             floor = {x.connections: x.per_second for x in loads if "floor" in x.label}
+            served = {x.connections: x.per_second for x in loads if "bytes" in x.label}
             lines += [
                 f"{catalog} over HTTP: uvicorn --workers {over_http.WORKERS} on loopback, wrk -t1 for "
                 f"{options.http_seconds} s (1 connection = a single request's latency)",
                 over_http.table(loads),
                 *(
-                    f"{x.label} / floor at c{x.connections}: {100 * x.per_second / floor[x.connections]:3.0f}%"
+                    f"{x.label} / floor at c{x.connections}: {100 * x.per_second / floor[x.connections]:3.0f}%   "
+                    f"/ the same bytes served: {100 * x.per_second / served[x.connections]:3.0f}%"
                     for x in loads
-                    if "floor" not in x.label
+                    if "floor" not in x.label and "bytes" not in x.label
                 ),
                 "",
             ]

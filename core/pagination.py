@@ -23,6 +23,7 @@ from tortoise.queryset import QuerySet
 from core.errors import DomainError
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")  # a page's items: model instances or plain rows (core.catalog.rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +53,8 @@ class PageRequest:
 
 
 @dataclass(slots=True)
-class Page(Generic[M]):
-    items: list[M]
+class Page(Generic[T]):
+    items: list[T]
     cursors: list[str]
     has_next_page: bool
     has_previous_page: bool

@@ -67,7 +67,19 @@ class FastInfo:
 
 
 class _Plan:
-    __slots__ = ("call", "field_def", "getter", "id_attr", "kind", "leaf", "leaf_getter", "nullable", "object_type")
+    __slots__ = (
+        "call",
+        "field_def",
+        "getter",
+        "id_attr",
+        "kind",
+        "leaf",
+        "leaf_getter",
+        "may_await",
+        "nullable",
+        "object_type",
+        "subfields",
+    )
 
     def __init__(self, field_def: Any, kind: int) -> None:
         self.field_def = field_def
@@ -80,11 +92,18 @@ class _Plan:
         self.getter: Callable[[Any], Any] | None = None
         # the object type of a field whose type is a (non-null) object: completed without a resolve info
         self.object_type: GraphQLObjectType | None = None
-        # `getter` of a basic field whose type is a leaf: the commonest field, read inline by `execute_fields`
+        # how to read a leaf-typed field inline in `execute_fields` (a basic field's attribute, a node id, a
+        # `@fast` resolver): the commonest fields
         self.leaf_getter: Callable[[Any], Any] | None = None
+        self.may_await = False  # `leaf_getter` is a resolver, which may return an awaitable
+        # the object field's sub-selection, collected once per request (`collect_subfields` is deterministic
+        # for a field group and type within an execution)
+        self.subfields: tuple[GroupedFieldSet, Any] | None = None
 
 
-def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList) -> _Plan:
+def _plan(
+    schema: Any, parent_type: GraphQLObjectType, field_details_list: FieldDetailsList, fast_info: FastInfo
+) -> _Plan:
     node = field_details_list[0].node
     name = node.name.value
     if name == "__typename":
@@ -121,11 +140,25 @@ def _plan(schema: Any, parent_type: GraphQLObjectType, field_details_list: Field
         # asked without arguments: strawberry would pass none, and the resolver's Python defaults apply
         info_parameter = resolver.info_parameter
         plan.kind, plan.call = _RESOLVER, _caller(function, info_parameter.name if info_parameter else None)
+        if plan.leaf is not None:
+            call = plan.call
+            plan.leaf_getter, plan.may_await = (lambda source: call(source, fast_info)), True
         return plan
     origin = _node_type(schema, parent_type)
     if getattr(function, "__func__", None) is _NODE_ID_RESOLVER and origin is not None and plan.leaf is not None:
         plan.kind, plan.id_attr = _NODE_ID, origin.resolve_id_attr()
+        plan.leaf_getter = _node_id_getter(parent_type.name, plan.id_attr)
     return plan
+
+
+def _node_id_getter(type_name: str, id_attr: str) -> Callable[[Any], str]:
+    """What `str(GlobalID(...))` answers (strawberry's `to_base64`), without the GlobalID."""
+    prefix = f"{type_name}:"
+
+    def node_id(source: Any) -> str:
+        return b64encode(f"{prefix}{getattr(source, id_attr)}".encode()).decode()
+
+    return node_id
 
 
 def _caller(function: Callable[..., Any], info_name: str | None) -> Callable[[Any, Any], Any]:
@@ -188,24 +221,28 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                 if entry is None:
                     entry = plans[id(field_details_list)] = (
                         field_details_list,
-                        _plan(self.schema, parent_type, field_details_list),
+                        _plan(self.schema, parent_type, field_details_list, self._fast_info),
                     )
                 plan = entry[1]
                 leaf_getter = plan.leaf_getter
                 if leaf_getter is not None:
-                    # an attribute of a scalar or enum type: `_field`'s leaf branch, inline; a coerced leaf
-                    # value is never awaitable
+                    # a field of a scalar or enum type: `_field`'s leaf branch, inline; a coerced leaf value is
+                    # never awaitable
                     try:
                         value = leaf_getter(source_value)
                         if value is None:
                             result = None if plan.nullable else _LONG_WAY
+                        elif plan.may_await and type(value) not in _PLAIN and is_awaitable(value):
+                            result = self._complete(
+                                parent_type, path, response_name, plan, field_details_list, value, position_context
+                            )
                         else:
                             result = plan.leaf.coerce_output_value(value)
                             if result is Undefined or result is None:
                                 result = _LONG_WAY
                     except Exception:
                         result = _LONG_WAY
-                    if result is not _LONG_WAY:
+                    if result is not _LONG_WAY and type(result) in _PLAIN:
                         results[response_name] = result
                         continue
                 else:
@@ -222,7 +259,7 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                     )
                 if result is not Undefined:
                     results[response_name] = result
-                    if is_awaitable(result):
+                    if type(result) not in _PLAIN and is_awaitable(result):
                         awaitable_fields.append(response_name)
         except Exception:
             if awaitable_fields:
@@ -369,8 +406,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                 getter = plan.getter
                 value = getter(source) if getter is not None else plan.field_def.resolve(source, None)
             elif kind == _NODE_ID:
-                # what `str(GlobalID(...))` answers (strawberry's `to_base64`), without the GlobalID
-                value = b64encode(f"{parent_type.name}:{getattr(source, plan.id_attr)}".encode()).decode()
+                assert plan.leaf_getter is not None
+                value = plan.leaf_getter(source)
             else:
                 assert plan.call is not None
                 value = plan.call(source, self._fast_info)
@@ -407,7 +444,13 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                 is_type_of = object_type.is_type_of
                 if is_type_of is None or is_type_of(value, None) is True:
                     try:
-                        grouped_field_set, new_defer_usages, _ = self.collect_subfields(object_type, field_details_list)
+                        subfields = plan.subfields
+                        if subfields is None:
+                            grouped_field_set, new_defer_usages, _ = self.collect_subfields(
+                                object_type, field_details_list
+                            )
+                            subfields = plan.subfields = (grouped_field_set, new_defer_usages)
+                        grouped_field_set, new_defer_usages = subfields
                         if not new_defer_usages:
                             completed = self.execute_fields(object_type, value, field_path, grouped_field_set, None)
                             if self.is_awaitable(completed):
@@ -443,3 +486,5 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
 
 
 _LONG_WAY: Any = object()
+# Types a completed value has when it is not an awaitable: checked before the slower `is_awaitable`.
+_PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})

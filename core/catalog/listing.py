@@ -2,6 +2,11 @@
 
 Every filter becomes a subquery on the products table, so a page costs the same few statements whatever is
 combined; price sorting pages over `ProductPrice` (one indexed row per product and currency).
+
+Pages are plain rows (`core.catalog.rows.ProductRow`), not model instances. The commonest list, a storefront's
+unfiltered catalog by name or date, is one hand-written statement (keyset condition included): building it
+through tortoise's query builder and hydrating a model per product and category cost more than the database
+did (issue #13). Filtered lists keep tortoise's querysets for their subqueries.
 """
 
 from __future__ import annotations
@@ -10,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
+from tortoise.connection import get_connection
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
@@ -27,8 +34,9 @@ from core.catalog.models import (
     ProductStatus,
     Stock,
 )
+from core.catalog.rows import PRODUCT_COLUMNS, ProductRow, product_row
 from core.errors import DomainError
-from core.pagination import Page, PageRequest, decode_positions, encode_cursor, paginate
+from core.pagination import Page, PageRequest, decode_cursor, decode_positions, encode_cursor, paginate
 
 
 class ProductSort(StrEnum):
@@ -60,6 +68,20 @@ class ProductQuery:
     sort: ProductSort = ProductSort.NAME
     descending: bool = False
     currency: str = "IDR"
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter narrows the list (what `filtered_products` adds a condition for)."""
+        return bool(
+            (self.search and self.search.strip())
+            or self.category_slug
+            or self.collection_slug
+            or self.made_to_measure is not None
+            or self.price_gte is not None
+            or self.price_lte is not None
+            or self.in_stock
+            or self.attributes
+        )
 
 
 def visible_products(brand: Brand) -> QuerySet[Product]:
@@ -145,29 +167,124 @@ async def _attribute_filters(
 
 async def list_products(
     brand: Brand, query: ProductQuery, request: PageRequest, *, default_size: int, max_size: int
-) -> Page[Product]:
+) -> Page[ProductRow]:
+    if query.sort in (ProductSort.NAME, ProductSort.CREATED) and not query.filtered:
+        return await _unfiltered(brand, query, request, default_size=default_size, max_size=max_size)
     queryset = await filtered_products(brand, query)
-    sign = "-" if query.descending else ""
     if query.sort == ProductSort.PRICE:
         return await _by_price(queryset, query, request, default_size=default_size, max_size=max_size)
     if query.sort == ProductSort.RELEVANCE:
         if not (query.search and query.search.strip()):
             raise DomainError("INVALID_SORT", "Sorting by relevance needs a search.", "sort_by")
         return await _by_relevance(brand, queryset, query, request, default_size=default_size, max_size=max_size)
-    column = "created_at" if query.sort == ProductSort.CREATED else "name"
-    return await paginate(
+    page = await paginate(
         queryset.select_related("category"),
         request,
-        order=(f"{sign}{column}", f"{sign}id"),
-        key=f"products:{query.sort}:{sign or '+'}",
+        order=_order(query),
+        key=_key(query),
         default_size=default_size,
         max_size=max_size,
     )
+    return _as_rows(page, [ProductRow.from_model(p) for p in page.items])
+
+
+def _order(query: ProductQuery) -> tuple[str, str]:
+    sign = "-" if query.descending else ""
+    column = "created_at" if query.sort == ProductSort.CREATED else "name"
+    return f"{sign}{column}", f"{sign}id"
+
+
+def _key(query: ProductQuery) -> str:
+    return f"products:{query.sort}:{'-' if query.descending else '+'}"
+
+
+def _as_rows(page: Page, items: list[ProductRow]) -> Page[ProductRow]:
+    return Page(items, page.cursors, page.has_next_page, page.has_previous_page, page.count)
+
+
+UNFILTERED_SQL = """
+SELECT {columns}
+FROM product p LEFT JOIN category c ON c.id = p.category_id
+WHERE p.brand_id = {p} AND p.status = {p} AND (p.published_at IS NULL OR p.published_at <= {p}){keyset}
+ORDER BY {order}
+LIMIT {p}
+"""
+
+
+async def _unfiltered(
+    brand: Brand, query: ProductQuery, request: PageRequest, *, default_size: int, max_size: int
+) -> Page[ProductRow]:
+    """What `paginate` answers for `visible_products(brand)` in `_order(query)`, from one hand-written
+    statement: the same conditions, the same keyset condition (`pagination._after`) and the same cursors."""
+    size, backwards = request.validated(default_size=default_size, max_size=max_size)
+    order, key = _order(query), _key(query)
+    effective = [_flip(name) for name in order] if backwards else list(order)
+    params: list[Any] = [brand.id, ProductStatus.PUBLISHED.value, datetime.now(UTC)]
+    keyset = ""
+    for cursor, directions in (
+        (request.before if backwards else request.after, effective),
+        (request.after if backwards else request.before, [_flip(name) for name in effective]),
+    ):
+        if cursor is not None:
+            condition, values = _after_sql(directions, decode_cursor(cursor, key, Product, order))
+            keyset += f" AND {condition}"
+            params += values
+    base = visible_products(brand)
+
+    async def count() -> int:
+        return await base.count()
+
+    rows: list[ProductRow] = []
+    if size:
+        conn = get_connection("default")
+        sql = UNFILTERED_SQL.format(
+            columns=PRODUCT_COLUMNS,
+            p="{p}",
+            keyset=keyset,
+            order=", ".join(f"p.{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}" for name in effective),
+        )
+        _, found = await conn.execute_query(_numbered(sql, conn.capabilities.dialect), [*params, size + 1])
+        rows = [product_row(tuple(row)) for row in found]  # sqlite3.Row or asyncpg Record: by position
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    return Page(
+        items=rows,
+        cursors=[encode_cursor(key, [getattr(row, name.lstrip("-")) for name in order]) for row in rows],
+        has_next_page=more if not backwards else request.before is not None,
+        has_previous_page=more if backwards else request.after is not None,
+        count=count,
+    )
+
+
+def _flip(name: str) -> str:
+    return name[1:] if name.startswith("-") else f"-{name}"
+
+
+def _after_sql(order: list[str], values: list[Any]) -> tuple[str, list[Any]]:
+    """Rows strictly after `values` in `order`, as `pagination._after` says it: (a > va) OR (a = va AND b > vb)."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for i, name in enumerate(order):
+        equal = [f"p.{order[j].lstrip('-')} = {{p}}" for j in range(i)]
+        op = "<" if name.startswith("-") else ">"
+        clauses.append("(" + " AND ".join([*equal, f"p.{name.lstrip('-')} {op} {{p}}"]) + ")")
+        params += [*values[:i], values[i]]
+    return "(" + " OR ".join(clauses) + ")", params
+
+
+def _numbered(sql: str, dialect: str) -> str:
+    """`{p}` placeholders as the driver wants them: `$1`, `$2`… for asyncpg, `?` for SQLite."""
+    if dialect != "postgres":
+        return sql.replace("{p}", "?")
+    parts = sql.split("{p}")
+    return "".join(part + (f"${i}" if i < len(parts) else "") for i, part in enumerate(parts, 1))
 
 
 async def _by_price(
     products: QuerySet[Product], query: ProductQuery, request: PageRequest, *, default_size: int, max_size: int
-) -> Page[Product]:
+) -> Page[ProductRow]:
     sign = "-" if query.descending else ""
     prices = ProductPrice.filter(currency=query.currency, product_id__in=Subquery(products.values("id")))
     page = await paginate(
@@ -181,7 +298,7 @@ async def _by_price(
     found = {
         p.id: p for p in await Product.filter(id__in=[row.product_id for row in page.items]).select_related("category")
     }
-    items = [found[row.product_id] for row in page.items if row.product_id in found]
+    items = [ProductRow.from_model(found[row.product_id]) for row in page.items if row.product_id in found]
     return Page(items, page.cursors, page.has_next_page, page.has_previous_page, page.count)
 
 
@@ -193,7 +310,7 @@ async def _by_relevance(
     *,
     default_size: int,
     max_size: int,
-) -> Page[Product]:
+) -> Page[ProductRow]:
     """Rank order comes from the search index; the cursor holds (position in that order, id)."""
     from core.catalog import search
 
@@ -217,7 +334,7 @@ async def _by_relevance(
         return len(ranked)
 
     return Page(
-        items=[found[ranked[i]] for i in chosen],
+        items=[ProductRow.from_model(found[ranked[i]]) for i in chosen],
         cursors=[encode_cursor(key, [i, ranked[i]]) for i in chosen],
         has_next_page=bool(chosen) and chosen[-1] + 1 < len(ranked) if not backwards else request.before is not None,
         has_previous_page=bool(chosen) and chosen[0] > 0 if backwards else request.after is not None,

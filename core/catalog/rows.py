@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import orjson
 from tortoise.connection import get_connection
+
+from core.catalog.models import Product
 
 Translations = dict[str, dict[str, str]]
 
@@ -227,3 +230,106 @@ async def attribute_values_by_product(product_ids: Iterable[int]) -> dict[int, l
             )
         )
     return grouped
+
+
+@dataclass(slots=True, frozen=True)
+class CategoryRow:
+    """A category as a storefront list shows it (the attributes `Category` model instances have)."""
+
+    id: int
+    slug: str
+    name: str
+    description: str
+    path: str
+    parent_id: int | None
+    translations: Translations
+
+
+@dataclass(slots=True)
+class ProductRow:
+    """A product of a storefront list, with its category (joined in the same statement).
+
+    The timestamps are kept as the driver returns them and converted on first read (SQLite returns text, and
+    parsing two dates of every product of a page cost more than the rest of the row), the way the model's
+    `DatetimeField` converts them, so a row answers exactly what a model instance would.
+    """
+
+    id: int
+    slug: str
+    name: str
+    description: str
+    seo_title: str
+    seo_description: str
+    made_to_measure: bool
+    size_chart: list[dict]
+    translations: Translations
+    category_id: int | None
+    category: CategoryRow | None
+    created_raw: Any
+    published_raw: Any
+
+    @property
+    def created_at(self) -> datetime:
+        return _CREATED_AT.to_python_value(self.created_raw)
+
+    @property
+    def published_at(self) -> datetime | None:
+        return _PUBLISHED_AT.to_python_value(self.published_raw)
+
+    @classmethod
+    def from_model(cls, product: Product) -> ProductRow:
+        """The row of a product loaded as a model (with `select_related("category")`, or its category is not
+        carried and is read when asked)."""
+        category = product.__dict__.get("_category")
+        return cls(
+            product.id,
+            product.slug,
+            product.name,
+            product.description,
+            product.seo_title,
+            product.seo_description,
+            product.made_to_measure,
+            product.size_chart,
+            product.translations,
+            product.category_id,
+            None if category is None else CategoryRow(*(getattr(category, name) for name in _CATEGORY_NAMES)),
+            product.created_at,
+            product.published_at,
+        )
+
+
+_CATEGORY_NAMES = ("id", "slug", "name", "description", "path", "parent_id", "translations")
+_CREATED_AT = Product._meta.fields_map["created_at"]
+_PUBLISHED_AT = Product._meta.fields_map["published_at"]
+
+# The columns of a `ProductRow`, in its order (for a statement joining `product p` and `category c`).
+PRODUCT_COLUMNS = (
+    "p.id, p.slug, p.name, p.description, p.seo_title, p.seo_description, p.made_to_measure, p.size_chart, "
+    "p.translations, p.category_id, c.id, c.slug, c.name, c.description, c.path, c.parent_id, c.translations, "
+    "p.created_at, p.published_at"
+)
+
+
+def product_row(row: Sequence[Any]) -> ProductRow:
+    """A `ProductRow` from a row of `PRODUCT_COLUMNS`."""
+    size_chart = row[7]
+    if isinstance(size_chart, str | bytes):
+        size_chart = orjson.loads(size_chart)
+    category = None
+    if row[10] is not None:
+        category = CategoryRow(row[10], row[11], row[12], row[13], row[14], row[15], _json(row[16]))
+    return ProductRow(
+        row[0],
+        row[1],
+        row[2],
+        row[3],
+        row[4],
+        row[5],
+        bool(row[6]),
+        size_chart or [],
+        _json(row[8]),
+        row[9],
+        category,
+        row[17],
+        row[18],
+    )

@@ -27,7 +27,7 @@ from core.catalog.models import Category as CategoryModel
 from core.catalog.models import Collection as CollectionModel
 from core.catalog.models import Product as ProductModel
 from core.catalog.models import Variant as VariantModel
-from core.catalog.rows import AttributeValueRow, MediaRow, PriceRow, VariantRow
+from core.catalog.rows import AttributeValueRow, CategoryRow, MediaRow, PriceRow, ProductRow, VariantRow
 from core.catalog.translations import pick
 from core.errors import DomainError
 from core.pagination import PageRequest, paginate
@@ -290,23 +290,51 @@ class Product(relay.Node):
             " it is then always orderable and has no stock."
         )
     )
-    created_at: datetime = strawberry.field(description="When the product was created (ISO 8601 with offset).")
-    published_at: datetime | None = strawberry.field(
+    # The dates and the size chart are converted when asked (a list rarely asks; SQLite returns dates as text).
+
+    @strawberry.field(description="When the product was created (ISO 8601 with offset).")
+    @fast
+    def created_at(self) -> datetime:
+        return self._row.created_at
+
+    @strawberry.field(
         description=(
             "From when the product is visible (ISO 8601 with offset); null when published with no "
             "date, i.e. visible at once."
         )
     )
-    size_chart: list[SizeChartRow] = strawberry.field(
+    @fast
+    def published_at(self) -> datetime | None:
+        return self._row.published_at
+
+    @strawberry.field(
         description="The brand's size chart, one row per size, in the brand's order; empty when it has none."
     )
+    @fast
+    def size_chart(self) -> list[SizeChartRow]:
+        return [
+            SizeChartRow(
+                size=str(row.get("size", "")),
+                measurements=[
+                    SizeMeasurement(code=str(m["code"]), value=Decimal(str(m["value"])))
+                    for m in row.get("measurements") or []
+                ],
+            )
+            for row in self._row.size_chart or []
+        ]
+
     _category_id: strawberry.Private[int | None]
-    # The category when the list query already joined it (select_related), saving a query per page.
-    _category: strawberry.Private[CategoryModel | None]
+    # The category when the list query already joined it, saving a query per page.
+    _category: strawberry.Private[CategoryRow | None]
     _locale: strawberry.Private[Locale]
+    _row: strawberry.Private[ProductRow]
 
     @classmethod
     def from_model(cls, product: ProductModel, locale: Locale) -> Product:
+        return cls.from_row(ProductRow.from_model(product), locale)
+
+    @classmethod
+    def from_row(cls, product: ProductRow, locale: Locale) -> Product:
         t, lang = product.translations, locale.language
         return cls(
             id=product.id,
@@ -316,21 +344,10 @@ class Product(relay.Node):
             seo_title=pick(t, "seo_title", product.seo_title or product.name, lang),
             seo_description=pick(t, "seo_description", product.seo_description, lang),
             made_to_measure=product.made_to_measure,
-            created_at=product.created_at,
-            published_at=product.published_at,
-            size_chart=[
-                SizeChartRow(
-                    size=str(row.get("size", "")),
-                    measurements=[
-                        SizeMeasurement(code=str(m["code"]), value=Decimal(str(m["value"])))
-                        for m in row.get("measurements") or []
-                    ],
-                )
-                for row in product.size_chart or []
-            ],
             _category_id=product.category_id,
-            _category=product.__dict__.get("_category"),
+            _category=product.category,
             _locale=locale,
+            _row=product,
         )
 
     @strawberry.field(description="The sellable versions (sizes and colours), in the brand's order.")
@@ -574,7 +591,7 @@ class Category(relay.Node):
     _locale: strawberry.Private[Locale]
 
     @classmethod
-    def from_model(cls, category: CategoryModel, locale: Locale) -> Category:
+    def from_model(cls, category: CategoryModel | CategoryRow, locale: Locale) -> Category:
         t = category.translations
         return cls(
             id=category.id,
@@ -822,7 +839,7 @@ class CatalogQuery:
         )
         wanted = _wanted(_node_fields(info.selected_fields))
         await info.context.loaders.preloaded.load([p.id for p in page.items], wanted)
-        return connection(page, lambda product: Product.from_model(product, locale))
+        return connection(page, lambda product: Product.from_row(product, locale))
 
     @strawberry.field(**guard("A published product by its slug; null when there is none.", PUBLIC))
     async def product(
