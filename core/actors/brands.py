@@ -115,8 +115,8 @@ async def brand_id_for_slug(slug: str | None) -> int | None:
     """The id of the brand with this slug (as headers and arguments spell it), or None."""
     if not slug or not slug.strip():
         return None
-    found = await Brand.filter(slug=slug.strip().lower()).values_list("id", flat=True)
-    return found[0] if found else None
+    brand = await Brand.get_or_none(slug=slug.strip().lower()).only("id")
+    return brand.id if brand else None
 
 
 async def managed_brand(actor: Actor, slug: str, permission: Permission) -> Brand:
