@@ -21,6 +21,7 @@ the data there is.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -276,6 +277,65 @@ class _Analysis:
         raise Refused(GraphQLError(message, node, extensions={"code": code, **extensions}))
 
 
+class OperationEstimate:
+    """An operation's cost before execution, and what one item of each of its lists costs: the same for every
+    execution of one parsed document (the parser cache hands out one object per text), so measured once."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        fragments: Mapping[str, FragmentDefinitionNode],
+        operation: OperationDefinitionNode,
+        limits: QueryLimits,
+    ) -> None:
+        # held so that the ids keying `_ESTIMATES` and `item_costs` are never reused while they are keys
+        self.schema, self.operation, self.limits = schema, operation, limits
+        self.analysis = _Analysis(schema, DocumentNode(definitions=tuple(fragments.values())), limits)
+        self.analysis.measure_fragments()
+        root = schema.get_root_type(operation.operation)
+        self.total = self.analysis._selection_set(operation.selection_set, root, 0).cost
+        self.item_costs: dict[int, int] = {}
+
+    def item_cost(self, nodes: list[FieldNode], item_type: GraphQLNamedType) -> int:
+        key = id(nodes[0])
+        each = self.item_costs.get(key)
+        if each is None:
+            each = 0
+            for node in nodes:
+                if node.selection_set is None:
+                    each = add(each, 1)
+                else:
+                    each = add(each, self.analysis._selection_set(node.selection_set, item_type, 0).cost)
+            self.item_costs[key] = each
+        return each
+
+
+ESTIMATES_KEPT = 256
+_ESTIMATES: OrderedDict[int, OperationEstimate] = OrderedDict()
+
+
+def operation_estimate(
+    schema: GraphQLSchema,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    operation: OperationDefinitionNode,
+    limits: QueryLimits,
+) -> OperationEstimate:
+    """The operation's estimate, measured on its first execution and kept for the most recent operations."""
+    estimate = _ESTIMATES.get(id(operation))
+    if (
+        estimate is None
+        or estimate.operation is not operation
+        or estimate.schema is not schema
+        or estimate.limits is not limits
+    ):
+        estimate = _ESTIMATES[id(operation)] = OperationEstimate(schema, fragments, operation, limits)
+        if len(_ESTIMATES) > ESTIMATES_KEPT:
+            _ESTIMATES.popitem(last=False)
+    else:
+        _ESTIMATES.move_to_end(id(operation))
+    return estimate
+
+
 class ExecutionCost:
     """The cost of one execution as it runs: the estimate made before it, plus what each plain list's real
     length adds to it (`(length - assumed) ×` the cost of one item, for a list longer than the estimate took)."""
@@ -288,11 +348,8 @@ class ExecutionCost:
         limits: QueryLimits,
     ) -> None:
         self.limits = limits
-        self.analysis = _Analysis(schema, DocumentNode(definitions=tuple(fragments.values())), limits)
-        self.analysis.measure_fragments()
-        root = schema.get_root_type(operation.operation)
-        self.total = self.analysis._selection_set(operation.selection_set, root, 0).cost
-        self.item_costs: dict[int, int] = {}
+        self.estimate = operation_estimate(schema, fragments, operation, limits)
+        self.total = self.estimate.total
         self.exceeded = False
 
     def counts(self, parent: GraphQLObjectType, field_name: str) -> bool:
@@ -304,19 +361,9 @@ class ExecutionCost:
     ) -> bool:
         """Counts a completed list of `length` items; False once the execution costs more than the limit."""
         size = self.limits.list_sizes.get(f"{parent.name}.{nodes[0].name.value}")
-        counted = self.analysis.assumed(size if isinstance(size, int) else None)
+        counted = self.estimate.analysis.assumed(size if isinstance(size, int) else None)
         if length > counted:
-            key = id(nodes[0])
-            each = self.item_costs.get(key)
-            if each is None:
-                each = 0
-                for node in nodes:
-                    if node.selection_set is None:
-                        each = add(each, 1)
-                    else:
-                        each = add(each, self.analysis._selection_set(node.selection_set, item_type, 0).cost)
-                self.item_costs[key] = each
-            self.total = add(self.total, mul(length - counted, each))
+            self.total = add(self.total, mul(length - counted, self.estimate.item_cost(nodes, item_type)))
         self.exceeded = self.exceeded or self.total > self.limits.max_cost
         return not self.exceeded
 
