@@ -34,7 +34,15 @@ from collections.abc import Awaitable, Callable
 from operator import attrgetter
 from typing import Any, TypeVar
 
-from graphql import GraphQLNonNull, GraphQLObjectType, is_leaf_type, is_list_type
+from graphql import (
+    GraphQLBoolean,
+    GraphQLID,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLString,
+    is_leaf_type,
+    is_list_type,
+)
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Path, Undefined, gather_with_cancel
 from strawberry import relay
@@ -69,6 +77,7 @@ class FastInfo:
 
 class _Plan:
     __slots__ = (
+        "as_is",
         "call",
         "field_def",
         "getter",
@@ -86,6 +95,9 @@ class _Plan:
         self.field_def = field_def
         self.kind = kind
         self.leaf: Any = None  # the leaf type to coerce to, when the field's type is a (non-null) scalar or enum
+        # the Python type whose values the leaf type serializes to themselves (`str` for String and ID, `bool`
+        # for Boolean): those skip the serializer, ~1,000 times a page
+        self.as_is: type | None = None
         self.nullable = True
         self.call: Callable[[Any, Any], Any] | None = None
         self.id_attr = ""
@@ -118,6 +130,7 @@ def _plan(
         plan.nullable, return_type = False, return_type.of_type
     if is_leaf_type(return_type) and not is_list_type(return_type):
         plan.leaf = return_type
+        plan.as_is = _AS_IS.get(return_type.name) if return_type in _STANDARD_SCALARS else None
     elif type(return_type) is GraphQLObjectType:
         plan.object_type = return_type
     strawberry_field = (field_def.extensions or {}).get(_DEFINITION)
@@ -240,6 +253,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
                             result = self._complete(
                                 parent_type, path, response_name, plan, field_details_list, value, position_context
                             )
+                        elif type(value) is plan.as_is:
+                            result = value  # what the scalar's serializer answers for it: the value itself
                         else:
                             result = plan.leaf.coerce_output_value(value)
                             if result is Undefined or result is None:
@@ -490,5 +505,8 @@ class FastFieldExecutor(StrawberryGraphQLCoreExecutionContext):
 
 
 _LONG_WAY: Any = object()
+# graphql-core's serializers of String and ID return a `str` unchanged, Boolean's a `bool` (Int's checks the range)
+_AS_IS: dict[str, type] = {"String": str, "ID": str, "Boolean": bool}
+_STANDARD_SCALARS = (GraphQLString, GraphQLID, GraphQLBoolean)
 # Types a completed value has when it is not an awaitable: checked before the slower `is_awaitable`.
 _PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})
