@@ -64,10 +64,16 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The catalog page in-process and over HTTP (wrk: `apt-get install -y wrk`); BENCH_ARGS="--backend postgres".
+# Every figure of the speed issue (#13) in one run, each beside its floor: the bench catalog page and the
+# storefront's usual page (demo and wide catalogs) in-process and over HTTP (wrk: `apt-get install -y wrk`),
+# cached and uncached; checkout completion on PostgreSQL with 2 workers; migrate, start and idle memory;
+# then tailor dispatch. BENCH_ARGS="--backend postgres" moves the first to PostgreSQL.
 bench: install
 	@command -v wrk >/dev/null || echo "wrk is not installed: the HTTP part is skipped (apt-get install -y wrk)"
 	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.storefront
+	$(PY) -m bench.checkout
+	$(PY) -m bench.startup
 	$(PY) -m bench.dispatch
 
 bench-checkout: install
