@@ -38,7 +38,9 @@ def read_keys(config: Any, env: Mapping[str, str] | None = None) -> Keys:
 
 
 def unavailable(what: str) -> DomainError:
-    return DomainError("COURIER_UNAVAILABLE", f"The courier did not answer ({what}): try again (a retry never books twice).")
+    return DomainError(
+        "COURIER_UNAVAILABLE", f"The courier did not answer ({what}): try again (a retry never books twice)."
+    )
 
 
 class CourierApi:

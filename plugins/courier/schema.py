@@ -5,24 +5,34 @@ core's `Shipment` (`label`, `trackingNumber`, `trackingUrl`), and the courier's 
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from lini.plugin import BrandPermission, Permission, UserError, attempt, decode_id, guard
+from lini.plugin import BrandPermission, Permission, Shipment, UserError, attempt, decode_id, described_enum, guard
 from plugins.courier import labels
 from plugins.courier.settings import NAME
 
 MANAGE_ORDERS = BrandPermission(Permission.MANAGE_ORDERS)
 
 
-@strawberry.enum(description="The file a courier label comes as.")
-class CourierLabelFormat(Enum):
-    PDF = strawberry.enum_value("PDF", description="A PDF page (A6), for any printer.")
-    ZPL = strawberry.enum_value("ZPL", description="Zebra printer language, for thermal label printers.")
+class CourierLabelFormat(StrEnum):
+    PDF = "PDF"
+    ZPL = "ZPL"
+
+
+described_enum(  # strawberry.enum registers the class itself: it stays usable as the annotation below
+    CourierLabelFormat,
+    name="CourierLabelFormat",
+    description="The file a courier label comes as.",
+    values={
+        "PDF": "A PDF page (A6), for any printer.",
+        "ZPL": "Zebra printer language, for thermal label printers.",
+    },
+)
 
 
 @strawberry.type(description="A shipment's courier label as it is now.")
@@ -52,7 +62,7 @@ SHIPMENT_ID = Annotated[
 ]
 
 
-def _result(shipment) -> CourierLabelResult:  # type: ignore[no-untyped-def]
+def _result(shipment: Shipment) -> CourierLabelResult:
     return CourierLabelResult(
         shipment_id=relay.GlobalID("Shipment", str(shipment.id)),
         carrier=shipment.carrier,

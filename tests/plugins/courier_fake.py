@@ -31,10 +31,22 @@ WEBHOOK_SECRET = "cwhsec_lini_fake_0123456789abcdef"
 PDF = b"%PDF-1.4\n% a fake A6 label\n%%EOF\n"
 ZPL = b"^XA^FO50,50^ADN,36,20^FDFAKE LABEL^FS^XZ"
 RATES = [
-    {"service_code": "jne_reg", "service_name": "JNE Reguler", "carrier": "JNE", "price": "19000", "min_days": 2,
-     "max_days": 3},
-    {"service_code": "sicepat_best", "service_name": "SiCepat BEST", "carrier": "SiCepat", "price": "27000",
-     "min_days": 1, "max_days": 1},
+    {
+        "service_code": "jne_reg",
+        "service_name": "JNE Reguler",
+        "carrier": "JNE",
+        "price": "19000",
+        "min_days": 2,
+        "max_days": 3,
+    },
+    {
+        "service_code": "sicepat_best",
+        "service_name": "SiCepat BEST",
+        "carrier": "SiCepat",
+        "price": "27000",
+        "min_days": 1,
+        "max_days": 1,
+    },
 ]
 
 
@@ -146,8 +158,13 @@ class FakeCourier:
             key = request.headers.get("idempotency-key", "")
             with self.lock:
                 self.requests.append(
-                    {"method": request.method, "path": request.url.path, "key": key, "body": body,
-                     "query": dict(request.query_params)}
+                    {
+                        "method": request.method,
+                        "path": request.url.path,
+                        "key": key,
+                        "body": body,
+                        "query": dict(request.query_params),
+                    }
                 )
                 rule = self._rule(request.method, request.url.path)
             if rule is not None and not rule.delay:
@@ -185,9 +202,7 @@ class FakeCourier:
             return 200, {"rates": []}
         heavy = body["weight_grams"] > 1000
         return 200, {
-            "rates": [
-                {**r, "price": str(int(r["price"]) * (2 if heavy else 1)), "currency": "IDR"} for r in RATES
-            ]
+            "rates": [{**r, "price": str(int(r["price"]) * (2 if heavy else 1)), "currency": "IDR"} for r in RATES]
         }
 
     def book(self, body: dict[str, Any], query: dict[str, str]) -> tuple[int, Any]:

@@ -118,9 +118,7 @@ async def purchase(gql, shop: dict[str, Any], shipment_id: str, **variables: Any
 async def staff_view(
     gql, shop: dict[str, Any], shipment_id: str, token: str = "", storefront: str = "sekar"
 ) -> dict[str, Any] | None:
-    return (await gql(STAFF_SHIPMENT, {"id": shipment_id}, storefront=storefront, token=token or shop["staff"]))[
-        "node"
-    ]
+    return (await gql(STAFF_SHIPMENT, {"id": shipment_id}, storefront=storefront, token=token or shop["staff"]))["node"]
 
 
 async def deliver(client: httpx.AsyncClient, payload: dict[str, Any], **signing: Any) -> httpx.Response:

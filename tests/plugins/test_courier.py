@@ -292,7 +292,7 @@ async def test_cancelling_a_label_takes_it_off_the_shipment(gql, shop, fake_cour
 
 
 async def test_webhook_events_reach_the_customer_staff_and_webhooks(gql, client, shop, fake_courier):
-    order, shipment_id = await shipped_order(gql, shop, guest_token="tok-courier-1")
+    _, shipment_id = await shipped_order(gql, shop, guest_token="tok-courier-1")
     await purchase(gql, shop, shipment_id)
     [booking] = fake_courier.booked()
     picked = fake_courier.scan(booking["id"], "picked_up", later(1), "Bandung")
