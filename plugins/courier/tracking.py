@@ -6,7 +6,8 @@ A webhook is believed only with a valid signature: `X-Courier-Signature: sha256=
 `<X-Courier-Timestamp>.<raw body>` with the webhook secret, the timestamp within `webhook_tolerance_seconds` of
 now (a replayed old delivery is refused). A bad one is answered 401 (`COURIER_SIGNATURE_INVALID`) and stores
 nothing. An event of a booking Lini does not know is acknowledged (200, `unknown_order`) so the courier stops
-sending it; a failure to store answers 500, so the courier sends it again.
+sending it, and so is one of a booking no longer the shipment's (cancelled or undone: `inactive_order`); a failure
+to store answers 500, so the courier sends it again.
 """
 
 from __future__ import annotations
@@ -101,11 +102,14 @@ async def receive(request: Request, *, api: CourierApi, host: PluginHost) -> JSO
         courier_order_id = str(payload["order_id"])
     except (ValueError, KeyError, TypeError):
         return _error(400, "INVALID", "A JSON object with an order_id.")
-    row = await CourierLabel.get_or_none(courier_order_id=courier_order_id, state__in=[LabelState.BOOKED])
-    if row is None:
-        row = await CourierLabel.filter(courier_order_id=courier_order_id).order_by("-id").first()
+    row = await CourierLabel.filter(courier_order_id=courier_order_id).order_by("-id").first()
     if row is None:
         return JSONResponse({"outcome": "unknown_order"})
+    if row.state != LabelState.BOOKED:
+        # A booking cancelled (by staff, or undone because its label could not be kept) is no longer the
+        # parcel's: its news would overwrite the status of the label bought since. The plugin recorded its
+        # cancellation itself.
+        return JSONResponse({"outcome": "inactive_order"})
     try:
         added = await _record(row, payload, host)
     except DomainError as error:

@@ -50,7 +50,7 @@ def fake_courier() -> Iterator[FakeCourier]:
 @pytest.fixture
 def settings(settings: Settings, fake_courier: FakeCourier, monkeypatch: pytest.MonkeyPatch, tmp_path) -> Settings:
     """`[plugins.courier]` pointing at the fake, with short timeouts and no backoff; the keys in the environment;
-    media in a temporary folder."""
+    media in a temporary folder; webhooks allowed to loopback."""
     monkeypatch.setenv("COURIER_API_KEY", API_KEY)
     monkeypatch.setenv("COURIER_WEBHOOK_SECRET", WEBHOOK_SECRET)
     table = {
@@ -63,7 +63,9 @@ def settings(settings: Settings, fake_courier: FakeCourier, monkeypatch: pytest.
     }
     plugins = settings.plugins.model_copy(update={"config": {**settings.plugins.config, "courier": table}})
     media = settings.media.model_copy(update={"root": str(tmp_path / "media")})
-    return settings.model_copy(update={"plugins": plugins, "media": media})
+    # Brands' webhooks may reach a receiver on loopback (the shipment.* events' delivery test).
+    webhooks = settings.webhooks.model_copy(update={"allow_private_addresses": True, "timeout_seconds": 1.0})
+    return settings.model_copy(update={"plugins": plugins, "media": media, "webhooks": webhooks})
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ on their order, by the brand's staff and by webhooks (outbox rows)."""
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import datetime, timedelta, timezone
@@ -15,12 +16,15 @@ from plugins.courier.models import CourierLabel, LabelState
 from plugins.courier.plugin import api_for
 from plugins.courier.tracking import poll
 from tests.api.test_checkout import CREATE, DELIVERY, EMAIL, JAKARTA, QUERY, SHIP_TO, stocked
+from tests.api.test_webhooks import CREATE as WEBHOOK_CREATE
+from tests.api.test_webhooks import _deliver_until_quiet, receiver
 from tests.plugins.courier_fake import PDF, ZPL
 from tests.plugins.courier_shop import (
     CANCEL,
     CUSTOMER_ORDER,
     GUEST_ORDER,
     PURCHASE,
+    STAFF_SHIPMENT,
     deliver,
     fake_courier,
     gid,
@@ -32,7 +36,7 @@ from tests.plugins.courier_shop import (
     staff_view,
 )
 
-__all__ = ["fake_courier", "settings", "shop"]  # fixtures used below
+__all__ = ["fake_courier", "receiver", "settings", "shop"]  # fixtures used below
 ZONE_CREATE = """mutation($input: ShippingZoneCreateInput!) {
   shippingZoneCreate(input: $input) { shippingZone { id } errors { field code } } }"""
 METHOD_CREATE = """mutation($zone: ID!, $input: ShippingMethodCreateInput!) {
@@ -165,9 +169,13 @@ async def test_a_label_puts_the_waybill_and_label_on_the_shipment(gql, shop, fak
     types = await Event.filter(type__startswith="shipment.").order_by("id").values_list("type", flat=True)
     assert types == ["shipment.label_updated", "shipment.tracking_updated"]
 
-    # The customer sees the tracking, not the label.
+    # The customer sees the tracking, not the label: on their order and refetching the shipment.
     mine = (await gql(CUSTOMER_ORDER, {"n": order.number}, storefront="sekar", token=shop["token"]))["order"]
     assert mine["shipments"][0]["trackingNumber"] == booking["waybill"] and mine["shipments"][0]["label"] is None
+    assert mine["shipments"][0]["status"] == "LABEL_CREATED"
+    assert mine["shipments"][0]["trackingUrl"] == booking["tracking_url"]
+    node = (await gql(STAFF_SHIPMENT, {"id": shipment_id}, storefront="sekar", token=shop["token"]))["node"]
+    assert node["trackingNumber"] == booking["waybill"] and node["label"] is None
 
     # Buying again is refused without a key; a second shipment gets a ZPL label of the service named.
     again = await purchase(gql, shop, shipment_id)
@@ -201,6 +209,38 @@ async def test_courier_down_buys_nothing_and_the_retry_buys_one_label(gql, shop,
     back = await purchase(gql, shop, shipment_id)
     assert back["errors"] == [] and back["label"]["trackingNumber"]
     assert len(fake_courier.booked()) == 1
+
+
+async def test_a_5xx_is_retried_with_the_same_key_and_books_once(gql, shop, fake_courier, settings):
+    _, shipment_id = await shipped_order(gql, shop)
+    fake_courier.fail("POST", "/v1/orders", 502, times=1)
+    fake_courier.fail("GET", r"/v1/orders/[^/]+/label", 500, times=1)
+    bought = await purchase(gql, shop, shipment_id)
+    assert bought["errors"] == [], bought
+    assert stored(settings, bought["label"]["labelUrl"]) == PDF
+    bookings = fake_courier.calls("POST", "/v1/orders")
+    assert len(bookings) == 2 and bookings[0]["key"] == bookings[1]["key"] != ""
+    assert len(fake_courier.calls("GET", r"/v1/orders/[^/]+/label")) == 2
+    assert len(fake_courier.booked()) == 1 and fake_courier.calls("DELETE", r"/v1/orders/[^/]+") == []
+
+
+async def test_a_courier_that_is_not_running_is_a_typed_error_and_buys_nothing(gql, shop, fake_courier, plugin_host):
+    _, shipment_id = await shipped_order(gql, shop)
+    await purchase(gql, shop, shipment_id)
+    _, other_id = await shipped_order(gql, shop)
+    fake_courier.stop()  # the port refuses connections now
+    down = await purchase(gql, shop, other_id)
+    assert down["label"] is None and [e["code"] for e in down["errors"]] == ["COURIER_UNAVAILABLE"]
+    row = await shipment_row(other_id)
+    assert (row.tracking_number, row.label_url, row.label_format, row.status) == ("", "", "", "PENDING")
+    assert await ShipmentEvent.filter(shipment_id=row.id).count() == 0
+    # The attempt waits, with its key, for a retry to resume it; nothing reached the courier.
+    [attempt] = await CourierLabel.filter(shipment_id=row.id)
+    assert (attempt.state, attempt.courier_order_id) == (LabelState.PENDING, "")
+    cancel = await gql(CANCEL, {"id": shipment_id}, storefront="sekar", token=shop["staff"])
+    assert [e["code"] for e in cancel["courierLabelCancel"]["errors"]] == ["COURIER_UNAVAILABLE"]
+    assert (await shipment_row(shipment_id)).label_url != ""  # the first label is kept
+    assert await poll(api_for(plugin_host), plugin_host, batch=10) == 0  # logged, nothing recorded
 
 
 async def test_an_answer_lost_to_a_timeout_is_resumed_not_bought_twice(gql, shop, fake_courier):
@@ -258,7 +298,7 @@ async def test_another_brands_staff_and_the_customer_are_refused(gql, shop, fake
     assert len(fake_courier.booked()) == 1
 
 
-async def test_cancelling_a_label_takes_it_off_the_shipment(gql, shop, fake_courier, settings):
+async def test_cancelling_a_label_takes_it_off_the_shipment(gql, client, shop, fake_courier, settings):
     _, shipment_id = await shipped_order(gql, shop)
     none_yet = await gql(CANCEL, {"id": shipment_id}, storefront="sekar", token=shop["staff"])
     assert [e["code"] for e in none_yet["courierLabelCancel"]["errors"]] == ["COURIER_NO_LABEL"]
@@ -282,6 +322,11 @@ async def test_cancelling_a_label_takes_it_off_the_shipment(gql, shop, fake_cour
     relabel = await purchase(gql, shop, shipment_id)
     assert relabel["errors"] == [] and (await staff_view(gql, shop, shipment_id))["status"] == "LABEL_CREATED"
     fresh = fake_courier.booked()[0]
+    # News of the cancelled booking (the courier confirming it, late) leaves the new label's shipment alone.
+    stale = {"id": "ev-old", "status": "cancelled", "occurred_at": later(3)}
+    ignored = await deliver(client, {"order_id": order["id"], "events": [stale]})
+    assert ignored.json() == {"outcome": "inactive_order"}
+    assert (await staff_view(gql, shop, shipment_id))["status"] == "LABEL_CREATED"
     fake_courier.scan(fresh["id"], "picked_up", later(1))
     late = await gql(CANCEL, {"id": shipment_id}, storefront="sekar", token=shop["staff"])
     assert [e["code"] for e in late["courierLabelCancel"]["errors"]] == ["COURIER_REFUSED"]
@@ -291,7 +336,10 @@ async def test_cancelling_a_label_takes_it_off_the_shipment(gql, shop, fake_cour
 # --- tracking --------------------------------------------------------------------------------------------
 
 
-async def test_webhook_events_reach_the_customer_staff_and_webhooks(gql, client, shop, fake_courier):
+async def test_webhook_events_reach_the_customer_staff_and_webhooks(gql, client, app, shop, fake_courier, receiver):
+    hook = {"url": receiver.url, "events": ["shipment.tracking_updated"]}
+    created = await gql(WEBHOOK_CREATE, {"input": hook}, storefront="sekar", token=shop["staff"])
+    assert created["webhookCreate"]["errors"] == [], created
     _, shipment_id = await shipped_order(gql, shop, guest_token="tok-courier-1")
     await purchase(gql, shop, shipment_id)
     [booking] = fake_courier.booked()
@@ -314,6 +362,14 @@ async def test_webhook_events_reach_the_customer_staff_and_webhooks(gql, client,
     assert [e.payload["event"]["status"] for e in outbox] == ["LABEL_CREATED", "PICKED_UP", "IN_TRANSIT"]
     assert {e.brand_id for e in outbox} == {shop["brand"].id}
     assert outbox[-1].payload["tracking_number"] == booking["waybill"]
+    await _deliver_until_quiet(app.state.plugins)  # the brand's webhook gets them (not label_updated: not asked)
+    envelopes = [json.loads(body) for _, body in receiver.received]
+    assert [(e["type"], e["data"]["event"]["status"]) for e in envelopes] == [
+        ("shipment.tracking_updated", "LABEL_CREATED"),
+        ("shipment.tracking_updated", "PICKED_UP"),
+        ("shipment.tracking_updated", "IN_TRANSIT"),
+    ]
+    assert envelopes[-1]["data"]["event"]["location"] == "Jakarta Hub"
 
     # The same delivery again (a courier retry): nothing new. A late, older event: stored, status kept.
     again = await deliver(client, {"type": "tracking.updated", "order_id": booking["id"], "events": [moving]})
