@@ -432,3 +432,30 @@ async def test_the_polling_task_is_a_periodic_job_of_the_plugin(plugin_host):
     task = blueprint.tasks["poll_tracking"]
     assert task.queueing_lock == "courier:poll_tracking"
     assert [p.cron for p in blueprint.periodic_registry.periodic_tasks.values()] == ["*/15 * * * *"]
+
+
+async def test_the_order_list_reads_every_shipments_events_in_constant_statements(gql, shop, sql_counter):
+    from core.orders.models import ShipmentStatus
+    from core.orders.tracking import TrackingEvent, record_tracking
+
+    listing = """{ orders(first: 50) { edges { node { number shipments {
+      status trackingUrl label { url } events { status occurredAt location } } } } } }"""
+
+    async def statements(orders: int) -> tuple[int, int]:
+        for _ in range(orders):
+            _, shipment_id = await shipped_order(gql, shop)
+            row = await shipment_row(shipment_id)
+            events = [
+                TrackingEvent(f"e{i}", status, datetime.now(WIB) + timedelta(hours=i))
+                for i, status in enumerate((ShipmentStatus.PICKED_UP, ShipmentStatus.IN_TRANSIT))
+            ]
+            await record_tracking(row.id, events, source="courier", host=None)
+        with sql_counter.counting() as seen:
+            answer = await gql(listing, storefront="sekar", token=shop["staff"])
+        nodes = [e["node"] for e in answer["orders"]["edges"]]
+        assert all([e["status"] for e in n["shipments"][0]["events"]] == ["PICKED_UP", "IN_TRANSIT"] for n in nodes)
+        return len(nodes), len(seen)
+
+    few, few_statements = await statements(2)
+    many, many_statements = await statements(4)
+    assert (few, many) == (2, 6) and few_statements == many_statements
