@@ -46,6 +46,11 @@ CORE: tuple[EventType, ...] = (
         ("ORDER_PAYMENT_DISPUTED", "The buyer disputed a card payment (a chargeback)."),
     ),
     *_types(
+        "shipment",
+        ("shipment.tracking_updated", "A courier reported a new tracking event of a shipment (once per event)."),
+        ("shipment.label_updated", "A shipment's courier label, tracking number or tracking page was set or removed."),
+    ),
+    *_types(
         "productionJob",
         ("PRODUCTION_STAGE_CHANGED", "A garment moved to another production stage."),
         ("PRODUCTION_QC_REPORTED", "A quality inspection was recorded for a garment."),

@@ -32,6 +32,16 @@ every approved tailor), `approved_roster`/`certified_in_roster`/`judge_roster` (
 `track_table`. Strategies (`DispatchStrategy`, the `dispatch_strategies` hook) score such a roster as vectors
 (`DispatchContext` in, `Scores` out, `weighted_mean` to combine terms) and `ranked` orders it.
 
+Couriers (shipping plugins that book parcels): `managed_shipment` (a shipment once the caller may manage its
+brand's orders, else FORBIDDEN), `shipment_label_set` (the courier's label URL and format, tracking number and
+tracking page on the shipment; all empty to take a cancelled label away), `record_tracking` (`TrackingEvent`s
+stored once per (shipment, the courier's event id), the shipment's `status` kept at its latest event's by
+`occurred_at`, one `shipment.tracking_updated` outbox event per new one, the order DELIVERED with its last
+parcel), `shipment_parcel` (a `Parcel` to book: address, weight, items, value) and `open_shipments`
+(which shipments a courier may still have news of, for polling). Files (a label)
+go to the media storage: `media_storage(host.settings)` is a `MediaStorage` (`save`, `read`, `delete`).
+`brand_plugin_settings` reads a brand's settings for a plugin it turned on (None when it has not).
+
 Background work: `Blueprint` (procrastinate's) for the tasks and periodic tasks a plugin returns from
 `job_blueprints`, `RetryStrategy` for their retries, `JobContext` for a task declared with `pass_context=True`,
 `task_host()` for the plugin host inside a running task, and `defer_job` to queue a job (now or at a time) in
@@ -40,6 +50,8 @@ the transaction of the change that asks for it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from procrastinate import Blueprint, JobContext, RetryStrategy
 
 from core.actors.brands import managed_brand, member_brand
@@ -47,7 +59,10 @@ from core.actors.models import ActorStatus, Brand, Supplier, Tailor
 from core.actors.services import storefront_by_slug
 from core.auth.permissions import Permission
 from core.auth.services import actor_for_user_id
+from core.brand_plugins.services import active_settings as brand_plugin_settings
 from core.bulk import insert_rows, upsert_rows
+from core.catalog.media import LocalStorage as _LocalStorage
+from core.catalog.media import MediaStorage
 from core.catalog.models import Product, Variant, VariantPrice
 from core.catalog.services import prices_by_variant, storefront_product, storefront_products, variants_by_product
 from core.catalog.validation import MAX_AMOUNT, optional_text, required_text
@@ -103,7 +118,18 @@ from core.hookspecs import EventEnvelope, OrderEvent, ProductionEvent
 from core.jobs.deferral import UnknownTask, defer_job
 from core.jobs.runtime import task_host
 from core.money import Money, exponent, is_currency, parse_amount, quantize
-from core.orders.models import Order, OrderStatus
+from core.orders.models import Order, OrderStatus, Shipment, ShipmentEvent, ShipmentStatus
+from core.orders.tracking import (
+    Parcel,
+    ParcelItem,
+    TrackingEvent,
+    TrackingResult,
+    managed_shipment,
+    open_shipments,
+    record_tracking,
+    shipment_label_set,
+    shipment_parcel,
+)
 from core.pagination import Page, PageRequest, paginate
 from core.payments.gateways import (
     RETRY_LATER,
@@ -140,6 +166,12 @@ from schema.inputs import changes, plain
 from schema.permissions import BRAND_MEMBER, PLATFORM_ADMIN, PUBLIC, SIGNED_IN, SUPPLIER, TAILOR, BrandPermission, guard
 from schema.relay import Connection, connection, decode_id, encode_id
 from schema.scalars import Money as MoneyType
+
+
+def media_storage(settings: Any) -> MediaStorage:
+    """The storage Lini keeps uploaded files in (`[media]`), for files a plugin makes: a label, a document."""
+    return _LocalStorage.from_settings(settings)
+
 
 __all__ = [
     "ANONYMOUS",
@@ -186,6 +218,7 @@ __all__ = [
     "LandedCost",
     "LineDuty",
     "LineTax",
+    "MediaStorage",
     "Money",
     "MoneyType",
     "Order",
@@ -194,6 +227,8 @@ __all__ = [
     "Outcome",
     "Page",
     "PageRequest",
+    "Parcel",
+    "ParcelItem",
     "PaymentActionType",
     "PaymentAuthorised",
     "PaymentCancelled",
@@ -224,6 +259,9 @@ __all__ = [
     "RowRejected",
     "SchemaExtension",
     "Scores",
+    "Shipment",
+    "ShipmentEvent",
+    "ShipmentStatus",
     "ShippingProvider",
     "ShippingRate",
     "ShippingRequest",
@@ -232,6 +270,8 @@ __all__ = [
     "Tailor",
     "TrackRecord",
     "TrackTable",
+    "TrackingEvent",
+    "TrackingResult",
     "UnknownTask",
     "UserError",
     "Variant",
@@ -244,6 +284,7 @@ __all__ = [
     "archive_fabric",
     "assign_job",
     "attempt",
+    "brand_plugin_settings",
     "candidates",
     "certified_in_roster",
     "changes",
@@ -273,7 +314,10 @@ __all__ = [
     "judged_roster",
     "judging_date",
     "managed_brand",
+    "managed_shipment",
+    "media_storage",
     "member_brand",
+    "open_shipments",
     "optional_text",
     "order_payments",
     "own_fabrics",
@@ -283,7 +327,10 @@ __all__ = [
     "prices_by_variant",
     "quantize",
     "ranked",
+    "record_tracking",
     "required_text",
+    "shipment_label_set",
+    "shipment_parcel",
     "storefront_by_slug",
     "storefront_product",
     "storefront_products",

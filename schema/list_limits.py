@@ -81,6 +81,7 @@ STATIC: dict[str, ListSize] = {
     "MeasurementProfileVersion.measurements": 50,
     "Order.taxLines": 20,
     "Order.shipments": 50,
+    "Shipment.events": HISTORY,
     "Order.payments": 20,
     "Order.refunds": 50,
     "Order.history": HISTORY,

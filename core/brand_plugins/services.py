@@ -135,3 +135,11 @@ def _view(plugin: str, model: type[BaseModel] | None, row: BrandPluginConfig | N
         config=public,
         secrets=secrets,
     )
+
+
+async def active_settings(brand_id: int, plugin: str) -> dict[str, Any] | None:
+    """The brand's settings for a plugin it turned on (`pluginConfigure`, secrets in clear, for the plugin's own
+    use only), or None when it has not, or turned it off: how a plugin that works per brand (a courier account,
+    a marketplace feed) knows whether to act for the brand."""
+    row = await BrandPluginConfig.get_or_none(brand_id=brand_id, plugin=plugin)
+    return dict(row.config) if row is not None and row.active else None

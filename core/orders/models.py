@@ -29,6 +29,21 @@ class PaymentStatus(StrEnum):
     REFUNDED = "REFUNDED"
 
 
+class ShipmentStatus(StrEnum):
+    """Where a parcel is, as its courier last said (`ShipmentEvent`); PENDING until the courier says anything."""
+
+    PENDING = "PENDING"
+    LABEL_CREATED = "LABEL_CREATED"
+    PICKED_UP = "PICKED_UP"
+    IN_TRANSIT = "IN_TRANSIT"
+    AT_CUSTOMS = "AT_CUSTOMS"
+    OUT_FOR_DELIVERY = "OUT_FOR_DELIVERY"
+    DELIVERED = "DELIVERED"
+    FAILED_ATTEMPT = "FAILED_ATTEMPT"
+    RETURNED = "RETURNED"
+    CANCELLED = "CANCELLED"
+
+
 class Order(Model):
     id = fields.BigIntField(primary_key=True)
     brand: fields.ForeignKeyRelation = fields.ForeignKeyField(
@@ -176,9 +191,37 @@ class Shipment(Model):
     tracking_number = fields.CharField(max_length=100, default="")
     created_by = fields.CharField(max_length=100, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Tracking (core.orders.tracking): the status of the latest event by occurred_at, and when that was.
+    status = fields.CharEnumField(ShipmentStatus, max_length=20, default=ShipmentStatus.PENDING)
+    status_at = fields.DatetimeField(null=True)
+    tracking_url = fields.CharField(max_length=500, default="")
+    label_url = fields.CharField(max_length=500, default="")  # a courier label kept by the media storage
+    label_format = fields.CharField(max_length=8, default="")  # PDF or ZPL; empty without a label
 
     class Meta:
         table = "shipment"
+
+
+class ShipmentEvent(Model):
+    """What a courier said about a parcel, once per (shipment, external_id): a courier repeating an event or
+    sending it late changes nothing, and an event older than the shipment's latest leaves its status alone."""
+
+    id = fields.BigIntField(primary_key=True)
+    shipment: fields.ForeignKeyRelation[Shipment] = fields.ForeignKeyField(
+        "lini.Shipment", related_name="events", on_delete=fields.CASCADE
+    )
+    shipment_id: int
+    status = fields.CharEnumField(ShipmentStatus, max_length=20)
+    occurred_at = fields.DatetimeField()
+    location = fields.CharField(max_length=200, default="")
+    description = fields.CharField(max_length=500, default="")
+    source = fields.CharField(max_length=64)  # who reported it: a courier plugin's name, or "staff"
+    external_id = fields.CharField(max_length=128)  # the courier's id for the event, unique per shipment
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "shipment_event"
+        unique_together = (("shipment", "external_id"),)  # also the index reading a shipment's events
 
 
 class ShipmentLine(Model):

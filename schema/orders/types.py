@@ -21,9 +21,10 @@ from strawberry.types import Info
 from core.customs.export import from_snapshot
 from core.orders import queries
 from core.orders.models import Order as OrderModel
-from core.orders.models import OrderHistory, PaymentStatus
+from core.orders.models import OrderHistory, PaymentStatus, ShipmentStatus
 from core.orders.models import OrderLine as OrderLineModel
 from core.orders.models import Shipment as ShipmentModel
+from core.orders.models import ShipmentEvent as ShipmentEventModel
 from core.orders.models import ShipmentLine as ShipmentLineModel
 from core.pagination import PageRequest, paginate
 from core.payments.models import Payment as PaymentModel
@@ -33,6 +34,7 @@ from schema.customs import LandedCost
 from schema.enums import OrderStatus, PaymentState, RefundState, described_enum
 from schema.garments.custom_garment import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
 from schema.garments.production import OrderProductionJob, order_jobs
+from schema.loaders import grouped_loader
 from schema.permissions import PUBLIC, SIGNED_IN, guard
 from schema.relay import After, Connection, First, connection, row_id
 from schema.scalars import Money
@@ -222,6 +224,59 @@ class ShipmentLine:
     quantity: int = strawberry.field(description="Units of that line in this parcel.")
 
 
+ShipmentStatusEnum = described_enum(
+    ShipmentStatus,
+    name="ShipmentStatus",
+    description="Where a parcel is, as its courier last said (the latest tracking event by when it happened).",
+    values={
+        "PENDING": "No tracking event yet (a parcel shipped without a courier that reports, or not yet scanned).",
+        "LABEL_CREATED": "The courier has the booking and its label; the parcel is not collected yet.",
+        "PICKED_UP": "The courier collected the parcel.",
+        "IN_TRANSIT": "On its way between the courier's hubs.",
+        "AT_CUSTOMS": "Held at customs of a country on its way (parcels abroad).",
+        "OUT_FOR_DELIVERY": "With the driver for delivery today.",
+        "DELIVERED": "Handed to the recipient.",
+        "FAILED_ATTEMPT": "The courier tried to deliver and could not; it will try again or hold it.",
+        "RETURNED": "Sent back to the brand.",
+        "CANCELLED": "The courier booking was cancelled before the parcel left.",
+    },
+)
+
+
+@strawberry.type(description="One thing the courier reported about a parcel.")
+class ShipmentEvent:
+    status: ShipmentStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The parcel's status as of this event."
+    )
+    occurred_at: datetime = strawberry.field(description="When it happened at the courier (ISO 8601 with offset).")
+    location: str = strawberry.field(description="Where, as the courier names it (e.g. `Bandung Hub`); may be empty.")
+    description: str = strawberry.field(description="The courier's own words; may be empty.")
+    source: str = strawberry.field(description="Who reported it: the courier plugin's name (e.g. `courier`).")
+
+    @classmethod
+    def of(cls, row: ShipmentEventModel) -> ShipmentEvent:
+        return cls(
+            status=ShipmentStatus(row.status),
+            occurred_at=row.occurred_at,
+            location=row.location,
+            description=row.description,
+            source=row.source,
+        )
+
+
+@strawberry.type(description="A courier's shipping label for a parcel, to print and stick on it.")
+class ShipmentLabel:
+    url: str = strawberry.field(description="Where the label file is (the media storage; an unguessable name).")
+    format: str = strawberry.field(description="`PDF` (A6, for any printer) or `ZPL` (for thermal label printers).")
+
+
+async def _events_by_shipment(ids: Iterable[int]) -> dict[int, list[ShipmentEventModel]]:
+    grouped: dict[int, list[ShipmentEventModel]] = {}
+    for row in await ShipmentEventModel.filter(shipment_id__in=list(ids)).order_by("occurred_at", "id"):
+        grouped.setdefault(row.shipment_id, []).append(row)
+    return grouped
+
+
 @strawberry.type(
     description="A parcel sent to the customer. A `Node`: `node(id:)` refetches it for whoever may see its order."
 )
@@ -233,9 +288,26 @@ class Shipment(relay.Node):
     tracking_number: str = strawberry.field(description="The carrier's tracking number (resi); may be empty.")
     lines: list[ShipmentLine] = strawberry.field(description="What is in the parcel.")
     created_at: datetime = strawberry.field(description="When it was sent (ISO 8601 with offset).")
+    status: ShipmentStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where the parcel is: the status of its latest tracking event by when it happened; PENDING "
+        "before any."
+    )
+    tracking_url: str | None = strawberry.field(
+        description="The courier's public tracking page for the parcel; null when the courier gave none."
+    )
+    label: ShipmentLabel | None = strawberry.field(
+        description="The courier label bought for the parcel; null without one, and always null for the customer."
+    )
+
+    @strawberry.field(description="What the courier reported so far, oldest first (one query per response).")
+    async def events(self, info: Info) -> list[ShipmentEvent]:
+        extra = info.context.loaders.extra
+        if "shipment_events" not in extra:
+            extra["shipment_events"] = grouped_loader(_events_by_shipment)
+        return [ShipmentEvent.of(row) for row in await extra["shipment_events"].load(self.id)]
 
     @classmethod
-    def of(cls, row: ShipmentModel, lines: Sequence[ShipmentLineModel]) -> Shipment:
+    def of(cls, row: ShipmentModel, lines: Sequence[ShipmentLineModel], *, staff: bool = False) -> Shipment:
         return cls(
             id=row.id,
             carrier=row.carrier,
@@ -245,6 +317,9 @@ class Shipment(relay.Node):
                 for li in lines
             ],
             created_at=row.created_at,
+            status=ShipmentStatus(row.status),
+            tracking_url=row.tracking_url or None,
+            label=ShipmentLabel(url=row.label_url, format=row.label_format) if staff and row.label_url else None,
         )
 
     @classmethod
@@ -497,7 +572,8 @@ async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> li
                 delivery_method_name=row.delivery_method_name,
                 customer_note=row.customer_note,
                 shipments=[
-                    Shipment.of(s, details.shipment_lines.get(s.id, [])) for s in details.shipments.get(row.id, [])
+                    Shipment.of(s, details.shipment_lines.get(s.id, []), staff=shows_all)
+                    for s in details.shipments.get(row.id, [])
                 ],
                 payments=[OrderPayment.of(p) for p in details.payments.get(row.id, [])],
                 refunds=[Refund.of(r) for r in details.refunds.get(row.id, [])],
