@@ -93,8 +93,9 @@ async def test_bank_transfer_is_offered_once_the_brand_gives_a_valid_account(app
     assert off["pluginConfigure"]["plugin"]["active"] is False
     assert await offered(app, shop["brand"]) == []
     listed = await gql(LIST)
-    # Every plugin with per-brand settings is listed (stripe too, unconfigured), configured or not.
-    assert [p["plugin"] for p in listed["brandPlugins"]] == ["bank_transfer", "stripe"]
+    # Every plugin with per-brand settings is listed (courier and stripe too, unconfigured), configured or not.
+    assert [p["plugin"] for p in listed["brandPlugins"]] == ["bank_transfer", "courier", "stripe"]
+    assert [p["configured"] for p in listed["brandPlugins"]] == [True, False, False]
 
 
 async def test_secrets_are_stored_never_shown_and_kept_when_left_out(wallet, app, gql, shop):
