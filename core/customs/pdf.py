@@ -94,6 +94,8 @@ def render(papers: Papers, kind: ShipmentDocumentKind, settings: PapersSettings)
     pdf.set_xy(pdf.l_margin, max(pdf.get_y(), top + 6 + 5 * max(len(papers.seller), len(papers.buyer))) + 4)
 
     invoice = kind is ShipmentDocumentKind.COMMERCIAL_INVOICE
+    head: tuple[str, ...]
+    widths: tuple[int, ...]
     if invoice:
         head = ("#", "Description", "HS code", "Origin", "Qty", "Unit value", "Total value", "Net kg", "Gross kg")
         widths = (6, 60, 20, 12, 10, 22, 24, 14, 14)
@@ -114,14 +116,14 @@ def render(papers: Papers, kind: ShipmentDocumentKind, settings: PapersSettings)
         for title in head:
             header.cell(title)
         for number, line in enumerate(papers.lines, start=1):
-            row = table.row()
+            table_row = table.row()
             if invoice:
                 cells = [str(number), line.description, line.hs_code, line.origin, str(line.quantity)]
                 cells += [line.unit_value, line.total_value]
             else:
                 cells = [str(number), line.description, line.sku, line.hs_code, line.origin, str(line.quantity)]
             for text in (*cells, _kg(line.net_grams), _kg(line.gross_grams)):
-                row.cell(text)
+                table_row.cell(text)
     pdf.ln(3)
 
     totals = [

@@ -109,8 +109,10 @@ async def shipment_create(
         _checked_items(current, lines)
         brand = await Brand.get(id=order.brand_id)
         country = (order.shipping_address or {}).get("country")
-        shipped = [current[i.order_line_id] for i in lines]
-        missing = await missing_for_export(brand, country, [(li.variant_id or 0, li.product_name) for li in shipped])
+        parcel_lines = [current[i.order_line_id] for i in lines]
+        missing = await missing_for_export(
+            brand, country, [(li.variant_id or 0, li.product_name) for li in parcel_lines]
+        )
         if missing:
             raise DomainErrors(missing)
         for item in lines:
