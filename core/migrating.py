@@ -108,7 +108,7 @@ def _forward_in_state(app_label: str, run: list[ops.Operation], state: State) ->
         touched.add((app, model_name))
 
     state.reload_models = defer  # type: ignore[method-assign]
-    state.reload_model = defer_one  # type: ignore[method-assign]
+    state.reload_model = defer_one  # type: ignore[method-assign,assignment]
     try:
         for operation in run:
             operation.state_forward(app_label, state)
