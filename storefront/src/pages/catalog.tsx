@@ -1,15 +1,22 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { execute } from "../api";
 import { Loading, Picture, PriceRange } from "../components";
-import { CatalogDocument, type ProductCardFragment } from "../gql/graphql";
+import { Filters, isEmpty, NOTHING_CHOSEN, withChosen, type Chosen } from "../filters";
+import { CatalogDocument, type ProductCardFragment, type ProductFilter } from "../gql/graphql";
+import { useBrowseText } from "../i18n-browse";
+import { usePlace } from "../router";
 import { useShop } from "../state";
 
 const PAGE_SIZE = 12;
 
-/** The home page (every product) or a category's, a page at a time by keyset (`after: endCursor`). */
+/** The home page (every product), a category's or a search's (`?q=`), a page at a time by keyset
+ * (`after: endCursor`), narrowed by the filters beside it. */
 export function Catalog(props: { category: string | null }) {
   const shop = useShop();
   const { t, lang, currency, storefront } = shop;
+  const words = useBrowseText();
+  const search = usePlace().query.get("q")?.trim() || null;
+  const [chosen, setChosen] = useState<Chosen>(NOTHING_CHOSEN);
   const [cards, setCards] = useState<ProductCardFragment[] | null>(null);
   const [total, setTotal] = useState(0);
   const [next, setNext] = useState<string | null>(null);
@@ -17,7 +24,11 @@ export function Catalog(props: { category: string | null }) {
   const [failed, setFailed] = useState(false);
   const firstNew = useRef<number | null>(null);
   const grid = useRef<HTMLUListElement>(null);
-  const filter = props.category ? { categorySlug: props.category } : null;
+  const base: ProductFilter = {
+    ...(props.category ? { categorySlug: props.category } : {}),
+    ...(search ? { search } : {}),
+  };
+  const filter = withChosen(base, chosen);
 
   async function load(after: string | null) {
     setBusy(true);
@@ -42,9 +53,11 @@ export function Catalog(props: { category: string | null }) {
     }
   }
 
+  useEffect(() => setChosen(NOTHING_CHOSEN), [props.category, search]);
+
   useEffect(() => {
     load(null);
-  }, [props.category, lang, currency]);
+  }, [props.category, search, lang, currency, JSON.stringify(chosen)]);
 
   useEffect(() => {
     // after "show more", focus moves to the first new card so keyboard and screen-reader users go on from there
@@ -54,9 +67,11 @@ export function Catalog(props: { category: string | null }) {
     }
   }, [cards]);
 
-  const title = props.category
-    ? (shop.categories.find((category) => category.slug === props.category)?.name ?? props.category)
-    : t.allProducts;
+  const title = search
+    ? words.resultsFor(search)
+    : props.category
+      ? (shop.categories.find((category) => category.slug === props.category)?.name ?? props.category)
+      : t.allProducts;
   const children = props.category
     ? shop.categories.filter((category) => category.parent?.slug === props.category)
     : [];
@@ -65,7 +80,11 @@ export function Catalog(props: { category: string | null }) {
     <div class="page">
       <div class="page-head">
         <h1>{title}</h1>
-        {cards !== null && <p class="muted">{t.products(total)}</p>}
+        {cards !== null && (
+          <p class="muted" role="status" data-testid="count">
+            {t.products(total)}
+          </p>
+        )}
       </div>
       {children.length > 0 && (
         <ul class="chips">
@@ -81,17 +100,24 @@ export function Catalog(props: { category: string | null }) {
           {t.error}
         </p>
       )}
-      {cards === null ? (
-        !failed && <Loading />
-      ) : (
-        <ul class="grid" ref={grid}>
-          {cards.map((card, index) => (
-            <li key={card.id}>
-              <Card card={card} eager={index < 4} />
-            </li>
-          ))}
-        </ul>
-      )}
+      <div class="browse">
+        <Filters base={base} chosen={chosen} onChange={setChosen} />
+        <div class="browse-results">
+          {cards === null ? (
+            !failed && <Loading />
+          ) : cards.length === 0 && !isEmpty(chosen) ? (
+            <p class="muted">{words.nothingFound}</p>
+          ) : (
+            <ul class="grid" ref={grid}>
+              {cards.map((card, index) => (
+                <li key={card.id}>
+                  <Card card={card} eager={index < 4} />
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      </div>
       {next !== null && (
         <div class="more">
           <button type="button" class="button secondary" onClick={() => load(next)} disabled={busy} aria-busy={busy}>

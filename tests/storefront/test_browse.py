@@ -1,0 +1,94 @@
+"""Issue 18's browsing in a real browser: the header's search answers as you type and the keyboard picks a result;
+the catalog's filters (fabric, colour, size, price, offered by `productFacets`) narrow the list, keyset paging kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import BrowserContext, expect
+
+from core.demo import BRANDS
+from tests.storefront.test_storefront import SHOP, shot
+
+pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]
+
+SEKAR = BRANDS[0]
+
+
+async def count(page) -> int:
+    return int(re.search(r"\d+", await page.get_by_test_id("count").inner_text()).group())
+
+
+async def test_search_answers_as_you_type_and_the_keyboard_opens_a_result(browser: tuple[BrowserContext, list[str]]):
+    context, _ = browser
+    page = await context.new_page()
+    await page.goto(SHOP)
+    box = page.get_by_role("combobox", name="Search products")
+    await box.press_sequentially("khadij", delay=40)
+    listbox = page.get_by_role("listbox", name="Suggestions")
+    await expect(box).to_have_attribute("aria-expanded", "true")
+    options = listbox.get_by_role("option")
+    await expect(options.first).to_contain_text("Khadijah")
+    assert all("Khadijah" in text for text in await options.all_inner_texts())
+    await shot(page, "search")
+    # the arrows move the active option (aria-activedescendant), Enter opens it
+    await box.press("ArrowDown")
+    await expect(box).to_have_attribute("aria-activedescendant", "search-option-0")
+    await expect(options.first).to_have_attribute("aria-selected", "true")
+    name = (await options.first.locator(".suggestion-name").inner_text()).strip()
+    await box.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text(name)
+    assert "/p/" in page.url
+
+    # Enter on the words alone lists every match; Escape closes the suggestions
+    await box.fill("")
+    await box.press_sequentially("linen", delay=30)
+    await expect(options.first).to_be_visible()
+    await box.press("Escape")
+    await expect(box).to_have_attribute("aria-expanded", "false")
+    await box.press("Enter")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Results for “linen”")
+    cards = page.get_by_test_id("product-card")
+    await expect(cards.first).to_be_visible()
+    assert all("Linen" in text for text in await cards.all_inner_texts())
+
+    # a word nothing matches says so
+    await box.fill("")
+    await box.press_sequentially("zzqx", delay=30)
+    await expect(listbox).to_contain_text("No product matches.")
+
+
+async def test_filters_narrow_the_list_and_paging_follows_them(browser: tuple[BrowserContext, list[str]]):
+    context, _ = browser
+    page = await context.new_page()
+    await page.goto(SHOP)
+    cards = page.get_by_test_id("product-card")
+    await expect(cards).to_have_count(12)
+    everything = await count(page)
+    filters = page.get_by_role("complementary", name="Filters")
+
+    # a fabric: every card is made of it, fewer than all
+    await filters.get_by_role("group", name="Fabric").get_by_label("Linen").check()
+    await expect(page.get_by_test_id("count")).not_to_have_text(f"{everything} products")
+    linen = await count(page)
+    assert 0 < linen < everything
+    assert all("Linen" in text for text in await cards.all_inner_texts())
+
+    # a colour as well: fewer again
+    await filters.get_by_role("group", name="Colour").get_by_label("Sage").check()
+    await expect(page.get_by_test_id("count")).not_to_have_text(f"{linen} products")
+    assert 0 < await count(page) < linen
+    await shot(page, "filters")
+
+    # a price range nothing is in: the list says so; clearing brings everything back with keyset paging
+    await filters.get_by_label("Lowest price").fill("99000000")
+    await filters.get_by_label("Lowest price").press("Enter")
+    await expect(page.get_by_text("No product matches these filters.")).to_be_visible()
+    await filters.get_by_role("button", name="Clear filters").click()
+    await expect(page.get_by_test_id("count")).to_have_text(f"{everything} products")
+    await filters.get_by_role("group", name="Size").get_by_label("XL").check()
+    await expect(cards).to_have_count(12)
+    await page.get_by_role("button", name="Show more").click()
+    await expect(cards).to_have_count(24)
+    await expect(cards.nth(12)).to_be_focused()
