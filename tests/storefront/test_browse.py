@@ -3,12 +3,13 @@ the catalog's filters (fabric, colour, size, price, offered by `productFacets`) 
 
 from __future__ import annotations
 
+import base64
 import re
 
 import pytest
 from playwright.async_api import BrowserContext, expect
 
-from core.demo import BRANDS
+from core.demo import BRANDS, CDN
 from tests.storefront.test_storefront import SHOP, shot
 
 pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]
@@ -18,6 +19,33 @@ SEKAR = BRANDS[0]
 
 async def count(page) -> int:
     return int(re.search(r"\d+", await page.get_by_test_id("count").inner_text()).group())
+
+
+# A 1x1 PNG: the brand's logo as its CDN would send it.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+async def test_the_header_shows_the_brands_logo_and_its_letter_without_it(browser: tuple[BrowserContext, list[str]]):
+    context, _ = browser
+    page = await context.new_page()
+    # the demo's CDN does not exist: the header draws the brand's initial in its place
+    await page.goto(SHOP)
+    header = page.get_by_role("banner")
+    await expect(header.locator(".logo-letter")).to_have_text(SEKAR.name[0])
+    # where the logo (`storefront.logoUrl`) loads, it is shown, on the brand's colour (`storefront.theme`)
+    logo_url = f"{CDN}/brands/{SEKAR.slug}/logo.png"
+    await page.route(logo_url, lambda route: route.fulfill(status=200, content_type="image/png", body=PNG))
+    await page.reload()
+    logo = header.locator("img.logo")
+    await expect(logo).to_have_attribute("src", logo_url)
+    await expect(logo).to_be_visible()
+    assert await logo.evaluate("img => img.complete && img.naturalWidth") == 1
+    await expect(header.locator(".logo-letter")).to_have_count(0)
+    background = await header.evaluate("el => getComputedStyle(el).backgroundColor")
+    red, green, blue = (int(SEKAR.colour[i : i + 2], 16) for i in (1, 3, 5))
+    assert background == f"rgb({red}, {green}, {blue})"
 
 
 async def test_search_answers_as_you_type_and_the_keyboard_opens_a_result(browser: tuple[BrowserContext, list[str]]):

@@ -23,6 +23,7 @@ export function Catalog(props: { category: string | null }) {
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
   const firstNew = useRef<number | null>(null);
+  const asked = useRef(0);
   const grid = useRef<HTMLUListElement>(null);
   const base: ProductFilter = {
     ...(props.category ? { categorySlug: props.category } : {}),
@@ -31,6 +32,8 @@ export function Catalog(props: { category: string | null }) {
   const filter = withChosen(base, chosen);
 
   async function load(after: string | null) {
+    // filters ticked quickly ask again before the last answer is in: only the newest question's answer is shown
+    const ticket = ++asked.current;
     setBusy(true);
     try {
       const { products } = await execute(storefront.slug, CatalogDocument, {
@@ -40,6 +43,7 @@ export function Catalog(props: { category: string | null }) {
         currency,
         language: lang,
       });
+      if (ticket !== asked.current) return;
       const page = products.edges.map((edge) => edge.node);
       firstNew.current = after === null ? null : (cards?.length ?? 0);
       setCards((before) => (after === null ? page : [...(before ?? []), ...page]));
@@ -47,13 +51,17 @@ export function Catalog(props: { category: string | null }) {
       setNext(products.pageInfo.hasNextPage ? (products.pageInfo.endCursor ?? null) : null);
       setFailed(false);
     } catch {
-      setFailed(true);
+      if (ticket === asked.current) setFailed(true);
     } finally {
-      setBusy(false);
+      if (ticket === asked.current) setBusy(false);
     }
   }
 
   useEffect(() => setChosen(NOTHING_CHOSEN), [props.category, search]);
+  // a price range is in one currency: another one starts the range afresh
+  useEffect(() => {
+    setChosen((now) => (now.priceMin || now.priceMax ? { ...now, priceMin: "", priceMax: "" } : now));
+  }, [currency]);
 
   useEffect(() => {
     load(null);
@@ -105,8 +113,10 @@ export function Catalog(props: { category: string | null }) {
         <div class="browse-results">
           {cards === null ? (
             !failed && <Loading />
-          ) : cards.length === 0 && !isEmpty(chosen) ? (
-            <p class="muted">{words.nothingFound}</p>
+          ) : cards.length === 0 ? (
+            <p class="muted" data-testid="nothing-found">
+              {isEmpty(chosen) ? words.noMatches : words.nothingFound}
+            </p>
           ) : (
             <ul class="grid" ref={grid}>
               {cards.map((card, index) => (
