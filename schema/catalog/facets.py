@@ -43,7 +43,10 @@ class AttributeFacet:
     "matches at least one product."
 )
 class ProductFacets:
-    sizes: list[FacetValue] = strawberry.field(description="Sizes in the brand's variant order (S, M, L…).")
+    sizes: list[FacetValue] = strawberry.field(
+        description="Sizes smallest first: letter sizes (XS, S, M… XXL, 2XL as XXL), then numeric sizes by "
+        "value, then any other in the brand's variant order."
+    )
     colours: list[FacetValue] = strawberry.field(description="Colours in the brand's variant order.")
     attributes: list[AttributeFacet] = strawberry.field(
         description="Filterable CHOICE attributes (fabric…) in the brand's order, with their choices."

@@ -113,3 +113,12 @@ async def test_facet_statements_do_not_grow_with_the_catalog(gql, sql_counter):
         data = await gql(FACETS, storefront="besar")
     assert data["productFacets"]["sizes"]
     assert len(few) == len(many) <= 6, many
+
+
+async def test_sizes_come_smallest_first_whatever_order_the_brand_wrote_them(gql):
+    brand = await make_brand("ukuran")
+    await make_product(brand, "Kemeja", sizes=("2XL", "XL", "s", "Allsize"))
+    await make_product(brand, "Celana", sizes=("40", "38", "M", "Free"))
+    sizes = (await gql(FACETS, storefront="ukuran"))["productFacets"]["sizes"]
+    # letters in their ladder (2XL is XXL, case aside), numbers by value, then the rest as the brand placed them
+    assert [s["value"] for s in sizes] == ["s", "M", "XL", "2XL", "38", "40", "Allsize", "Free"]
