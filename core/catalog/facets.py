@@ -1,8 +1,8 @@
 """Facets of a product list: the sizes, colours and attribute choices its products come in, with how many products
 have each, and the span of their prices, so a storefront can offer filters that find something.
 
-Counted over the products a `ProductQuery` matches (every filter but paging and sort), in four grouped statements
-whatever the catalog's size.
+Counted over the products a `ProductQuery` matches (every filter but paging and sort), one grouped statement per
+facet asked for whatever the catalog's size.
 """
 
 from __future__ import annotations
@@ -36,24 +36,42 @@ class AttributeFacet:
     choices: list[ChoiceCount]
 
 
-@dataclass(frozen=True)
 class Facets:
-    sizes: list[ValueCount]
-    colours: list[ValueCount]
-    attributes: list[AttributeFacet]
-    price_min: Decimal | None
-    price_max: Decimal | None
+    """The facets of the products a query matches, each counted when first asked for (one grouped statement each,
+    after the statements the filter itself needs, which run once)."""
+
+    def __init__(self, brand: Brand, query: ProductQuery) -> None:
+        self.brand = brand
+        self.query = query
+        self._matching: Subquery | None = None
+
+    async def matching(self) -> Subquery:
+        if self._matching is None:
+            self._matching = Subquery((await filtered_products(self.brand, self.query)).values("id"))
+        return self._matching
+
+    async def sizes(self) -> list[ValueCount]:
+        """Smallest first: letter sizes in their ladder, then numbers by value, then the rest in the brand's order."""
+        return await _variant_values(self.brand, await self.matching(), "size")
+
+    async def colours(self) -> list[ValueCount]:
+        """In the brand's variant order."""
+        return await _variant_values(self.brand, await self.matching(), "colour")
+
+    async def attributes(self) -> list[AttributeFacet]:
+        """Filterable CHOICE attributes and their choices in the brand's order."""
+        return await _choice_facets(self.brand, await self.matching())
+
+    async def price_span(self) -> tuple[Decimal | None, Decimal | None]:
+        """The lowest and highest starting price in the query's currency."""
+        return await _price_span(await self.matching(), self.query.currency)
 
 
 async def product_facets(brand: Brand, query: ProductQuery) -> Facets:
-    """Sizes smallest first (letter sizes, then numbers), colours and choices in the brand's order."""
-    matching = Subquery((await filtered_products(brand, query)).values("id"))
-    return Facets(
-        sizes=await _variant_values(brand, matching, "size"),
-        colours=await _variant_values(brand, matching, "colour"),
-        attributes=await _choice_facets(brand, matching),
-        **await _price_span(matching, query.currency),
-    )
+    """The facets of `query`; a filter that cannot be right raises DomainError here, before any is counted."""
+    facets = Facets(brand, query)
+    await facets.matching()
+    return facets
 
 
 async def _variant_values(brand: Brand, matching: Subquery, column: str) -> list[ValueCount]:
@@ -107,7 +125,7 @@ async def _choice_facets(brand: Brand, matching: Subquery) -> list[AttributeFace
     return list(facets.values())
 
 
-async def _price_span(matching: Subquery, currency: str) -> dict[str, Decimal | None]:
+async def _price_span(matching: Subquery, currency: str) -> tuple[Decimal | None, Decimal | None]:
     row = (
         await ProductPrice.filter(currency=currency, product_id__in=matching)
         .annotate(low=Min("min_amount"), high=Max("min_amount"))
@@ -115,7 +133,4 @@ async def _price_span(matching: Subquery, currency: str) -> dict[str, Decimal | 
         .values("low", "high")
     )
     low, high = (row or {}).get("low"), (row or {}).get("high")
-    return {
-        "price_min": Decimal(low) if low is not None else None,
-        "price_max": Decimal(high) if high is not None else None,
-    }
+    return (Decimal(low) if low is not None else None, Decimal(high) if high is not None else None)

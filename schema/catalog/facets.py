@@ -12,7 +12,7 @@ from core.catalog.models import AttributeType
 from core.catalog.translations import pick
 from schema.actors.storefront import StorefrontSlug
 from schema.catalog.products import AttributeInfo, ProductFilter, _brand_locale, _query
-from schema.locale import Currency, Language
+from schema.locale import Currency, Language, Locale
 from schema.permissions import PUBLIC, guard
 from schema.scalars import Money, MoneyRange
 
@@ -40,21 +40,57 @@ class AttributeFacet:
 
 @strawberry.type(
     description="What the products matching a filter come in, for a storefront's filters: every value listed "
-    "matches at least one product."
+    "matches at least one product. Each field is counted only when asked for."
 )
 class ProductFacets:
-    sizes: list[FacetValue] = strawberry.field(
+    _facets: strawberry.Private[facets.Facets]
+    _locale: strawberry.Private[Locale]
+
+    @strawberry.field(
         description="Sizes smallest first: letter sizes (XS, S, M… XXL, 2XL as XXL), then numeric sizes by "
         "value, then any other in the brand's variant order."
     )
-    colours: list[FacetValue] = strawberry.field(description="Colours in the brand's variant order.")
-    attributes: list[AttributeFacet] = strawberry.field(
-        description="Filterable CHOICE attributes (fabric…) in the brand's order, with their choices."
-    )
-    price_range: MoneyRange = strawberry.field(
+    async def sizes(self) -> list[FacetValue]:
+        return [FacetValue(value=v.value, count=v.count) for v in await self._facets.sizes()]
+
+    @strawberry.field(description="Colours in the brand's variant order.")
+    async def colours(self) -> list[FacetValue]:
+        return [FacetValue(value=v.value, count=v.count) for v in await self._facets.colours()]
+
+    @strawberry.field(description="Filterable CHOICE attributes (fabric…) in the brand's order, with their choices.")
+    async def attributes(self) -> list[AttributeFacet]:
+        lang = self._locale.language
+        return [
+            AttributeFacet(
+                attribute=AttributeInfo(
+                    code=facet.attribute.code,
+                    name=pick(facet.attribute.translations, "name", facet.attribute.name, lang),
+                    type=AttributeType(facet.attribute.type),
+                    unit=facet.attribute.unit,
+                ),
+                choices=[
+                    FacetChoice(
+                        code=entry.choice.code,
+                        label=pick(entry.choice.translations, "label", entry.choice.label, lang),
+                        count=entry.count,
+                    )
+                    for entry in facet.choices
+                ],
+            )
+            for facet in await self._facets.attributes()
+        ]
+
+    @strawberry.field(
         description="The lowest and highest starting price (what `ProductFilter.price` bounds) in the list's "
         "currency; both null when nothing is priced in it."
     )
+    async def price_range(self) -> MoneyRange:
+        low, high = await self._facets.price_span()
+        currency = self._locale.currency
+        return MoneyRange(
+            start=Money.of(low, currency) if low is not None else None,
+            stop=Money.of(high, currency) if high is not None else None,
+        )
 
 
 @strawberry.type
@@ -62,8 +98,9 @@ class FacetQuery:
     @strawberry.field(
         **guard(
             "The sizes, colours, attribute choices and price span of the published products a filter matches, "
-            "with counts, in 4–6 statements whatever the catalog's size. Give the filter a shopper has before "
-            "the facet's own choice (e.g. without `sizes` for the size list) to offer the alternatives too.",
+            "with counts: the filter's own statements (as for `products`), then one per field asked (two for "
+            "`attributes`), whatever the catalog's size. Give each facet the shopper's filter without that facet's own choice (e.g. "
+            "without `sizes` for `sizes`; aliases ask several in one request) so the alternatives show too.",
             PUBLIC,
         )
     )
@@ -80,34 +117,7 @@ class FacetQuery:
     ) -> ProductFacets:
         brand, locale = await _brand_locale(info, storefront, language, currency)
         found = await facets.product_facets(brand, _query(filter, None, locale.currency))
-        lang = locale.language
-        return ProductFacets(
-            sizes=[FacetValue(value=v.value, count=v.count) for v in found.sizes],
-            colours=[FacetValue(value=v.value, count=v.count) for v in found.colours],
-            attributes=[
-                AttributeFacet(
-                    attribute=AttributeInfo(
-                        code=facet.attribute.code,
-                        name=pick(facet.attribute.translations, "name", facet.attribute.name, lang),
-                        type=AttributeType(facet.attribute.type),
-                        unit=facet.attribute.unit,
-                    ),
-                    choices=[
-                        FacetChoice(
-                            code=entry.choice.code,
-                            label=pick(entry.choice.translations, "label", entry.choice.label, lang),
-                            count=entry.count,
-                        )
-                        for entry in facet.choices
-                    ],
-                )
-                for facet in found.attributes
-            ],
-            price_range=MoneyRange(
-                start=Money.of(found.price_min, locale.currency) if found.price_min is not None else None,
-                stop=Money.of(found.price_max, locale.currency) if found.price_max is not None else None,
-            ),
-        )
+        return ProductFacets(_facets=found, _locale=locale)
 
 
 QUERIES = (FacetQuery,)

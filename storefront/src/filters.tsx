@@ -1,6 +1,7 @@
 // The catalog's filters: sizes, colours, the brand's CHOICE attributes (fabric…) and a price range, offered from
-// `productFacets` for what the page lists before filtering (its category and search), so every box finds something.
-import { useEffect, useState } from "preact/hooks";
+// `productFacets`. Each facet is counted under the page's category and search and the shopper's other choices (not
+// its own), so a count says how many products ticking it would add and its alternatives stay listed.
+import { useEffect, useRef, useState } from "preact/hooks";
 import { execute } from "./api";
 import { FacetsDocument, type FacetsQuery, type ProductFilter } from "./gql/graphql";
 import { useBrowseText } from "./i18n-browse";
@@ -43,31 +44,72 @@ function toggled(list: string[], value: string, on: boolean): string[] {
   return on ? [...list, value] : list.filter((item) => item !== value);
 }
 
+/** Each facet's filter: the page's and the shopper's, less the facet's own choice. */
+function facetFilters(base: ProductFilter, chosen: Chosen) {
+  return {
+    forSizes: withChosen(base, { ...chosen, sizes: [] }),
+    forColours: withChosen(base, { ...chosen, colours: [] }),
+    forAttributes: withChosen(base, { ...chosen, attributes: {} }),
+    forPrice: withChosen(base, { ...chosen, priceMin: "", priceMax: "" }),
+  };
+}
+
+type Entry = { value: string; label: string; count: number };
+
+/** A ticked value the other choices leave no product for stays listed (at 0, by the label it had), so it can be
+ * unticked. */
+function keepTicked(entries: Entry[], ticked: string[], labelOf: (value: string) => string): Entry[] {
+  const listed = new Set(entries.map((entry) => entry.value));
+  const gone = ticked.filter((value) => !listed.has(value));
+  return [...entries, ...gone.map((value) => ({ value, label: labelOf(value), count: 0 }))];
+}
+
 export function Filters(props: { base: ProductFilter; chosen: Chosen; onChange(chosen: Chosen): void }) {
   const { storefront, currency, lang } = useShop();
   const words = useBrowseText();
   const { t } = useShop();
-  const [facets, setFacets] = useState<FacetsQuery["productFacets"] | null>(null);
+  const [facets, setFacets] = useState<FacetsQuery | null>(null);
+  const asked = useRef(0);
+  // the labels (and attribute names) seen so far, for ticked values a later answer no longer lists
+  const labels = useRef(new Map<string, string>());
   const { chosen, onChange } = props;
-  const baseKey = JSON.stringify(props.base);
+  const filters = facetFilters(props.base, chosen);
+  const key = JSON.stringify(filters);
+
+  const [busy, setBusy] = useState(true);
 
   useEffect(() => {
-    execute(storefront.slug, FacetsDocument, { filter: props.base, currency, language: lang }).then(
-      (answer) => setFacets(answer.productFacets),
-      () => setFacets(null),
-    );
-  }, [baseKey, currency, lang, storefront.slug]);
+    const ticket = ++asked.current;
+    setBusy(true);
+    // the facets shown stay until the new ones are in (or when asking fails), so the boxes do not jump
+    execute(storefront.slug, FacetsDocument, { ...filters, currency, language: lang })
+      .then(
+        (answer) => ticket === asked.current && setFacets(answer),
+        () => undefined,
+      )
+      .finally(() => ticket === asked.current && setBusy(false));
+  }, [key, currency, lang, storefront.slug]);
 
   if (facets === null) return null;
-  const groups: { key: string; legend: string; values: { value: string; label: string; count: number }[] }[] = [
-    { key: "size", legend: t.size, values: facets.sizes.map((v) => ({ ...v, label: v.value })) },
-    { key: "colour", legend: t.colour, values: facets.colours.map((v) => ({ ...v, label: v.value })) },
-    ...facets.attributes.map((facet) => ({
+  const groups: { key: string; legend: string; values: Entry[] }[] = [
+    { key: "size", legend: t.size, values: facets.sizes.sizes.map((v) => ({ ...v, label: v.value })) },
+    { key: "colour", legend: t.colour, values: facets.colours.colours.map((v) => ({ ...v, label: v.value })) },
+    ...facets.attributes.attributes.map((facet) => ({
       key: `attr:${facet.attribute.code}`,
       legend: facet.attribute.name,
       values: facet.choices.map((choice) => ({ value: choice.code, label: choice.label, count: choice.count })),
     })),
   ];
+  for (const group of groups) {
+    labels.current.set(group.key, group.legend);
+    for (const entry of group.values) labels.current.set(`${group.key}=${entry.value}`, entry.label);
+  }
+  // an attribute ticked that the other choices leave no product for keeps its box too
+  for (const [code, values] of Object.entries(chosen.attributes)) {
+    const key = `attr:${code}`;
+    if (values.length > 0 && !groups.some((group) => group.key === key))
+      groups.push({ key, legend: labels.current.get(key) ?? code, values: [] });
+  }
 
   function ticked(key: string): string[] {
     if (key === "size") return chosen.sizes;
@@ -84,12 +126,16 @@ export function Filters(props: { base: ProductFilter; chosen: Chosen; onChange(c
     }
   }
 
-  const low = facets.priceRange.start?.amount;
-  const high = facets.priceRange.stop?.amount;
+  const low = facets.price.priceRange.start?.amount;
+  const high = facets.price.priceRange.stop?.amount;
   return (
-    <aside class="filters" aria-label={words.filters} data-testid="filters">
+    <aside class="filters" aria-label={words.filters} aria-busy={busy} data-testid="filters">
       <h2 class="filters-title">{words.filters}</h2>
       {groups
+        .map((group) => ({
+          ...group,
+          values: keepTicked(group.values, ticked(group.key), (v) => labels.current.get(`${group.key}=${v}`) ?? v),
+        }))
         .filter((group) => group.values.length > 0)
         .map((group) => (
           <fieldset key={group.key} class="filter-group">

@@ -122,3 +122,13 @@ async def test_sizes_come_smallest_first_whatever_order_the_brand_wrote_them(gql
     sizes = (await gql(FACETS, storefront="ukuran"))["productFacets"]["sizes"]
     # letters in their ladder (2XL is XXL, case aside), numbers by value, then the rest as the brand placed them
     assert [s["value"] for s in sizes] == ["s", "M", "XL", "2XL", "38", "40", "Allsize", "Free"]
+
+
+async def test_each_facet_is_counted_only_when_asked_for(gql, sql_counter, shop):
+    with sql_counter.counting() as one:
+        data = await gql("{ productFacets { sizes { value } } }", storefront="sekar")
+    with sql_counter.counting() as every:
+        await gql(FACETS, storefront="sekar")
+    assert [s["value"] for s in data["productFacets"]["sizes"]] == ["S", "M", "L", "XL"]
+    # sizes alone; then colours, attributes (their counts, then the choices) and the price span as well
+    assert len(every) - len(one) == 4, every
