@@ -99,8 +99,9 @@ class FacetQuery:
         **guard(
             "The sizes, colours, attribute choices and price span of the published products a filter matches, "
             "with counts: the filter's own statements (as for `products`), then one per field asked (two for "
-            "`attributes`), whatever the catalog's size. Give each facet the shopper's filter without that facet's own choice (e.g. "
-            "without `sizes` for `sizes`; aliases ask several in one request) so the alternatives show too.",
+            "`attributes`), whatever the catalog's size. Give each facet the shopper's filter without that "
+            "facet's own choice (e.g. without `sizes` for `sizes`; aliases ask several in one request) so the "
+            "alternatives show too.",
             PUBLIC,
         )
     )

@@ -25,6 +25,39 @@ export function isEmpty(chosen: Chosen): boolean {
   );
 }
 
+// The filters live in the page's address (`?size=M&colour=Sage&a.fabric=LINEN&min=100000`), so a reload, a shared
+// link or Back from a product keep them.
+const ATTRIBUTE = "a.";
+
+export function chosenFrom(query: URLSearchParams): Chosen {
+  const attributes: Record<string, string[]> = {};
+  for (const [name, value] of query) {
+    if (name.startsWith(ATTRIBUTE) && name.length > ATTRIBUTE.length)
+      (attributes[name.slice(ATTRIBUTE.length)] ??= []).push(value);
+  }
+  return {
+    sizes: query.getAll("size"),
+    colours: query.getAll("colour"),
+    attributes,
+    priceMin: query.get("min") ?? "",
+    priceMax: query.get("max") ?? "",
+  };
+}
+
+/** The query with `chosen` in place of the filters it had; the rest (the search `q`) is kept. */
+export function queryWith(query: URLSearchParams, chosen: Chosen): URLSearchParams {
+  const next = new URLSearchParams();
+  for (const [name, value] of query) {
+    if (!["size", "colour", "min", "max"].includes(name) && !name.startsWith(ATTRIBUTE)) next.append(name, value);
+  }
+  chosen.sizes.forEach((size) => next.append("size", size));
+  chosen.colours.forEach((colour) => next.append("colour", colour));
+  for (const [code, values] of Object.entries(chosen.attributes)) values.forEach((v) => next.append(ATTRIBUTE + code, v));
+  if (chosen.priceMin) next.set("min", chosen.priceMin);
+  if (chosen.priceMax) next.set("max", chosen.priceMax);
+  return next;
+}
+
 /** The page's own filter (category, search) narrowed by what the shopper ticked. */
 export function withChosen(base: ProductFilter, chosen: Chosen): ProductFilter {
   const attributes = Object.entries(chosen.attributes)

@@ -117,6 +117,17 @@ async def test_filters_narrow_the_list_and_paging_follows_them(browser: tuple[Br
     assert await fabrics.count() > 1
     await shot(page, "filters")
 
+    # the filters are the page's address: a reload keeps them, and so does Back from a product
+    assert "a.fabric=" in page.url and "colour=Sage" in page.url
+    await page.reload()
+    await expect(page.get_by_test_id("count")).to_have_text(f"{sage_count} products")
+    await expect(colours.get_by_label("Sage")).to_be_checked()
+    await cards.first.click()
+    await expect(page.get_by_test_id("add-to-cart")).to_be_visible()
+    await page.go_back()
+    await expect(page.get_by_test_id("count")).to_have_text(f"{sage_count} products")
+    await expect(filters.get_by_role("group", name="Fabric").get_by_label("Linen")).to_be_checked()
+
     # a price range nothing is in: the list says so; clearing brings everything back with keyset paging
     await filters.get_by_label("Lowest price").fill("99000000")
     await filters.get_by_label("Lowest price").press("Enter")

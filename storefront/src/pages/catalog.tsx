@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { execute } from "../api";
 import { Loading, Picture, PriceRange } from "../components";
-import { Filters, isEmpty, NOTHING_CHOSEN, withChosen, type Chosen } from "../filters";
+import { chosenFrom, Filters, isEmpty, queryWith, withChosen, type Chosen } from "../filters";
 import { CatalogDocument, type ProductCardFragment, type ProductFilter } from "../gql/graphql";
 import { useBrowseText } from "../i18n-browse";
-import { usePlace } from "../router";
+import { replaceQuery, usePlace } from "../router";
 import { useShop } from "../state";
 
 const PAGE_SIZE = 12;
@@ -15,8 +15,12 @@ export function Catalog(props: { category: string | null }) {
   const shop = useShop();
   const { t, lang, currency, storefront } = shop;
   const words = useBrowseText();
-  const search = usePlace().query.get("q")?.trim() || null;
-  const [chosen, setChosen] = useState<Chosen>(NOTHING_CHOSEN);
+  const place = usePlace();
+  const search = place.query.get("q")?.trim() || null;
+  // the filters ticked are the address's (see filters.tsx): another category or search starts without them
+  const chosen = chosenFrom(place.query);
+  const setChosen = (next: Chosen) => replaceQuery(queryWith(place.query, next));
+  const shownCurrency = useRef(currency);
   const [cards, setCards] = useState<ProductCardFragment[] | null>(null);
   const [total, setTotal] = useState(0);
   const [next, setNext] = useState<string | null>(null);
@@ -57,10 +61,11 @@ export function Catalog(props: { category: string | null }) {
     }
   }
 
-  useEffect(() => setChosen(NOTHING_CHOSEN), [props.category, search]);
   // a price range is in one currency: another one starts the range afresh
   useEffect(() => {
-    setChosen((now) => (now.priceMin || now.priceMax ? { ...now, priceMin: "", priceMax: "" } : now));
+    if (shownCurrency.current === currency) return;
+    shownCurrency.current = currency;
+    if (chosen.priceMin || chosen.priceMax) setChosen({ ...chosen, priceMin: "", priceMax: "" });
   }, [currency]);
 
   useEffect(() => {
