@@ -73,6 +73,24 @@ export function withChosen(base: ProductFilter, chosen: Chosen): ProductFilter {
   };
 }
 
+function countChosen(chosen: Chosen): number {
+  const price = chosen.priceMin || chosen.priceMax ? 1 : 0;
+  return chosen.sizes.length + chosen.colours.length + Object.values(chosen.attributes).flat().length + price;
+}
+
+const NARROW = "(max-width: 48rem)"; // where browse.css puts the filters above the products
+
+function useNarrow(): boolean {
+  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
+  useEffect(() => {
+    const media = matchMedia(NARROW);
+    const update = () => setNarrow(media.matches);
+    media.addEventListener("change", update);
+    return () => media.removeEventListener("change", update);
+  }, []);
+  return narrow;
+}
+
 function toggled(list: string[], value: string, on: boolean): string[] {
   return on ? [...list, value] : list.filter((item) => item !== value);
 }
@@ -110,6 +128,9 @@ export function Filters(props: { base: ProductFilter; chosen: Chosen; onChange(c
   const key = JSON.stringify(filters);
 
   const [busy, setBusy] = useState(true);
+  // on a phone the filters fold under their title, so the products come first; wider, they stay open beside them
+  const narrow = useNarrow();
+  const [open, setOpen] = useState(false);
 
   useEffect(() => {
     const ticket = ++asked.current;
@@ -163,68 +184,85 @@ export function Filters(props: { base: ProductFilter; chosen: Chosen; onChange(c
   const high = facets.price.priceRange.stop?.amount;
   return (
     <aside class="filters" aria-label={words.filters} aria-busy={busy} data-testid="filters">
-      <h2 class="filters-title">{words.filters}</h2>
-      {groups
-        .map((group) => ({
-          ...group,
-          values: keepTicked(group.values, ticked(group.key), (v) => labels.current.get(`${group.key}=${v}`) ?? v),
-        }))
-        .filter((group) => group.values.length > 0)
-        .map((group) => (
-          <fieldset key={group.key} class="filter-group">
-            <legend>{group.legend}</legend>
-            {group.values.map((entry) => (
-              <label key={entry.value} class="filter-option">
+      <h2 class="filters-title">
+        {narrow ? (
+          <button
+            type="button"
+            class="filters-toggle"
+            aria-expanded={open}
+            aria-controls="filter-body"
+            onClick={() => setOpen(!open)}
+          >
+            {words.filters}
+            {!isEmpty(chosen) && ` (${countChosen(chosen)})`}
+          </button>
+        ) : (
+          words.filters
+        )}
+      </h2>
+      <div id="filter-body" class="filter-body" hidden={narrow && !open}>
+        {groups
+          .map((group) => ({
+            ...group,
+            values: keepTicked(group.values, ticked(group.key), (v) => labels.current.get(`${group.key}=${v}`) ?? v),
+          }))
+          .filter((group) => group.values.length > 0)
+          .map((group) => (
+            <fieldset key={group.key} class="filter-group">
+              <legend>{group.legend}</legend>
+              {group.values.map((entry) => (
+                <label key={entry.value} class="filter-option">
+                  <input
+                    type="checkbox"
+                    value={entry.value}
+                    checked={ticked(group.key).includes(entry.value)}
+                    onChange={(event) => tick(group.key, entry.value, event.currentTarget.checked)}
+                  />
+                  <span>{entry.label}</span>
+                  <span class="muted small" aria-hidden="true">
+                    {entry.count}
+                  </span>
+                </label>
+              ))}
+            </fieldset>
+          ))}
+        {low !== undefined && high !== undefined && (
+          <fieldset class="filter-group">
+            <legend>
+              {words.price} ({currency})
+            </legend>
+            <div class="price-inputs">
+              <label>
+                <span class="small">{words.priceMin}</span>
                 <input
-                  type="checkbox"
-                  value={entry.value}
-                  checked={ticked(group.key).includes(entry.value)}
-                  onChange={(event) => tick(group.key, entry.value, event.currentTarget.checked)}
+                  type="number"
+                  inputMode="numeric"
+                  min="0"
+                  placeholder={String(Math.floor(Number(low)))}
+                  value={chosen.priceMin}
+                  onChange={(event) => onChange({ ...chosen, priceMin: event.currentTarget.value })}
                 />
-                <span>{entry.label}</span>
-                <span class="muted small" aria-hidden="true">
-                  {entry.count}
-                </span>
               </label>
-            ))}
+              <label>
+                <span class="small">{words.priceMax}</span>
+                <input
+                  type="number"
+                  inputMode="numeric"
+                  min="0"
+                  placeholder={String(Math.ceil(Number(high)))}
+                  value={chosen.priceMax}
+                  onChange={(event) => onChange({ ...chosen, priceMax: event.currentTarget.value })}
+                />
+              </label>
+            </div>
           </fieldset>
-        ))}
-      {low !== undefined && high !== undefined && (
-        <fieldset class="filter-group">
-          <legend>
-            {words.price} ({currency})
-          </legend>
-          <div class="price-inputs">
-            <label>
-              <span class="small">{words.priceMin}</span>
-              <input
-                type="number"
-                inputMode="numeric"
-                min="0"
-                placeholder={String(Math.floor(Number(low)))}
-                value={chosen.priceMin}
-                onChange={(event) => onChange({ ...chosen, priceMin: event.currentTarget.value })}
-              />
-            </label>
-            <label>
-              <span class="small">{words.priceMax}</span>
-              <input
-                type="number"
-                inputMode="numeric"
-                min="0"
-                placeholder={String(Math.ceil(Number(high)))}
-                value={chosen.priceMax}
-                onChange={(event) => onChange({ ...chosen, priceMax: event.currentTarget.value })}
-              />
-            </label>
-          </div>
-        </fieldset>
-      )}
-      {!isEmpty(chosen) && (
-        <button type="button" class="button secondary" onClick={() => onChange(NOTHING_CHOSEN)}>
-          {words.clearFilters}
-        </button>
-      )}
+        )}
+        {!isEmpty(chosen) && (
+          <button type="button" class="button secondary" onClick={() => onChange(NOTHING_CHOSEN)}>
+            {words.clearFilters}
+          </button>
+        )}
+      </div>
     </aside>
   );
 }

@@ -139,3 +139,26 @@ async def test_filters_narrow_the_list_and_paging_follows_them(browser: tuple[Br
     await page.get_by_role("button", name="Show more").click()
     await expect(cards).to_have_count(24)
     await expect(cards.nth(12)).to_be_focused()
+
+
+async def test_on_a_phone_the_filters_fold_under_their_title(browser: tuple[BrowserContext, list[str]]):
+    context, _ = browser
+    page = await context.new_page()
+    await page.set_viewport_size({"width": 390, "height": 844})
+    await page.goto(SHOP)
+    cards = page.get_by_test_id("product-card")
+    await expect(cards).to_have_count(12)
+    everything = await count(page)
+    filters = page.get_by_role("complementary", name="Filters")
+    toggle = filters.get_by_role("button", name="Filters")
+    await expect(toggle).to_have_attribute("aria-expanded", "false")
+    await expect(filters.get_by_role("group", name="Size")).to_be_hidden()
+    # folded, the first card is on the first screen
+    first = await cards.first.bounding_box()
+    assert first and first["y"] < 844
+    await toggle.click()
+    await expect(toggle).to_have_attribute("aria-expanded", "true")
+    await filters.get_by_role("group", name="Colour").get_by_label("Sage").check()
+    await expect(page.get_by_test_id("count")).not_to_have_text(f"{everything} products")
+    await expect(filters.get_by_role("button", name="Filters (1)")).to_be_visible()
+    await shot(page, "filters-phone")
