@@ -525,6 +525,7 @@ async def _brand(spec: BrandSpec) -> list[int]:
                     name=f"{line.name} {label}",
                     description=f"{line.description} Bahan {label.lower()}.",
                     made_to_measure=False,  # made-to-measure products come from core.garments.demo
+                    size_chart=_size_chart(spec.sizes, line.category),
                     status=ProductStatus.PUBLISHED,
                     translations={
                         "en": {
@@ -545,6 +546,35 @@ async def _brand(spec: BrandSpec) -> list[int]:
     )
     await _collections(brand, saved)
     return [p.id for p in saved]
+
+
+# The body length (PB, size S) of each garment category; hijabs, sarongs, cloth and accessories have no chart.
+_BODY_LENGTH_CM = {
+    "gamis": 136,
+    "gamis-syari": 138,
+    "abaya": 138,
+    "tunik": 96,
+    "mukena": 118,
+    "baju-koko": 72,
+    "jubah": 138,
+    "batik": 72,
+    "kebaya": 68,
+    "kebaya-modern": 70,
+}
+_SIZE_STEPS = ("S", "M", "L", "XL", "XXL")
+
+
+def _size_chart(sizes: tuple[str, ...], category: str) -> list[dict]:
+    """A plausible chart per size (LD chest, PB body length, PL sleeve), grading 6/2/1 cm a size up from S."""
+    length = _BODY_LENGTH_CM.get(category)
+    if length is None:
+        return []
+    rows = []
+    for size in sizes:
+        step = _SIZE_STEPS.index(size)
+        measurements = {"LD": 94 + 6 * step, "PB": length + 2 * step, "PL": 55 + step}
+        rows.append({"size": size, "measurements": [{"code": c, "value": str(v)} for c, v in measurements.items()]})
+    return rows
 
 
 async def _categories(brand: Brand, spec: BrandSpec) -> dict[str, Category]:

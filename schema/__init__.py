@@ -16,6 +16,7 @@ from core.plugins import PluginError, PluginHost, SchemaExtension
 from schema import brand_plugins, checkout, customs, relay, taxes, vouchers, webhooks
 from schema.actors import addresses, brands, storefront, suppliers, tailors
 from schema.auth import accounts
+from schema.catalog import facets as catalog_facets
 from schema.catalog import management as catalog_management
 from schema.catalog import products as catalog_products
 from schema.enums import extend_enum
@@ -36,6 +37,7 @@ from schema.scalars import SCALAR_OVERRIDES
 DOMAINS = (
     storefront,
     catalog_products,
+    catalog_facets,
     catalog_management,
     customs,
     relay,

@@ -94,6 +94,10 @@ STATIC: dict[str, ListSize] = {
     "CustomsData.sources": 5,  # one per CustomsField
     "CustomsData.missing": 5,
     "Product.sizeChart": 20,
+    "ProductFacets.sizes": 500,
+    "ProductFacets.colours": 500,
+    "ProductFacets.attributes": 100,
+    "AttributeFacet.choices": 500,
     "Product.variants": 100,  # core.catalog.bulk.MAX_VARIANTS
     "Product.media": 50,
     "Product.attributes": 30,

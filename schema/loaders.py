@@ -10,7 +10,8 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from core.catalog import rows
-from core.catalog.models import Category
+from core.catalog import services as catalog
+from core.catalog.models import Category, Product
 from core.catalog.rows import AttributeValueRow, MediaRow, PriceRow, VariantRow
 
 K = TypeVar("K")
@@ -98,4 +99,6 @@ class Loaders:
         self.media_by_product: DataLoader[int, list[MediaRow]] = grouped_loader(rows.media_by_product)
         self.stock_by_variant: DataLoader[int, int | None] = single_loader(rows.stock_by_variant)
         self.category: DataLoader[int, Category | None] = single_loader(_categories)
+        # A variant's product (`ProductVariant.product`, e.g. a checkout's lines): one statement per response.
+        self.published_product: DataLoader[int, Product | None] = single_loader(catalog.published_products_by_ids)
         self.extra: dict[str, Any] = {}

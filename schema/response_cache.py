@@ -47,7 +47,17 @@ from schema.rate_limits import chosen_operation, root_fields
 logger = logging.getLogger("lini.cache")
 
 CACHEABLE_FIELDS = frozenset(
-    {"storefront", "products", "product", "categories", "category", "collections", "collection", "__typename"}
+    {
+        "storefront",
+        "products",
+        "productFacets",  # read from the same catalog rows as `products`, so the same versions keep it fresh
+        "product",
+        "categories",
+        "category",
+        "collections",
+        "collection",
+        "__typename",
+    }
 )
 VARY = "Lini-Storefront, Accept-Language, Authorization"
 STATUS_HEADER = "Lini-Cache"  # "hit" or "miss" on cacheable answers, for operators and tests

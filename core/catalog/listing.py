@@ -33,6 +33,7 @@ from core.catalog.models import (
     ProductPrice,
     ProductStatus,
     Stock,
+    Variant,
 )
 from core.catalog.rows import PRODUCT_COLUMNS, ProductRow, product_row
 from core.errors import DomainError
@@ -65,6 +66,8 @@ class ProductQuery:
     price_lte: Decimal | None = None
     in_stock: bool | None = None
     attributes: list[AttributeFilter] = field(default_factory=list)
+    sizes: list[str] = field(default_factory=list)
+    colours: list[str] = field(default_factory=list)
     sort: ProductSort = ProductSort.NAME
     descending: bool = False
     currency: str = "IDR"
@@ -81,6 +84,8 @@ class ProductQuery:
             or self.price_lte is not None
             or self.in_stock
             or self.attributes
+            or self.sizes
+            or self.colours
         )
 
 
@@ -118,6 +123,11 @@ async def filtered_products(brand: Brand, query: ProductQuery) -> QuerySet[Produ
         queryset = queryset.filter(Q(made_to_measure=True) | Q(id__in=Subquery(stocked)))
     if query.attributes:
         queryset = await _attribute_filters(brand, queryset, query.attributes)
+    # Size and colour live on the variants: a product matches when one of its variants has one of the values.
+    for column, wanted in (("size", query.sizes), ("colour", query.colours)):
+        if wanted:
+            variants = Variant.filter(brand_id=brand.id, **{f"{column}__in": wanted}).values("product_id")
+            queryset = queryset.filter(id__in=Subquery(variants))
     return queryset
 
 

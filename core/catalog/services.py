@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from core.actors.models import Brand
 from core.catalog.listing import visible_products
-from core.catalog.models import Product, Variant, VariantPrice
+from core.catalog.models import Product, ProductStatus, Variant, VariantPrice
 
 
 def storefront_products(brand: Brand, *, search: str | None = None) -> QuerySet[Product]:
@@ -25,6 +26,15 @@ def storefront_products(brand: Brand, *, search: str | None = None) -> QuerySet[
 
 async def storefront_product(brand: Brand, slug: str) -> Product | None:
     return await visible_products(brand).get_or_none(slug=slug)
+
+
+async def published_products_by_ids(ids: Iterable[int]) -> dict[int, Product]:
+    """Products of variants already scoped to a brand (a checkout's lines): those a shopper may still see."""
+    now = datetime.now(UTC)
+    rows = await Product.filter(id__in=list(ids), status=ProductStatus.PUBLISHED).filter(
+        Q(published_at__isnull=True) | Q(published_at__lte=now)
+    )
+    return {row.id: row for row in rows}
 
 
 async def products_by_ids(brand: Brand, ids: Iterable[int]) -> dict[int, Product]:

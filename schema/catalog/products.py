@@ -249,6 +249,14 @@ class ProductVariant(relay.Node):
     async def customs(self, info: Info) -> CustomsData:
         return await customs_of(info, "variant", self.id)
 
+    @strawberry.field(
+        description="The product this variant belongs to (for a cart line's link and picture); null when it is "
+        "no longer published. Batched: one statement for all the variants of a response."
+    )
+    async def product(self, info: Info) -> Product | None:
+        found = await info.context.loaders.published_product.load(self._row.product_id)
+        return Product.from_model(found, self._locale) if found else None
+
     def _prices(self, info: Info) -> list[PriceRow] | Awaitable[list[PriceRow]]:
         rows = self._row.prices
         return info.context.loaders.prices_by_variant.load(self.id) if rows is None else rows
@@ -722,6 +730,16 @@ class ProductFilter:
     attributes: list[AttributeFilter] | None = strawberry.field(
         default=None, description="Every attribute condition must hold."
     )
+    sizes: list[str] | None = strawberry.field(
+        default=None,
+        description="Only products with a variant in one of these sizes (`ProductVariant.size`, exact); at most "
+        "50 (else INVALID_FILTER).",
+    )
+    colours: list[str] | None = strawberry.field(
+        default=None,
+        description="Only products with a variant in one of these colours (`ProductVariant.colour`, exact); at "
+        "most 50 (else INVALID_FILTER).",
+    )
 
 
 @strawberry.input(description="The order of a product list.")
@@ -732,10 +750,17 @@ class ProductSortInput:
     )
 
 
+# The most sizes or colours one filter may list.
+MAX_VARIANT_VALUES = 50
+
+
 def _query(filter: ProductFilter | None, sort_by: ProductSortInput | None, currency: str) -> listing.ProductQuery:
     f = filter or ProductFilter()
     if f.search is not None and len(f.search) > 200:
         raise DomainError("INVALID_FILTER", "A search is at most 200 characters.", "filter.search")
+    for name, values in (("sizes", f.sizes), ("colours", f.colours)):
+        if values is not None and len(values) > MAX_VARIANT_VALUES:
+            raise DomainError("INVALID_FILTER", f"Give at most {MAX_VARIANT_VALUES} {name}.", f"filter.{name}")
     sort = (
         listing.ProductSort(sort_by.field.value)
         if sort_by
@@ -753,6 +778,8 @@ def _query(filter: ProductFilter | None, sort_by: ProductSortInput | None, curre
             listing.AttributeFilter(code=a.code, values=a.values or [], gte=a.gte, lte=a.lte, boolean=a.boolean)
             for a in f.attributes or []
         ],
+        sizes=list(f.sizes or []),
+        colours=list(f.colours or []),
         sort=sort,
         descending=bool(sort_by and sort_by.direction == SortDirection.DESC),
         currency=currency,

@@ -10,6 +10,7 @@ import { CheckoutPage } from "./pages/checkout";
 import { OrderPage } from "./pages/order";
 import { ProductPage } from "./pages/product";
 import { interceptLinks, usePlace } from "./router";
+import { SearchBox } from "./search";
 import { recall, remember, ShopContext, useShop, type Shop } from "./state";
 import { applyTheme } from "./theme";
 import "./styles.css";
@@ -135,6 +136,7 @@ function Header() {
           )}
           <span class="brand-name">{storefront.name}</span>
         </a>
+        <SearchBox />
         <div class="switches">
           <label>
             <span class="label">{t.language}</span>

@@ -30,6 +30,13 @@ export function navigate(path: string): void {
   listeners.forEach((listener) => listener());
 }
 
+/** Change the query of the page shown (a catalog's filters) in place: no new history entry, no scroll. */
+export function replaceQuery(query: URLSearchParams): void {
+  const search = query.toString();
+  history.replaceState(null, "", location.pathname + (search ? `?${search}` : ""));
+  listeners.forEach((listener) => listener());
+}
+
 export function usePlace(): Place {
   const [place, setPlace] = useState(here);
   useEffect(() => {

@@ -128,3 +128,20 @@ async def test_the_demo_queued_garments_are_offered_to_certified_tailors_with_va
     # Several tailors ask a price for gamis in rupiah, so PRICE ranks the demo's gamis.
     priced = await DispatchPrice.filter(garment_type_code="GAMIS", currency="IDR").values_list("tailor_id", flat=True)
     assert len(set(priced)) >= 4
+
+
+async def test_demo_garments_have_a_size_chart_row_for_each_size(gql):
+    await seed_demo()
+    query = """query($slug: String!) { product(slug: $slug) { variants { size }
+      sizeChart { size measurements { code value } } } }"""
+    gamis = await Product.filter(brand__slug="sekar-modest", category__slug="gamis").first()
+    hijab = await Product.filter(brand__slug="sekar-modest", category__slug="hijab").first()
+    found = (await gql(query, {"slug": gamis.slug}, storefront="sekar-modest"))["product"]
+    assert [row["size"] for row in found["sizeChart"]] == list(dict.fromkeys(v["size"] for v in found["variants"]))
+    assert found["sizeChart"][0]["measurements"] == [
+        {"code": "LD", "value": "94"},
+        {"code": "PB", "value": "136"},
+        {"code": "PL", "value": "55"},
+    ]
+    # a hijab is not measured by the body
+    assert (await gql(query, {"slug": hijab.slug}, storefront="sekar-modest"))["product"]["sizeChart"] == []

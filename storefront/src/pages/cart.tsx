@@ -2,6 +2,7 @@ import { useEffect, useState } from "preact/hooks";
 import { execute, type Problem } from "../api";
 import { loadCart, recurrency } from "../cart";
 import { Loading, Price, Problems } from "../components";
+import { LineProduct, lineName } from "../lineproduct";
 import { CartUpdateDocument } from "../gql/graphql";
 import { useShop } from "../state";
 
@@ -44,8 +45,17 @@ export function CartPage() {
           <ul class="lines">
             {cart.lines.map((line) => (
               <li class="line" key={line.id} data-testid="cart-line">
+                <LineProduct line={line} />
                 <div>
-                  <p class="line-name">{line.productName}</p>
+                  <p class="line-name">
+                    {line.variant.product ? (
+                      <a href={`${shop.base}p/${encodeURIComponent(line.variant.product.slug)}`}>
+                        {lineName(line)}
+                      </a>
+                    ) : (
+                      line.productName
+                    )}
+                  </p>
                   <p class="muted">
                     {line.variant.colour} · {line.variant.size} · <Price money={line.unitPrice} />
                   </p>
@@ -62,7 +72,7 @@ export function CartPage() {
                 </label>
                 <button type="button" class="link" onClick={() => setQuantity(line.variant.id, 0)}>
                   {t.remove}
-                  <span class="visually-hidden"> {line.productName}</span>
+                  <span class="visually-hidden"> {lineName(line)}</span>
                 </button>
                 <p class="line-total">
                   <Price money={line.total} />

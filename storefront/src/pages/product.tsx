@@ -3,6 +3,7 @@ import { execute, type Problem } from "../api";
 import { addToCart } from "../cart";
 import { Loading, Picture, Price, Problems } from "../components";
 import { ProductDocument, type ProductQuery } from "../gql/graphql";
+import { SizeChart } from "../sizechart";
 import { useShop } from "../state";
 
 type Product = NonNullable<ProductQuery["product"]>;
@@ -140,6 +141,7 @@ export function ProductPage(props: { slug: string }) {
           soldOut={(value) => !variantOf(product, colour, value)?.isAvailable}
           note={(value) => stockNote(variantOf(product, colour, value), t)}
         />
+        <SizeChart rows={product.sizeChart} chosen={size} />
         <p class="stock" data-testid="stock" aria-live="polite">
           {variant === null ? t.chooseVariant : stockNote(variant, t)}
         </p>
