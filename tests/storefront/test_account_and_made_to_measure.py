@@ -226,10 +226,12 @@ async def test_the_arabic_configurator_is_right_to_left_with_arabic_hints(browse
     await expect(measurements.get_by_text("محيط الصدر", exact=True)).to_be_visible()
     await expect(measurements.get_by_text("حول أعرض جزء من الصدر")).to_be_visible()
     assert "Around the fullest" not in await measurements.inner_text()
-    # right to left: a measurement's label starts at the right of its input
+    # right to left: a measurement's label (above its input) starts where the input starts, at the right edge;
+    # left to right both would start at the left (label x == input x)
     label = await page.get_by_text("محيط الصدر", exact=True).bounding_box()
     field = await page.get_by_test_id("measure-LINGKAR_BADAN").bounding_box()
-    assert label and field and label["x"] + label["width"] > field["x"] + field["width"]
+    assert label and field and label["width"] < field["width"]
+    assert abs((label["x"] + label["width"]) - (field["x"] + field["width"])) < 1 and label["x"] > field["x"] + 1
     await fill_measurements(page)
     await expect(page.get_by_test_id("ready-by")).to_contain_text("جاهز")
     await shot(page, "configurator-arabic")

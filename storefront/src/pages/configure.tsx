@@ -306,7 +306,7 @@ export function ConfigurePage(props: { slug: string }) {
               <div class="measure" key={field.code}>
                 <label class="field" for={id}>
                   <span class="label">
-                    {field.label}
+                    <span>{field.label}</span>
                     {field.required ? <span aria-hidden="true"> *</span> : <small class="muted"> ({w.optional})</small>}
                   </span>
                 </label>
