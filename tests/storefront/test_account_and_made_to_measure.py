@@ -95,6 +95,18 @@ async def test_sign_up_address_then_a_made_to_measure_order_and_its_production_t
     # a reload keeps the session (the refresh token renews the pair)
     await page.reload()
     await expect(page.get_by_test_id("address")).to_have_count(1)
+    # signing out forgets the tab's refresh token; signing in again, a wrong password refused first
+    await page.get_by_role("button", name="Sign out").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    assert f"lini:{SEKAR.slug}:refresh" not in json.loads(await page.evaluate("JSON.stringify({...sessionStorage})"))
+    await page.get_by_label("E-mail").fill("nur@example.id")
+    await page.get_by_label("Password").fill("Tenun-Ikat-2025?")
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("alert")).to_be_visible()
+    await page.get_by_label("Password").fill("Tenun-Ikat-2026!")
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Nur Aisyah")
+    await expect(page.get_by_test_id("address")).to_have_count(1)
 
     # the product page leads to the configurator
     await page.goto(f"{SHOP}p/{GAMIS}")
