@@ -89,6 +89,21 @@ const en = {
     REMADE: "Made again",
     CANCELLED: "Cancelled",
   } as Record<string, string>,
+  moreOrders: "Show older orders",
+  // an order's status and its payment's (OrderStatus, PaymentStatus)
+  statuses: {
+    UNPAID: "Waiting for payment",
+    PAID: "Paid",
+    IN_PRODUCTION: "Being made",
+    READY_TO_SHIP: "Ready to ship",
+    PARTIALLY_SHIPPED: "Partly shipped",
+    SHIPPED: "Shipped",
+    DELIVERED: "Delivered",
+    CANCELLED: "Cancelled",
+    PENDING: "Not paid yet",
+    PARTIALLY_REFUNDED: "Partly refunded",
+    REFUNDED: "Refunded",
+  } as Record<string, string>,
 };
 
 export type Words = typeof en;
@@ -178,6 +193,20 @@ const id: Words = {
     REMADE: "Dibuat ulang",
     CANCELLED: "Dibatalkan",
   },
+  moreOrders: "Tampilkan pesanan lama",
+  statuses: {
+    UNPAID: "Menunggu pembayaran",
+    PAID: "Sudah dibayar",
+    IN_PRODUCTION: "Sedang dijahit",
+    READY_TO_SHIP: "Siap dikirim",
+    PARTIALLY_SHIPPED: "Sebagian dikirim",
+    SHIPPED: "Dikirim",
+    DELIVERED: "Diterima",
+    CANCELLED: "Dibatalkan",
+    PENDING: "Belum dibayar",
+    PARTIALLY_REFUNDED: "Sebagian dikembalikan",
+    REFUNDED: "Dikembalikan",
+  },
 };
 
 const ms: Words = {
@@ -232,6 +261,20 @@ const ms: Words = {
   back: "Kembali ke akaun anda",
   orderNotFound: "Tiada pesanan ini dalam akaun anda.",
   error: "Ada masalah. Sila cuba lagi.",
+  moreOrders: "Tunjukkan pesanan lama",
+  statuses: {
+    UNPAID: "Menunggu bayaran",
+    PAID: "Sudah dibayar",
+    IN_PRODUCTION: "Sedang dijahit",
+    READY_TO_SHIP: "Sedia untuk dihantar",
+    PARTIALLY_SHIPPED: "Sebahagian dihantar",
+    SHIPPED: "Dihantar",
+    DELIVERED: "Diterima",
+    CANCELLED: "Dibatalkan",
+    PENDING: "Belum dibayar",
+    PARTIALLY_REFUNDED: "Sebahagian dipulangkan",
+    REFUNDED: "Dipulangkan",
+  },
 };
 
 const ar: Words = {
@@ -318,6 +361,20 @@ const ar: Words = {
     SHIPPED: "شُحن",
     REMADE: "أُعيد تفصيله",
     CANCELLED: "أُلغي",
+  },
+  moreOrders: "عرض الطلبات الأقدم",
+  statuses: {
+    UNPAID: "بانتظار الدفع",
+    PAID: "مدفوع",
+    IN_PRODUCTION: "قيد التصنيع",
+    READY_TO_SHIP: "جاهز للشحن",
+    PARTIALLY_SHIPPED: "شُحن جزئيًا",
+    SHIPPED: "شُحن",
+    DELIVERED: "تم التسليم",
+    CANCELLED: "أُلغي",
+    PENDING: "لم يُدفع بعد",
+    PARTIALLY_REFUNDED: "استُرد جزئيًا",
+    REFUNDED: "استُرد",
   },
 };
 

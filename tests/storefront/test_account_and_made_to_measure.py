@@ -11,8 +11,10 @@ import re
 import pytest
 from playwright.async_api import BrowserContext, Page, Request, expect
 
+from core.actors.models import Brand
 from core.demo import BRANDS
 from core.garments.demo import PRODUCTS, SITI_GAMIS
+from tests.factories import PASSWORD, make_order, make_user
 from tests.storefront.conftest import SHOTS
 
 pytestmark = [pytest.mark.slow, pytest.mark.engine_independent]
@@ -118,7 +120,11 @@ async def test_sign_up_address_then_a_made_to_measure_order_and_its_production_t
     # measurements, an option, the fabric: the live quote with its breakdown and ready date
     await fill_measurements(page)
     await page.get_by_role("group", name="Cuff").get_by_role("radio", name=re.compile(r"^Buttoned")).check()
-    await page.get_by_role("group", name="Fabric").get_by_role("radio", name=re.compile(r"^Ceruty Babydoll Mocca")).check()
+    await (
+        page.get_by_role("group", name="Fabric")
+        .get_by_role("radio", name=re.compile(r"^Ceruty Babydoll Mocca"))
+        .check()
+    )
     breakdown = page.get_by_test_id("breakdown")
     await expect(breakdown).to_contain_text("Buttoned")
     await expect(breakdown).to_contain_text("Fabric, 2.75 m · Ceruty Babydoll Mocca")
@@ -247,3 +253,29 @@ async def test_the_arabic_configurator_is_right_to_left_with_arabic_hints(browse
     await fill_measurements(page)
     await expect(page.get_by_test_id("ready-by")).to_contain_text("جاهز")
     await shot(page, "configurator-arabic")
+
+
+async def test_the_account_shows_older_orders_a_page_at_a_time(browser: tuple[BrowserContext, list[str]]):
+    """Orders come 20 at a time, newest first; the older ones follow the last one shown (keyset), each once, with
+    their status in the shopper's words."""
+    context, _ = browser
+    brand = await Brand.get(slug=SEKAR.slug)
+    user = await make_user("rahma@example.id", full_name="Rahma")
+    placed = [await make_order(brand, user=user, quantities=(1,), paid=index == 0) for index in range(22)]
+    page = await context.new_page()
+    await page.goto(f"{SHOP}account")
+    await page.get_by_label("E-mail").fill("rahma@example.id")
+    await page.get_by_label("Password").fill(PASSWORD)
+    await page.get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Hello, Rahma")
+    links = page.get_by_test_id("orders").get_by_role("link")
+    await expect(links).to_have_count(20)
+    await expect(links.first).to_have_text(f"Order #{placed[-1].number}")
+    await page.get_by_test_id("more-orders").click()
+    await expect(links).to_have_count(22)
+    await expect(page.get_by_test_id("more-orders")).to_have_count(0)
+    shown = [re.sub(r"\D", "", text) for text in await links.all_inner_texts()]
+    assert shown == [str(order.number) for order in reversed(placed)]
+    orders = page.get_by_test_id("orders").get_by_role("listitem")
+    await expect(orders.last).to_contain_text("Paid")
+    await expect(orders.first).to_contain_text("Waiting for payment")

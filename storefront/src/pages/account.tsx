@@ -8,12 +8,14 @@ import {
   AddressRemoveDocument,
   MeDocument,
   MyOrderDocument,
+  MyOrdersDocument,
   ProfileChangeDocument,
   ProfileRemoveDocument,
   SignUpDocument,
   type AccountAddressFragment,
   type MeQuery,
   type MyOrderQuery,
+  type OrderPageFragment,
   type ProfileFragment,
 } from "../gql/pages/graphql";
 import { navigate } from "../router";
@@ -153,7 +155,6 @@ function Overview(props: { w: Words }) {
         <p>{w.error}</p>
       </div>
     );
-  const date = (at: string) => new Intl.DateTimeFormat(shop.lang, { dateStyle: "medium" }).format(new Date(at));
   return (
     <div class="page account">
       <div class="account-head">
@@ -171,28 +172,71 @@ function Overview(props: { w: Words }) {
         </button>
       </div>
 
-      <section aria-labelledby="orders-title">
-        <h2 id="orders-title">{w.orders}</h2>
-        {me.orders.edges.length === 0 ? (
-          <p class="muted">{w.noOrders}</p>
-        ) : (
-          <ul class="lines compact" data-testid="orders">
-            {me.orders.edges.map(({ node: order }) => (
-              <li key={order.number}>
-                <a href={`${shop.base}account/order/${order.number}`}>{w.order(order.number)}</a>
-                <span class="muted">
-                  {date(order.createdAt)} · {order.status} · {order.lines.map((l) => l.productName).join(", ")}
-                </span>
-                <Price money={order.total} />
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+      <Orders first={me.orders} w={w} />
 
       <Addresses addresses={me.addresses} w={w} reload={load} />
       <Profiles profiles={me.measurementProfiles} w={w} reload={load} />
     </div>
+  );
+}
+
+/** The account's orders in this shop, newest first, and the older ones a page at a time (keyset: after the last
+ * one shown). */
+function Orders(props: { first: OrderPageFragment; w: Words }) {
+  const { w } = props;
+  const shop = useShop();
+  const [pages, setPages] = useState<OrderPageFragment[]>([props.first]);
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => setPages([props.first]), [props.first]);
+
+  const last = pages[pages.length - 1];
+  const orders = pages.flatMap((page) => page.edges.map((edge) => edge.node));
+  const date = (at: string) => new Intl.DateTimeFormat(shop.lang, { dateStyle: "medium" }).format(new Date(at));
+
+  async function more() {
+    setBusy(true);
+    setFailed(false);
+    try {
+      const { me } = await execute(shop.storefront.slug, MyOrdersDocument, {
+        storefront: shop.storefront.slug,
+        after: last.pageInfo.endCursor ?? null,
+      });
+      if (me) setPages((before) => [...before, me.orders]);
+      else setFailed(true);
+    } catch {
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="orders-title">
+      <h2 id="orders-title">{w.orders}</h2>
+      {orders.length === 0 ? (
+        <p class="muted">{w.noOrders}</p>
+      ) : (
+        <ul class="lines compact" data-testid="orders">
+          {orders.map((order) => (
+            <li key={order.number}>
+              <a href={`${shop.base}account/order/${order.number}`}>{w.order(order.number)}</a>
+              <span class="muted">
+                {date(order.createdAt)} · {w.statuses[order.status] ?? order.status} ·{" "}
+                {order.lines.map((l) => l.productName).join(", ")}
+              </span>
+              <Price money={order.total} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {failed && <p role="alert">{w.error}</p>}
+      {last.pageInfo.hasNextPage && (
+        <button type="button" class="button secondary" onClick={more} disabled={busy} data-testid="more-orders">
+          {w.moreOrders}
+        </button>
+      )}
+    </section>
   );
 }
 
@@ -484,7 +528,8 @@ function OrderDetail(props: { number: number; w: Words }) {
       </p>
       <h1 data-testid="order-title">{w.order(order.number)}</h1>
       <p class="muted">
-        {w.placedOn} {dateTime(order.createdAt)} · {w.status}: {order.status} · {w.payment}: {order.paymentStatus}
+        {w.placedOn} {dateTime(order.createdAt)} · {w.status}: {w.statuses[order.status] ?? order.status} · {w.payment}:{" "}
+        {w.statuses[order.paymentStatus] ?? order.paymentStatus}
       </p>
       <ul class="lines compact">
         {order.lines.map((line, index) => (
