@@ -181,6 +181,15 @@ async def test_sign_up_address_then_a_made_to_measure_order_and_its_production_t
     profile = page.get_by_test_id("profile")
     await expect(profile).to_have_count(1)
     await expect(profile.first).to_contain_text("Gamis lebaran")
+    # a later visit to the configurator offers it: choosing it fills the form, and the quote is of the profile
+    sent = quotes_sent(page)
+    await page.goto(CONFIGURE)
+    await page.get_by_test_id("profile").select_option(label="Gamis lebaran (version 1)")
+    await expect(page.get_by_test_id("measure-LINGKAR_BADAN")).to_have_value("94")
+    await expect(page.get_by_test_id("measure-PANJANG_BAJU")).to_have_value("138")
+    await expect(page.get_by_test_id("quote-total")).to_have_text(re.compile(r"IDR\s?\d"))
+    assert sent and "measurementProfileId" in sent[-1] and "measurements" not in sent[-1]
+    await page.goto(f"{SHOP}account")
     await profile.first.get_by_role("button", name="Delete").click()
     await expect(page.get_by_text("No saved measurements yet.")).to_be_visible()
 

@@ -187,7 +187,8 @@ export function ConfigurePage(props: { slug: string }) {
       setProfileId(null);
       return;
     }
-    setTyped(Object.fromEntries(profile.measurements.map((m) => [m.code, { text: m.cm, unit: "CM" as Unit }])));
+    // as a shopper would type them: "94", not the API's "94.00"
+    setTyped(Object.fromEntries(profile.measurements.map((m) => [m.code, { text: shown(m.cm, "CM"), unit: "CM" as Unit }])));
     setProfileId(profile.id);
   }
 
