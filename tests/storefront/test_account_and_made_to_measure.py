@@ -190,6 +190,12 @@ async def test_sign_up_address_then_a_made_to_measure_order_and_its_production_t
     await expect(page.get_by_test_id("quote-total")).to_have_text(re.compile(r"IDR\s?\d"))
     assert sent and "measurementProfileId" in sent[-1] and "measurements" not in sent[-1]
     await page.goto(f"{SHOP}account")
+    # edited in the account: a new version, with the new value
+    await profile.first.get_by_role("button", name="Edit").click()
+    await profile.first.get_by_label("Chest / bust (cm)").fill("96.5")
+    await profile.first.get_by_role("button", name="Save").click()
+    await expect(profile.first).to_contain_text("version 2")
+    await expect(profile.first.locator("dd").first).to_have_text("96.5 cm")
     await profile.first.get_by_role("button", name="Delete").click()
     await expect(page.get_by_text("No saved measurements yet.")).to_be_visible()
 
