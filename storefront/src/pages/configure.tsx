@@ -17,6 +17,7 @@ import {
 } from "../gql/pages/graphql";
 import { navigate } from "../router";
 import { remember, useShop } from "../state";
+import { formatMoney } from "../money";
 import { cmText, shown, toCentiCm, type Unit } from "../units";
 import { WORDS, type Words } from "../words";
 import "../pages.css";
@@ -390,8 +391,11 @@ export function ConfigurePage(props: { slug: string }) {
                 />
                 <Picture url={item.images[0]} alt="" name={item.name} class="swatch-picture" />
                 <span class="swatch-text">
-                  <strong>{item.name}</strong>
-                  <small class="muted">{[item.composition, item.colour, item.pattern].filter(Boolean).join(" · ")}</small>
+                  <strong dir="auto">{item.name}</strong>
+                  {/* the brand's own words, in its language: their own direction inside a right-to-left page */}
+                  <small class="muted" dir="auto">
+                    {[item.composition, item.colour, item.pattern].filter(Boolean).join(" · ")}
+                  </small>
                   {item.pricePerMetre && (
                     <small>
                       <Price money={item.pricePerMetre} /> {w.perMetre}
@@ -488,6 +492,14 @@ function fieldProblems(problems: Problem[], config: Config) {
   return { measurements, options, fabric, placed };
 }
 
+/** What an option adds to the price, as plain text (an option's face is one box, its lines centred); nothing when
+ * it adds nothing. */
+function Surcharge(props: { money: { amount: string; currency: string } | null | undefined }) {
+  const { lang } = useShop();
+  if (!props.money || Number(props.money.amount) === 0) return null;
+  return <small class="muted"> + {formatMoney(props.money, lang)}</small>;
+}
+
 function OptionGroup(props: {
   group: Group;
   chosen: string[];
@@ -503,12 +515,7 @@ function OptionGroup(props: {
       <label class="field option-text">
         <span class="label">
           {group.name}
-          {group.surcharge && (
-            <small class="muted">
-              {" "}
-              + <Price money={group.surcharge} />
-            </small>
-          )}
+          <Surcharge money={group.surcharge} />
         </span>
         <input
           name={`option-${group.code}`}
@@ -544,11 +551,7 @@ function OptionGroup(props: {
             />
             <span>
               {value.name}
-              {value.surcharge && (
-                <small>
-                  + <Price money={value.surcharge} />
-                </small>
-              )}
+              <Surcharge money={value.surcharge} />
             </span>
           </label>
         ))}
