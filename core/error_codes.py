@@ -150,6 +150,7 @@ CORE_ERROR_CODES: Mapping[str, str] = {
     "NOTHING_PAID": "No payment was received, so there is nothing to refund.",
     "NOT_EMPTY": "The database already has data (operators' `seed-demo` only fills an empty one).",
     "NOT_FOUND": "No such object, or not one the caller may see.",
+    "NO_CUSTOMS_PAPERS": "The shipment stays in the brand's country: it has no customs papers.",
     "NOT_IN_COLLECTION": "Some products are not in the collection.",
     "NOT_PRICED": "The garment has no price in this currency.",
     "NO_EXCHANGE_RATE": "There is no exchange rate between the two currencies.",

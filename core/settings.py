@@ -127,6 +127,14 @@ class MediaSettings(_Section):
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1024)
 
 
+class PapersSettings(_Section):
+    """Customs papers of shipments abroad (core.customs.papers), stored through the media storage."""
+
+    # TrueType fonts with Latin and Arabic glyphs; empty: IBM Plex Sans Arabic from its PyPI package.
+    font: str = ""
+    font_bold: str = ""
+
+
 class CheckoutSettings(_Section):
     # A checkout left alone this long expires; every change starts the clock again.
     ttl_hours: int = Field(72, ge=1, le=24 * 90)
@@ -233,6 +241,7 @@ class Settings(_Section):
     auth: AuthSettings = AuthSettings()
     catalog: CatalogSettings = CatalogSettings()
     media: MediaSettings = MediaSettings()
+    papers: PapersSettings = PapersSettings()
     checkout: CheckoutSettings = CheckoutSettings()
     jobs: JobsSettings = JobsSettings()
     events: EventsSettings = EventsSettings()
@@ -261,6 +270,7 @@ _SECTIONS: dict[str, type[_Section]] = {
     "auth": AuthSettings,
     "catalog": CatalogSettings,
     "media": MediaSettings,
+    "papers": PapersSettings,
     "checkout": CheckoutSettings,
     "jobs": JobsSettings,
     "events": EventsSettings,

@@ -25,6 +25,7 @@ from schema.garments import fabrics, garment_types, production
 from schema.garments import products as garment_products
 from schema.limits import QueryLimiter
 from schema.orders import management as order_management
+from schema.orders import papers as order_papers
 from schema.orders import types as orders
 from schema.rate_limits import RateLimitExtension
 from schema.response_cache import CacheableOperation
@@ -45,6 +46,7 @@ DOMAINS = (
     addresses,
     orders,
     order_management,
+    order_papers,
     production,
     garment_types,
     fabrics,

@@ -82,6 +82,8 @@ STATIC: dict[str, ListSize] = {
     "Order.taxLines": 20,
     "Order.shipments": 50,
     "Shipment.events": HISTORY,
+    "Shipment.documents": 2,  # core.customs.papers.KINDS: an invoice and a packing list
+    "ShipmentDocumentsRegeneratePayload.documents": 2,
     "Order.payments": 20,
     "Order.refunds": 50,
     "Order.history": HISTORY,

@@ -7,11 +7,14 @@ the storefront's list pages need them.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
 from core.actors.models import Brand
 from core.catalog.models import Category, Product, Variant
+from core.orders.models import Shipment
 
 
 class CustomsData(Model):
@@ -88,3 +91,30 @@ class ImportTax(Model):
 
     class Meta:
         table = "import_tax"
+
+
+class ShipmentDocumentKind(StrEnum):
+    COMMERCIAL_INVOICE = "COMMERCIAL_INVOICE"
+    PACKING_LIST = "PACKING_LIST"
+
+
+class ShipmentDocument(Model):
+    """A customs paper of a shipment abroad: one row per kind, pointing at the PDF the media storage keeps.
+
+    `fingerprint` is the SHA-256 of everything the paper prints (and of the layout's version): a paper is made
+    again only when it would read differently, and then the row is replaced, so `created_at` is the file's.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    shipment: fields.ForeignKeyRelation[Shipment] = fields.ForeignKeyField(
+        "lini.Shipment", related_name="documents", on_delete=fields.CASCADE
+    )
+    shipment_id: int
+    kind = fields.CharEnumField(ShipmentDocumentKind, max_length=24)
+    storage_key = fields.CharField(max_length=500)  # the media storage's URL of the PDF
+    fingerprint = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "shipment_document"
+        unique_together = (("shipment", "kind"),)

@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('lini', '0017_ddp')]
+    dependencies = [('lini', '0018_shipment_documents')]
 
     initial = False
 

@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
+from core.actors.models import Brand
+from core.catalog.media import MediaStorage
 from core.context import Actor
+from core.customs.export import missing_for_export
 from core.domain_events import ShipmentCreating, publish
 from core.errors import DomainError, DomainErrors
 from core.orders import lifecycle
@@ -25,6 +28,7 @@ from core.orders.models import Order, OrderLine, OrderStatus, Shipment, Shipment
 from core.orders.states import check_transition
 from core.outbox import after_commit
 from core.plugins import PluginHost
+from core.settings import PapersSettings
 
 SHIPPABLE = frozenset({OrderStatus.PAID, OrderStatus.READY_TO_SHIP, OrderStatus.PARTIALLY_SHIPPED})
 MAX_TEXT = 100
@@ -85,8 +89,14 @@ async def shipment_create(
     carrier: str,
     tracking_number: str = "",
     lines: Sequence[ShipmentItem],
+    storage: MediaStorage | None = None,
+    papers: PapersSettings | None = None,
 ) -> Shipment:
-    """Ship some or all of what is left; the order becomes PARTIALLY_SHIPPED or SHIPPED."""
+    """Ship some or all of what is left; the order becomes PARTIALLY_SHIPPED or SHIPPED. A parcel abroad gets
+    its customs papers right after the commit, kept by `storage` (`core.customs.papers`); a line whose customs
+    data has gone since checkout cannot leave the country (CUSTOMS_DATA_MISSING)."""
+    from core.customs import papers as customs_papers
+
     order = await load_order(actor, order_id)
     carrier, tracking_number = _checked_texts(carrier, tracking_number)
     if order.status not in SHIPPABLE:
@@ -97,6 +107,14 @@ async def shipment_create(
             raise DomainError("INVALID_TRANSITION", f"A {order.status} order cannot be shipped.", None)
         current = {line.id: line for line in await OrderLine.filter(order_id=order.id)}
         _checked_items(current, lines)
+        brand = await Brand.get(id=order.brand_id)
+        country = (order.shipping_address or {}).get("country")
+        parcel_lines = [current[i.order_line_id] for i in lines]
+        missing = await missing_for_export(
+            brand, country, [(li.variant_id or 0, li.product_name) for li in parcel_lines]
+        )
+        if missing:
+            raise DomainErrors(missing)
         for item in lines:
             shipped = current[item.order_line_id].quantity_shipped
             raised = await OrderLine.filter(id=item.order_line_id, quantity_shipped=shipped).update(
@@ -124,6 +142,8 @@ async def shipment_create(
         message = f"{carrier} {tracking_number}".strip()
         await lifecycle.shipped(order, actor, host=host, complete=done, data=data, message=message)
     await after_commit(host)
+    if storage is not None:
+        await customs_papers.for_new_shipment(shipment.id, storage, papers or PapersSettings())
     return shipment
 
 

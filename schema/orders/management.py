@@ -22,6 +22,7 @@ from tortoise.queryset import QuerySet
 from core.actors import brands
 from core.auth.models import User as UserModel
 from core.auth.permissions import Permission
+from core.catalog.media import LocalStorage
 from core.orders import customers, services
 from core.orders.models import Order as OrderModel
 from core.orders.models import PaymentStatus
@@ -135,8 +136,8 @@ class ShipmentCreatePayload:
         default_factory=list,
         description=(
             "Why nothing was shipped (REQUIRED, INVALID, INVALID_QUANTITY, INVALID_TRANSITION for an "
-            "order that cannot ship yet, ORDER_CHANGED when someone shipped it meanwhile); empty on "
-            "success."
+            "order that cannot ship yet, ORDER_CHANGED when someone shipped it meanwhile, "
+            "CUSTOMS_DATA_MISSING for a line abroad whose customs data is gone since checkout); empty on success."
         ),
     )
 
@@ -376,6 +377,8 @@ class OrderAdminMutation:
                 carrier=input.carrier,
                 tracking_number=input.tracking_number,
                 lines=items,
+                storage=LocalStorage.from_settings(info.context.settings),
+                papers=info.context.settings.papers,
             )
 
         shipment, errors = await _run(info, run)

@@ -35,6 +35,7 @@ from schema.enums import OrderStatus, PaymentState, RefundState, described_enum
 from schema.garments.custom_garment import CustomGarmentFabric, CustomGarmentMeasurement, CustomGarmentOption
 from schema.garments.production import OrderProductionJob, order_jobs
 from schema.loaders import grouped_loader
+from schema.orders.paper_types import ShipmentDocument, shipment_documents
 from schema.permissions import PUBLIC, SIGNED_IN, guard
 from schema.relay import After, Connection, First, connection, row_id
 from schema.scalars import Money
@@ -305,6 +306,13 @@ class Shipment(relay.Node):
         if "shipment_events" not in extra:
             extra["shipment_events"] = grouped_loader(_events_by_shipment)
         return [ShipmentEvent.of(row) for row in await extra["shipment_events"].load(self.id)]
+
+    @strawberry.field(
+        description="Its customs papers when it crosses a border (commercial invoice, then packing list), made "
+        "when it was shipped and again only when their data changes; empty for a domestic parcel."
+    )
+    async def documents(self, info: Info) -> list[ShipmentDocument]:
+        return await shipment_documents(info, self.id)
 
     @classmethod
     def of(cls, row: ShipmentModel, lines: Sequence[ShipmentLineModel], *, staff: bool = False) -> Shipment:
