@@ -62,6 +62,7 @@ LINGKAR_BADAN = _field(
     {
         "id": "Lingkarkan meteran di bagian dada paling tebal, melewati ketiak, tidak terlalu kencang.",
         "en": "Around the fullest part of the chest, under the arms, tape level and not tight.",
+        "ar": "حول أعرض جزء من الصدر، تحت الإبطين، والشريط مستوٍ وغير مشدود.",
         "ms": "Lilitkan pita pada bahagian dada paling penuh, di bawah ketiak.",
     },
 )  # fmt: skip
@@ -71,6 +72,7 @@ LINGKAR_PINGGANG = _field(
     {
         "id": "Lingkarkan meteran di pinggang paling kecil, sedikit di atas pusar.",
         "en": "Around the natural waist, the narrowest part just above the navel.",
+        "ar": "حول الخصر الطبيعي، أضيق جزء فوق السرّة مباشرة.",
         "ms": "Lilitkan pita pada bahagian pinggang paling kecil, di atas pusat.",
     },
 )  # fmt: skip
@@ -80,6 +82,7 @@ LINGKAR_PANGGUL = _field(
     {
         "id": "Lingkarkan meteran di bagian panggul paling besar, kaki rapat.",
         "en": "Around the widest part of the hips and seat, feet together.",
+        "ar": "حول أعرض جزء من الوركين والمقعدة، والقدمان متلاصقتان.",
         "ms": "Lilitkan pita pada bahagian pinggul paling besar, kaki rapat.",
     },
 )  # fmt: skip
@@ -89,6 +92,7 @@ LINGKAR_LEHER = _field(
     {
         "id": "Lingkarkan meteran di pangkal leher, sisakan satu jari di dalamnya.",
         "en": "Around the base of the neck with one finger under the tape.",
+        "ar": "حول قاعدة الرقبة مع إصبع واحد تحت الشريط.",
         "ms": "Lilitkan pita pada pangkal leher, selitkan satu jari.",
     },
 )  # fmt: skip
@@ -98,6 +102,7 @@ LEBAR_BAHU = _field(
     {
         "id": "Ukur dari ujung bahu kiri ke ujung bahu kanan melewati tengkuk.",
         "en": "From the tip of one shoulder to the other, across the back of the neck.",
+        "ar": "من طرف أحد الكتفين إلى الآخر، مرورًا بخلف الرقبة.",
         "ms": "Ukur dari hujung bahu kiri ke hujung bahu kanan melalui belakang leher.",
     },
 )  # fmt: skip
@@ -107,6 +112,7 @@ PANJANG_LENGAN = _field(
     {
         "id": "Ukur dari ujung bahu ke pergelangan tangan (atau panjang lengan yang diinginkan), lengan lurus.",
         "en": "From the shoulder tip to the wrist (or the wanted sleeve end), arm relaxed.",
+        "ar": "من طرف الكتف إلى الرسغ (أو إلى نهاية الكم المطلوبة)، والذراع مرتخية.",
         "ms": "Ukur dari hujung bahu ke pergelangan tangan, lengan lurus.",
     },
 )  # fmt: skip
@@ -116,6 +122,7 @@ LINGKAR_LENGAN = _field(
     {
         "id": "Lingkarkan meteran di lengan atas paling besar, sekitar 3 cm di bawah ketiak.",
         "en": "Around the fullest part of the upper arm, about 3 cm below the armpit.",
+        "ar": "حول أعرض جزء من أعلى الذراع، نحو 3 سم تحت الإبط.",
         "ms": "Lilitkan pita pada lengan atas paling besar.",
     },
 )  # fmt: skip
@@ -125,6 +132,7 @@ LINGKAR_PERGELANGAN = _field(
     {
         "id": "Lingkarkan meteran di pergelangan tangan, di atas tulang pergelangan.",
         "en": "Around the wrist, just above the wrist bone.",
+        "ar": "حول الرسغ، فوق عظمة الرسغ مباشرة.",
     },
 )  # fmt: skip
 PANJANG_BAJU = _field(
@@ -133,6 +141,7 @@ PANJANG_BAJU = _field(
     {
         "id": "Ukur dari titik bahu tertinggi dekat leher lurus ke bawah sampai panjang yang diinginkan.",
         "en": "From the highest point of the shoulder by the neck straight down to the wanted hem.",
+        "ar": "من أعلى نقطة في الكتف بجانب الرقبة نزولًا مستقيمًا إلى الطول المطلوب.",
         "ms": "Ukur dari bahu tertinggi dekat leher lurus ke bawah hingga labuh yang dikehendaki.",
     },
 )  # fmt: skip
@@ -142,6 +151,7 @@ PANJANG_PUNGGUNG = _field(
     {
         "id": "Ukur dari tulang leher belakang yang menonjol lurus ke bawah sampai garis pinggang.",
         "en": "From the prominent bone at the back of the neck straight down to the waistline.",
+        "ar": "من العظمة البارزة خلف الرقبة نزولًا مستقيمًا إلى خط الخصر.",
         "ms": "Ukur dari tulang tengkuk lurus ke bawah hingga garis pinggang.",
     },
 )  # fmt: skip
@@ -151,6 +161,7 @@ TINGGI_DADA = _field(
     {
         "id": "Ukur dari titik bahu dekat leher ke puncak dada.",
         "en": "From the shoulder point by the neck down to the bust point.",
+        "ar": "من نقطة الكتف بجانب الرقبة نزولًا إلى قمة الصدر.",
     },
 )  # fmt: skip
 JARAK_DADA = _field(
@@ -159,6 +170,7 @@ JARAK_DADA = _field(
     {
         "id": "Ukur jarak mendatar antara kedua puncak dada.",
         "en": "Straight across from one bust point to the other.",
+        "ar": "مستقيمًا من قمة أحد الثديين إلى الأخرى.",
     },
 )  # fmt: skip
 LINGKAR_PESAK = _field(
@@ -167,6 +179,7 @@ LINGKAR_PESAK = _field(
     {
         "id": "Ukur dari pinggang depan melewati selangkangan sampai pinggang belakang.",
         "en": "From the front waist down through the crotch and up to the back waist.",
+        "ar": "من الخصر الأمامي نزولًا بين الساقين ثم صعودًا إلى الخصر الخلفي.",
         "ms": "Ukur dari pinggang depan melalui celah kangkang ke pinggang belakang.",
     },
 )  # fmt: skip
@@ -176,6 +189,7 @@ LINGKAR_PAHA = _field(
     {
         "id": "Lingkarkan meteran di paha paling besar, tepat di bawah selangkangan.",
         "en": "Around the fullest part of the thigh, just below the crotch.",
+        "ar": "حول أعرض جزء من الفخذ، تحت منطقة ما بين الساقين مباشرة.",
         "ms": "Lilitkan pita pada peha paling besar, di bawah celah kangkang.",
     },
 )  # fmt: skip
@@ -185,6 +199,7 @@ LINGKAR_LUTUT = _field(
     {
         "id": "Lingkarkan meteran di lutut, kaki lurus.",
         "en": "Around the knee, leg straight.",
+        "ar": "حول الركبة، والساق مستقيمة.",
     },
 )  # fmt: skip
 LINGKAR_KAKI = _field(
@@ -193,6 +208,7 @@ LINGKAR_KAKI = _field(
     {
         "id": "Lingkar bawah celana yang diinginkan, biasanya diukur dari celana yang pas.",
         "en": "The wanted hem opening, usually taken from a pair of trousers that fits.",
+        "ar": "فتحة الذيل المطلوبة، وتؤخذ عادة من بنطال مناسب المقاس.",
     },
 )  # fmt: skip
 PANJANG_CELANA = _field(
@@ -201,6 +217,7 @@ PANJANG_CELANA = _field(
     {
         "id": "Ukur dari pinggang samping lurus ke bawah sampai mata kaki atau panjang yang diinginkan.",
         "en": "From the side of the waist straight down to the ankle or the wanted length.",
+        "ar": "من جانب الخصر نزولًا مستقيمًا إلى الكاحل أو الطول المطلوب.",
         "ms": "Ukur dari sisi pinggang lurus ke bawah hingga buku lali.",
     },
 )  # fmt: skip
@@ -210,6 +227,7 @@ LINGKAR_WAJAH = _field(
     {
         "id": "Lingkarkan meteran dari dahi melewati pipi dan bawah dagu, seperti bukaan mukena.",
         "en": "Around the face from the forehead past the cheeks and under the chin, where the opening sits.",
+        "ar": "حول الوجه من الجبهة مرورًا بالوجنتين وتحت الذقن، حيث تكون فتحة الوجه.",
         "ms": "Lilitkan pita dari dahi melalui pipi dan bawah dagu.",
     },
 )  # fmt: skip
@@ -219,6 +237,7 @@ PANJANG_ATASAN = _field(
     {
         "id": "Ukur dari puncak kepala lurus ke bawah sampai ujung atasan yang diinginkan (biasanya ujung jari).",
         "en": "From the top of the head straight down to where the top should end (usually the fingertips).",
+        "ar": "من أعلى الرأس نزولًا مستقيمًا إلى حيث ينتهي الغطاء (عادة أطراف الأصابع).",
     },
 )  # fmt: skip
 PANJANG_ROK = _field(
@@ -227,6 +246,7 @@ PANJANG_ROK = _field(
     {
         "id": "Ukur dari pinggang lurus ke bawah sampai mata kaki atau lantai.",
         "en": "From the waist straight down to the ankle or the floor.",
+        "ar": "من الخصر نزولًا مستقيمًا إلى الكاحل أو الأرض.",
     },
 )  # fmt: skip
 

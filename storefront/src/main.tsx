@@ -4,6 +4,7 @@ import { ApiError, execute } from "./api";
 import { loadCart, recurrency } from "./cart";
 import { ShopDocument, type CartFragment, type ShopQuery } from "./gql/graphql";
 import { isLang, LANGUAGE_NAMES, LANGUAGES, MESSAGES, pickLanguage, RTL, type Lang } from "./i18n";
+import { ACCOUNT_LINK, AccountPage, ConfigurePage, speak } from "./lazy";
 import { CartPage } from "./pages/cart";
 import { Catalog } from "./pages/catalog";
 import { CheckoutPage } from "./pages/checkout";
@@ -43,6 +44,7 @@ function App() {
 
   useEffect(() => {
     document.documentElement.lang = lang;
+    speak(lang);
     document.documentElement.dir = RTL.has(lang) ? "rtl" : "ltr";
   }, [lang]);
 
@@ -111,6 +113,8 @@ function Page(props: { route: string[] }) {
   if (section === "cart") return <CartPage />;
   if (section === "checkout") return <CheckoutPage />;
   if (section === "order" && slug) return <OrderPage number={Number(slug)} />;
+  if (section === "m" && slug) return <ConfigurePage slug={slug} key={slug} />;
+  if (section === "account") return <AccountPage route={props.route} />;
   return (
     <div class="page narrow">
       <h1>{t.notFound}</h1>
@@ -166,6 +170,9 @@ function Header() {
               ))}
             </select>
           </label>
+          <a class="account-link" href={`${base}account`}>
+            {ACCOUNT_LINK[shop.lang]}
+          </a>
           <a class="cart-link" href={`${base}cart`} aria-label={t.cartCount(count)}>
             <span aria-hidden="true">{t.cart}</span>
             <span class="badge" aria-hidden="true">

@@ -230,3 +230,45 @@ async def test_the_type_list_costs_the_same_queries_for_few_or_many(gql, sql_cou
         garment = await GarmentType.create(brand=brand, code=f"MODEL_{i:02d}", names={"en": f"Model {i}"})
         await MeasurementField.create(garment_type=garment, code="LINGKAR_BADAN", min_cm=60, max_cm=170, labels={})
     assert await count() == few
+
+
+async def test_every_built_in_measurement_has_its_how_to_measure_hint_in_arabic(gql):
+    arabic = (await gql(TYPES, {"language": "ar"}))["garmentTypes"]
+    english = {
+        (t["code"], f["code"]): f["hint"]
+        for t in (await gql(TYPES, {"language": "en"}))["garmentTypes"]
+        for f in t["measurementFields"]
+    }
+    hints = {(t["code"], f["code"]): f["hint"] for t in arabic if t["isBuiltIn"] for f in t["measurementFields"]}
+    assert hints and all(hint and hint != english[key] for key, hint in hints.items())
+    assert hints[("GAMIS", "LINGKAR_BADAN")].startswith("حول أعرض جزء من الصدر")
+
+
+async def test_0020_gives_a_database_of_before_the_arabic_hints_and_keeps_an_admins_own(gql):
+    """A database whose built-ins were inserted before the catalogue had Arabic hints gets them; one an
+    administrator wrote is left, and reversing removes only the migration's own."""
+    import importlib
+    from types import SimpleNamespace
+
+    from tortoise import connections
+
+    step = importlib.import_module("core.migrations.0020_arabic_measurement_hints")
+    built_in = await MeasurementField.filter(garment_type__brand_id=None).order_by("id")
+    for row in built_in:
+        row.hints = {lang: text for lang, text in row.hints.items() if lang != "ar"}
+        await row.save(update_fields=["hints"])
+    own = built_in[0]
+    own.hints = {**own.hints, "ar": "قِس بنفسك"}
+    await own.save(update_fields=["hints"])
+    models = {"GarmentType": GarmentType, "MeasurementField": MeasurementField}
+    apps = SimpleNamespace(get_model=lambda app, name: models[name])
+    editor = SimpleNamespace(client=connections.get("default"))
+
+    await step.add_arabic_hints(apps, editor)
+    after = {row.id: row.hints.get("ar") for row in await MeasurementField.filter(garment_type__brand_id=None)}
+    assert after[own.id] == "قِس بنفسك"
+    assert all(after[row.id] == step.ARABIC[row.code] for row in built_in[1:])
+
+    await step.remove_arabic_hints(apps, editor)
+    undone = {row.id: row.hints.get("ar") for row in await MeasurementField.filter(garment_type__brand_id=None)}
+    assert undone[own.id] == "قِس بنفسك" and all(undone[row.id] is None for row in built_in[1:])

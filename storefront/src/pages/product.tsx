@@ -142,6 +142,11 @@ export function ProductPage(props: { slug: string }) {
           note={(value) => stockNote(variantOf(product, colour, value), t)}
         />
         <SizeChart rows={product.sizeChart} chosen={size} />
+        {product.madeToMeasure && (
+          <a class="button secondary" href={`${shop.base}m/${encodeURIComponent(product.slug)}`} data-testid="configure">
+            {t.madeToMeasure}
+          </a>
+        )}
         <p class="stock" data-testid="stock" aria-live="polite">
           {variant === null ? t.chooseVariant : stockNote(variant, t)}
         </p>
