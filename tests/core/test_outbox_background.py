@@ -53,9 +53,12 @@ async def serving(settings: Settings, listener: SimpleNamespace) -> AsyncIterato
     )
     host = load_plugins(background, extra={"listener": listener.plugin}, env={})
     app = create_app(background, host=host)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-            yield app, GraphQLClient(http)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as http,
+    ):
+        yield app, GraphQLClient(http)
 
 
 async def staff_order(gql: GraphQLClient) -> str:
@@ -94,7 +97,7 @@ async def test_the_request_answers_before_plugins_hear_and_a_stopping_server_del
 
 
 async def test_the_commits_of_many_requests_reach_plugins_once_each_in_order(settings, listener) -> None:
-    async with serving(settings, listener) as (app, gql):
+    async with serving(settings, listener) as (_, gql):
         order = await staff_order(gql)
         messages = [f"catatan {i}" for i in range(8)]
         for message in messages:  # one after another: each commit wakes the dispatcher
