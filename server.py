@@ -218,7 +218,7 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
                 if getattr(app.state, "tune_gc", False):
                     tune_gc()
                 # the queue is open for requests to defer jobs; its worker runs here only on SQLite ([jobs] worker)
-                async with _publishing(store), job_worker.serving(settings, host) as jobs:
+                async with _publishing(store), job_worker.serving(settings, host) as jobs, _delivering(settings, host):
                     app.state.jobs = jobs
                     yield
             finally:
@@ -258,6 +258,17 @@ def create_app(settings: Settings | None = None, *, host: PluginHost | None = No
     app.state.plugins = host
     app.state.schema = schema
     return app
+
+
+@asynccontextmanager
+async def _delivering(settings: Settings, host: PluginHost) -> AsyncIterator[None]:
+    """`[events] deliver_hooks = "background"`: plugins hear of this process's commits from a dispatcher task
+    after the requests answered (`core.outbox.Background`), not from each request before it answers."""
+    if settings.events.deliver_hooks != "background":
+        yield
+        return
+    async with outbox.delivering_in_background(host):
+        yield
 
 
 @asynccontextmanager

@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import httpx
 
 from bench import http
@@ -32,6 +38,7 @@ from core.plugins import load_plugins
 from core.settings import Settings, load_settings
 from plugins.shipping_rates.models import ShippingMethod, ShippingMethodRate, ShippingZone
 
+T = TypeVar("T")
 COMPLETE = (
     "mutation($t: String!, $k: String) { checkoutComplete(token: $t, idempotencyKey: $k) "
     "{ order { number } errors { code } } }"
@@ -121,25 +128,90 @@ def percentile(samples: list[float], p: float) -> float:
     return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))]
 
 
+def _cpu_seconds(pids: Sequence[int]) -> dict[int, float]:
+    """User + system CPU seconds of each process still running (Linux `/proc`; {} elsewhere)."""
+    found = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+async def _backend_pids(url: str) -> list[int]:
+    """The PostgreSQL server processes serving the bench's database (the servers' pooled connections)."""
+    if not url.startswith("postgres"):
+        return []
+    parts = urlsplit(url)
+    conn = await asyncpg.connect(urlunsplit(parts._replace(path="/postgres", query="")))
+    try:
+        rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", parts.path.lstrip("/"))
+    finally:
+        await conn.close()
+    return [int(row["pid"]) for row in rows]
+
+
+@dataclass
+class CpuUse:
+    """CPU seconds spent by the uvicorn workers, PostgreSQL's backends and the client during one phase: unlike
+    orders/s, hardly moved by what else the shared machine runs (time spent waiting for a core is not counted),
+    so 2,000 ms over their sum is about what the 2 cores would complete with nothing else running."""
+
+    workers: float
+    database: float
+    client: float  # this process: httpx's side of the requests
+
+
+async def _measured(url: str, workers: list[int], phase: Awaitable[T]) -> tuple[T, CpuUse]:
+    backends = await _backend_pids(url)
+    before = _cpu_seconds(workers), _cpu_seconds(backends)
+    client = time.process_time()
+    result = await phase
+    client = time.process_time() - client
+    backends = sorted({*backends, *await _backend_pids(url)})
+    after = _cpu_seconds(workers), _cpu_seconds(backends)
+    used = [sum(t - b.get(pid, 0.0) for pid, t in a.items()) for b, a in zip(before, after, strict=True)]
+    return result, CpuUse(*used, client)
+
+
 async def run(backend: str, orders: int, concurrency: int) -> str:
     async with throwaway_database(backend, DEFAULT_POSTGRES_URL) as url:
         print(f"preparing {orders} ready checkouts on {backend} ...", flush=True)
         slug, tokens = await prepare(url, orders)
         warm, tokens = tokens[:20], tokens[20:]
         # 600 completions from one address: `[rate_limits] checkout_write` would refuse most of them
-        with http._served("server:app_factory", url, {"LINI_RATE_LIMITS_ENABLED": "false"}) as base:
+        served = http._served("server:app_factory", url, {"LINI_RATE_LIMITS_ENABLED": "false"})
+        with served as base:
+            workers = _children(served.process.pid)
             await fire(base, slug, warm, 1)
             single, _, _ = await fire(base, slug, tokens[:50], 1)
-            latencies, elapsed, failures = await fire(base, slug, tokens[50:], concurrency)
-    return "\n".join(
-        [
-            f"checkoutComplete over HTTP, uvicorn --workers {http.WORKERS}, {backend}, bank transfer, 2 lines each",
-            f"  one at a time ({len(single)}): p50 {statistics.median(single):.1f} ms, "
-            f"p95 {percentile(single, 95):.1f} ms",
-            f"  {concurrency} concurrent ({len(latencies)}): p50 {statistics.median(latencies):.1f} ms, "
-            f"p95 {percentile(latencies, 95):.1f} ms, {len(latencies) / elapsed:.0f} orders/s, {failures} failed",
-        ]
-    )
+            (latencies, elapsed, failures), cpu = await _measured(
+                url, workers, fire(base, slug, tokens[50:], concurrency)
+            )
+    done = len(latencies)
+    lines = [
+        f"checkoutComplete over HTTP, uvicorn --workers {http.WORKERS}, {backend}, bank transfer, 2 lines each",
+        f"  one at a time ({len(single)}): p50 {statistics.median(single):.1f} ms, p95 {percentile(single, 95):.1f} ms",
+        f"  {concurrency} concurrent ({done}): p50 {statistics.median(latencies):.1f} ms, "
+        f"p95 {percentile(latencies, 95):.1f} ms, {done / elapsed:.0f} orders/s, {failures} failed",
+    ]
+    if workers:
+        per_order = [x * 1000 / done for x in (cpu.workers, cpu.database, cpu.client)]
+        lines.append(
+            "  CPU per order: workers {:.1f} ms + PostgreSQL {:.1f} ms + this client {:.1f} ms".format(*per_order)
+            + f" = {sum(per_order):.1f} ms, i.e. {2000 / sum(per_order):.0f} orders/s on 2 free cores"
+            + f" (load average {os.getloadavg()[0]:.1f})"
+        )
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -25,11 +25,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class OrderPlaced:
-    """An order and its lines were just written by checkout completion (status PAID or UNPAID)."""
+    """An order and its lines were just written by checkout completion (status PAID or UNPAID). `custom`:
+    whether a line is made to measure, known from the lines written (so a subscriber for those garments reads
+    no line back for an order without one)."""
 
     order: Order
     actor: Actor
     host: PluginHost | None
+    custom: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,6 +166,11 @@ class EventsSettings(_Section):
     # Events are kept this many days, unless a delivery of theirs is still pending or failed (dead letters stay
     # until redelivered or their webhook is deleted).
     keep_days: int = Field(90, ge=1, le=3650)
+    # Who hands a request's events to plugins' hooks once it committed: "background", a task of the serving
+    # process, a few milliseconds after the answer (one pass for the commits of many requests); "request", the
+    # request itself before it answers (so plugins have heard when the client reads the answer; the tests use
+    # it). Webhooks are posted by workers either way.
+    deliver_hooks: Literal["background", "request"] = "background"
 
 
 class RateLimitSettings(_Section):

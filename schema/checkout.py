@@ -32,7 +32,7 @@ from schema.enums import PaymentActionType, PaymentState
 from schema.errors import UserError, attempt
 from schema.garments.custom_garment import CustomGarment
 from schema.locale import Locale
-from schema.orders.types import Order, PostalAddress, render_order
+from schema.orders.types import Order, PostalAddress, order_details_asked, render_order
 from schema.permissions import PUBLIC, guard
 from schema.relay import decode_id
 from schema.scalars import Money
@@ -815,7 +815,8 @@ class CheckoutMutation:
             return (await completion.complete(actor, brand, token, idempotency_key, host)).order
 
         row, errors = await attempt(run)
-        return CheckoutCompletePayload(order=await render_order(row), errors=errors)
+        details = order_details_asked(info, "order")
+        return CheckoutCompletePayload(order=await render_order(row, details=details), errors=errors)
 
 
 QUERIES = (CheckoutQuery,)

@@ -222,6 +222,9 @@ def settings(database_url: str) -> Settings:
             # No worker in the served app: its periodic tasks (expiry, event sweeps) would run beside the test,
             # at start-up and every few seconds. tests/jobs/ turns it on.
             "jobs": base.jobs.model_copy(update={"worker": "external"}),
+            # Plugins hear of a request's commit before it answers, so a test reads what they did right after;
+            # tests/core/test_outbox_background.py covers the servers' default, a dispatcher task.
+            "events": base.events.model_copy(update={"deliver_hooks": "request"}),
         }
     )
 

@@ -5,23 +5,25 @@ checkout, asks the gateway how the payment stands (outside any transaction: gate
 then writes the order in ONE transaction, taking its row locks as late as possible (they are held until the
 commit, and every completion of a brand needs its counter, every completion of a variant its stock row):
 
-1. the order, its line snapshots (with the made-to-measure configuration) and tax lines are placed through
+1. the checkout is deleted (nothing below reads it; a rollback brings it back);
+2. the order, its line snapshots (with the made-to-measure configuration) and tax lines are placed through
    the order lifecycle (`core.orders.lifecycle.place`: the payment linked, history, ORDER_CREATED, and
    `OrderPlaced`, on which garments create one production job per made-to-measure garment), the order row
-   first with a placeholder number (the negated checkout id: unique among the completions in flight, never
-   committed); `place` calls back for the claims below once those rows are written, just before the
-   ORDER_CREATED event, the first thing that shows the order's number;
-2. the claims: stock is taken by conditional updates (`quantity >= n`), one per variant in id order, so
+   and the ORDER_CREATED event first with a placeholder number (the negated checkout id: unique among the
+   completions in flight, never committed); `place` calls back for the claims below once those rows are
+   written;
+3. the claims: stock is taken by conditional updates (`quantity >= n`), one per variant in id order, so
    concurrent completions cannot oversell and cannot deadlock on each other; made-to-measure lines take no
    variant stock but their fabric's metres, by conditional updates too (`stock_metres >= n`, in fabric id
    order, never below zero: a shortfall is FABRIC_OUT_OF_STOCK and the whole transaction is rolled back, so
    nothing is written); the voucher's uses are counted by conditional updates too; last, the order number is
-   the brand's counter raised by one upsert in the same transaction. A rolled-back completion gives its number
-   back, so numbers stay gapless and unique per brand;
-3. the checkout is deleted.
+   the brand's counter raised by one upsert in the same transaction, which on PostgreSQL also writes the
+   number into the order row and the event's payload (one statement). A rolled-back completion gives its
+   number back, so numbers stay gapless and unique per brand;
+4. `OrderPlaced` (garments: nothing to do, and no statement, for an order without made-to-measure lines).
 
-The locks are thus held for the event, `OrderPlaced` and the checkout's deletion, not for the order's rows
-(`bench/checkout.py`).
+The counter's lock is thus held for that one statement and the commit, the stock rows' for a statement or
+two more (`bench/checkout.py`); plugins hear of the order after the commit (`core.outbox`).
 
 The order's unique `checkout_token` makes a checkout complete at most once even when two requests race; a
 repeat with the same idempotency key returns the first order and changes nothing, also while the first is
@@ -46,6 +48,7 @@ from core.checkout.services import exportable, open_for_change
 from core.context import SYSTEM, Actor
 from core.customs.export import landed_snapshot
 from core.errors import DomainError, DomainErrors
+from core.events import Event
 from core.garments import lines as garment_lines
 from core.garments.models import Fabric
 from core.orders import lifecycle
@@ -235,15 +238,17 @@ async def _write_order(
     checkout, brand, totals = pricing.checkout, pricing.brand, pricing.totals
     line_totals = {t.key: t for t in totals.lines}
 
-    async def claim() -> int:
+    async def claim(order: Order, created: Event) -> int:
         """Stock, fabric, the voucher's use, then the order number (see the module's docstring)."""
         await _take_stock(pricing)
         await _reserve_fabric(pricing)
         if checkout.voucher_id is not None:
             await vouchers.redeem(checkout.voucher_id, customer_key(checkout))
-        return await _next_number(brand.id)
+        return await _next_number(brand.id, order.id, created.id)
 
     async with in_transaction():
+        # first, not last: nothing below reads it, and a rollback brings it back (its payment's link with it)
+        await Checkout.filter(id=checkout.id).delete()
         values = {
             "brand_id": brand.id,
             "number": _placeholder(checkout.id),
@@ -311,7 +316,6 @@ async def _write_order(
             number=claim,
             brand_slug=brand.slug,
         )
-        await Checkout.filter(id=checkout.id).delete()
     return await Order.get(id=order.id)  # as stored: defaults and amounts come back as the database keeps them
 
 
@@ -384,15 +388,33 @@ def _placeholder(checkout_id: int) -> int:
     return -(checkout_id % PLACEHOLDER_SPAN) - 1
 
 
-async def _next_number(brand_id: int) -> int:
-    """The brand's next order number, in one statement: the counter row created at 1 or raised by 1 under its
-    row lock (held until the transaction ends), the new value returned."""
+async def _next_number(brand_id: int, order_id: int, event_id: int) -> int:
+    """The brand's next order number, written into the order's row and its ORDER_CREATED event's payload
+    (both written with the placeholder): the counter row created at 1 or raised by 1 under its row lock, held
+    until the transaction ends, so this is the last statement before the commit. One statement on PostgreSQL
+    (data-modifying CTEs), three on SQLite, whose single writer holds every lock until the commit anyway."""
     db = OrderNumber._choose_db(True)
-    table = OrderNumber._meta.db_table
-    mark = "$1" if db.capabilities.dialect == "postgres" else "?"
-    sql = (
-        f'INSERT INTO "{table}" ("brand_id", "last_number") VALUES ({mark}, 1) ON CONFLICT ("brand_id") '
-        f'DO UPDATE SET "last_number" = "{table}"."last_number" + 1 RETURNING "last_number"'
+    counter, orders, events = OrderNumber._meta.db_table, Order._meta.db_table, Event._meta.db_table
+    raise_counter = (
+        f'INSERT INTO "{counter}" ("brand_id", "last_number") VALUES ({{brand}}, 1) ON CONFLICT ("brand_id") '
+        f'DO UPDATE SET "last_number" = "{counter}"."last_number" + 1 RETURNING "last_number"'
     )
-    rows = await db.execute_query_dict(sql, [brand_id])  # not `execute_query`: it drops an INSERT's rows
-    return int(rows[0]["last_number"])
+    if db.capabilities.dialect == "postgres":
+        sql = (
+            f"WITH n AS ({raise_counter.format(brand='$1')}), "
+            f'o AS (UPDATE "{orders}" SET "number" = n."last_number" FROM n WHERE "{orders}"."id" = $2), '
+            f'e AS (UPDATE "{events}" SET "payload" = jsonb_set("payload", \'{{order,number}}\', '
+            f'to_jsonb(n."last_number")) FROM n WHERE "{events}"."id" = $3) '
+            'SELECT "last_number" FROM n'
+        )
+        rows = await db.execute_query_dict(sql, [brand_id, order_id, event_id])
+        return int(rows[0]["last_number"])
+    # not `execute_query`: it drops an INSERT's rows
+    rows = await db.execute_query_dict(raise_counter.format(brand="?"), [brand_id])
+    number = int(rows[0]["last_number"])
+    await db.execute_query(f'UPDATE "{orders}" SET "number" = ? WHERE "id" = ?', [number, order_id])
+    await db.execute_query(
+        f'UPDATE "{events}" SET "payload" = json_set("payload", \'$.order.number\', ?) WHERE "id" = ?',
+        [number, event_id],
+    )
+    return number

@@ -23,6 +23,8 @@ from core.orders.models import OrderLine
 
 
 async def on_order_placed(event: OrderPlaced) -> None:
+    if not event.custom:  # the order's counter and stock rows are locked: no statement when nothing is made
+        return
     lines = await OrderLine.filter(order_id=event.order.id).order_by("position")
     made = [line for line in lines if line.custom_garment]
     if made and await create_jobs(event.order, made):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tortoise.expressions import F
 
@@ -30,6 +30,9 @@ from core.payments.gateways import gateway_label
 from core.payments.models import Payment, PaymentState
 from core.plugins import PluginHost
 from core.vouchers import services as vouchers
+
+if TYPE_CHECKING:
+    from core.events import Event
 
 # A payment in these states pays for its order the moment the order is placed.
 PAID_STATES = frozenset({PaymentState.SUCCEEDED, PaymentState.AUTHORIZED})
@@ -75,7 +78,7 @@ async def place(
     state: PaymentState,
     due_at: datetime,
     host: PluginHost | None,
-    number: Callable[[], Awaitable[int]] | None = None,
+    number: Callable[[Order, Event], Awaitable[int]] | None = None,
     brand_slug: str | None = None,
 ) -> Order:
     """Write the order (PAID when `state` pays for it, else UNPAID until `due_at`), its lines and tax lines,
@@ -83,10 +86,11 @@ async def place(
     the payment before the order existed (a refund, a dispute) is applied to the order now.
 
     With `number`, `values["number"]` is a placeholder unique among the transactions in flight, and the real
-    number is asked for (`number()`) only once the order's rows are written, just before the first thing that
-    shows it (the ORDER_CREATED event, `OrderPlaced`): the rows `number()` locks (the brand's counter, and the
-    stock checkout completion takes there) stay locked for as little of the transaction as possible; what it
-    raises rolls the whole placement back."""
+    number is asked for (`number(order, event)`) last, once the order's rows and its ORDER_CREATED event are
+    written: `number` gives the order row and the event's payload their real number, so the rows it locks (the
+    brand's counter, and the stock checkout completion takes there) stay locked for as little of the
+    transaction as possible. What it raises rolls the whole placement back; `OrderPlaced` and what the gateway
+    reported before the order existed come after it (they may show the number)."""
     paid = state in PAID_STATES
     order = await Order.create(
         **values,
@@ -109,11 +113,11 @@ async def place(
     if paid:
         await note_facts(current, credited=True)
     await record(order, "PLACED", actor, f"Order placed, payment {state.value.lower()} via {payment.gateway}.")
+    created = await order_changed(order, "ORDER_CREATED", brand_slug=brand_slug)
     if number is not None:
-        order.number = await number()
-        await Order.filter(id=order.id).update(number=order.number)
-    await order_changed(order, "ORDER_CREATED", brand_slug=brand_slug)
-    await publish(OrderPlaced(order=order, actor=actor, host=host))
+        order.number = await number(order, created)
+    custom = any(line.custom_garment for line in lines)
+    await publish(OrderPlaced(order=order, actor=actor, host=host, custom=custom))
     await _apply_remembered(order, current, actor)
     return order
 

@@ -97,23 +97,31 @@ class OrderDetails:
     history: dict[int, list[OrderHistory]] = field(default_factory=dict)
 
 
-async def order_details(order_ids: Sequence[int]) -> OrderDetails:
-    """The details of many orders in seven queries (none for no orders); absent keys read as empty lists."""
+# The relations `order_details` can read, one statement each (shipments two: their lines too).
+DETAILS = frozenset({"lines", "taxes", "shipments", "payments", "refunds", "history"})
+
+
+async def order_details(order_ids: Sequence[int], parts: frozenset[str] = DETAILS) -> OrderDetails:
+    """The details of many orders in at most seven queries (none for no orders, or for the `parts` not asked:
+    a payload asking an order's number alone reads no line); absent keys read as empty lists."""
     ids = list(order_ids)
     if not ids:
         return OrderDetails()
-    lines = _grouped(await OrderLine.filter(order_id__in=ids).order_by("position", "id"), "order_id")
-    taxes = _grouped(await OrderTaxLine.filter(order_id__in=ids).order_by("id"), "order_id")
-    shipments = await Shipment.filter(order_id__in=ids).order_by("id")
-    shipment_lines = _grouped(
-        await ShipmentLine.filter(shipment_id__in=[s.id for s in shipments]).order_by("id"), "shipment_id"
-    )
-    return OrderDetails(
-        lines=lines,
-        taxes=taxes,
-        shipments=_grouped(shipments, "order_id"),
-        shipment_lines=shipment_lines,
-        payments=_grouped(await Payment.filter(order_id__in=ids).order_by("id"), "order_id"),
-        refunds=_grouped(await Refund.filter(order_id__in=ids).order_by("id"), "order_id"),
-        history=_grouped(await OrderHistory.filter(order_id__in=ids).order_by("id"), "order_id"),
-    )
+    found: dict[str, Any] = {}
+    if "lines" in parts:
+        found["lines"] = _grouped(await OrderLine.filter(order_id__in=ids).order_by("position", "id"), "order_id")
+    if "taxes" in parts:
+        found["taxes"] = _grouped(await OrderTaxLine.filter(order_id__in=ids).order_by("id"), "order_id")
+    if "shipments" in parts:
+        shipments = await Shipment.filter(order_id__in=ids).order_by("id")
+        found["shipments"] = _grouped(shipments, "order_id")
+        found["shipment_lines"] = _grouped(
+            await ShipmentLine.filter(shipment_id__in=[s.id for s in shipments]).order_by("id"), "shipment_id"
+        )
+    if "payments" in parts:
+        found["payments"] = _grouped(await Payment.filter(order_id__in=ids).order_by("id"), "order_id")
+    if "refunds" in parts:
+        found["refunds"] = _grouped(await Refund.filter(order_id__in=ids).order_by("id"), "order_id")
+    if "history" in parts:
+        found["history"] = _grouped(await OrderHistory.filter(order_id__in=ids).order_by("id"), "order_id")
+    return OrderDetails(**found)

@@ -39,6 +39,7 @@ from schema.orders.paper_types import ShipmentDocument, shipment_documents
 from schema.permissions import PUBLIC, SIGNED_IN, guard
 from schema.relay import After, Connection, First, connection, row_id
 from schema.scalars import Money
+from schema.selections import asked_below
 
 PaymentStatusEnum = described_enum(
     PaymentStatus,
@@ -537,10 +538,30 @@ class Order(relay.Node):
         return [rendered.get(int(i)) if str(i).isdigit() else None for i in node_ids]
 
 
-async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> list[Order]:
-    """GraphQL orders for model rows, in seven queries for the lot. `staff` (a bool, or a function of the row)
-    says whether staff-only history (notes, review remarks) is shown."""
-    details = await queries.order_details([row.id for row in rows])
+# The fields of Order that read each of `queries.order_details`'s relations.
+_DETAIL_FIELDS = {
+    "lines": "lines",
+    "taxLines": "taxes",
+    "shipments": "shipments",
+    "payments": "payments",
+    "refunds": "refunds",
+    "history": "history",
+}
+
+
+def order_details_asked(info: Info, *path: str) -> frozenset[str]:
+    """The relations an order's answer needs when the document asks it at `path` (e.g. "order" in a payload):
+    `checkoutComplete { order { number } }` needs none, so completing a checkout reads nothing back."""
+    return frozenset(part for name, part in _DETAIL_FIELDS.items() if name in asked_below(info, *path))
+
+
+async def render_orders(
+    rows: Sequence[OrderModel], *, staff: Any = False, details: frozenset[str] = queries.DETAILS
+) -> list[Order]:
+    """GraphQL orders for model rows, in at most seven queries for the lot (fewer when `details` leaves some
+    relations out: those fields then read as empty lists, so pass `order_details_asked(info, …)`). `staff` (a
+    bool, or a function of the row) says whether staff-only history (notes, review remarks) is shown."""
+    found = await queries.order_details([row.id for row in rows], details)
     rendered = []
     for row in rows:
         shows_all = staff(row) if callable(staff) else bool(staff)
@@ -554,7 +575,7 @@ async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> li
                 email=row.email,
                 currency=c,
                 language=row.language,
-                lines=[OrderLine.of(line, c) for line in details.lines.get(row.id, [])],
+                lines=[OrderLine.of(line, c) for line in found.lines.get(row.id, [])],
                 subtotal=Money.of(row.subtotal_amount, c),
                 discount_total=Money.of(row.discount_amount, c),
                 shipping_total=Money.of(row.shipping_amount, c),
@@ -573,21 +594,21 @@ async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> li
                         base=Money.of(t.base_amount, c),
                         amount=Money.of(t.amount, c),
                     )
-                    for t in details.taxes.get(row.id, [])
+                    for t in found.taxes.get(row.id, [])
                 ],
                 shipping_address=PostalAddress.of(row.shipping_address),
                 billing_address=PostalAddress.of(row.billing_address),
                 delivery_method_name=row.delivery_method_name,
                 customer_note=row.customer_note,
                 shipments=[
-                    Shipment.of(s, details.shipment_lines.get(s.id, []), staff=shows_all)
-                    for s in details.shipments.get(row.id, [])
+                    Shipment.of(s, found.shipment_lines.get(s.id, []), staff=shows_all)
+                    for s in found.shipments.get(row.id, [])
                 ],
-                payments=[OrderPayment.of(p) for p in details.payments.get(row.id, [])],
-                refunds=[Refund.of(r) for r in details.refunds.get(row.id, [])],
+                payments=[OrderPayment.of(p) for p in found.payments.get(row.id, [])],
+                refunds=[Refund.of(r) for r in found.refunds.get(row.id, [])],
                 history=[
                     OrderHistoryEntry.of(h)
-                    for h in queries.shown_history(details.history.get(row.id, []), staff=shows_all)
+                    for h in queries.shown_history(found.history.get(row.id, []), staff=shows_all)
                 ],
                 payment_due_at=row.payment_due_at,
                 needs_review=row.needs_review,
@@ -598,9 +619,11 @@ async def render_orders(rows: Sequence[OrderModel], *, staff: Any = False) -> li
     return rendered
 
 
-async def render_order(row: OrderModel | None, *, staff: bool = False) -> Order | None:
+async def render_order(
+    row: OrderModel | None, *, staff: bool = False, details: frozenset[str] = queries.DETAILS
+) -> Order | None:
     """One order for a payload (e.g. `checkoutComplete`'s), or None."""
-    return (await render_orders([row], staff=staff))[0] if row is not None else None
+    return (await render_orders([row], staff=staff, details=details))[0] if row is not None else None
 
 
 async def account_orders(

@@ -19,6 +19,7 @@ from core.checkout.models import Checkout, CheckoutLine
 from core.checkout.services import delete_expired
 from core.context import SYSTEM
 from core.errors import DomainError
+from core.events import Event
 from core.money import Money
 from core.orders.models import Order, OrderLine
 from core.orders.services import cancel
@@ -378,6 +379,46 @@ async def test_forty_shoppers_for_ten_units_make_ten_orders_numbered_one_to_ten(
     assert len(failures) == 30 and all(e[0]["code"] == "INSUFFICIENT_STOCK" for e in failures)
     assert (await Stock.get(variant_id=variant.id)).quantity == 0
     assert await Order.all().count() == 10
+
+
+class OrderListener:
+    """Hears order events as plugins do (`order_event`, delivered after the commit)."""
+
+    def __init__(self) -> None:
+        self.heard: list[dict[str, Any]] = []
+
+    @hookimpl
+    async def order_event(self, event: dict[str, Any]) -> None:
+        self.heard.append(event)
+
+
+@pytest.fixture
+def listener(plugins: dict[str, object]) -> OrderListener:
+    plugins["listener"] = listener = OrderListener()
+    return listener
+
+
+async def test_order_created_events_carry_the_number_the_order_got_and_none_of_a_rolled_back_completion(
+    listener, gql, shop
+):
+    # The number is allocated last, after ORDER_CREATED was written with the placeholder: the same statement
+    # puts it in the event's payload, and a completion rolled back for want of stock leaves no event at all.
+    brand, variant = shop
+    await Stock.filter(variant_id=variant.id).update(quantity=3)
+    tokens = []
+    for _ in range(6):
+        token = await ready_checkout(gql, variant, 1, storefront="sekar")
+        await gql(PAY, {"t": token, "g": "instant"}, storefront="sekar")
+        tokens.append(token)
+    results = await asyncio.gather(*(gql(COMPLETE, {"t": t}, storefront="sekar") for t in tokens))
+    numbers = sorted(r["checkoutComplete"]["order"]["number"] for r in results if r["checkoutComplete"]["order"])
+    assert numbers == [1, 2, 3]
+    stored = {o.id: o.number for o in await Order.filter(brand_id=brand.id)}
+    events = await Event.filter(type="ORDER_CREATED").order_by("id")
+    assert {e.payload["order"]["id"]: e.payload["order"]["number"] for e in events} == stored
+    created = [e for e in listener.heard if e["type"] == "ORDER_CREATED"]
+    assert sorted(e["order"]["number"] for e in created) == [1, 2, 3]
+    assert all(stored[e["order"]["id"]] == e["order"]["number"] for e in created)
 
 
 class FlatTax:
