@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import fontpkg_ibm_plex_sans_arabic
 from fpdf import FPDF
@@ -18,8 +19,10 @@ from fpdf.enums import TableCellFillMode, XPos, YPos
 from fpdf.fonts import FontFace
 
 from core.customs.models import ShipmentDocumentKind
-from core.customs.papers import Papers
 from core.settings import PapersSettings
+
+if TYPE_CHECKING:  # papers imports this module (lazily) to render: a type only, no cycle
+    from core.customs.papers import Papers
 
 PACKAGED = Path(fontpkg_ibm_plex_sans_arabic.ROOT) / "files"
 TITLES = {
