@@ -11,10 +11,12 @@ export function Picture(props: { url?: string | null; alt: string; name: string;
       .slice(0, 2)
       .map((word) => word[0] ?? "")
       .join("");
-    return (
-      <div class={`picture placeholder ${props.class ?? ""}`} role="img" aria-label={props.alt}>
-        <span aria-hidden="true">{initials}</span>
-      </div>
+    // The initials are drawn by CSS (::before), not text: a thumbnail inside a button labelled "Show picture 2"
+    // must not show text its name lacks. With alt="" the stand-in is decoration, hidden like an <img alt="">.
+    return props.alt ? (
+      <div class={`picture placeholder ${props.class ?? ""}`} role="img" aria-label={props.alt} data-initials={initials} />
+    ) : (
+      <div class={`picture placeholder ${props.class ?? ""}`} aria-hidden="true" data-initials={initials} />
     );
   }
   return (

@@ -174,7 +174,7 @@ function Header() {
             {ACCOUNT_LINK[shop.lang]}
           </a>
           <a class="cart-link" href={`${base}cart`} aria-label={t.cartCount(count)}>
-            <span aria-hidden="true">{t.cart}</span>
+            <span aria-hidden="true">{t.cart}</span>{" "}
             <span class="badge" aria-hidden="true">
               {count}
             </span>
