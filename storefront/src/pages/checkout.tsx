@@ -8,6 +8,8 @@ import {
   CartEmailDocument,
   CartPayDocument,
   CartShipToDocument,
+  CartVoucherApplyDocument,
+  CartVoucherRemoveDocument,
   type CartFragment,
 } from "../gql/graphql";
 import { navigate } from "../router";
@@ -15,7 +17,7 @@ import { remember, saveOrder, useShop } from "../state";
 
 const BANK_TRANSFER = "bank_transfer";
 
-/** One page: e-mail and address, then the shipping methods for it, then the order, paid by bank transfer. */
+/** One page: e-mail and address, then the shipping methods for it, a voucher, then the order, paid by bank transfer. */
 export function CheckoutPage() {
   const shop = useShop();
   const { t, storefront } = shop;
@@ -227,6 +229,7 @@ export function CheckoutPage() {
             </li>
           ))}
         </ul>
+        <VoucherField cart={cart} onChange={(checkout) => shop.setCart(checkout)} />
         <dl class="totals">
           <div>
             <dt>{t.subtotal}</dt>
@@ -234,6 +237,14 @@ export function CheckoutPage() {
               <Price money={cart.subtotal} />
             </dd>
           </div>
+          {cart.voucherCode && Number(cart.discountTotal.amount) > 0 && (
+            <div>
+              <dt>{t.discount(cart.voucherCode)}</dt>
+              <dd data-testid="discount">
+                −<Price money={cart.discountTotal} />
+              </dd>
+            </div>
+          )}
           <div>
             <dt>{t.shipping}</dt>
             <dd>
@@ -258,6 +269,81 @@ export function CheckoutPage() {
         </button>
       </aside>
     </div>
+  );
+}
+
+/** A voucher code: applied or refused at once, its typed error (`field: "code"`) shown under the field; an applied
+ * voucher that stopped applying (minimum no longer met…) shows the checkout's `voucherError`. */
+function VoucherField(props: { cart: CartFragment; onChange: (checkout: CartFragment) => void }) {
+  const { t, storefront } = useShop();
+  const { cart } = props;
+  const [code, setCode] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function run(apply: boolean) {
+    setBusy(true);
+    try {
+      const payload = apply
+        ? (await execute(storefront.slug, CartVoucherApplyDocument, { token: cart.token, code: code.trim() }))
+            .checkoutVoucherApply
+        : (await execute(storefront.slug, CartVoucherRemoveDocument, { token: cart.token })).checkoutVoucherRemove;
+      setProblem(payload.errors[0] ?? null);
+      if (payload.checkout) props.onChange(payload.checkout);
+      if (payload.errors.length === 0) setCode("");
+    } catch {
+      setProblem({ field: null, code: "ERROR", message: t.error });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const shown = problem ?? cart.voucherError ?? null;
+  if (cart.voucherCode)
+    return (
+      <div class="voucher" data-testid="voucher">
+        <p>
+          <strong data-testid="voucher-code">{cart.voucherCode}</strong>{" "}
+          <button type="button" class="link" disabled={busy} onClick={() => run(false)}>
+            {t.removeVoucher}
+          </button>
+        </p>
+        {shown && (
+          <p class="field-error" role="alert" data-code={shown.code}>
+            {shown.message}
+          </p>
+        )}
+      </div>
+    );
+  return (
+    <form
+      class="voucher"
+      data-testid="voucher"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (code.trim()) run(true);
+      }}
+    >
+      <label class="field">
+        <span class="label">{t.voucher}</span>
+        <input
+          name="voucher"
+          value={code}
+          onInput={(event) => setCode(event.currentTarget.value)}
+          aria-invalid={shown ? "true" : undefined}
+          aria-describedby={shown ? "voucher-error" : undefined}
+          autocomplete="off"
+        />
+      </label>
+      <button type="submit" class="button secondary" disabled={busy || !code.trim()}>
+        {t.applyVoucher}
+      </button>
+      {shown && (
+        <p class="field-error" id="voucher-error" role="alert" data-code={shown.code}>
+          {shown.message}
+        </p>
+      )}
+    </form>
   );
 }
 
