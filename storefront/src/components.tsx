@@ -65,3 +65,38 @@ export function Problems(props: {
     </div>
   );
 }
+
+/** A labelled input of the checkout and account forms; the required mark is not part of the label. */
+export function Field(props: {
+  name: string;
+  label: string;
+  value?: string | null;
+  type?: "text" | "email" | "tel";
+  autocomplete?: string;
+  required?: boolean;
+}) {
+  return (
+    <label class="field">
+      <span class="label">
+        {props.label}
+        {props.required && <span aria-hidden="true"> *</span>}
+      </span>
+      <input
+        name={props.name}
+        type={(props.type ?? "text") as "text"}
+        defaultValue={props.value ?? ""}
+        autocomplete={props.autocomplete}
+        required={props.required}
+      />
+    </label>
+  );
+}
+
+/** The country's name in the shopper's language (CLDR through Intl); its code where the browser has none. */
+export function countryName(code: string, lang: string): string {
+  try {
+    return new Intl.DisplayNames([lang], { type: "region" }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { execute, type Problem } from "../api";
 import { isSignedIn, onSession, signIn, signOut } from "../auth";
-import { Loading, Price, Problems } from "../components";
+import { countryName, Field, Loading, Price, Problems } from "../components";
 import {
   AddressAddDocument,
   AddressChangeDocument,
@@ -289,17 +289,17 @@ function Addresses(props: { addresses: AccountAddressFragment[]; w: Words; reloa
       }}
     >
       <div class="two">
-        <Input name="firstName" label={t.firstName} value={address?.firstName} autocomplete="given-name" required />
-        <Input name="lastName" label={t.lastName} value={address?.lastName} autocomplete="family-name" />
+        <Field name="firstName" label={t.firstName} value={address?.firstName} autocomplete="given-name" required />
+        <Field name="lastName" label={t.lastName} value={address?.lastName} autocomplete="family-name" />
       </div>
-      <Input name="street1" label={t.street1} value={address?.street1} autocomplete="address-line1" required />
-      <Input name="street2" label={t.street2} value={address?.street2} autocomplete="address-line2" />
+      <Field name="street1" label={t.street1} value={address?.street1} autocomplete="address-line1" required />
+      <Field name="street2" label={t.street2} value={address?.street2} autocomplete="address-line2" />
       <div class="two">
-        <Input name="city" label={t.city} value={address?.city} autocomplete="address-level2" required />
-        <Input name="province" label={t.province} value={address?.province} autocomplete="address-level1" />
+        <Field name="city" label={t.city} value={address?.city} autocomplete="address-level2" required />
+        <Field name="province" label={t.province} value={address?.province} autocomplete="address-level1" />
       </div>
       <div class="two">
-        <Input name="postalCode" label={t.postalCode} value={address?.postalCode} autocomplete="postal-code" />
+        <Field name="postalCode" label={t.postalCode} value={address?.postalCode} autocomplete="postal-code" />
         <label class="field">
           <span class="label">{t.country}</span>
           <select name="country" autocomplete="country" defaultValue={address?.country ?? shop.storefront.shipsTo[0]}>
@@ -311,7 +311,7 @@ function Addresses(props: { addresses: AccountAddressFragment[]; w: Words; reloa
           </select>
         </label>
       </div>
-      <Input name="phone" label={t.phone} value={address?.phone} autocomplete="tel" type="tel" />
+      <Field name="phone" label={t.phone} value={address?.phone} autocomplete="tel" type="tel" />
       <Problems
         problems={problems}
         labels={{ firstName: t.firstName, street1: t.street1, city: t.city, country: t.country, phone: t.phone }}
@@ -430,10 +430,10 @@ function Profiles(props: { profiles: ProfileFragment[]; w: Words; reload(): void
                     save(event.currentTarget, profile);
                   }}
                 >
-                  <Input name="name" label={w.profileName} value={profile.name} required />
+                  <Field name="name" label={w.profileName} value={profile.name} required />
                   <div class="two">
                     {profile.garmentType.measurementFields.map((field) => (
-                      <Input
+                      <Field
                         key={field.code}
                         name={field.code}
                         label={`${field.label} (${w.cm})`}
@@ -591,35 +591,3 @@ function OrderDetail(props: { number: number; w: Words }) {
   );
 }
 
-function Input(props: {
-  name: string;
-  label: string;
-  value?: string | null;
-  type?: "text" | "tel";
-  autocomplete?: string;
-  required?: boolean;
-}) {
-  return (
-    <label class="field">
-      <span class="label">
-        {props.label}
-        {props.required && <span aria-hidden="true"> *</span>}
-      </span>
-      <input
-        name={props.name}
-        type={(props.type ?? "text") as "text"}
-        defaultValue={props.value ?? ""}
-        autocomplete={props.autocomplete}
-        required={props.required}
-      />
-    </label>
-  );
-}
-
-function countryName(code: string, lang: string): string {
-  try {
-    return new Intl.DisplayNames([lang], { type: "region" }).of(code) ?? code;
-  } catch {
-    return code;
-  }
-}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { execute, type Problem } from "../api";
 import { loadCart, recurrency } from "../cart";
-import { Loading, Price, Problems } from "../components";
+import { countryName, Field, Loading, Price, Problems } from "../components";
 import {
   CartCompleteDocument,
   CartDeliveryMethodDocument,
@@ -345,37 +345,4 @@ function VoucherField(props: { cart: CartFragment; onChange: (checkout: CartFrag
       )}
     </form>
   );
-}
-
-function Field(props: {
-  name: string;
-  label: string;
-  value?: string | null;
-  type?: "text" | "email" | "tel";
-  autocomplete?: string;
-  required?: boolean;
-}) {
-  return (
-    <label class="field">
-      <span class="label">
-        {props.label}
-        {props.required && <span aria-hidden="true"> *</span>}
-      </span>
-      <input
-        name={props.name}
-        type={(props.type ?? "text") as "text"}
-        defaultValue={props.value ?? ""}
-        autocomplete={props.autocomplete}
-        required={props.required}
-      />
-    </label>
-  );
-}
-
-function countryName(code: string, lang: string): string {
-  try {
-    return new Intl.DisplayNames([lang], { type: "region" }).of(code) ?? code;
-  } catch {
-    return code;
-  }
 }
